@@ -1,0 +1,37 @@
+"""Rendering helpers shared by the commands: one console, JSON output, errors as one red line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def print_error(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+
+
+def print_json(value: Any) -> None:
+    """Write a value as JSON: pydantic models, dataclasses, lists of them, or plain data."""
+    sys.stdout.write(json.dumps(to_data(value), indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def to_data(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: to_data(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_data(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "__fspath__"):
+        return str(value)
+    return value

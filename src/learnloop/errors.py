@@ -1,0 +1,52 @@
+"""Errors a learner can act on.
+
+Features raise :class:`UserError` (or a subclass) with a message written for the learner.
+The front doors turn it into one red line and exit code 2 (CLI) or a 4xx page (web).
+Any other exception escaping a feature is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class UserError(Exception):
+    """Bad input or a state the learner can fix. One line, no traceback."""
+
+    exit_code = 2
+    http_status = 400
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class NotFound(UserError):
+    """An id that does not exist; carries close matches so the message can say 'did you mean'."""
+
+    http_status = 404
+
+    def __init__(self, what: str, key: str, suggestions: Iterable[str] = ()) -> None:
+        self.what = what
+        self.key = key
+        self.suggestions = list(suggestions)
+        message = f"no {what} called {key!r}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+
+class StoreError(UserError):
+    """The learner's database cannot be opened or used (unwritable home, corrupt file, newer version)."""
+
+    http_status = 500
+
+
+class StepNotSatisfied(UserError):
+    """The loop cannot move on: the message says exactly what is missing."""
+
+    http_status = 409

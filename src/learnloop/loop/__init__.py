@@ -1,0 +1,1 @@
+"""The learner's loop: passes, steps, focus, notes, projects, gaps, time boxes and history."""

@@ -1,0 +1,167 @@
+"""The learner's records, as SQLAlchemy 2 typed models.
+
+Every change here comes with an Alembic revision in ``migrations/versions``; the test suite builds
+a database at the first revision, fills it, and upgrades it with the data intact.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, hands back aware UTC, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("learnloop stores only timezone-aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Pass(Base):
+    """One trip round the loop."""
+
+    __tablename__ = "passes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    step_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    focus_id: Mapped[str | None] = mapped_column(String(80))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retro: Mapped[str | None] = mapped_column(Text)
+
+    events: Mapped[list[Event]] = relationship(back_populates="pass_", order_by="Event.id")
+
+
+class Interest(Base):
+    """The learner's ranking of focuses (1 = most wanted)."""
+
+    __tablename__ = "interests"
+
+    focus_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    ranked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Event(Base):
+    """What happened in a pass, in order: steps entered, skips, extensions, early finishes, with reasons."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_id: Mapped[int] = mapped_column(ForeignKey("passes.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(40))
+    step: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    pass_: Mapped[Pass] = relationship(back_populates="events")
+
+
+class Reference(Base):
+    """Step 1: the project like the learner's endgame that they study."""
+
+    __tablename__ = "reference_projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_id: Mapped[int] = mapped_column(ForeignKey("passes.id"), index=True)
+    source: Mapped[str] = mapped_column(String(500))
+    why: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Note(Base):
+    """Step 1: the article's three lists (repeated patterns, understood, unclear)."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_id: Mapped[int] = mapped_column(ForeignKey("passes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Project(Base):
+    """Step 4: one time-boxed project."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_id: Mapped[int] = mapped_column(ForeignKey("passes.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    idea_id: Mapped[str | None] = mapped_column(String(80))
+    data_source: Mapped[str | None] = mapped_column(String(500))
+    no_data_reason: Mapped[str | None] = mapped_column(Text)
+    directory: Mapped[str | None] = mapped_column(String(1000))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    days: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    checkins: Mapped[list[Checkin]] = relationship(back_populates="project", order_by="Checkin.id")
+
+
+class Checkin(Base):
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+    project: Mapped[Project] = relationship(back_populates="checkins")
+
+
+class Gap(Base):
+    """Step 5: something the learner found they do not know."""
+
+    __tablename__ = "gaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_id: Mapped[int] = mapped_column(ForeignKey("passes.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    topic_id: Mapped[str | None] = mapped_column(String(80))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    days: Mapped[int | None] = mapped_column(Integer)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    learned: Mapped[str | None] = mapped_column(Text)
+
+
+class Practice(Base):
+    """Steps 2 and 3: an exercise checked or a ladder rung run."""
+
+    __tablename__ = "practice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_id: Mapped[int] = mapped_column(ForeignKey("passes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(120))
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column()
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
