@@ -17,7 +17,15 @@ from learnloop.cli.app import Context, app
 from learnloop.config import resolve_settings
 
 # The order is the loop's order; `learnloop --help` lists commands the same way.
-COMMAND_MODULES: tuple[str, ...] = ("status", "map")
+COMMAND_MODULES: tuple[str, ...] = (
+    "status",
+    "map",
+    "loop",
+    "project",
+    "gap",
+    "history",
+    "transfer",
+)
 
 
 def _version(value: bool) -> None:

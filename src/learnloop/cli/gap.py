@@ -1,0 +1,195 @@
+"""Step 5: one gap."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from learnloop import config
+from learnloop.cli.app import make_group, store
+from learnloop.cli.render import console, print_json
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+gap_app = make_group("gap", "Step 5: capture gaps any time; keep only the top one and close it in 1-7 days.")
+
+
+def _line(g: object) -> str:
+    from learnloop.loop.gaps import GapView
+
+    assert isinstance(g, GapView)
+    rank = f"#{g.rank}" if g.rank else "  "
+    extra = ""
+    if g.status == "kept":
+        extra = (f" [bold red]overdue since {g.deadline}[/]" if g.overdue else f" [green]kept[/], due {g.deadline}")
+    elif g.status != "open":
+        extra = f" [dim]{g.status.replace('_', ' ')} (pass {g.pass_number})[/]"
+    topic = f" [dim]· {g.topic_id}[/]" if g.topic_id else ""
+    return f"{rank:>3} [bold]{g.id}[/] {g.text}{topic}{extra}"
+
+
+def _guide(guide: object) -> None:
+    from learnloop.loop.gaps import GapGuide
+
+    assert isinstance(guide, GapGuide)
+    if guide.topic is None:
+        console.print("[dim]No map topic matches this gap; give one with --topic when you add a gap.[/]")
+        return
+    how = "matched on the map" if guide.matched else "on the map"
+    console.print(f"\n[bold]{guide.topic.name}[/] ({how}: learnloop map {guide.topic.id})\n  {guide.topic.summary}")
+    if guide.neighbours:
+        console.print("Neighbours: " + ", ".join(f"{t.name} [dim]({t.id})[/]" for t in guide.neighbours))
+    for r in guide.resources:
+        cost = "free" if r.free else "paid"
+        console.print(f"  • {r.title} [dim]({r.kind}, {cost})[/]" + (f" {r.url}" if r.url else ""))
+
+
+@gap_app.command("add")
+def gap_add(
+    text: Annotated[str, typer.Argument(help="What you found you do not know.")],
+    topic: Annotated[str | None, typer.Option("--topic", help="The map topic it belongs to.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Capture a gap at any moment of the pass."""
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop.gaps import add_gap
+
+    with store().session() as session:
+        view = add_gap(session, load_atlas(), text, topic, config.now())
+    print_json(view) if as_json else console.print(f"Gap {view.id} noted: {view.text}")
+
+
+@gap_app.command("list")
+def gap_list(
+    show_all: Annotated[bool, typer.Option("--all", help="Also the gaps set aside, done or dropped, every pass.")]
+    = False,
+    as_json: JsonOption = False,
+) -> None:
+    """This pass's gaps, ranked (set-aside ones stay out of sight unless --all)."""
+    from learnloop.loop.gaps import list_gaps
+
+    with store().read() as session:
+        gaps = list_gaps(session, config.now(), include_all=show_all)
+    if as_json:
+        print_json(gaps)
+        return
+    if not gaps:
+        console.print("No gaps yet. When you hit one: [bold cyan]learnloop gap add TEXT[/]")
+        return
+    for g in gaps:
+        console.print(_line(g))
+
+
+@gap_app.command("rank")
+def gap_rank(
+    order: Annotated[str | None, typer.Option("--order", help="Gap ids, most important first: 3,1,2.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rank the open gaps (interactive, or --order ID,ID,...)."""
+    from learnloop.errors import UserError
+    from learnloop.loop.gaps import list_gaps, rank_gaps
+
+    if order is None:
+        from rich.prompt import Prompt
+
+        with store().read() as session:
+            gaps = [g for g in list_gaps(session, config.now()) if g.status == "open"]
+        if not gaps:
+            raise UserError("no open gaps to rank: `learnloop gap add TEXT`")
+        for g in gaps:
+            console.print(_line(g))
+        order = Prompt.ask("Gap ids, most important first (comma-separated)")
+    try:
+        ids = [int(part) for part in order.split(",") if part.strip()]
+    except ValueError:
+        raise UserError(f"--order wants gap ids separated by commas, e.g. 3,1,2; got {order!r}") from None
+    with store().session() as session:
+        ranked = rank_gaps(session, ids, config.now())
+    if as_json:
+        print_json(ranked)
+        return
+    for g in ranked:
+        console.print(_line(g))
+    top = next((g for g in ranked if g.status == "open"), None)
+    if top:
+        console.print(f"\nKeep only the top one: [bold cyan]learnloop gap keep {top.id} --days 3[/]")
+
+
+@gap_app.command("keep")
+def gap_keep(
+    gap_id: Annotated[int, typer.Argument(help="The gap to keep.")],
+    days: Annotated[int, typer.Option("--days", help="The time box: 1 to 7 days.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Keep ONE gap with a 1-7 day time box; all others are set aside (kept in history)."""
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop.gaps import guide, keep_gap
+
+    atlas = load_atlas()
+    with store().session() as session:
+        view = keep_gap(session, gap_id, days, config.now())
+        info = guide(session, atlas, config.now(), view.id)
+    if as_json:
+        print_json(info)
+        return
+    console.print(f"Kept gap {view.id} until {view.deadline}: {view.text}. The others are set aside.")
+    _guide(info)
+
+
+@gap_app.command("show")
+def gap_show(
+    gap_id: Annotated[int | None, typer.Argument(help="A gap id (default: the kept gap).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Where to learn a gap: its map topic, the neighbouring topics, resources."""
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop.gaps import guide
+
+    with store().read() as session:
+        info = guide(session, load_atlas(), config.now(), gap_id)
+    if as_json:
+        print_json(info)
+        return
+    console.print(_line(info.gap))
+    _guide(info)
+
+
+@gap_app.command("done")
+def gap_done(
+    learned: Annotated[str, typer.Option("--learned", help="What you learned.")], as_json: JsonOption = False
+) -> None:
+    """Close the kept gap."""
+    from learnloop.loop.gaps import close_gap
+
+    with store().session() as session:
+        view = close_gap(session, learned, config.now())
+    print_json(view) if as_json else console.print(f"[green]Gap closed[/]: {view.text}. Next: "
+                                                   "[bold cyan]learnloop next[/]")
+
+
+@gap_app.command("extend")
+def gap_extend(
+    days: Annotated[int, typer.Option("--days", help="Extra days (the total stays within 7).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded as a slow-down).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Give the kept gap more days, within its 7-day time box."""
+    from learnloop.loop.gaps import extend_gap
+
+    with store().session() as session:
+        view = extend_gap(session, days, reason, config.now())
+    print_json(view) if as_json else console.print(f"Gap {view.id} now due {view.deadline}.")
+
+
+@gap_app.command("drop")
+def gap_drop(
+    reason: Annotated[str, typer.Option("--reason", help="Why you drop it.")], as_json: JsonOption = False
+) -> None:
+    """Drop the kept gap (then keep another)."""
+    from learnloop.loop.gaps import drop_gap
+
+    with store().session() as session:
+        view = drop_gap(session, reason, config.now())
+    print_json(view) if as_json else console.print(f"Gap {view.id} dropped. Keep another with "
+                                                   "[bold cyan]learnloop gap keep ID --days N[/]")

@@ -1,0 +1,139 @@
+"""Step 6: every pass at a glance, and the "descent" plot.
+
+The article's joke is that the loop is gradient descent on your ignorance, with Nesterov-style
+speed-ups and slow-downs: each pass is a step, skipped steps and early finishes speed it up,
+extensions slow it down. The plot draws exactly that from what the learner recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.loop.rules import STEPS
+from learnloop.store.models import Event, Gap, Pass, Project
+
+
+class Change(BaseModel):
+    kind: str  # skip, early, extend, drop
+    step: int | None
+    subject: str | None
+    reason: str | None
+    at: datetime
+
+
+class PassHistory(BaseModel):
+    number: int
+    focus_id: str | None
+    started_at: datetime
+    closed_at: datetime | None
+    days: float
+    step: int
+    days_per_step: dict[str, float]
+    project: str | None
+    project_status: str | None
+    gap: str | None
+    gap_status: str | None
+    gaps_captured: int
+    gaps_open_after: int
+    speed_ups: list[Change]
+    slow_downs: list[Change]
+    retro: str | None
+
+
+def _days(a: datetime, b: datetime) -> float:
+    return round((b - a).total_seconds() / 86400, 2)
+
+
+def history(session: Session, now: datetime) -> list[PassHistory]:
+    passes = session.scalars(select(Pass).order_by(Pass.number)).all()
+    all_gaps = session.scalars(select(Gap)).all()
+    rows: list[PassHistory] = []
+    for p in passes:
+        end = p.closed_at or now
+        events = session.scalars(select(Event).where(Event.pass_id == p.id).order_by(Event.id)).all()
+        entered = [(e.step, e.at) for e in events if e.kind in ("start", "enter")]
+        per_step: dict[str, float] = {}
+        for i, (step, at) in enumerate(entered):
+            until = entered[i + 1][1] if i + 1 < len(entered) else end
+            name = STEPS[step or 0].name
+            per_step[name] = round(per_step.get(name, 0.0) + _days(at, until), 2)
+        project = session.scalars(select(Project).where(Project.pass_id == p.id).order_by(Project.id.desc())).first()
+        mine = [g for g in all_gaps if g.pass_id == p.id]
+        kept = next((g for g in mine if g.status in ("kept", "done", "dropped") and g.kept_at), None)
+        open_after = sum(1 for g in all_gaps
+                         if g.created_at <= end and not (g.status == "done" and g.closed_at and g.closed_at <= end))
+
+        def change(e: Event) -> Change:
+            return Change(kind=e.kind, step=e.step, subject=e.subject, reason=e.reason, at=e.at)
+
+        rows.append(PassHistory(
+            number=p.number, focus_id=p.focus_id, started_at=p.started_at, closed_at=p.closed_at,
+            days=_days(p.started_at, end), step=p.step, days_per_step=per_step,
+            project=project.title if project else None, project_status=project.status if project else None,
+            gap=kept.text if kept else None, gap_status=kept.status if kept else None, gaps_captured=len(mine),
+            gaps_open_after=open_after,
+            speed_ups=[change(e) for e in events if e.kind in ("skip", "early")],
+            slow_downs=[change(e) for e in events if e.kind == "extend"],
+            retro=p.retro,
+        ))
+    return rows
+
+
+def descent_plot(rows: list[PassHistory], path: Path) -> Path:
+    """Draw the descent: gaps still open after each pass (the loss), days per pass, speed-ups and slow-downs."""
+    from learnloop.errors import UserError
+
+    if not rows:
+        raise UserError("no passes yet to draw: `learnloop start`")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 6), dpi=110, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    xs = [r.number for r in rows]
+    loss = [r.gaps_open_after for r in rows]
+    top.plot(xs, loss, "-o", color="#3b6ea8", lw=2, ms=8, label="gaps still open (your ignorance, as you know it)")
+    for r in rows:
+        if r.speed_ups:
+            top.annotate(f"speed-up ×{len(r.speed_ups)}", (r.number, r.gaps_open_after), xytext=(6, 10),
+                         textcoords="offset points", color="#2a8a4a", fontsize=8)
+            top.plot([r.number], [r.gaps_open_after], marker="v", color="#2a8a4a", ms=13, ls="none", alpha=0.6)
+        if r.slow_downs:
+            top.annotate(f"slow-down ×{len(r.slow_downs)}", (r.number, r.gaps_open_after), xytext=(6, -16),
+                         textcoords="offset points", color="#b8442e", fontsize=8)
+            top.plot([r.number], [r.gaps_open_after], marker="^", color="#b8442e", ms=13, ls="none", alpha=0.6)
+    top.set_ylabel("gaps still open")
+    top.set_title("Descent: each pass round the loop is one step downhill")
+    top.grid(alpha=0.3)
+    top.set_ylim(bottom=0, top=max([*loss, 1]) * 1.3)
+    handles = [
+        top.lines[0],
+        top.plot([], [], marker="v", color="#2a8a4a", ls="none", label="speed-up (skip, early finish)")[0],
+        top.plot([], [], marker="^", color="#b8442e", ls="none", label="slow-down (extension)")[0],
+    ]
+    top.legend(handles=handles, loc="upper right", fontsize=8)
+
+    colors = ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#f4a261", "#e76f51", "#8d99ae"]
+    bottoms = [0.0] * len(rows)
+    for i, step in enumerate(STEPS):
+        heights = [r.days_per_step.get(step.name, 0.0) for r in rows]
+        if any(heights):
+            bottom.bar(xs, heights, bottom=bottoms, color=colors[i], label=f"{step.number} {step.name}", width=0.6)
+            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    for r in rows:
+        label = f"{r.days:.0f} d" + ("" if r.closed_at else " (open)")
+        bottom.annotate(label, (r.number, r.days), xytext=(0, 3), textcoords="offset points", ha="center",
+                        fontsize=8)
+    bottom.set_ylabel("days taken")
+    bottom.set_xlabel("pass")
+    bottom.set_xticks(xs)
+    bottom.set_ylim(top=max([*(r.days for r in rows), 1]) * 1.25)
+    bottom.legend(fontsize=7, ncols=4, loc="upper left")
+    bottom.grid(axis="y", alpha=0.3)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    return path

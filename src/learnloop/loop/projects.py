@@ -1,0 +1,213 @@
+"""Step 4: one time-boxed project (7 to 31 days), its scaffold, check-ins, extensions and end."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.atlas.load import Atlas, close_ids
+from learnloop.errors import UserError
+from learnloop.loop import rules
+from learnloop.loop.calendar import project_calendar
+from learnloop.loop.passes import current_pass, open_pass, record
+from learnloop.loop.scaffold import DataPlan, check_directory, slug, write_scaffold
+from learnloop.store.models import Checkin, Event, Pass, Project
+
+
+class CheckinView(BaseModel):
+    at: datetime
+    text: str
+
+
+class ProjectView(BaseModel):
+    id: int
+    pass_number: int
+    title: str
+    idea_id: str | None
+    data_source: str | None
+    no_data_reason: str | None
+    directory: str | None
+    started_at: datetime
+    days: int
+    deadline: date
+    days_left: int
+    overdue: bool
+    status: str
+    summary: str | None
+    checkins: list[CheckinView] = []
+    extensions: int = 0
+    files: list[str] = []
+
+
+def _view(session: Session, p: Project, now: datetime, files: list[str] | None = None) -> ProjectView:
+    owner = session.get(Pass, p.pass_id)
+    pass_number = owner.number if owner else 0
+    extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
+                                                            Event.subject == f"project:{p.id}")).all())
+    return ProjectView(
+        id=p.id, pass_number=pass_number, title=p.title, idea_id=p.idea_id, data_source=p.data_source,
+        no_data_reason=p.no_data_reason, directory=p.directory, started_at=p.started_at, days=p.days,
+        deadline=p.deadline, days_left=rules.days_left(p.deadline, now),
+        overdue=p.status == "active" and rules.is_overdue(p.deadline, now), status=p.status, summary=p.summary,
+        checkins=[CheckinView(at=c.at, text=c.text) for c in p.checkins], extensions=extensions, files=files or [],
+    )
+
+
+def plan_data(atlas: Atlas, data: str | None, idea_id: str | None, no_data_reason: str | None) -> DataPlan:
+    """No data, no project: a file that exists, a data set from the map, or an explicit reason to wait."""
+    if data is None and idea_id is not None:
+        data = _idea(atlas, idea_id).dataset
+    if data is not None:
+        if no_data_reason:
+            raise UserError("give either --data or --no-data-yet, not both")
+        path = Path(data).expanduser()
+        if path.exists():
+            return DataPlan("file", str(path.resolve()))
+        if data in atlas.datasets:
+            return DataPlan("dataset", data)
+        hints = close_ids(data, atlas.datasets.keys())
+        raise UserError(f"no file and no data set on the map called {data!r}"
+                        + (f"; did you mean {', '.join(hints)}?" if hints else "; see `learnloop map --json`"))
+    if no_data_reason is None:
+        raise UserError("no data, no project: give --data PATH_OR_DATASET_ID (or --idea ID), or say why you "
+                        "have none yet with --no-data-yet --reason TEXT")
+    if not no_data_reason.strip():
+        raise UserError("say why there is no data yet: --reason TEXT")
+    return DataPlan("none", reason=no_data_reason.strip())
+
+
+def _idea(atlas: Atlas, idea_id: str) -> object:
+    ideas = {i.id: i for f in atlas.focuses.values() for i in f.ideas}
+    if idea_id not in ideas:
+        from learnloop.errors import NotFound
+
+        raise NotFound("project idea", idea_id, close_ids(idea_id, ideas.keys()))
+    return ideas[idea_id]
+
+
+def active_project(session: Session) -> Project:
+    current = open_pass(session)
+    project = session.scalars(select(Project).where(Project.pass_id == current.id, Project.status == "active")).first()
+    if project is None:
+        raise UserError(f"no project under way in pass {current.number}: "
+                        "`learnloop project new TITLE --days N --data DATA`")
+    return project
+
+
+def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: datetime, workspace: Path,
+                idea_id: str | None = None, data: str | None = None, no_data_reason: str | None = None,
+                directory: Path | None = None) -> ProjectView:
+    current = open_pass(session)
+    if not title.strip():
+        raise UserError("a project needs a title")
+    rules.check_project_days(days)
+    if current.step != 4:
+        raise UserError(f"projects belong to step 4 and pass {current.number} is at step {current.step}: "
+                        "finish the steps before (`learnloop next`)")
+    projects = session.scalars(select(Project).where(Project.pass_id == current.id)).all()
+    if any(p.status == "active" for p in projects):
+        raise UserError("one project at a time: finish or drop the one under way first")
+    if any(p.status == "done" for p in projects):
+        raise UserError(f"pass {current.number} already has its finished project; `learnloop next` moves on")
+    idea = _idea(atlas, idea_id) if idea_id else None
+    plan = plan_data(atlas, data, idea_id, no_data_reason)
+    target = (directory or workspace / "projects" / slug(title)).expanduser().absolute()
+    check_directory(target)
+    deadline = rules.deadline_for(now, days)
+    project = Project(pass_id=current.id, title=title.strip(), idea_id=idea_id,
+                      data_source=plan.source if plan.kind != "none" else None, no_data_reason=plan.reason,
+                      directory=str(target), started_at=now, days=days, deadline=deadline, status="active")
+    session.add(project)
+    session.flush()
+    record(session, current, "project", now, subject=f"project:{project.id}", reason=plan.reason)
+    goal = getattr(idea, "summary", None) or title.strip()
+    files = write_scaffold(target, title=project.title, goal=goal, deadline=deadline, days=days, plan=plan,
+                           calendar=project_calendar(project_id=project.id, title=project.title,
+                                                     started=now.date(), deadline=deadline, now=now))
+    return _view(session, project, now, files)
+
+
+def project_status(session: Session, now: datetime) -> ProjectView | None:
+    current = current_pass(session)
+    if current is None:
+        return None
+    project = session.scalars(select(Project).where(Project.pass_id == current.id)
+                              .order_by(Project.id.desc())).first()
+    return _view(session, project, now) if project else None
+
+
+def checkin(session: Session, text: str, now: datetime) -> ProjectView:
+    project = active_project(session)
+    if not text.strip():
+        raise UserError("a check-in needs some text: where are you, what is in the way?")
+    session.add(Checkin(project_id=project.id, at=now, text=text.strip()))
+    session.flush()
+    session.refresh(project)
+    return _view(session, project, now)
+
+
+def _rewrite_calendar(project: Project, now: datetime, sequence: int) -> None:
+    if project.directory and Path(project.directory).is_dir():
+        (Path(project.directory) / "deadline.ics").write_bytes(
+            project_calendar(project_id=project.id, title=project.title, started=project.started_at.date(),
+                             deadline=project.deadline, now=now, sequence=sequence))
+
+
+def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectView:
+    """Slow down: more days, within the 31-day box, with the reason recorded."""
+    project = active_project(session)
+    if not reason or not reason.strip():
+        raise UserError("say why you extend: --reason TEXT")
+    total = rules.check_extension(project.days, days, rules.PROJECT_DAYS, "project")
+    project.days = total
+    project.deadline = rules.deadline_for(project.started_at, total)
+    current = open_pass(session)
+    record(session, current, "extend", now, subject=f"project:{project.id}", reason=f"+{days} days: {reason.strip()}")
+    session.flush()
+    view = _view(session, project, now)
+    _rewrite_calendar(project, now, sequence=view.extensions)
+    return view
+
+
+def finish(session: Session, summary: str, now: datetime) -> ProjectView:
+    project = active_project(session)
+    if not summary or not summary.strip():
+        raise UserError("sum up what you built: --summary TEXT")
+    project.status = "done"
+    project.finished_at = now
+    project.summary = summary.strip()
+    current = open_pass(session)
+    if rules.is_early(project.deadline, now):
+        record(session, current, "early", now, subject=f"project:{project.id}",
+               reason=f"{rules.days_left(project.deadline, now)} day(s) before the deadline")
+    record(session, current, "project-done", now, subject=f"project:{project.id}")
+    return _view(session, project, now)
+
+
+def drop(session: Session, reason: str, now: datetime) -> ProjectView:
+    project = active_project(session)
+    if not reason or not reason.strip():
+        raise UserError("say why you drop it: --reason TEXT")
+    project.status = "dropped"
+    project.finished_at = now
+    project.summary = reason.strip()
+    record(session, open_pass(session), "drop", now, subject=f"project:{project.id}", reason=reason.strip())
+    return _view(session, project, now)
+
+
+def calendar_for(session: Session, now: datetime) -> tuple[str, bytes]:
+    """The newest project's calendar file (file name, bytes), for download."""
+    current = open_pass(session)
+    project = session.scalars(select(Project).where(Project.pass_id == current.id)
+                              .order_by(Project.id.desc())).first()
+    if project is None:
+        raise UserError("no project in this pass yet")
+    extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
+                                                            Event.subject == f"project:{project.id}")).all())
+    return (f"{slug(project.title)}-deadline.ics",
+            project_calendar(project_id=project.id, title=project.title, started=project.started_at.date(),
+                             deadline=project.deadline, now=now, sequence=extensions))
