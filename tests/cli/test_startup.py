@@ -36,9 +36,9 @@ def test_help_imports_no_heavy_library() -> None:
 
 
 def test_every_group_help_imports_no_heavy_library() -> None:
-    from learnloop.cli import app
-
     import typer.main
+
+    from learnloop.cli import app
 
     group = typer.main.get_command(app)
     names = list(group.commands)  # type: ignore[attr-defined]

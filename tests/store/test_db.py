@@ -43,7 +43,8 @@ def test_first_release_database_upgrades_with_its_data_intact(tmp_path: Path) ->
         conn.execute(text("INSERT INTO interests (focus_id, rank, ranked_at) VALUES "
                           "('nlp', 1, '2026-01-05 10:00:00'), ('computer-vision', 2, '2026-01-05 10:00:00')"))
         conn.execute(text("INSERT INTO events (pass_id, at, kind, step, subject) VALUES "
-                          "(1, '2026-01-05 10:00:00', 'start', 0, NULL), (1, '2026-01-05 10:01:00', 'focus', 0, 'nlp')"))
+                          "(1, '2026-01-05 10:00:00', 'start', 0, NULL), "
+                          "(1, '2026-01-05 10:01:00', 'focus', 0, 'nlp')"))
     assert db.current_revision(old) == "0001"
     old.dispose()
 
@@ -87,7 +88,7 @@ def test_home_that_cannot_be_a_folder_is_refused(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot use"):
         db.open_store(Settings(home=blocker / "home"))
-    with pytest.raises(StoreError, match="not a folder|cannot use"):
+    with pytest.raises(StoreError, match=r"not a folder|cannot use"):
         db.open_store(Settings(home=blocker))
 
 
