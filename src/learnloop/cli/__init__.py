@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from learnloop.cli.app import Context, app
+from learnloop.cli.app import app, begin
 from learnloop.config import resolve_settings
 
 # The order is the loop's order; `learnloop --help` lists commands the same way.
@@ -52,7 +52,7 @@ def root(
 
     Run `learnloop` alone to see where you are and the one thing to do next.
     """
-    ctx.obj = Context(resolve_settings(home))
+    ctx.obj = begin(resolve_settings(home))
     if ctx.invoked_subcommand is None:
         from learnloop.cli.status import show_status
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class LearnloopGroup(TyperGroup):
     """Turns a :class:`UserError` raised anywhere below into one red line and exit code 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:
@@ -27,7 +27,7 @@ class LearnloopGroup(TyperGroup):
             print_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # the order they were registered in: the loop's order
 
 
@@ -61,13 +61,22 @@ class Context:
         return self._store
 
 
+_current: ContextVar[Context | None] = ContextVar("learnloop_cli_context", default=None)
+
+
+def begin(settings: Settings) -> Context:
+    """Called by the root callback at the start of every invocation."""
+    ctx = Context(settings)
+    _current.set(ctx)
+    return ctx
+
+
 def current() -> Context:
-    """The run's context, made from the environment when a command is invoked outside the main group."""
-    ctx = click.get_current_context()
-    root = ctx.find_root()
-    if not isinstance(root.obj, Context):
-        root.obj = Context(resolve_settings())
-    return root.obj
+    """The run's context (made from the environment if a command runs outside the root callback)."""
+    ctx = _current.get()
+    if ctx is None:
+        ctx = begin(resolve_settings())
+    return ctx
 
 
 def settings() -> Settings:

@@ -40,6 +40,9 @@ def render_status(value: object) -> None:
         head += f" · focus [magenta]{value.focus_name}[/]"
     console.print(head)
     console.print(f"  [dim]{value.step_goal}; {value.days_in_step} day(s) in this step[/]")
+    if value.step in (2, 3) or value.exercises_passed or value.rungs_run:
+        console.print(f"  [dim]practice this pass: {value.exercises_passed} exercise(s) passed, "
+                      f"{value.rungs_run} ladder rung run(s)[/]")
     if value.deadlines:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("due")

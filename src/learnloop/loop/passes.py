@@ -143,6 +143,8 @@ class Status(BaseModel):
     days_in_step: int | None = None
     deadlines: list[Deadline] = []
     missing: list[str] = []
+    exercises_passed: int = 0
+    rungs_run: int = 0
     next_command: str
     next_why: str
     urgent: bool = False
@@ -179,6 +181,8 @@ def status(session: Session, now: datetime, focus_names: dict[str, str] | None =
         days_in_step=(now - current.step_started_at).days,
         deadlines=deadlines,
         missing=rules.missing_for_next(view) if not view.closed else [],
+        exercises_passed=view.exercises_passed,
+        rungs_run=view.rungs_run,
         next_command=action.command,
         next_why=action.why,
         urgent=action.urgent,
