@@ -139,9 +139,6 @@ ARTICLE_COVERAGE: list[tuple[str, str, str]] = [
     ("Google Colab", "resource", "colab-welcome"),
 ]
 
-# Files the map declares under src/learnloop/data/ that the lead has not shipped yet (see the atlas report).
-# When a file lands, remove it here: the test below then checks its real shape.
-PENDING_REPO_FILES = {"movie_reviews.csv", "convention_speeches.csv"}
 
 
 @pytest.fixture(scope="module")
@@ -314,13 +311,10 @@ def test_repo_data_sets_match_the_shipped_files(atlas) -> None:
 
     data_dir = resources.files("learnloop") / "data"
     repo_sets = [d for d in atlas.datasets.values() if d.source == "repo"]
-    assert {d.loader for d in repo_sets} >= PENDING_REPO_FILES
+    assert {"cora", "movie-reviews"} <= {d.id for d in repo_sets}
     for dataset in repo_sets:
         path = data_dir / dataset.loader
-        if dataset.loader in PENDING_REPO_FILES:
-            assert not path.is_file(), f"{dataset.loader} has landed: remove it from PENDING_REPO_FILES"
-            continue
-        assert path.is_file(), dataset.loader
+        assert path.is_file(), f"the map declares {dataset.loader} but src/learnloop/data/ has no such file"
         if dataset.form == "graph":
             with resources.as_file(path) as real, np.load(real) as arrays:
                 assert tuple(arrays["features_shape"]) == (dataset.rows, dataset.columns)
