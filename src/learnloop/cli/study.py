@@ -1,0 +1,222 @@
+"""Step 1 command: `learnloop study PATH` maps a repository before you read it, without running any of it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from learnloop.cli.app import app
+from learnloop.cli.render import console, err_console, print_json
+
+if TYPE_CHECKING:
+    from learnloop.study.report import StudyReport
+
+FORMATS = ("md", "json")
+SHOWN = 12
+
+
+@app.command("study")
+def study(
+    path: Annotated[str, typer.Argument(help="A repository folder, or a .zip / .tar.gz archive of one.",
+                                        show_default=False)],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Print the report as md or json instead of "
+                                            "the terminal view (to --out FILE if given).", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to FILE (.md or .json, "
+                                             "or the --format given).", show_default=False)] = None,
+    graph: Annotated[list[Path] | None, typer.Option("--graph", "-g", help="Draw the import graph: FILE.png or "
+                                                     "FILE.svg for a picture, FILE.dot for DOT text (repeatable).",
+                                                     show_default=False)] = None,
+    notes: Annotated[Path | None, typer.Option("--notes", help="Write a notes file to fill in: repeated patterns, "
+                                               "what you understand, what you don't.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --notes file.")] = False,
+    reference: Annotated[bool, typer.Option("--reference", help="Record this repository as the reference project "
+                                            "of your current pass.")] = False,
+    why: Annotated[str | None, typer.Option("--why", help="With --reference: why it looks like your endgame.",
+                                            show_default=False)] = None,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, help="Skip files larger than this.")] = 2.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=64, help="Processes that parse in parallel "
+                                                "(default: chosen from the size of the tree).",
+                                                show_default=False)] = None,
+) -> None:
+    """Map a repository before you read it: size, libraries (with their map cards), entry points, models,
+    import graph and a reading order. Its code is parsed, never imported or run.
+
+    Examples: `learnloop study ./pygcn`, `learnloop study pygcn-master.zip --graph graph.png --notes notes.md`.
+    """
+    from learnloop import config
+    from learnloop.errors import UserError
+    from learnloop.study.graph import to_dot
+    from learnloop.study.markdown import report_markdown
+    from learnloop.study.notes import notes_template
+    from learnloop.study.survey import study_repository
+
+    chosen = "json" if as_json else fmt
+    if chosen is not None and chosen not in FORMATS:
+        raise UserError(f"unknown format {chosen!r}; choose md or json")
+    if out is not None and chosen is None:
+        chosen = "json" if out.suffix.lower() == ".json" else "md"
+    pictures = [g for g in graph or [] if g.suffix.lower() not in (".dot", ".gv")]
+    dots = [g for g in graph or [] if g.suffix.lower() in (".dot", ".gv")]
+    if len(pictures) > 1:
+        raise UserError("give one picture (.png or .svg) with --graph; DOT files (.dot) may be added")
+    if notes is not None and notes.exists() and not force:
+        raise UserError(f"{notes} already exists; choose another name or add --force to overwrite it")
+    if reference:
+        from learnloop.loop.references import normalise_source
+
+        normalise_source(path)  # refuse a bad reference before the long work
+
+    with ReadingProgress() as progress:
+        report = study_repository(path, max_file_bytes=int(max_file_mb * 1024 * 1024), workers=workers,
+                                  progress=progress, picture=pictures[0] if pictures else None)
+
+    written: list[str] = [str(p) for p in pictures]
+    for dot in dots:
+        _write(dot, to_dot(report.graph, name=report.name))
+        written.append(str(dot))
+    if notes is not None:
+        _write(notes, notes_template(report, today=config.now().date()))
+        written.append(str(notes))
+    text = None
+    if chosen == "md":
+        text = report_markdown(report)
+    elif chosen == "json":
+        text = report.model_dump_json(indent=2) + "\n"
+    if out is not None and text is not None:
+        _write(out, text)
+        written.append(str(out))
+    elif chosen == "json":
+        print_json(report)
+    elif text is not None:
+        sys.stdout.write(text)
+    if chosen is None or out is not None:
+        render_report(report)
+    for item in written:
+        err_console.print(f"wrote {item}", highlight=False)
+    if reference:
+        from learnloop.cli.app import store
+        from learnloop.loop.references import add_reference
+
+        with store().session() as session:
+            ref = add_reference(session, path, why, config.now())
+        err_console.print(f"Reference for pass {ref.pass_number}: {ref.source}", highlight=False)
+
+
+def _write(path: Path, text: str) -> None:
+    from learnloop.errors import UserError
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+
+
+class ReadingProgress:
+    """A progress bar on stderr while files are read (only on a terminal; pipes and tests stay quiet).
+
+    It refreshes only when called, never from a thread of its own: parsing forks worker processes."""
+
+    def __enter__(self) -> Any:
+        if not err_console.is_terminal:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=err_console, transient=True, auto_refresh=False)
+        self.bar.start()
+        self.task = self.bar.add_task("scanning", total=None)
+
+        def update(phase: str, done: int, total: int) -> None:
+            self.bar.update(self.task, description=phase, completed=done, total=total or None)
+            self.bar.refresh()
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if getattr(self, "bar", None) is not None:
+            self.bar.stop()
+
+
+def render_report(report: StudyReport) -> None:
+    """The terminal view: tables and a tree, the long lists cut to their first rows."""
+    from rich.table import Table
+    from rich.tree import Tree
+
+    from learnloop.study.markdown import library_cards
+
+    t = report.totals
+    console.print(f"[bold]Study of {report.name}[/]  {t.files:,} files · {t.lines:,} lines ({t.code:,} code) · "
+                  f"{t.python_files:,} Python files · {t.notebooks} notebooks · nothing was run")
+    size = Table(title="Size", title_justify="left", box=None, header_style="bold")
+    for column in ("language", "files", "code", "comment", "blank"):
+        size.add_column(column, justify="left" if column == "language" else "right")
+    for count in report.languages[:SHOWN]:
+        lines = count.language != "other"
+        size.add_row(count.language, f"{count.files:,}", f"{count.code:,}" if lines else "-",
+                     f"{count.comment:,}" if lines else "-", f"{count.blank:,}" if lines else "-")
+    console.print(size)
+
+    if report.third_party:
+        libs = Table(title="Libraries it imports", title_justify="left", box=None, header_style="bold")
+        for column in ("import", "pip install", "here", "declared", "modules", "on the map"):
+            libs.add_column(column)
+        for lib in report.third_party[:SHOWN]:
+            here = lib.installed_version or "[yellow]not installed[/]"
+            libs.add_row(lib.import_name, lib.distribution or "", here, "yes" if lib.declared else "-",
+                         str(lib.modules), library_cards(lib) or "[dim]-[/]")
+        console.print(libs)
+        _more(len(report.third_party), "libraries")
+    if report.stdlib:
+        console.print("[dim]standard library:[/] " + ", ".join(lib.import_name for lib in report.stdlib[:25])
+                      + (" ..." if len(report.stdlib) > 25 else ""))
+
+    entries = Tree("[bold]Entry points[/]")
+    for entry in report.entry_points[:SHOWN]:
+        where = entry.path + (f":{entry.line}" if entry.line else "")
+        label = f" [bold]{entry.name}[/]" if entry.name else ""
+        entries.add(f"{entry.kind}{label} [dim]{where}[/]" + (f" · {entry.detail}" if entry.detail else ""))
+    if not report.entry_points:
+        entries.add("[dim]none: a library; start at its top-level package[/]")
+    console.print(entries)
+    _more(len(report.entry_points), "entry points")
+
+    if report.models:
+        models = Tree("[bold]Where the models are defined[/]")
+        for model in report.models[:SHOWN]:
+            models.add(f"[bold]{model.name}[/] [dim]{model.path}:{model.line}[/] · {model.framework} ({model.base})")
+        console.print(models)
+        _more(len(report.models), "model classes")
+
+    g = report.graph
+    hubs = ", ".join(f"{h.module} ({h.imported_by})" for h in g.hubs[:5])
+    console.print(f"[bold]Import graph[/] {len(g.nodes):,} modules, {len(g.edges):,} imports"
+                  + (f" · hubs: {hubs}" if hubs else "")
+                  + (f" · {len(g.cycles)} import cycle group(s)" if g.cycles else ""))
+
+    order = Table(title="Reading order", title_justify="left", box=None, header_style="bold")
+    order.add_column("#", justify="right")
+    order.add_column("file")
+    order.add_column("why")
+    for number, step in enumerate(report.reading_order, start=1):
+        order.add_row(str(number), step.path, step.reason)
+    console.print(order)
+
+    if report.problems:
+        console.print(f"[yellow]{len(report.problems)} file(s) did not parse[/] (counted, not read further): "
+                      + ", ".join(f"{p.path} ({p.kind})" for p in report.problems[:5])
+                      + (" ..." if len(report.problems) > 5 else ""))
+    if report.notices:
+        console.print(f"[yellow]{len(report.notices)} file(s) left out or read with care[/]: "
+                      + ", ".join(f"{n.path} ({n.kind})" for n in report.notices[:5])
+                      + (" ..." if len(report.notices) > 5 else ""))
+    console.print("[dim]Next: --graph graph.png to see the imports · --notes notes.md for your three lists · "
+                  "--format md|json for all of it[/]")
+
+
+def _more(total: int, what: str) -> None:
+    if total > SHOWN:
+        console.print(f"[dim]... and {total - SHOWN} more {what} (--format md or json lists all)[/]")

@@ -1,0 +1,205 @@
+"""Name the libraries a repository imports: their distributions (what ``pip install`` wants) and their
+cards on the map (torch -> PyTorch, with the focuses whose stack uses it).
+
+Import name -> distribution, in order: the table of known mismatches (``data/import_names.yaml``),
+an installed distribution of that very name, the installed distribution that ships that top-level
+module (what ``importlib.metadata.packages_distributions()`` tells, read for just the names asked:
+see :class:`InstalledDistributions`), and last the import name itself, marked as a guess. Nothing
+here imports the libraries.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from learnloop.study.report import Library, StackRef, TopicRef
+from learnloop.study.tables import read_table
+
+
+@dataclass
+class LibraryUse:
+    """Which modules import a library, and whether any of them needs it (outside try/except ImportError)."""
+
+    modules: set[str] = field(default_factory=set)
+    required: bool = False
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normal form: ``Scikit_Learn`` and ``scikit-learn`` are the same distribution."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@functools.cache
+def distribution_table() -> dict[str, str]:
+    return dict(read_table("import_names")["distributions"])
+
+
+def library_key(module: str) -> str:
+    """The library an imported module belongs to: the longest dotted entry of the table that is the module or
+    holds it (``google.protobuf``), else its top-level name."""
+    table = distribution_table()
+    parts = module.split(".")
+    for size in range(len(parts), 1, -1):
+        candidate = ".".join(parts[:size])
+        if candidate in table:
+            return candidate
+    return parts[0]
+
+
+def find_distribution(key: str) -> tuple[str, str, str | None]:
+    """(distribution, where the answer came from, installed version or None) for a library key."""
+    table = distribution_table()
+    installed = installed_distributions()
+    if key in table:
+        name = table[key]
+        return name, "table", installed.version(name)
+    version = installed.version(key)
+    if version is not None:
+        return installed.name(key), "installed", version
+    provider = installed.provider(key.split(".")[0])
+    if provider is not None:
+        return provider, "installed", installed.version(provider)
+    return key, "guess", None
+
+
+class InstalledDistributions:
+    """The distributions installed on ``sys.path``, read from their ``*.dist-info`` folder names.
+
+    This answers what ``importlib.metadata.packages_distributions()`` answers, for the few names a study
+    asks about: that function infers every distribution's top-level names from its RECORD file and costs
+    0.3-0.5 s here; reading folder names, ``top_level.txt`` and, only when needed, RECORD files takes
+    milliseconds.
+    """
+
+    def __init__(self, paths: list[str]) -> None:
+        self._by_name: dict[str, tuple[str, str, str]] = {}  # normalized -> (name, version, folder)
+        for entry in paths:
+            try:
+                names = os.listdir(entry) if entry and os.path.isdir(entry) else []
+            except OSError:
+                continue
+            for name in names:
+                if name.endswith((".dist-info", ".egg-info")):
+                    distribution, _, rest = name.rsplit(".", 1)[0].partition("-")
+                    version = rest.split("-")[0] or None
+                    self._by_name.setdefault(normalize(distribution),
+                                             (distribution, version or "", os.path.join(entry, name)))
+        self._records: dict[str, str] = {}
+        self._tops: dict[str, list[str]] | None = None
+
+    def version(self, distribution: str) -> str | None:
+        found = self._by_name.get(normalize(distribution))
+        return (found[1] or None) if found else None
+
+    def name(self, distribution: str) -> str:
+        found = self._by_name.get(normalize(distribution))
+        return found[0].replace("_", "-") if found else distribution
+
+    def provider(self, top: str) -> str | None:
+        """The installed distribution that ships the top-level module ``top``, if any."""
+        candidates = []
+        for normalized, (_name, _version, folder) in self._by_name.items():
+            listed = self._read(os.path.join(folder, "top_level.txt"))
+            if listed and top in listed.split():
+                candidates.append(normalized)
+        if not candidates:
+            candidates = self._record_tops().get(top, [])
+        return self._by_name[sorted(candidates)[0]][0].replace("_", "-") if candidates else None
+
+    def _record_tops(self) -> dict[str, list[str]]:
+        """Top-level module -> distributions shipping it, from every RECORD file (read once, when needed)."""
+        if self._tops is None:
+            self._tops = {}
+            for normalized, (_name, _version, folder) in self._by_name.items():
+                record = self._read(os.path.join(folder, "RECORD"))
+                for top in set(_RECORD_TOP.findall(record)):
+                    self._tops.setdefault(top, []).append(normalized)
+                self._records.pop(os.path.join(folder, "RECORD"), None)
+        return self._tops
+
+    def _read(self, path: str) -> str:
+        if path not in self._records:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    self._records[path] = handle.read()
+            except OSError:
+                self._records[path] = ""
+        return self._records[path]
+
+
+_RECORD_TOP = re.compile(r"^([A-Za-z_]\w*)(?:/|\.py,|\.[\w.-]+\.(?:so|pyd),)", re.M)
+
+
+@functools.cache
+def installed_distributions() -> InstalledDistributions:
+    return InstalledDistributions(list(sys.path))
+
+
+def describe_libraries(uses: dict[str, LibraryUse], *, stdlib: bool, declared: Iterable[str] = (),
+                       atlas: Any = None) -> list[Library]:
+    """One :class:`Library` per key of ``uses``, most used first. ``atlas``: the map (None: no cards)."""
+    declared_names = {normalize(d) for d in declared}
+    index = AtlasIndex.build(atlas) if atlas is not None and not stdlib else None
+    found: list[Library] = []
+    for key, use in uses.items():
+        if stdlib:
+            found.append(Library(import_name=key, kind="stdlib", modules=len(use.modules),
+                                 optional_only=not use.required))
+            continue
+        distribution, source, version = find_distribution(key)
+        topics, stacks = index.cards(key, distribution) if index else ([], [])
+        found.append(Library(
+            import_name=key, kind="third-party", modules=len(use.modules), distribution=distribution,
+            distribution_from=source, installed_version=version,  # type: ignore[arg-type]
+            declared=normalize(distribution) in declared_names or normalize(key) in declared_names,
+            optional_only=not use.required, topics=topics, stacks=stacks,
+        ))
+    found.sort(key=lambda lib: (-lib.modules, lib.import_name.lower()))
+    return found
+
+
+@dataclass
+class AtlasIndex:
+    """The map's tool cards and stack entries, keyed by normalized names."""
+
+    topics: dict[str, list[TopicRef]]
+    stacks_by_import: dict[str, list[StackRef]]
+    stacks_by_pip: dict[str, list[StackRef]]
+
+    @classmethod
+    def build(cls, atlas: Any) -> AtlasIndex:
+        topics: dict[str, list[TopicRef]] = {}
+        for topic in atlas.topics.values():
+            if topic.kind != "tool":
+                continue
+            ref = TopicRef(id=topic.id, name=topic.name, summary=topic.summary)
+            for name in {topic.id, topic.name, *topic.aliases}:
+                bucket = topics.setdefault(normalize(name), [])
+                if ref not in bucket:
+                    bucket.append(ref)
+        by_import: dict[str, list[StackRef]] = {}
+        by_pip: dict[str, list[StackRef]] = {}
+        for focus in atlas.focuses.values():
+            for package in focus.stack:
+                ref = StackRef(focus=focus.id, focus_name=focus.name, role=package.role)
+                by_import.setdefault(package.import_name, []).append(ref)
+                by_pip.setdefault(normalize(package.pip), []).append(ref)
+        return cls(topics, by_import, by_pip)
+
+    def cards(self, key: str, distribution: str) -> tuple[list[TopicRef], list[StackRef]]:
+        topics: list[TopicRef] = []
+        for name in dict.fromkeys((normalize(key), normalize(distribution))):
+            for ref in self.topics.get(name, []):
+                if ref not in topics:
+                    topics.append(ref)
+        stacks: list[StackRef] = []
+        for ref in (*self.stacks_by_import.get(key, []), *self.stacks_by_pip.get(normalize(distribution), [])):
+            if ref not in stacks:
+                stacks.append(ref)
+        return topics, stacks

@@ -1,0 +1,254 @@
+"""Draw the import graph as a PNG (or SVG) with matplotlib: readable and fast at any size.
+
+Large graphs are collapsed to packages (see :func:`learnloop.study.graph.collapse`) and tests and
+vendored code are left out; the full graph goes to DOT and JSON. The layout is computed here, no
+graphviz needed: a layered drawing where importers sit above what they import, so the hubs (the most
+imported modules) settle at the bottom. Cycles are broken with a greedy feedback-arc-set order
+(Eades, Lin and Smyth) before layering. matplotlib is used through its object API, never pyplot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from learnloop.errors import UserError
+from learnloop.study.graph import Collapsed, collapse
+from learnloop.study.report import StudyReport
+
+MAX_NODES = 45
+MAX_ROW = 8
+COLOURS = {"entry": "#b8e186", "model": "#cbb5e2", "hub": "#fdb863", "plain": "#d1e5f0", "other": "#eeeeee"}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What was drawn: how many boxes and arrows, and whether modules were grouped into packages."""
+
+    path: str
+    boxes: int
+    arrows: int
+    collapsed: bool
+    left_out: int
+
+
+PICTURE_SUFFIXES = (".png", ".svg")
+
+
+def check_picture_path(path: Path) -> None:
+    """Refuse, before any work, a picture name matplotlib would not write or a folder that does not exist."""
+    if path.suffix.lower() not in PICTURE_SUFFIXES:
+        raise UserError(f"{path.name}: the graph picture is written as .png or .svg (DOT text as .dot)")
+    if not path.parent.is_dir():
+        raise UserError(f"{path.parent}: no such folder to write {path.name} in")
+
+
+def prepare_drawing() -> None:
+    """Import matplotlib's figure machinery now (it takes a while), so drawing later is quick."""
+    import matplotlib.collections
+    import matplotlib.figure
+    import matplotlib.patches  # noqa: F401
+
+
+def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -> Picture:
+    """Write the import graph picture of ``report`` to ``path`` (.png or .svg)."""
+    check_picture_path(path)
+    hidden = {m.name for m in report.modules if m.test or m.vendored}
+    nodes = [n for n in report.graph.nodes if n not in hidden]
+    edges = [(e.source, e.target) for e in report.graph.edges if e.source not in hidden and e.target not in hidden]
+    view = collapse(nodes, edges, max_nodes=max_nodes)
+    kinds = _kinds(report, view)
+    positions, rows = layout(list(view.nodes), list(view.edges))
+    _render(report, view, kinds, positions, rows, path, left_out=len(hidden))
+    return Picture(path=str(path), boxes=len(view.nodes), arrows=len(view.edges), collapsed=view.collapsed,
+                   left_out=len(hidden))
+
+
+def _kinds(report: StudyReport, view: Collapsed) -> dict[str, str]:
+    """Colour class of each box: entry point, hub, model, or plain (the first that applies)."""
+    hubs = {h.module for h in report.graph.hubs}
+    entries = {e.module or e.path for e in report.entry_points}
+    models = {m.module for m in report.models}
+    indegree: dict[str, int] = defaultdict(int)
+    for (_a, b), weight in view.edges.items():
+        indegree[b] += weight
+    top_groups = set(sorted(indegree, key=lambda g: -indegree[g])[:5]) if view.collapsed else set()
+    kinds: dict[str, str] = {}
+    for group in view.nodes:
+        members = {m for m, g in view.members.items() if g == group}
+        if group == "(other)":
+            kinds[group] = "other"
+        elif members & entries:
+            kinds[group] = "entry"
+        elif members & hubs or group in top_groups:
+            kinds[group] = "hub"
+        elif members & models:
+            kinds[group] = "model"
+        else:
+            kinds[group] = "plain"
+    return kinds
+
+
+def layout(nodes: list[str], edges: list[tuple[str, str]]) -> tuple[dict[str, tuple[float, float]], int]:
+    """Positions (x in [0, 1], y = row index from the top) for a layered drawing, and the number of rows."""
+    if not nodes:
+        return {}, 0
+    order = _feedback_order(nodes, edges)
+    rank = {n: i for i, n in enumerate(order)}
+    forward = [(a, b) for a, b in edges if rank[a] < rank[b]]
+    layer = {n: 0 for n in nodes}
+    incoming: dict[str, list[str]] = defaultdict(list)
+    for a, b in forward:
+        incoming[b].append(a)
+    for node in order:  # longest path from the sources, in topological order
+        for source in incoming[node]:
+            layer[node] = max(layer[node], layer[source] + 1)
+    layers: dict[int, list[str]] = defaultdict(list)
+    for node in order:
+        layers[layer[node]].append(node)
+    rows: list[list[str]] = []
+    for index in sorted(layers):
+        members = layers[index]
+        for start in range(0, len(members), MAX_ROW):
+            rows.append(members[start : start + MAX_ROW])
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    slot: dict[str, float] = {}
+    for sweep in range(4):  # barycentre ordering, downwards then upwards
+        sequence = rows if sweep % 2 == 0 else list(reversed(rows))
+        for row in sequence:
+            for n in row:
+                placed = [slot[m] for m in neighbours[n] if m in slot]
+                slot.setdefault(n, 0.5)
+                if placed:
+                    slot[n] = sum(placed) / len(placed)
+            row.sort(key=lambda n: slot[n])
+            for i, n in enumerate(row):
+                slot[n] = (i + 1) / (len(row) + 1)
+    positions = {n: (slot[n], float(r)) for r, row in enumerate(rows) for n in row}
+    return positions, len(rows)
+
+
+def _feedback_order(nodes: list[str], edges: list[tuple[str, str]]) -> list[str]:
+    """Eades-Lin-Smyth greedy order: few edges point backwards, so layering follows most imports."""
+    outs: dict[str, set[str]] = {n: set() for n in nodes}
+    ins: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b in edges:
+        if a != b:
+            outs[a].add(b)
+            ins[b].add(a)
+    remaining = set(nodes)
+    head: list[str] = []
+    tail: list[str] = []
+    while remaining:
+        changed = True
+        while changed:
+            changed = False
+            for n in sorted(remaining):
+                if not (outs[n] & remaining):  # a sink: goes last
+                    tail.append(n)
+                    remaining.discard(n)
+                    changed = True
+                elif not (ins[n] & remaining):  # a source: goes first
+                    head.append(n)
+                    remaining.discard(n)
+                    changed = True
+        if remaining:
+            best = max(sorted(remaining), key=lambda n: len(outs[n] & remaining) - len(ins[n] & remaining))
+            head.append(best)
+            remaining.discard(best)
+    return head + list(reversed(tail))
+
+
+def _label(group: str, prefix: str, size: int, collapsed: bool) -> str:
+    text = group[len(prefix) :] if prefix and group.startswith(prefix) and group != prefix.rstrip(".") else group
+    if len(text) > 26:
+        text = "…" + text[-25:]
+    return f"{text}\n({size} modules)" if collapsed and size > 1 else text
+
+
+def _common_prefix(names: list[str]) -> str:
+    """The dotted prefix every box shares ("sklearn."), left out of the labels (the title names it)."""
+    parts = [n.split(".") for n in names if n != "(other)"]
+    deeper = [p for p in parts if len(p) > 1]
+    if len(deeper) < 2:
+        return ""
+    first = deeper[0][0]
+    if all(p[0] == first for p in parts):
+        return first + "."
+    return ""
+
+
+def _draw_arrows(axes: Any, view: Collapsed, positions: dict[str, tuple[float, float]], inch_x: float,
+                 inch_y: float) -> None:
+    """All arrows as two artists (shafts as one LineCollection, heads as one quiver): hundreds of separate
+    arrow patches would cost seconds."""
+    from matplotlib.collections import LineCollection
+
+    heaviest = max(view.edges.values())
+    shafts, widths, tips, directions = [], [], [], []
+    for (a, b), weight in view.edges.items():
+        (x0, y0), (x1, y1) = positions[a], positions[b]
+        dx, dy = x1 - x0, y1 - y0
+        length = math.hypot(dx * inch_x, dy * inch_y)  # in inches
+        if length < 1e-6:
+            continue
+        gap = min(0.45, 0.28 / length)  # stop short of the boxes
+        start = (x0 + dx * gap, y0 + dy * gap)
+        end = (x1 - dx * gap, y1 - dy * gap)
+        shafts.append([start, end])
+        widths.append(0.5 + 2.0 * math.log1p(weight) / math.log1p(heaviest))
+        tips.append(end)
+        directions.append((dx / length * 0.01, dy / length * 0.01))
+    axes.add_collection(LineCollection(shafts, linewidths=widths, colors="#7f7f7f", alpha=0.35, zorder=1))
+    if tips:
+        xs, ys = zip(*tips, strict=True)
+        us, vs = zip(*directions, strict=True)
+        axes.quiver(xs, ys, us, vs, angles="xy", scale_units="xy", scale=1, pivot="tip", color="#6f6f6f",
+                    alpha=0.7, width=0.0016, headwidth=4.5, headlength=5, headaxislength=4.5, zorder=2)
+
+
+def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positions: dict[str, tuple[float, float]],
+            rows: int, path: Path, *, left_out: int) -> None:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    widest = max((sum(1 for p in positions.values() if p[1] == r) for r in range(rows)), default=1)
+    width = min(17.0, max(7.0, 2.1 * widest))
+    height = min(13.0, max(4.0, 0.95 * rows + 2.0))
+    figure = Figure(figsize=(width, height), dpi=90)
+    axes = figure.add_axes((0.01, 0.08, 0.98, 0.84))
+    axes.set_xlim(0, 1)
+    axes.set_ylim(rows - 0.4, -0.6)
+    axes.axis("off")
+    if view.edges:
+        _draw_arrows(axes, view, positions, width, height / max(rows, 1))
+    prefix = _common_prefix(list(view.nodes))
+    font = 8 if widest > 5 else 9
+    for group, (x, y) in positions.items():
+        axes.text(x, y, _label(group, prefix, view.nodes[group], view.collapsed), ha="center", va="center",
+                  fontsize=font, zorder=3,
+                  bbox={"boxstyle": "round,pad=0.35", "facecolor": COLOURS[kinds[group]], "edgecolor": "#555555",
+                        "linewidth": 0.6})
+    modules = len([n for n in report.graph.nodes if n in view.members])
+    grouped = "grouped into packages, " if view.collapsed else ""
+    hidden = f"{left_out} test and vendored modules left out" if left_out else "nothing left out"
+    figure.suptitle(f"{report.name}: who imports whom ({modules} modules, {sum(view.edges.values())} imports; "
+                    f"{grouped}{hidden})", fontsize=11)
+    hubs = ", ".join(f"{h.module} ({h.imported_by})" for h in report.graph.hubs[:5])
+    if hubs:
+        figure.text(0.01, 0.02, f"Hubs, the most imported: {hubs}", fontsize=8, color="#333333")
+    legend = [Patch(facecolor=COLOURS[k], edgecolor="#555555", label=label) for k, label in
+              (("entry", "entry point"), ("model", "defines a model"), ("hub", "hub"), ("plain", "module"))]
+    figure.legend(handles=legend, loc="upper right", fontsize=8, frameon=False, ncols=4,
+                  bbox_to_anchor=(0.99, 0.955))
+    fmt = path.suffix.lower().lstrip(".")
+    try:  # fast zlib level: the picture is mostly flat colour, level 1 is nearly as small and much quicker
+        figure.savefig(path, format=fmt, **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the picture ({exc.strerror or exc})") from None

@@ -1,0 +1,295 @@
+"""Read one Python source with ``ast`` (never importing or running it) and keep only what a study needs.
+
+To stay fast on large trees the walk visits statements only, not every expression: imports, classes,
+function decorators, ``if __name__ == "__main__"`` and docstrings all live at statement level. Files
+that mention ``ArgumentParser`` get one extra full walk to find the parser.
+
+A file that does not parse is not dropped: its imports are still read line by line (approximately),
+and the failure is classified as Python 2 or as a plain syntax error.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+# A binding made by an import statement: ``import a.b as c`` is ("a.b", None, "c", 0, line, optional);
+# ``from ..x import y`` is ("x", "y", None, 2, line, optional).
+ImportFact = tuple[str, str | None, str | None, int, int, bool]
+
+
+@dataclass(slots=True)
+class ClassFact:
+    name: str
+    line: int
+    bases: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class CliFact:
+    kind: str  # argparse | click | typer | fire | hydra
+    line: int
+    name: str | None = None
+    detail: str | None = None
+
+
+@dataclass(slots=True)
+class Problem:
+    kind: str  # python2 | syntax-error
+    line: int | None
+    message: str
+
+
+@dataclass(slots=True)
+class PythonFacts:
+    imports: list[ImportFact] = field(default_factory=list)
+    classes: list[ClassFact] = field(default_factory=list)
+    clis: list[CliFact] = field(default_factory=list)
+    main_line: int | None = None
+    summary: str | None = None
+    docstring_lines: list[tuple[int, int]] = field(default_factory=list)
+    problem: Problem | None = None
+
+
+_CLICKS = frozenset({"click", "rich_click", "asyncclick"})
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def read_python(text: str, *, filename: str = "<study>") -> PythonFacts:
+    """The facts of one module's source text. Never raises on bad source."""
+    facts = PythonFacts()
+    try:
+        tree = ast.parse(text, filename=filename)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        facts.problem = classify_failure(text, exc)
+        facts.imports = scan_imports_by_line(text)
+        return facts
+    _Reader(facts).read_module(tree, text)
+    return facts
+
+
+class _Reader:
+    def __init__(self, facts: PythonFacts) -> None:
+        self.facts = facts
+        self.uses_click = False
+        self.typer_apps: set[str] = set()
+
+    def read_module(self, tree: ast.Module, text: str) -> None:
+        body = tree.body
+        doc = self._docstring(body)
+        if doc is not None:
+            first = doc.strip().splitlines()
+            self.facts.summary = first[0].strip()[:200] if first else None
+        self.visit(body, optional=False, top=True)
+        if "ArgumentParser" in text:
+            self._find_argparse(tree)
+
+    def _docstring(self, body: list[ast.stmt]) -> str | None:
+        if body and type(body[0]) is ast.Expr:
+            value = body[0].value  # type: ignore[attr-defined]
+            if type(value) is ast.Constant and isinstance(value.value, str):
+                node = body[0]
+                self.facts.docstring_lines.append((node.lineno, node.end_lineno or node.lineno))
+                return value.value
+        return None
+
+    def visit(self, body: list[ast.stmt], *, optional: bool, top: bool = False) -> None:
+        facts = self.facts
+        for node in body:
+            kind = type(node)
+            if kind is ast.Import:
+                for alias in node.names:  # type: ignore[attr-defined]
+                    facts.imports.append((alias.name, None, alias.asname, 0, node.lineno, optional))
+                    self.uses_click = self.uses_click or alias.name.split(".")[0] in _CLICKS
+            elif kind is ast.ImportFrom:
+                module = node.module or ""  # type: ignore[attr-defined]
+                level = node.level or 0  # type: ignore[attr-defined]
+                self.uses_click = self.uses_click or (not level and module.split(".")[0] in _CLICKS)
+                for alias in node.names:  # type: ignore[attr-defined]
+                    facts.imports.append((module, alias.name, alias.asname, level, node.lineno, optional))
+            elif kind is ast.ClassDef:
+                bases = tuple(b for b in (dotted(e) for e in node.bases) if b)  # type: ignore[attr-defined]
+                facts.classes.append(ClassFact(node.name, node.lineno, bases))  # type: ignore[attr-defined]
+                self._docstring(node.body)  # type: ignore[attr-defined]
+                self.visit(node.body, optional=optional)  # type: ignore[attr-defined]
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                if node.decorator_list:  # type: ignore[attr-defined]
+                    self._decorated(node)  # type: ignore[arg-type]
+                self._docstring(node.body)  # type: ignore[attr-defined]
+                self.visit(node.body, optional=optional)  # type: ignore[attr-defined]
+            elif kind is ast.If:
+                test = node.test  # type: ignore[attr-defined]
+                if top and is_main_guard(test):
+                    facts.main_line = node.lineno
+                    self._main_block(node.body)  # type: ignore[attr-defined]
+                guarded = optional or is_type_checking(test)
+                self.visit(node.body, optional=guarded)  # type: ignore[attr-defined]
+                self.visit(node.orelse, optional=optional, top=top)  # type: ignore[attr-defined]
+            elif kind is ast.Try or kind is ast.TryStar:
+                catches = any(_catches_import_error(h) for h in node.handlers)  # type: ignore[attr-defined]
+                self.visit(node.body, optional=optional or catches)  # type: ignore[attr-defined]
+                for handler in node.handlers:  # type: ignore[attr-defined]
+                    self.visit(handler.body, optional=optional or catches)
+                self.visit(node.orelse, optional=optional)  # type: ignore[attr-defined]
+                self.visit(node.finalbody, optional=optional)  # type: ignore[attr-defined]
+            elif kind in _BLOCKS:
+                self.visit(node.body, optional=optional)  # type: ignore[attr-defined]
+                self.visit(getattr(node, "orelse", []), optional=optional)
+            elif kind is ast.Match:
+                for case in node.cases:  # type: ignore[attr-defined]
+                    self.visit(case.body, optional=optional)
+            elif kind is ast.Assign and type(node.value) is ast.Call:  # type: ignore[attr-defined]
+                called = dotted(node.value.func) or ""  # type: ignore[attr-defined]
+                if called in ("Typer", "typer.Typer"):
+                    names = [dotted(t) for t in node.targets]  # type: ignore[attr-defined]
+                    self.typer_apps.update(n for n in names if n)
+                    facts.clis.append(CliFact("typer", node.lineno, names[0] if names else None, "typer.Typer app"))
+
+    def _decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            target = decorator.func if type(decorator) is ast.Call else decorator
+            name = dotted(target)
+            if not name:
+                continue
+            if "." not in name:
+                if name in ("command", "group") and self.uses_click:
+                    self.facts.clis.append(CliFact("click", node.lineno, node.name, f"@{name}"))
+                continue
+            owner, _, attr = name.rpartition(".")
+            if name == "hydra.main":
+                self.facts.clis.append(CliFact("hydra", node.lineno, node.name, "@hydra.main"))
+            elif attr in ("command", "group") and owner in self.typer_apps:
+                self.facts.clis.append(CliFact("typer", node.lineno, node.name, f"@{name}"))
+            elif attr in ("command", "group") and self.uses_click:
+                self.facts.clis.append(CliFact("click", node.lineno, node.name, f"@{name}"))
+
+    def _main_block(self, body: list[ast.stmt]) -> None:
+        for node in body:
+            if type(node) is ast.Expr and type(node.value) is ast.Call:  # type: ignore[attr-defined]
+                called = dotted(node.value.func)  # type: ignore[attr-defined]
+                if called in ("fire.Fire", "Fire"):
+                    self.facts.clis.append(CliFact("fire", node.lineno, None, "fire.Fire"))
+                elif called == "typer.run":
+                    self.facts.clis.append(CliFact("typer", node.lineno, None, "typer.run"))
+
+    def _find_argparse(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if type(node) is ast.Call and dotted(node.func) in ("ArgumentParser", "argparse.ArgumentParser"):
+                detail = None
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if keyword.arg == "description" and type(value) is ast.Constant and isinstance(value.value, str):
+                        detail = value.value.strip().splitlines()[0][:120] if value.value.strip() else None
+                self.facts.clis.append(CliFact("argparse", node.lineno, None, detail))
+
+
+_BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)
+
+
+def dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, ``a.b`` for ``a.b[...]``; None for anything else."""
+    parts: list[str] = []
+    while True:
+        kind = type(node)
+        if kind is ast.Attribute:
+            parts.append(node.attr)  # type: ignore[attr-defined]
+            node = node.value  # type: ignore[attr-defined]
+        elif kind is ast.Name:
+            parts.append(node.id)  # type: ignore[attr-defined]
+            return ".".join(reversed(parts))
+        elif kind is ast.Subscript:  # Generic[T], nn.Module[...]: the class before the brackets
+            node = node.value  # type: ignore[attr-defined]
+        else:
+            return None
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return False
+    sides = (test.left, test.comparators[0])
+    has_name = any(type(s) is ast.Name and s.id == "__name__" for s in sides)
+    has_main = any(type(s) is ast.Constant and s.value == "__main__" for s in sides)
+    return has_name and has_main
+
+
+def is_type_checking(test: ast.expr) -> bool:
+    return dotted(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True
+    names = [dotted(e) for e in caught.elts] if type(caught) is ast.Tuple else [dotted(caught)]
+    return any(n and n.rpartition(".")[2] in _IMPORT_ERRORS for n in names)
+
+
+# --- when ast cannot parse the file -------------------------------------------------------------------
+
+_PY2_SIGNS = [
+    re.compile(r"^[ \t]*print[ \t]+[^ \t(=\n][^\n]*$", re.M),  # print statement
+    re.compile(r"^[ \t]*exec[ \t]+[\"'a-zA-Z]", re.M),  # exec statement
+    re.compile(r"\bexcept[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"),  # except E, e:
+    re.compile(r"^[ \t]*raise[ \t]+[\w.]+[ \t]*,", re.M),  # raise E, "message"
+    re.compile(r"\bur[\"']"),  # ur"" literals
+    re.compile(r"<>"),  # the old not-equal
+    re.compile(r"`[^`\n]+`"),  # backtick repr
+    re.compile(r"\b\d+[lL]\b"),  # long literals
+    re.compile(r"\b0[0-7]+\b"),  # old octal literals
+]
+_PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
+                 "leading zeros in decimal integer literals", "multiple exception types must be parenthesized")
+
+_IMPORT_LINE = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<dots>\.*)(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>[^\n#;]+)"
+    r"|import[ \t]+(?P<plain>[^\n#;]+))",
+    re.M,
+)
+
+
+def classify_failure(text: str, exc: BaseException) -> Problem:
+    line = getattr(exc, "lineno", None)
+    message = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, RecursionError | MemoryError):
+        return Problem("syntax-error", None, "too deeply nested to parse")
+    if any(message.startswith(m) for m in _PY2_MESSAGES) or _python2_line(text, line):
+        return Problem("python2", line, f"Python 2 syntax ({message})")
+    return Problem("syntax-error", line, message)
+
+
+def _python2_line(text: str, line: int | None) -> bool:
+    """Does the failing line (or, without a line, the file) look like Python 2?"""
+    if line is not None:
+        lines = text.splitlines()
+        if 0 < line <= len(lines):
+            return any(sign.search(lines[line - 1]) for sign in _PY2_SIGNS)
+    return any(sign.search(text) for sign in _PY2_SIGNS[:4])
+
+
+def scan_imports_by_line(text: str) -> list[ImportFact]:
+    """Imports found line by line in a file ast could not parse (single-line statements only)."""
+    found: list[ImportFact] = []
+    for match in _IMPORT_LINE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if match.group("plain"):
+            for part in match.group("plain").split(","):
+                words = part.split()
+                if words and _is_dotted(words[0]):
+                    alias = words[2] if len(words) == 3 and words[1] == "as" else None
+                    found.append((words[0], None, alias, 0, line, False))
+        else:
+            level = len(match.group("dots"))
+            module = match.group("module")
+            if not level and not module:
+                continue
+            for part in match.group("names").strip("()\\ \t").split(","):
+                words = part.split()
+                if words and (words[0] == "*" or words[0].isidentifier()):
+                    alias = words[2] if len(words) == 3 and words[1] == "as" else None
+                    found.append((module, words[0], alias, level, line, False))
+    return found
+
+
+def _is_dotted(name: str) -> bool:
+    return all(p.isidentifier() for p in name.split("."))

@@ -1,0 +1,177 @@
+"""What a study of a repository finds, as plain values: the CLI, the web page and ``--json`` all show these.
+
+Paths are relative to the studied root (POSIX separators), so a report never leaks the temporary
+folder an archive was unpacked into. Module names are dotted (``pygcn.models``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NoticeKind = Literal[
+    "oversized", "binary", "not-utf8", "symlink-loop", "symlink-outside", "broken-symlink", "unreadable",
+    "archive-member", "notebook",
+]
+ProblemKind = Literal["python2", "syntax-error"]
+EntryKind = Literal["main-block", "dunder-main", "console-script", "gui-script", "argparse", "click", "typer",
+                    "fire", "hydra", "notebook"]
+LibraryKind = Literal["stdlib", "third-party"]
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class LanguageCount(Part):
+    language: str
+    files: int = 0
+    code: int = 0
+    comment: int = 0
+    blank: int = 0
+
+    @property
+    def lines(self) -> int:
+        return self.code + self.comment + self.blank
+
+
+class Notice(Part):
+    """A file or folder that was left out or read in a degraded way, and why."""
+
+    path: str
+    kind: NoticeKind
+    detail: str
+
+
+class ParseProblem(Part):
+    """A Python file (or notebook) that ``ast`` could not parse; the study goes on without it."""
+
+    path: str
+    kind: ProblemKind
+    line: int | None = None
+    message: str
+
+
+class ModuleInfo(Part):
+    name: str
+    path: str
+    lines: int
+    package: bool = Field(description="an __init__.py: the module is a package")
+    test: bool = False
+    vendored: bool = False
+    summary: str | None = Field(default=None, description="first line of the module docstring")
+
+
+class TopicRef(Part):
+    """A card of the map (``learnloop map ID`` shows all of it)."""
+
+    id: str
+    name: str
+    summary: str
+
+
+class StackRef(Part):
+    """A focus whose practitioners use this library, and what for."""
+
+    focus: str
+    focus_name: str
+    role: str
+
+
+class Library(Part):
+    import_name: str
+    kind: LibraryKind
+    modules: int = Field(description="how many of the repository's modules import it")
+    distribution: str | None = None
+    distribution_from: Literal["table", "installed", "guess"] | None = None
+    installed_version: str | None = None
+    declared: bool = False
+    optional_only: bool = Field(default=False, description="only imported inside try/except ImportError "
+                                "or under TYPE_CHECKING")
+    topics: list[TopicRef] = []
+    stacks: list[StackRef] = []
+
+
+class Dependency(Part):
+    """A dependency declared in a requirements file, pyproject.toml, setup.cfg, setup.py or environment.yml."""
+
+    name: str
+    spec: str
+    source: str
+    group: str = "main"
+
+
+class EntryPoint(Part):
+    kind: EntryKind
+    path: str
+    line: int | None = None
+    module: str | None = None
+    name: str | None = None
+    detail: str | None = None
+
+
+class ModelClass(Part):
+    """A class that defines a model: it subclasses a model base (torch.nn.Module, BaseEstimator, ...)."""
+
+    name: str
+    module: str
+    path: str
+    line: int
+    base: str
+    framework: str
+
+
+class Edge(Part):
+    source: str
+    target: str
+
+
+class Hub(Part):
+    module: str
+    imported_by: int
+
+
+class ImportGraph(Part):
+    """Which of the repository's modules import which (the full graph; pictures may collapse it)."""
+
+    nodes: list[str]
+    edges: list[Edge]
+    hubs: list[Hub]
+    cycles: list[list[str]] = Field(default=[], description="groups of modules that import each other "
+                                    "(strongly connected components of two or more)")
+
+
+class ReadingStep(Part):
+    path: str
+    reason: str
+    module: str | None = None
+
+
+class Totals(Part):
+    files: int
+    lines: int
+    code: int
+    bytes: int
+    python_files: int
+    notebooks: int
+
+
+class StudyReport(Part):
+    source: str = Field(description="what was studied, as the learner named it")
+    name: str = Field(description="the repository's name (its folder or archive name)")
+    totals: Totals
+    languages: list[LanguageCount]
+    packages: list[str] = Field(description="the repository's Python packages (folders with __init__.py)")
+    modules: list[ModuleInfo]
+    stdlib: list[Library]
+    third_party: list[Library]
+    internal: list[str] = Field(description="top-level names the repository's own modules are imported by")
+    dependencies: list[Dependency]
+    entry_points: list[EntryPoint]
+    models: list[ModelClass]
+    graph: ImportGraph
+    reading_order: list[ReadingStep]
+    problems: list[ParseProblem]
+    notices: list[Notice]
+    excluded: list[str] = Field(description="folders left out: version control, virtualenvs, caches, .gitignore")
