@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "status",
     "map",
     "loop",
+    "study",
     "project",
     "gap",
     "history",
