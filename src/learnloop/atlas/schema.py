@@ -50,7 +50,7 @@ LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ModelFacts(Strict):
