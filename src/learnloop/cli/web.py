@@ -1,0 +1,79 @@
+"""`learnloop serve`: the web dashboard on this machine (loopback unless told otherwise)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from learnloop.cli.app import app, settings
+from learnloop.cli.render import console, err_console
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK:
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (default: this machine only).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in your web browser.")] = False,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a --host other machines can reach "
+                                               "(there are no accounts yet: anyone who reaches it can use it).")]
+    = False,
+) -> None:
+    """Open the web dashboard: the whole loop in a browser, with the same powers as these commands."""
+    from learnloop.errors import UserError
+
+    if not is_loopback(host):
+        if not allow_remote:
+            raise UserError(f"--host {host} lets other machines reach your learnloop; add --allow-remote if you "
+                            "mean it")
+        err_console.print(f"[bold yellow]warning:[/] listening on {host}: anyone who can reach this address can "
+                          "read and change your learnloop data (there are no accounts yet).")
+    check_port_free(host, port)
+    import uvicorn
+
+    from learnloop.web.app import create_app
+
+    web_app = create_app(settings())
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
+    console.print(f"learnloop is at [bold cyan]{url}[/] · Ctrl-C stops it")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(0.8, webbrowser.open, args=(url,)).start()
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with one line before starting when the address is taken or unusable (uvicorn would exit 1)."""
+    import socket
+
+    from learnloop.errors import UserError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UserError(f"--host {host} is not an address of this machine") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                            hint="another program uses it? try --port 8001") from None

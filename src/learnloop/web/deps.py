@@ -1,0 +1,66 @@
+"""What routes depend on: the server, the store, a read or write session, and the CSRF check."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from learnloop.errors import UserError
+from learnloop.web.render import CSRF_COOKIE, server_of, sign
+
+if TYPE_CHECKING:
+    from learnloop.store.db import Store
+    from learnloop.web.app import Server
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class FormExpired(UserError):
+    """A form without a valid CSRF token: stale page, lost cookie, or another site posting here."""
+
+    http_status = 403
+
+
+def get_server(request: Request) -> Server:
+    return server_of(request)
+
+
+def get_store(request: Request) -> Store:
+    return server_of(request).store
+
+
+def get_atlas(request: Request) -> Any:
+    return server_of(request).atlas()
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    """A read-only view for GET pages: never a write transaction."""
+    with server_of(request).store.read() as session:
+        yield session
+
+
+def write_session(request: Request) -> Iterator[Session]:
+    """One write transaction for one POST: committed when the route returns, rolled back if it raises."""
+    with server_of(request).store.session() as session:
+        yield session
+
+
+async def check_csrf(request: Request) -> None:
+    """Every POST carries the token of the page it came from; anything else is refused, nothing done."""
+    if request.method in SAFE_METHODS:
+        return
+    secret = request.cookies.get(CSRF_COOKIE)
+    form = await request.form()
+    token = form.get("csrf")
+    if not secret or not isinstance(token, str) or not hmac.compare_digest(sign(server_of(request).csrf_key, secret),
+                                                                            token):
+        raise FormExpired("this form has expired or came from another site; reload the page and try again")
+
+
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
+Atlas = Annotated[Any, Depends(get_atlas)]

@@ -1,0 +1,71 @@
+"""Turning form input into values, and FastAPI's validation errors into one line a learner understands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from learnloop.errors import UserError
+
+LABELS = {"days": "the number of days", "csrf": "the form's token (reload the page)"}
+
+
+def _label(loc: Sequence[Any]) -> str:
+    name = str(loc[-1]) if loc else "a field"
+    return LABELS.get(name, f"'{name.replace('_', ' ')}'")
+
+
+def describe_validation(errors: Sequence[Any]) -> str:
+    """The first problem in words: which field, and what it should hold."""
+    if not errors:
+        return "the form could not be read; reload the page and try again"
+    first = errors[0]
+    kind, label = first.get("type", ""), _label(first.get("loc", ()))
+    if kind == "missing":
+        return f"fill in {label}"
+    if kind.startswith("int"):
+        return f"{label} must be a whole number"
+    if kind.startswith("float"):
+        return f"{label} must be a number"
+    if kind.startswith("bool"):
+        return f"{label} must be yes or no"
+    return f"{label}: {first.get('msg', 'not valid')}"
+
+
+def optional(text: str | None) -> str | None:
+    """An empty text field means 'not given'."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    return stripped or None
+
+
+def order_of_ranks(ranks: dict[str, str]) -> list[str]:
+    """Rank fields (``rank-<id>`` = "1", "2", blank) → ids in rank order, blanks left out."""
+    chosen: list[tuple[int, int, str]] = []
+    for position, (key, text) in enumerate(ranks.items()):
+        text = text.strip()
+        if not text:
+            continue
+        try:
+            number = int(text)
+        except ValueError:
+            raise UserError(f"the rank of {key!r} must be a whole number, not {text!r}") from None
+        if number < 1:
+            raise UserError(f"ranks start at 1; {key!r} has {number}")
+        chosen.append((number, position, key))
+    return [key for _n, _p, key in sorted(chosen)]
+
+
+def moved(ids: list[int], item: int, direction: str) -> list[int]:
+    """The order after moving ``item`` one place up or down (the gap list's arrows)."""
+    if item not in ids:
+        raise UserError(f"gap {item} is not among the open gaps of this pass")
+    if direction not in ("up", "down"):
+        raise UserError("move a gap up or down")
+    order = list(ids)
+    i = order.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+    return order

@@ -1,0 +1,118 @@
+"""Pages from templates: Jinja2 with autoescape on, the CSRF token in every page, one error line on failure."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from learnloop.web.app import Server
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSRF_COOKIE = "learnloop_csrf"
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{32}$")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+    env.filters["day"] = _day
+    env.filters["plural"] = _plural
+    env.filters["number"] = _number
+    return env
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d") if isinstance(value, date) else str(value)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _number(value: float | int | None, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.{digits}f}"
+
+
+def server_of(request: Request) -> Server:
+    return request.app.state.server  # type: ignore[no-any-return]
+
+
+def csrf_secret(request: Request) -> tuple[str, bool]:
+    """The browser's CSRF secret from its cookie, or a new one (True when it must be set)."""
+    cached = getattr(request.state, "csrf_secret", None)
+    if cached is not None:
+        return cached
+    value = request.cookies.get(CSRF_COOKIE, "")
+    found = (value, False) if _SECRET.match(value) else (secrets.token_urlsafe(24), True)
+    request.state.csrf_secret = found
+    return found
+
+
+def csrf_token(request: Request) -> str:
+    """What every form carries: an HMAC of the browser's secret under this server's key."""
+    secret, _fresh = csrf_secret(request)
+    return sign(server_of(request).csrf_key, secret)
+
+
+def sign(key: bytes, secret: str) -> str:
+    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
+
+
+def render_text(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
+    values = {"path": request.url.path, "csrf": csrf_token(request), "error": None, **(context or {})}
+    return environment().get_template(template).render(values)
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status: int = 200) -> HTMLResponse:
+    html = render_text(request, template, context)
+    return page(request, html, status)
+
+
+def page(request: Request, html: str | bytes, status: int = 200) -> HTMLResponse:
+    response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    secret, fresh = csrf_secret(request)
+    if fresh:
+        response.set_cookie(CSRF_COOKIE, secret, httponly=True, samesite="lax", path="/")
+    return response
+
+
+def error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    """One clear line, the status the error asks for, and a way back."""
+    back = "/"
+    referer = request.headers.get("referer", "")
+    if referer:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(referer)
+        if parts.netloc == request.headers.get("host") and parts.path.startswith("/"):
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
+    return render(request, "error.html", {"error": message, "status": status, "back": back}, status=status)

@@ -1,0 +1,85 @@
+"""The map: the field as a browsable tree (rendered once per process: the map is read-only), search, cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from learnloop.atlas.schema import TOPIC_KINDS
+from learnloop.web.render import SECURITY_HEADERS, render, render_text, server_of
+
+router = APIRouter()
+
+KIND_TITLES = {"paradigm": "Paradigms", "model": "Models", "application": "Applications", "tool": "Tools",
+               "math": "Math foundations", "concept": "Concepts"}
+
+
+def tree(atlas: Any) -> list[dict[str, Any]]:
+    """Topics grouped by kind, by name: what the map page shows."""
+    branches = []
+    for kind in TOPIC_KINDS:
+        members = sorted((t for t in atlas.topics.values() if t.kind == kind), key=lambda t: t.name.lower())
+        if members:
+            branches.append({"kind": kind, "title": KIND_TITLES.get(kind, kind.title()), "topics": members})
+    return branches
+
+
+@router.get("/map", response_class=HTMLResponse)
+async def map_page(request: Request, q: str | None = None) -> HTMLResponse:
+    server = server_of(request)
+    atlas = server.atlas()
+    if q and q.strip():
+        from learnloop.atlas.search import search
+
+        hits = search(atlas, q, limit=30)
+        return render(request, "search.html", {"query": q, "hits": hits})
+    cached = server.page_cache.get("map")
+    if cached is None:
+        datasets = sorted(atlas.datasets.values(), key=lambda d: (d.task, d.name.lower()))
+        cached = render_text(request, "map.html", {
+            "branches": tree(atlas), "count": len(atlas.topics), "datasets": datasets,
+            "focuses": list(atlas.focuses.values()),
+        }).encode()
+        server.page_cache["map"] = cached
+    return HTMLResponse(cached, headers=SECURITY_HEADERS)
+
+
+@router.get("/map/{topic_id}", response_class=HTMLResponse)
+async def topic_card(request: Request, topic_id: str) -> HTMLResponse:
+    server = server_of(request)
+    atlas = server.atlas()
+    topic = atlas.topic(topic_id)
+    lab_id = topic.model.lab if topic.model else None
+    tried = None
+    if lab_id:
+        from learnloop.web.routes.lab import latest_try
+
+        tried = latest_try(server, lab_id)
+    return render(request, "topic.html", {
+        "topic": topic,
+        "prerequisites": [atlas.topics[i] for i in topic.prerequisites],
+        "related": [atlas.topics[i] for i in topic.related],
+        "resources": atlas.resources_for(topic.id)[:12],
+        "focuses": [f for f in atlas.focuses.values() if topic.id in f.topics],
+        "lab_id": lab_id, "tried": tried,
+    })
+
+
+@router.get("/resources", response_class=HTMLResponse)
+async def resources_page(request: Request, kind: str | None = None, topic: str | None = None,
+                         level: str | None = None, free: str | None = None) -> HTMLResponse:
+    """The catalog: books, blogs, communities, events and courses, filtered."""
+    from learnloop.atlas.catalog import filter_resources
+    from learnloop.atlas.schema import LEVELS, RESOURCE_KINDS
+    from learnloop.web.forms import optional
+
+    atlas = server_of(request).atlas()
+    chosen = {"kind": optional(kind), "topic": optional(topic), "level": optional(level), "free": bool(free)}
+    found = filter_resources(atlas, kind=chosen["kind"], topic=chosen["topic"], level=chosen["level"],
+                             free_only=chosen["free"])
+    return render(request, "resources.html", {
+        "found": found, "chosen": chosen, "kinds": RESOURCE_KINDS, "levels": LEVELS,
+        "topics": sorted(atlas.topics.values(), key=lambda t: t.name.lower()),
+    })

@@ -1,0 +1,91 @@
+"""Home: where the learner is, deadlines, and the one next action; start, next, skip and close the pass."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+
+from learnloop import config
+from learnloop.loop.passes import Status
+from learnloop.loop.rules import SKIPPABLE_STEPS, STEPS
+from learnloop.web.actions import next_action
+from learnloop.web.deps import WriteSession
+from learnloop.web.forms import optional
+from learnloop.web.render import render, server_of
+
+if TYPE_CHECKING:
+    from learnloop.web.app import Server
+
+router = APIRouter()
+
+NOTICES = {
+    "started": "A new pass has begun at step 0: look around the map and pin one focus.",
+    "moved": "Step done; here is the next one.",
+    "skipped": "Step skipped; your reason is recorded as a speed-up.",
+    "closed": "Pass closed. The next one starts at step 0; keep your focus or pin another.",
+}
+
+
+@router.get("/healthz", response_class=PlainTextResponse)
+async def healthz() -> PlainTextResponse:
+    """A constant, for load balancers and the load benchmark."""
+    return PlainTextResponse("ok")
+
+
+def status_key(now: datetime) -> tuple[str, datetime]:
+    """Status depends on the database and on the clock (days left); a minute is fine enough."""
+    return ("status", now.replace(second=0, microsecond=0))
+
+
+def fresh_status(server: Server, now: datetime, version: int | None) -> Status:
+    from learnloop.loop.passes import status
+
+    atlas = server.atlas()
+    names = {f.id: f.name for f in atlas.focuses.values()}
+    with server.store.read() as session:
+        value = status(session, now, names)
+    server.status_cache.remember(version, status_key(now), value)
+    return value
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, notice: str | None = None) -> HTMLResponse:
+    """Served from the status cache while the database stays put; one read session when it moved."""
+    server = server_of(request)
+    now = config.now()
+    version, value = server.status_cache.lookup(status_key(now))
+    if value is None:
+        value = await run_in_threadpool(fresh_status, server, now, version)
+    return render(request, "home.html", {
+        "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
+        "notice": NOTICES.get(notice or ""),
+    })
+
+
+@router.post("/start")
+def start(session: WriteSession) -> RedirectResponse:
+    from learnloop.loop.passes import start_pass
+
+    start_pass(session, config.now())
+    return RedirectResponse("/?notice=started", status_code=303)
+
+
+@router.post("/next")
+def move_on(session: WriteSession, skip: Annotated[bool, Form()] = False,
+            reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    from learnloop.loop.passes import advance
+
+    moved = advance(session, config.now(), skip=skip, reason=optional(reason))
+    return RedirectResponse("/?notice=" + ("skipped" if moved.skipped else "moved"), status_code=303)
+
+
+@router.post("/pass/close")
+def close(session: WriteSession, retro: Annotated[str, Form()] = "") -> RedirectResponse:
+    from learnloop.loop.passes import close_pass
+
+    close_pass(session, config.now(), retro)
+    return RedirectResponse("/?notice=closed", status_code=303)
