@@ -91,31 +91,31 @@ def descent_plot(rows: list[PassHistory], path: Path) -> Path:
     if not rows:
         raise UserError("no passes yet to draw: `learnloop start`")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(8, 6), dpi=110, layout="constrained")
+    green, red, blue = "#2a8a4a", "#b8442e", "#3b6ea8"
+    fig = Figure(figsize=(9.5, 6), dpi=110, layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     xs = [r.number for r in rows]
     loss = [r.gaps_open_after for r in rows]
-    top.plot(xs, loss, "-o", color="#3b6ea8", lw=2, ms=8, label="gaps still open (your ignorance, as you know it)")
+    top.plot(xs, loss, "-o", color=blue, lw=2, ms=8, label="gaps still open\n(your ignorance, as you know it)")
     for r in rows:
+        lines = []
         if r.speed_ups:
-            top.annotate(f"speed-up ×{len(r.speed_ups)}", (r.number, r.gaps_open_after), xytext=(6, 10),
-                         textcoords="offset points", color="#2a8a4a", fontsize=8)
-            top.plot([r.number], [r.gaps_open_after], marker="v", color="#2a8a4a", ms=13, ls="none", alpha=0.6)
+            lines.append((f"▼ {len(r.speed_ups)} speed-up{'s' if len(r.speed_ups) > 1 else ''}", green))
         if r.slow_downs:
-            top.annotate(f"slow-down ×{len(r.slow_downs)}", (r.number, r.gaps_open_after), xytext=(6, -16),
-                         textcoords="offset points", color="#b8442e", fontsize=8)
-            top.plot([r.number], [r.gaps_open_after], marker="^", color="#b8442e", ms=13, ls="none", alpha=0.6)
+            lines.append((f"▲ {len(r.slow_downs)} slow-down{'s' if len(r.slow_downs) > 1 else ''}", red))
+        for i, (label, color) in enumerate(lines):
+            top.annotate(label, (r.number, r.gaps_open_after), xytext=(0, 12 + 13 * i), textcoords="offset points",
+                         ha="center", color=color, fontsize=8, fontweight="bold")
+    top.plot([], [], ls="none", marker="v", color=green, label="speed-up: a skipped step,\nan early finish")
+    top.plot([], [], ls="none", marker="^", color=red, label="slow-down: an extension")
     top.set_ylabel("gaps still open")
-    top.set_title("Descent: each pass round the loop is one step downhill")
+    top.set_title("Descent: each pass round the loop is one step downhill", loc="left")
     top.grid(alpha=0.3)
-    top.set_ylim(bottom=0, top=max([*loss, 1]) * 1.3)
-    handles = [
-        top.lines[0],
-        top.plot([], [], marker="v", color="#2a8a4a", ls="none", label="speed-up (skip, early finish)")[0],
-        top.plot([], [], marker="^", color="#b8442e", ls="none", label="slow-down (extension)")[0],
-    ]
-    top.legend(handles=handles, loc="upper right", fontsize=8)
+    top.set_ylim(bottom=0, top=max([*loss, 1]) * 1.4 + 0.5)
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 
     colors = ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#f4a261", "#e76f51", "#8d99ae"]
     bottoms = [0.0] * len(rows)
@@ -125,14 +125,16 @@ def descent_plot(rows: list[PassHistory], path: Path) -> Path:
             bottom.bar(xs, heights, bottom=bottoms, color=colors[i], label=f"{step.number} {step.name}", width=0.6)
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for r in rows:
-        label = f"{r.days:.0f} d" + ("" if r.closed_at else " (open)")
+        label = f"{r.days:.0f} d" + ("" if r.closed_at else " so far")
         bottom.annotate(label, (r.number, r.days), xytext=(0, 3), textcoords="offset points", ha="center",
                         fontsize=8)
     bottom.set_ylabel("days taken")
     bottom.set_xlabel("pass")
     bottom.set_xticks(xs)
-    bottom.set_ylim(top=max([*(r.days for r in rows), 1]) * 1.25)
-    bottom.legend(fontsize=7, ncols=4, loc="upper left")
+    bottom.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    bottom.set_ylim(0, max([*(r.days for r in rows), 1]) * 1.25)
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="step",
+                  title_fontsize=8)
     bottom.grid(axis="y", alpha=0.3)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
