@@ -1,0 +1,95 @@
+"""Running a rung (with progress), copying its script for the learner, and comparing rungs."""
+
+from __future__ import annotations
+
+import importlib
+import time
+import warnings
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from learnloop.errors import UserError
+from learnloop.ladders.registry import (
+    find_ladder,
+    find_rung,
+    install_hint,
+    missing_packages,
+    script_module,
+    script_resource,
+)
+from learnloop.ladders.result import Report, RungResult, quiet
+
+
+class RungRun(BaseModel):
+    """One run of one rung: its test score on the ladder's shared split."""
+
+    ladder: str
+    level: int
+    title: str
+    metric: str
+    score: float
+    seconds: float
+    epochs: int | None
+    seed: int
+    details: dict[str, float] = {}
+    notes: list[str] = []
+
+
+class CopiedRung(BaseModel):
+    ladder: str
+    level: int
+    path: Path
+    run_with: str
+
+
+def run_rung(name: str, level: int, *, epochs: int | None = None, seed: int = 0,
+             report: Report = quiet) -> tuple[RungRun, RungResult]:
+    """Run one rung's script in this process and time it; ``epochs=None`` keeps the script's default."""
+    ladder = find_ladder(name)
+    rung = find_rung(ladder, level)
+    if epochs is not None and epochs < 1:
+        raise UserError("--epochs must be at least 1")
+    missing = missing_packages(rung)
+    if missing:
+        raise UserError(f"rung {level} of {ladder.id} needs {', '.join(missing)}, which is not installed",
+                        hint=install_hint(rung))
+    module = importlib.import_module(script_module(ladder, rung))
+    options: dict[str, object] = {"seed": seed, "report": report}
+    if epochs is not None:
+        options["epochs"] = epochs
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # library deprecation chatter is not the learner's business here
+        result: RungResult = module.run(**options)
+    seconds = time.perf_counter() - started
+    run = RungRun(ladder=ladder.id, level=level, title=rung.title, metric=result.metric, score=result.score,
+                  seconds=round(seconds, 3), epochs=epochs, seed=seed, details=result.details, notes=result.notes)
+    return run, result
+
+
+def copy_rung(name: str, level: int, folder: Path, *, force: bool = False) -> CopiedRung:
+    """Write the rung's script into ``folder`` (created if needed) for the learner to edit."""
+    ladder = find_ladder(name)
+    rung = find_rung(ladder, level)
+    folder = folder.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file; give a folder to copy the script into")
+    target = folder / rung.script
+    if target.exists() and not force:
+        raise UserError(f"{target} already exists; edit it, or pass --force to overwrite it")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(script_resource(ladder, rung).read_text(encoding="utf-8"),  # type: ignore[attr-defined]
+                          encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return CopiedRung(ladder=ladder.id, level=level, path=target.absolute(), run_with=f"python {target}")
+
+
+def agreement(first: RungResult, second: RungResult) -> float:
+    """Share of test examples on which two rungs predict the same class (for classification ladders)."""
+    if len(first.predictions) != len(second.predictions) or not first.predictions:
+        raise ValueError("the two rungs did not predict the same test split")
+    same = sum(a == b for a, b in zip(first.predictions, second.predictions, strict=True))
+    return same / len(first.predictions)

@@ -1,0 +1,1 @@
+"""Rungs of the diabetes ladder."""

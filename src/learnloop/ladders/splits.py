@@ -1,0 +1,151 @@
+"""The one split per ladder that all its rungs share, so their scores can be compared.
+
+Every function here returns the same train/test partition on every call (fixed seeds, or the standard
+published split for Cora). The data ships offline: scikit-learn's bundled sets, palmerpenguins, and
+files in :mod:`learnloop.data`. Heavy libraries are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+SPLIT_SEED = 0
+TEST_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """A numeric table split once: ``x_*`` are float arrays, ``y_*`` labels or targets."""
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    feature_names: list[str]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """A table with missing values and text columns, split once, as pandas objects."""
+
+    x_train: pd.DataFrame
+    x_test: pd.DataFrame
+    y_train: pd.Series
+    y_test: pd.Series
+    numeric: list[str]
+    categorical: list[str]
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Short documents and their labels, split once."""
+
+    x_train: list[str]
+    x_test: list[str]
+    y_train: list[str]
+    y_test: list[str]
+    classes: list[str]
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Cora: node features, citation edges, and the standard Planetoid split (140 / 500 / 1000 nodes)."""
+
+    features: sp.csr_matrix  # binary bag of words, rows scaled to sum to 1
+    labels: np.ndarray
+    edges: np.ndarray  # (E, 2) undirected, each pair once, no self-loops
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    class_names: list[str]
+
+    @property
+    def num_nodes(self) -> int:
+        return int(self.features.shape[0])
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+
+def data_file(name: str) -> Any:
+    """A file shipped in ``learnloop/data``."""
+    return resources.files("learnloop.data") / name
+
+
+def digits() -> Arrays:
+    """scikit-learn's 8x8 digits, pixels scaled to [0, 1], a stratified 75 / 25 split."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    data = load_digits()
+    x = (data.data / 16.0).astype("float32")
+    parts = train_test_split(x, data.target, test_size=TEST_SHARE, random_state=SPLIT_SEED, stratify=data.target)
+    return Arrays(*parts, feature_names=list(data.feature_names))
+
+
+def diabetes() -> Arrays:
+    """scikit-learn's diabetes progression data (442 patients, 10 measurements), a 75 / 25 split."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.model_selection import train_test_split
+
+    data = load_diabetes()
+    parts = train_test_split(data.data, data.target, test_size=TEST_SHARE, random_state=SPLIT_SEED)
+    return Arrays(*parts, feature_names=list(data.feature_names))
+
+
+def penguins() -> Frames:
+    """Palmer penguins as they come (missing values, text columns), a stratified 75 / 25 split on species."""
+    from palmerpenguins import load_penguins
+    from sklearn.model_selection import train_test_split
+
+    table = load_penguins()
+    numeric = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    categorical = ["island", "sex"]
+    x, y = table[numeric + categorical], table["species"]
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=TEST_SHARE, random_state=SPLIT_SEED,
+                                                        stratify=y)
+    return Frames(x_train, x_test, y_train, y_test, numeric, categorical)
+
+
+def movie_reviews() -> Texts:
+    """One-sentence Rotten Tomatoes reviews (Pang & Lee 2004), fresh or rotten, a stratified 75 / 25 split."""
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+
+    with data_file("movie_reviews.csv").open("rb") as raw:
+        table = pd.read_csv(raw)
+    texts, labels = table["text"].tolist(), table["sentiment"].tolist()
+    x_train, x_test, y_train, y_test = train_test_split(texts, labels, test_size=TEST_SHARE,
+                                                        random_state=SPLIT_SEED, stratify=labels)
+    return Texts(x_train, x_test, y_train, y_test, classes=sorted(set(labels)))
+
+
+def cora() -> Graph:
+    """Cora with the Planetoid split, read from the shipped ``cora.npz`` (no pickles at run time)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    with data_file("cora.npz").open("rb") as raw, np.load(raw, allow_pickle=False) as parts:
+        shape = tuple(int(n) for n in parts["features_shape"])
+        indices = parts["features_indices"].astype(np.int32)
+        ones = np.ones(len(indices), dtype=np.float32)
+        features = sp.csr_matrix((ones, indices, parts["features_indptr"]), shape=shape)
+        row_sums = np.asarray(features.sum(axis=1)).ravel()
+        features = sp.diags(1.0 / np.maximum(row_sums, 1.0)).astype(np.float32) @ features
+        return Graph(
+            features=sp.csr_matrix(features, dtype=np.float32),
+            labels=parts["labels"].astype(np.int64),
+            edges=parts["edges"].astype(np.int64),
+            train=parts["train"].astype(np.int64),
+            val=parts["val"].astype(np.int64),
+            test=parts["test"].astype(np.int64),
+            class_names=[str(name) for name in parts["class_names"]],
+        )
