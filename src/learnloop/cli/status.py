@@ -7,11 +7,11 @@ from learnloop.cli.app import app, store
 from learnloop.cli.render import console
 
 WELCOME = """\
-[bold]learnloop[/] coaches you through machine learning top-down, one short loop at a time:
-  0 map the field and pin ONE focus   1 study one real project like your endgame
-  2 just enough Python                3 libraries top-down, highest level first
-  4 one project, 1 week to 1 month    5 keep only your top knowledge gap and close it
-  6 look back, then go round again (each pass is a step of gradient descent on your ignorance)"""
+[bold]learnloop[/] coaches you through machine learning top-down, one loop at a time:
+  0 map the field, pin ONE focus    1 study one project like your endgame
+  2 just enough Python              3 libraries top-down, highest level first
+  4 one project, 1 week to 1 month  5 keep your top knowledge gap, close it
+  6 look back and go round again: gradient descent on your ignorance"""
 
 
 def show_status() -> None:
