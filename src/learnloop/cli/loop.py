@@ -123,7 +123,7 @@ def notes_show(
     if edit:
         with store().read() as session:
             current = notes(session)
-        text = typer.edit(to_markdown(current), extension=".md", require_save=True)
+        text = _edit(to_markdown(current))
         if text is None:
             console.print("Notes unchanged.")
             return
@@ -145,6 +145,34 @@ def notes_show(
             console.print(f"  • {n.text}")
     if not any(getattr(value, k) for k in HEADINGS):
         console.print("[dim]Add one: learnloop notes add TEXT --kind pattern|understood|unclear[/]")
+
+
+def _edit(text: str) -> str | None:
+    """Open ``text`` in $VISUAL / $EDITOR as a Markdown file; the new text, or None if left unchanged."""
+    import os
+    import shlex
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from learnloop.errors import UserError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
+        (e for e in ("editor", "nano", "vi") if shutil.which(e)), None)
+    if not editor:
+        raise UserError("no editor found: set $EDITOR (for example EDITOR=nano)")
+    with tempfile.TemporaryDirectory(prefix="learnloop-notes-") as tmp:
+        path = Path(tmp) / "notes.md"
+        path.write_text(text, encoding="utf-8")
+        try:
+            done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as exc:
+            raise UserError(f"cannot start the editor {editor!r}: {exc.strerror or exc}") from None
+        if done.returncode != 0:
+            raise UserError(f"the editor exited with code {done.returncode}; notes unchanged")
+        edited = path.read_text(encoding="utf-8")
+    return None if edited == text else edited
 
 
 @notes_app.command("add")

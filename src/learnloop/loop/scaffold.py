@@ -92,10 +92,8 @@ def _write_data(data_dir: Path, plan: DataPlan) -> str | None:
             return f"data/{dataset.loader}"
         from learnloop.lab.datasets import load_table
 
-        table = load_table(plan.source)
-        frame = getattr(table, "frame", table[0] if isinstance(table, tuple) else table)
         name = f"{plan.source}.csv"
-        frame.to_csv(data_dir / name, index=False)
+        load_table(plan.source).frame.to_csv(data_dir / name, index=False)
         return f"data/{name}"
     (data_dir / "README.md").write_text(
         f"No data yet. Reason given: {plan.reason}\nNo data, no project: put the data here first.\n",
