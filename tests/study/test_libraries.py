@@ -1,0 +1,68 @@
+"""Import names to distributions and to the map's cards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from learnloop.atlas.load import Atlas, load_atlas
+from learnloop.study.libraries import (
+    InstalledDistributions,
+    LibraryUse,
+    describe_libraries,
+    find_distribution,
+    library_key,
+    normalize,
+)
+
+
+def test_mismatched_names_come_from_the_table() -> None:
+    assert find_distribution("sklearn")[:2] == ("scikit-learn", "table")
+    assert find_distribution("yaml")[:2] == ("pyyaml", "table")
+    assert find_distribution("PIL")[:2] == ("pillow", "table")
+    assert library_key("google.protobuf.message") == "google.protobuf" and library_key("numpy.linalg") == "numpy"
+
+
+def test_installed_names_carry_their_version_and_unknown_ones_are_guesses() -> None:
+    import pytest as pytest_module
+
+    name, source, version = find_distribution("pytest")
+    assert (name, source, version) == ("pytest", "installed", pytest_module.__version__)
+    assert find_distribution("surely_not_a_real_package_xyz") == ("surely_not_a_real_package_xyz", "guess", None)
+
+
+def test_providers_are_found_from_top_level_and_record_files(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "Foo_Bar-1.2.dist-info").mkdir(parents=True)
+    (site / "Foo_Bar-1.2.dist-info" / "top_level.txt").write_text("foobar\n")
+    (site / "other_dist-0.3.dist-info").mkdir()
+    (site / "other_dist-0.3.dist-info" / "RECORD").write_text("weird_name/__init__.py,sha256=x,1\n"
+                                                              "other_dist-0.3.dist-info/METADATA,,\n")
+    installed = InstalledDistributions([str(site)])
+    assert installed.version("foo-bar") == "1.2" and installed.name("FOO.bar") == "Foo-Bar"
+    assert installed.provider("foobar") == "Foo-Bar"
+    assert installed.provider("weird_name") == "other-dist"
+    assert installed.provider("nothing") is None
+
+
+def test_cards_from_a_small_map(tiny_atlas: Atlas) -> None:
+    uses = {"torch": LibraryUse({"a", "b"}, True), "numpy": LibraryUse({"a"}, False),
+            "cupy": LibraryUse({"a"}, False)}
+    libraries = describe_libraries(uses, stdlib=False, declared=["Torch"], atlas=tiny_atlas)
+    by_name = {lib.import_name: lib for lib in libraries}
+    assert next(lib.import_name for lib in libraries) == "torch"  # most used first
+    torch = by_name["torch"]
+    assert [t.id for t in torch.topics] == ["pytorch"] and torch.declared
+    assert [(s.focus, s.role) for s in torch.stacks] == [("graph-ml", "tensors and training")]
+    assert [t.id for t in by_name["numpy"].topics] == ["numpy"] and by_name["numpy"].optional_only
+    assert by_name["cupy"].topics == [] and by_name["cupy"].distribution_from == "guess"
+
+
+def test_the_real_map_knows_the_big_libraries() -> None:
+    uses = {name: LibraryUse({"m"}, True) for name in ("torch", "sklearn", "numpy", "pandas")}
+    cards = {lib.import_name: [t.id for t in lib.topics] for lib in describe_libraries(uses, stdlib=False,
+                                                                                       atlas=load_atlas())}
+    assert all(cards[name] for name in uses), cards
+
+
+def test_normalize_follows_pep_503() -> None:
+    assert normalize("Scikit_Learn") == normalize("scikit.learn") == "scikit-learn"
