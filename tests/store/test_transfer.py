@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def learner_records(draw: st.DrawFn) -> list[object]:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=learner_records())
 def test_export_import_export_is_identical(records: list[object], template: Path, tmp_path: Path) -> None:
-    root = tmp_path / f"run-{id(records)}"
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
     source = open_store(_fresh(template, root, "a"))
     with source.session() as s:
         for r in records:
