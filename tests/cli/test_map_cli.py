@@ -107,3 +107,11 @@ def test_bad_home_and_corrupt_database_are_one_line(cli: Callable[..., object], 
 def test_no_color_output_has_no_escape_codes(cli: Callable[..., object]) -> None:
     assert "\x1b[" not in cli("map").stdout
     assert "\x1b[" not in cli([]).stdout
+
+
+def test_narrow_terminal_still_renders(cli: Callable[..., object]) -> None:
+    narrow = {"COLUMNS": "40"}
+    for args in ("map", "map xgboost", "resources --kind book", "search svm", ""):
+        result = cli(args, env=narrow)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.strip()
