@@ -65,10 +65,14 @@ def study(
         raise UserError("give one picture (.png or .svg) with --graph; DOT files (.dot) may be added")
     if notes is not None and notes.exists() and not force:
         raise UserError(f"{notes} already exists; choose another name or add --force to overwrite it")
-    if reference:
+    if reference:  # refuse a reference that cannot be recorded before the long work
+        from learnloop.cli.app import store
+        from learnloop.loop.passes import open_pass
         from learnloop.loop.references import normalise_source
 
-        normalise_source(path)  # refuse a bad reference before the long work
+        normalise_source(path)
+        with store().read() as session:
+            open_pass(session)
 
     with ReadingProgress() as progress:
         report = study_repository(path, max_file_bytes=int(max_file_mb * 1024 * 1024), workers=workers,
@@ -98,7 +102,6 @@ def study(
     for item in written:
         err_console.print(f"wrote {item}", highlight=False)
     if reference:
-        from learnloop.cli.app import store
         from learnloop.loop.references import add_reference
 
         with store().session() as session:
