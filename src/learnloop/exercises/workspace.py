@@ -69,7 +69,7 @@ def start_exercise(workspace: Path, key: str, *, force: bool = False) -> Started
                         "(or --force to start over)")
     e = item.exercise
     header = f'"""Exercise {item.number}: {e.title}.\n\n{_wrap(e.prompt)}\n\nCheck it with: learnloop exercises ' \
-             f'check {item.number}\n"""\n\n'
+             f'check {item.number}\n"""\n\n\n'
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(header + e.starter, encoding="utf-8")
