@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "map",
     "loop",
     "study",
+    "exercises",
+    "ladder",
     "project",
     "gap",
     "history",
