@@ -1,0 +1,74 @@
+"""Step 4 on the web: create with the no-data check, check in, extend, finish, drop, download the .ics."""
+
+from __future__ import annotations
+
+from ..conftest import Web
+
+
+def test_project_belongs_to_step_4(web: Web) -> None:
+    web.start()
+    assert "projects belong to step 4" in web.refused("/project", {"title": "P", "days": "10", "dataset": "penguins"})
+
+
+def test_no_data_no_project(web: Web) -> None:
+    web.to_step(4)
+    assert web.refused("/project", {"title": "P", "days": "10"}).startswith("no data, no project")
+    assert web.refused("/project", {"title": "P", "days": "10", "no_data_yet": "true"}) == \
+        "say why there is no data yet"
+    assert "no file and no data set on the map called" in web.refused(
+        "/project", {"title": "P", "days": "10", "data_path": "/no/such/file.csv"})
+    assert web.refused("/project", {"title": "P", "days": "10", "dataset": "iris", "data_path": "/tmp"}) == \
+        "choose a data set from the map or give a file path, not both"
+    assert web.refused("/project", {"title": "P", "days": "40", "dataset": "penguins"}).startswith(
+        "a project is time-boxed to 7-31 days")
+    assert web.refused("/project", {"title": "  ", "days": "10", "dataset": "penguins"}) == "a project needs a title"
+
+
+def test_project_lifecycle(web: Web, home: object) -> None:
+    web.to_step(4)
+    page = web.get("/project").text
+    assert "Start a project" in page and 'value="penguins"' in page
+    response = web.ok("/project", {"title": "Penguin species", "days": "10", "dataset": "penguins"})
+    assert "Project started" in response.text and "Penguin species" in response.text
+    assert "10 days left" in response.text
+    [project] = web.rows()["projects"]
+    assert project[2] == "Penguin species"
+
+    ics = web.get("/project/deadline.ics")
+    assert ics.status_code == 200
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert 'filename="penguin-species-deadline.ics"' in ics.headers["content-disposition"]
+    assert b"BEGIN:VCALENDAR" in ics.content and b"Deadline: Penguin species" in ics.content
+
+    assert web.refused("/project/checkin", {"text": " "}).startswith("a check-in needs some text")
+    web.ok("/project/checkin", {"text": "cleaned the missing values"})
+    assert "cleaned the missing values" in web.get("/project").text
+
+    assert "31 days at most" in web.refused("/project/extend", {"days": "30", "reason": "more"})
+    assert web.refused("/project/extend", {"days": "2", "reason": ""}) == "say why you extend: --reason TEXT"
+    web.ok("/project/extend", {"days": "2", "reason": "exams"})
+    assert "12 days left" in web.get("/project").text
+
+    assert web.refused("/project", {"title": "Second", "days": "10", "dataset": "penguins"}).startswith(
+        "one project at a time")
+    assert web.refused("/project/done", {"summary": ""}).startswith("sum up what you built")
+    response = web.ok("/project/done", {"summary": "a forest at 0.98"})
+    assert "Project done" in response.text and "a forest at 0.98" in response.text
+
+
+def test_drop_then_start_another(web: Web) -> None:
+    web.to_step(4)
+    web.ok("/project", {"title": "Too big", "days": "7", "no_data_yet": "true", "reason": "waiting for a dump"})
+    assert web.refused("/project/drop", {"reason": ""}).startswith("say why you drop it")
+    web.ok("/project/drop", {"reason": "no data came"})
+    page = web.get("/project").text
+    assert "dropped" in page and "Start a project" in page
+    web.ok("/project", {"title": "Smaller", "days": "7", "dataset": "penguins"})
+
+
+def test_actions_without_a_project_are_refused(web: Web) -> None:
+    web.to_step(4)
+    assert web.refused("/project/checkin", {"text": "x"}).startswith("no project under way")
+    assert web.refused("/project/done", {"summary": "x"}).startswith("no project under way")
+    response = web.get("/project/deadline.ics")
+    assert response.status_code == 400

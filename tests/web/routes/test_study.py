@@ -1,0 +1,85 @@
+"""Step 1 on the web: reference, notes, and a study of a local folder with its import graph."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..conftest import Web, alert
+
+
+def _tiny_repo(root: Path) -> Path:
+    package = root / "tinygcn" / "tinygcn"
+    package.mkdir(parents=True)
+    (root / "tinygcn" / "README.md").write_text("# tinygcn\n")
+    (package / "__init__.py").write_text("")
+    (package / "layers.py").write_text("import numpy as np\n\n\ndef dense(x):\n    return np.tanh(x)\n")
+    (package / "models.py").write_text("from tinygcn.layers import dense\n\n\ndef model(x):\n    return dense(x)\n")
+    (package / "train.py").write_text(
+        "import argparse\nfrom tinygcn.models import model\n\n"
+        "if __name__ == '__main__':\n    open('RAN', 'w').write('the study ran me')\n    print(model(1))\n")
+    return root / "tinygcn"
+
+
+def test_reference_and_notes_are_recorded(web: Web) -> None:
+    web.start("graph-neural-networks")
+    page = web.get("/study").text
+    assert "Suggested for your focus" in page and "tkipf/pygcn" in page
+    web.ok("/reference", {"source": "tkipf/pygcn", "why": "the author's own"})
+    web.ok("/notes", {"text": "every layer is A·X·W", "kind": "pattern"})
+    web.ok("/notes", {"text": "why renormalise A?", "kind": "unclear"})
+    page = web.get("/study").text
+    assert "https://github.com/tkipf/pygcn" in page and "the author&#39;s own" in page
+    assert "every layer is A·X·W" in page and "why renormalise A?" in page
+    assert len(web.rows()["notes"]) == 2
+
+
+def test_bad_reference_and_note_are_refused(web: Web) -> None:
+    web.start()
+    assert "neither a URL" in web.refused("/reference", {"source": "not a repo at all"})
+    assert web.refused("/notes", {"text": "x", "kind": "gossip"}).startswith("a note is one of")
+    assert web.refused("/notes", {"text": "   ", "kind": "pattern"}) == "a note needs some text"
+
+
+def test_notes_before_any_pass_are_refused(web: Web) -> None:
+    assert web.refused("/notes", {"text": "x", "kind": "pattern"}).startswith("you have not started yet")
+
+
+def test_study_path_must_be_an_existing_absolute_folder(web: Web, tmp_path: Path) -> None:
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert web.refused("/study", {"path": ""}).startswith("give the path of a folder")
+    assert "not an absolute path" in web.refused("/study", {"path": "relative/path"})
+    assert web.refused("/study", {"path": str(tmp_path / "missing")}).endswith("does not exist")
+    assert "is not a folder" in web.refused("/study", {"path": str(a_file)})
+    assert web.server.jobs.recent() == []
+
+
+def test_study_runs_in_the_background_and_shows_the_report(web: Web, tmp_path: Path) -> None:
+    repo = _tiny_repo(tmp_path)
+    response = web.post("/study", {"path": str(repo)}, follow=False)
+    assert response.status_code == 303
+    job_url = response.headers["location"]
+    assert job_url.startswith("/jobs/")
+    job = web.server.jobs.wait(job_url.removeprefix("/jobs/"))
+    assert job.state == "done", job.error
+    page = web.get(job_url).text
+    assert 'http-equiv="refresh"' not in page
+    assert "Reading order" in page and "README.md" in page
+    assert "tinygcn/train.py" in page
+    picture = re.search(r'src="/pictures/(graph-[0-9a-f]+\.png)"', page)
+    assert picture
+    image = web.get(f"/pictures/{picture.group(1)}")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    assert not (repo / "RAN").exists() and not Path("RAN").exists()
+    assert "Recent studies" in web.get("/study").text
+
+
+def test_study_job_that_fails_shows_one_line(web: Web, tmp_path: Path) -> None:
+    repo = _tiny_repo(tmp_path)
+    response = web.post("/study", {"path": str(repo)}, follow=False)
+    job_id = response.headers["location"].removeprefix("/jobs/")
+    web.server.jobs.wait(job_id)
+    unknown = web.get("/jobs/not-a-job")
+    assert unknown.status_code == 404
+    assert alert(unknown) == "no job called 'not-a-job'"
