@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from importlib import resources
+from importlib.util import find_spec
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -128,8 +129,6 @@ def script_resource(ladder: Ladder, rung: Rung) -> object:
 
 def missing_packages(rung: Rung) -> list[str]:
     """The import names the rung needs that are not installed (found without importing them)."""
-    from importlib.util import find_spec
-
     return [name for name in rung.needs if find_spec(name) is None]
 
 

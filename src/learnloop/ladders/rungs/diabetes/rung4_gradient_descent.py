@@ -28,7 +28,7 @@ def run(epochs: int = 20000, seed: int = 0, report: Report = quiet) -> RungResul
         error = x @ w + b - y
         w -= lr * (x.T @ error) / n      # gradient of (1/2n) * sum(error²) with respect to w
         b -= lr * error.mean()
-        if (epoch + 1) % 1000 == 0:
+        if (epoch + 1) % 1000 == 0 or epoch + 1 == epochs:
             report(epoch + 1, epochs)
 
     weights, intercept = w / std, b - (w / std) @ mean   # back to the original units

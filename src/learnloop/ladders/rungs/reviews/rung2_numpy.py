@@ -73,7 +73,7 @@ def run(epochs: int = 3000, seed: int = 0, report: Report = quiet, lr: float = 4
         error = (p - y) / n                                     # gradient of the mean log-loss
         w -= lr * (train.transposed_times(error) + (l2 / n) * w)  # l2 / n: scikit-learn's C = 1 / l2
         b -= lr * error.sum()
-        if (epoch + 1) % 100 == 0:
+        if (epoch + 1) % 100 == 0 or epoch + 1 == epochs:
             report(epoch + 1, epochs)
 
     predicted = np.where(test.times(w) + b > 0, positive, data.classes[0])
