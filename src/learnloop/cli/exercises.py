@@ -77,6 +77,8 @@ def start_command(
 def check_command(
     exercise: Annotated[str | None, typer.Argument(help="Number or id; without it, every exercise you "
                                                    "started.", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, max=600,
+                                           help="Seconds your code may run per exercise.")] = 20.0,
     as_json: JsonOption = False,
 ) -> None:
     """Grade your answer against hidden cases (in a separate, limited process) and record it.
@@ -86,11 +88,12 @@ def check_command(
     from contextlib import nullcontext
 
     from learnloop import config
+    from learnloop.exercises.grader import limits_for
     from learnloop.exercises.progress import record_checks
     from learnloop.exercises.workspace import check_exercises
 
     with console.status("checking ...") if not as_json else nullcontext():
-        results = check_exercises(settings().workspace, exercise)
+        results = check_exercises(settings().workspace, exercise, limits_for(timeout))
     recorded = record_checks(store(), results, config.now())
     if as_json:
         print_json({"results": results, "recorded": recorded})

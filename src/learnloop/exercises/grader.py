@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import signal
 import subprocess
@@ -37,7 +38,7 @@ Outcome = Literal["passed", "failed", "error", "not-loaded", "timeout", "cpu", "
 @dataclass(frozen=True)
 class Limits:
     timeout: float = 20.0  # wall-clock seconds
-    cpu_seconds: int = 15
+    cpu_seconds: int = 15  # a busy loop hits this first; a sleeping one, the timeout
     memory_mb: int = 1536  # address space; NumPy and pandas need a few hundred MB just to import
     output_kb: int = 1024
 
@@ -46,6 +47,14 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def limits_for(timeout: float) -> Limits:
+    """The default limits with another time allowance (CPU seconds follow the wall-clock seconds)."""
+    if not 1 <= timeout <= 600:
+        raise UserError("the time limit must be between 1 and 600 seconds")
+    return Limits(timeout=timeout, cpu_seconds=max(1, math.ceil(timeout * 0.75)),
+                  memory_mb=DEFAULT_LIMITS.memory_mb, output_kb=DEFAULT_LIMITS.output_kb)
 
 
 class CheckResult(BaseModel):
