@@ -1,0 +1,490 @@
+"""The baseline leaderboard: every classic model family, k-fold cross-validated, fast and stoppable.
+
+How it stays fast:
+
+- preprocessing (impute, scale, one-hot) is fitted once per fold and shared by every model;
+- fits run in parallel, one forked single-threaded worker per core (:mod:`learnloop.lab.workers`),
+  longest predicted job first so the cores finish together;
+- models whose cost grows faster than n log n (kNN, SVM, MLP) train on a random subsample above a
+  row cap, and forests cap each tree's bootstrap sample, with a notice;
+- the train score is measured on at most 5,000 training rows;
+- on more than 2,000 training rows, each model first fits a 2,000-row sample: the time it takes,
+  scaled by how the model grows with rows, predicts its cost, which orders the work and lets
+  ``time_budget`` skip (with a notice) what will not fit.
+
+How it stays safe: every fit has a timeout; a model that fails is listed with its error in one line;
+a time budget running out or Ctrl-C returns the rows finished so far (``stopped`` says why).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from learnloop.errors import UserError
+from learnloop.lab import workers
+from learnloop.lab.diagnose import REFERENCE, diagnose
+from learnloop.lab.models import DUMMY_ID, ModelSpec, baseline_specs, build_dummy, model_spec
+from learnloop.lab.scoring import Metric, choose_metric
+
+TRAIN_SCORE_ROWS = 5_000
+PROBE_ROWS = 2_000
+DEFAULT_FIT_TIMEOUT = 600.0
+
+
+@dataclass
+class ModelRow:
+    model: str
+    name: str
+    status: str = "ok"  # ok | failed | timed out | skipped | stopped
+    score_mean: float | None = None
+    score_std: float | None = None
+    train_score: float | None = None
+    fit_seconds: float | None = None  # mean per fold
+    folds: int = 0
+    rows_used: int | None = None
+    predicted_seconds: float | None = None
+    verdict: str = ""
+    reason: str = ""
+    advice: str = ""
+    note: str = ""
+
+
+@dataclass
+class CurvePoint:
+    rows: int
+    train_mean: float
+    train_std: float
+    valid_mean: float
+    valid_std: float
+
+
+@dataclass
+class Leaderboard:
+    data: str
+    origin: str
+    n_rows: int
+    n_columns: int
+    n_features: int
+    target: str
+    task: str
+    metric: str
+    metric_label: str
+    greater_is_better: bool
+    cv: int
+    jobs: int
+    results: list[ModelRow] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    best: str | None = None
+    learning_curve: list[CurvePoint] = field(default_factory=list)
+    learning_curve_png: str | None = None
+    stopped: str | None = None  # None, "interrupted" or "time budget"
+    elapsed_seconds: float = 0.0
+
+    def best_row(self) -> ModelRow | None:
+        return next((r for r in self.results if r.model == self.best), None)
+
+
+@dataclass
+class Progress:
+    """What the front door shows while the baseline runs."""
+
+    done: int
+    total: int
+    running: list[str]
+    phase: str  # "probing", "fitting", "learning curve"
+    finished: str | None = None  # label of the job that just finished, with its status
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+@dataclass
+class _Folds:
+    """Preprocessed folds shared by every model (float32, C-contiguous)."""
+
+    train_X: list[Any]
+    train_y: list[Any]
+    valid_X: list[Any]
+    valid_y: list[Any]
+    n_features: int
+
+
+def run_baseline(
+    ref: str | Path,
+    target: str | None = None,
+    *,
+    task: str | None = None,
+    metric: str | None = None,
+    cv: int = 5,
+    jobs: int | None = None,
+    time_budget: float | None = None,
+    fit_timeout: float | None = DEFAULT_FIT_TIMEOUT,
+    models: list[str] | None = None,
+    drop: list[str] | tuple[str, ...] = (),
+    cluster: str | None = None,
+    seed: int = 0,
+    picture_dir: Path | None = None,
+    progress: ProgressHook | None = None,
+) -> Leaderboard:
+    """Cross-validate the classic model families on a table and rank them."""
+    from learnloop.lab.datasets import load_table
+    from learnloop.lab.preprocess import split_target
+
+    started = time.monotonic()
+    if cv < 2 or cv > 20:
+        raise UserError(f"--cv {cv}: choose between 2 and 20 folds")
+    if time_budget is not None and time_budget <= 0:
+        raise UserError("--time-budget must be a positive number of seconds")
+    table = load_table(ref, target)
+    prepared = split_target(table.frame, table.target, task, drop)
+    chosen_metric = choose_metric(prepared.task, metric)
+    specs = _chosen_specs(prepared.task, models)
+    jobs = _job_count(jobs)
+    notices = list(prepared.notices)
+    y = _encode_target(prepared)
+    cv = _fold_count(prepared, cv, notices)
+    board = Leaderboard(
+        data=table.name, origin=table.origin, n_rows=len(prepared.X), n_columns=table.frame.shape[1],
+        n_features=0, target=str(table.target), task=prepared.task, metric=chosen_metric.name,
+        metric_label=chosen_metric.label, greater_is_better=chosen_metric.greater_is_better, cv=cv, jobs=jobs,
+        notices=notices,
+    )
+    folds = _prepare_folds(prepared, y, cv, seed)
+    board.n_features = folds.n_features
+    n_train = min(len(x) for x in folds.train_X)
+    rows = {spec.id: ModelRow(spec.id, spec.name) for spec in specs}
+    rows[DUMMY_ID] = ModelRow(DUMMY_ID, "Dummy (always the most frequent class)" if prepared.task ==
+                              "classification" else "Dummy (always the mean)")
+    for spec in specs:
+        if spec.row_cap and n_train > spec.row_cap:
+            rows[spec.id].rows_used = spec.row_cap
+            board.notices.append(f"{spec.name} trains on a random {spec.row_cap:,} of the {n_train:,} training rows "
+                                 f"per fold (its cost grows faster than n log n)")
+        elif spec.id in ("random-forest", "extra-trees") and n_train > 60_000:
+            rows[spec.id].rows_used = 60_000
+            board.notices.append(f"{spec.name}: each tree draws a 60,000-row sample of the {n_train:,} rows")
+    if n_train > TRAIN_SCORE_ROWS:
+        board.notices.append(f"train scores are measured on {TRAIN_SCORE_ROWS:,} sampled training rows")
+
+    for spec in specs:  # import each model's module once here, not again in every forked worker
+        spec.build(prepared.task, n_train, seed)
+    runner = _Runner(board, folds, chosen_metric, prepared.task, seed, jobs, fit_timeout, cluster, progress)
+    deadline = started + time_budget if time_budget else None
+    order = [spec.id for spec in specs]
+    if n_train > PROBE_ROWS:
+        predicted = runner.probe(specs, n_train, deadline)
+        for model_id, seconds in predicted.items():
+            rows[model_id].predicted_seconds = round(seconds, 2)
+        order = sorted(order, key=lambda m: -predicted.get(m, 0.0))
+        order = _fit_budget(order, predicted, rows, board, runner, deadline, cv, jobs, fit_timeout)
+    if not runner.stopped:
+        runner.cross_validate([DUMMY_ID, *order], rows, deadline)
+    board.stopped = runner.stopped
+    board.results = _rank(rows, board)
+    if board.best and not runner.stopped and (deadline is None or time.monotonic() < deadline):
+        runner.learning_curve(board, model_spec(board.best), rows[board.best], deadline)
+    if board.learning_curve and picture_dir is not None:
+        from learnloop.lab.plots import save_learning_curve
+
+        picture_dir.mkdir(parents=True, exist_ok=True)
+        path = picture_dir / f"{_slug(table.name)}-learning-curve.png"
+        save_learning_curve(board, path)
+        board.learning_curve_png = str(path)
+    board.stopped = runner.stopped
+    board.elapsed_seconds = round(time.monotonic() - started, 2)
+    return board
+
+
+def _chosen_specs(task: str, models: list[str] | None) -> list[ModelSpec]:
+    available = baseline_specs(task)
+    if not models:
+        return available
+    chosen = []
+    for model_id in models:
+        spec = model_spec(model_id)
+        if spec not in available:
+            raise UserError(f"model {model_id!r} is not part of the {task} baseline",
+                            hint="choose among " + ", ".join(s.id for s in available))
+        chosen.append(spec)
+    return chosen
+
+
+def _job_count(jobs: int | None) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if jobs is None or jobs == -1:
+        return cores
+    if jobs < 1:
+        raise UserError("--jobs must be 1 or more (or -1 for every core)")
+    return jobs
+
+
+def _encode_target(prepared: Any) -> Any:
+    import numpy as np
+
+    if prepared.task != "classification":
+        return prepared.y
+    _, codes = np.unique(prepared.y, return_inverse=True)
+    return codes.astype(np.int64)
+
+
+def _fold_count(prepared: Any, cv: int, notices: list[str]) -> int:
+    if prepared.task != "classification":
+        return min(cv, len(prepared.y) // 2)
+    import numpy as np
+
+    smallest = int(np.unique(prepared.y, return_counts=True)[1].min())
+    if smallest < cv:
+        notices.append(f"the rarest class has {smallest} rows, so cross-validation uses {smallest} folds, not {cv}")
+        return smallest
+    return cv
+
+
+def _prepare_folds(prepared: Any, y: Any, cv: int, seed: int) -> _Folds:
+    import numpy as np
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    from learnloop.lab.preprocess import as_model_input, build_preprocessor
+
+    X = as_model_input(prepared.X, prepared.plan)
+    splitter = (StratifiedKFold(cv, shuffle=True, random_state=seed) if prepared.task == "classification"
+                else KFold(cv, shuffle=True, random_state=seed))
+    folds = _Folds([], [], [], [], 0)
+    for train_idx, valid_idx in splitter.split(X, y):
+        pre = build_preprocessor(prepared.plan)
+        train = pre.fit_transform(X.iloc[train_idx])
+        valid = pre.transform(X.iloc[valid_idx])
+        folds.train_X.append(np.ascontiguousarray(train, dtype=np.float32))
+        folds.valid_X.append(np.ascontiguousarray(valid, dtype=np.float32))
+        folds.train_y.append(y[train_idx])
+        folds.valid_y.append(y[valid_idx])
+        folds.n_features = train.shape[1]
+    return folds
+
+
+def _fit_budget(order: list[str], predicted: dict[str, float], rows: dict[str, ModelRow], board: Leaderboard,
+                runner: _Runner, deadline: float | None, cv: int, jobs: int, fit_timeout: float | None) -> list[str]:
+    """Drop, with a notice, the models predicted not to fit the budget or the per-fit timeout."""
+    kept = []
+    for model_id in order:
+        per_fit = predicted.get(model_id)
+        if per_fit is not None and fit_timeout and per_fit > fit_timeout:
+            rows[model_id].status = "skipped"
+            rows[model_id].note = f"predicted {per_fit:.0f} s per fit, over the {fit_timeout:.0f} s timeout"
+            continue
+        kept.append(model_id)
+    if deadline is None:
+        return kept
+    left = deadline - time.monotonic()
+    total = 0.0
+    chosen = []
+    for model_id in sorted(kept, key=lambda m: predicted.get(m, 0.0)):  # cheapest first: as many as fit
+        cost = predicted.get(model_id, 0.0) * cv / jobs
+        if total + cost > 0.9 * left:
+            rows[model_id].status = "skipped"
+            rows[model_id].note = f"predicted {cost:.0f} s, more than the {max(left - total, 0):.0f} s left"
+            board.notices.append(f"skipped {rows[model_id].name}: {rows[model_id].note} of the time budget")
+            continue
+        total += cost
+        chosen.append(model_id)
+    return [m for m in kept if m in chosen]
+
+
+def _rank(rows: dict[str, ModelRow], board: Leaderboard) -> list[ModelRow]:
+    sign = 1.0 if board.greater_is_better else -1.0
+    scored = [r for r in rows.values() if r.score_mean is not None]
+    others = [r for r in rows.values() if r.score_mean is None]
+    for row in others:
+        if row.status == "ok":
+            row.status, row.note = "stopped", "not run: " + ("interrupted" if board.stopped is None else
+                                                             board.stopped)
+    scored.sort(key=lambda r: -sign * r.score_mean)  # type: ignore[operator]
+    contenders = [r for r in scored if r.model != DUMMY_ID and r.folds == board.cv]
+    board.best = contenders[0].model if contenders else None
+    dummy = rows[DUMMY_ID]
+    if board.best and dummy.score_mean is not None:
+        best = rows[board.best].score_mean or 0.0
+        for row in scored:
+            if row.model == DUMMY_ID:
+                row.verdict, row.reason = REFERENCE, "what you get without learning anything"
+                continue
+            found = diagnose(row.train_score or 0.0, row.score_mean or 0.0, row.score_std or 0.0, best=best,
+                             dummy=dummy.score_mean, greater_is_better=board.greater_is_better)
+            row.verdict, row.reason = found.verdict, found.reason
+            spec = model_spec(row.model)
+            row.advice = {"overfitting": spec.when_overfitting, "underfitting": spec.when_underfitting}.get(
+                found.verdict, "")
+    return scored + others
+
+
+def _slug(name: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "data"
+
+
+# ---------------------------------------------------------------- one fit, run in a worker
+
+@dataclass
+class FoldScore:
+    valid: float
+    train: float
+    fit_seconds: float
+    rows: int
+
+
+def fit_fold(model_id: str, task: str, metric: Metric, X_train: Any, y_train: Any, X_valid: Any, y_valid: Any,
+             seed: int, max_rows: int | None = None) -> FoldScore:
+    """Fit one model on one fold's training rows and score it on the fold's validation rows."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    cap = max_rows
+    spec = None if model_id == DUMMY_ID else model_spec(model_id)
+    if spec is not None and spec.row_cap:
+        cap = min(cap or spec.row_cap, spec.row_cap)
+    if cap is not None and len(X_train) > cap:
+        pick = np.sort(rng.choice(len(X_train), cap, replace=False))
+        X_train, y_train = X_train[pick], y_train[pick]
+    estimator = build_dummy(task) if spec is None else spec.build(task, len(X_train), seed)
+    started = time.perf_counter()
+    estimator.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - started
+    valid = metric.score(estimator, X_valid, y_valid)
+    if len(X_train) > TRAIN_SCORE_ROWS:
+        pick = rng.choice(len(X_train), TRAIN_SCORE_ROWS, replace=False)
+        train = metric.score(estimator, X_train[pick], y_train[pick])
+    else:
+        train = metric.score(estimator, X_train, y_train)
+    return FoldScore(valid, train, fit_seconds, len(X_train))
+
+
+# ---------------------------------------------------------------- running the jobs
+
+class _Runner:
+    def __init__(self, board: Leaderboard, folds: _Folds, metric: Metric, task: str, seed: int, jobs: int,
+                 fit_timeout: float | None, cluster: str | None, progress: ProgressHook | None) -> None:
+        self.board, self.folds, self.metric, self.task, self.seed = board, folds, metric, task, seed
+        self.jobs, self.fit_timeout, self.cluster, self.progress = jobs, fit_timeout, cluster, progress
+        self.stopped: str | None = None
+
+    def _job(self, model_id: str, fold: int, label: str, max_rows: int | None = None,
+             timeout: float | None = None) -> workers.Job:
+        f = self.folds
+        from functools import partial
+
+        run = partial(fit_fold, model_id, self.task, self.metric, f.train_X[fold], f.train_y[fold],
+                      f.valid_X[fold], f.valid_y[fold], self.seed + fold, max_rows)
+        return workers.Job((model_id, fold, max_rows), model_id, label, run, timeout or self.fit_timeout)
+
+    def _execute(self, jobs: list[workers.Job], phase: str, deadline: float | None) -> list[workers.Outcome]:
+        total = len(jobs)
+        done = [0]
+
+        def started(job: workers.Job, running: list[str]) -> None:
+            if self.progress:
+                self.progress(Progress(done[0], total, running, phase))
+
+        def finished(outcome: workers.Outcome, running: list[str]) -> None:
+            done[0] += 1
+            if self.progress:
+                self.progress(Progress(done[0], total, running, phase, f"{outcome.job.label}: {outcome.status}"))
+
+        if self.cluster:
+            from learnloop.lab.cluster import run_on_cluster
+
+            outcomes, interrupted = run_on_cluster(self.cluster, jobs, self.jobs, finished, deadline)
+        else:
+            pool = workers.Pool(self.jobs, on_start=started, on_finish=finished)
+            outcomes = pool.run(jobs, deadline)
+            interrupted = pool.interrupted
+        if interrupted:
+            self.stopped = "interrupted"
+        elif any(o.status == workers.BUDGET for o in outcomes):
+            self.stopped = "time budget"
+        return outcomes
+
+    def probe(self, specs: list[ModelSpec], n_train: int, deadline: float | None) -> dict[str, float]:
+        """Seconds one full fit of each model should take, from a fit on PROBE_ROWS rows."""
+        jobs = [self._job(s.id, 0, f"{s.id} (sizing on {PROBE_ROWS:,} rows)", PROBE_ROWS,
+                          timeout=min(self.fit_timeout or 60.0, 60.0)) for s in specs]
+        predicted: dict[str, float] = {}
+        for outcome in self._execute(jobs, "probing", deadline):
+            spec = model_spec(outcome.job.group)
+            if outcome.status != workers.OK:
+                continue
+            rows = min(n_train, spec.row_cap or n_train)
+            scale = (rows / PROBE_ROWS) ** spec.growth
+            # fitting grows with the model's exponent; scoring grows linearly with the validation rows
+            predicted[spec.id] = outcome.value.fit_seconds * scale + (outcome.seconds - outcome.value.fit_seconds) * (
+                n_train / PROBE_ROWS / 4)
+        return predicted
+
+    def cross_validate(self, order: list[str], rows: dict[str, ModelRow], deadline: float | None) -> None:
+        cv = self.board.cv
+        jobs = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in order for k in range(cv)]
+        by_model: dict[str, list[FoldScore]] = {m: [] for m in order}
+        for outcome in self._execute(jobs, "fitting", deadline):
+            model_id = outcome.job.group
+            row = rows[model_id]
+            if outcome.status == workers.OK:
+                by_model[model_id].append(outcome.value)
+            elif outcome.status in (workers.ERROR, workers.CRASHED):
+                row.status, row.note = "failed", outcome.error
+            elif outcome.status == workers.TIMEOUT:
+                row.status, row.note = "timed out", f"one fit ran past {self.fit_timeout:.0f} s and was stopped"
+            elif outcome.status == workers.BUDGET and row.status == "ok":
+                row.status, row.note = "stopped", "the time budget ran out"
+        for model_id in order:
+            row = rows[model_id]
+            scores = by_model[model_id]
+            if row.status == "ok" and len(scores) < cv:
+                row.status, row.note = "stopped", "interrupted"
+            _summarise(row, scores)
+            if row.status == "stopped" and scores:
+                row.note += f"; {len(scores)} of {cv} folds done"
+
+    def learning_curve(self, board: Leaderboard, spec: ModelSpec, row: ModelRow, deadline: float | None) -> None:
+        """Train and validation scores of the best model on growing shares of the training rows."""
+        f = self.folds
+        n_train = min(len(x) for x in f.train_X)
+        full = min(n_train, spec.row_cap or n_train)
+        sizes = sorted({max(10, int(full * share)) for share in (0.1, 0.3, 0.6)} - {full})
+        folds = range(min(3, board.cv))
+        jobs = [self._job(spec.id, k, f"{spec.id} learning curve {size:,} rows", size) for size in sizes
+                for k in folds]
+        points: dict[int, list[FoldScore]] = {size: [] for size in sizes}
+        for outcome in self._execute(jobs, "learning curve", deadline):
+            if outcome.status == workers.OK:
+                points[outcome.job.key[2]].append(outcome.value)
+        import numpy as np
+
+        curve = []
+        for size in sizes:
+            if points[size]:
+                train = np.array([p.train for p in points[size]])
+                valid = np.array([p.valid for p in points[size]])
+                curve.append(CurvePoint(size, float(train.mean()), float(train.std()), float(valid.mean()),
+                                        float(valid.std())))
+        if row.score_mean is not None:
+            curve.append(CurvePoint(row.rows_used or full, row.train_score or 0.0, 0.0, row.score_mean,
+                                    row.score_std or 0.0))
+        board.learning_curve = curve
+
+
+def _summarise(row: ModelRow, scores: list[FoldScore]) -> None:
+    import numpy as np
+
+    row.folds = len(scores)
+    if not scores:
+        return
+    valid = np.array([s.valid for s in scores])
+    row.score_mean = round(float(valid.mean()), 5)
+    row.score_std = round(float(valid.std()), 5)
+    row.train_score = round(float(np.mean([s.train for s in scores])), 5)
+    row.fit_seconds = round(float(np.mean([s.fit_seconds for s in scores])), 3)
+    row.rows_used = max(s.rows for s in scores)
