@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "study",
     "exercises",
     "ladder",
+    "lab",
     "project",
     "gap",
     "history",
