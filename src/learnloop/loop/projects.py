@@ -173,14 +173,16 @@ def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectVi
     return view
 
 
-def finish(session: Session, summary: str, now: datetime) -> ProjectView:
+def _end(session: Session, status: str, text: str, now: datetime, missing: str) -> tuple[Project, Pass]:
     project = active_project(session)
-    if not summary or not summary.strip():
-        raise UserError("sum up what you built: --summary TEXT")
-    project.status = "done"
-    project.finished_at = now
-    project.summary = summary.strip()
-    current = open_pass(session)
+    if not text or not text.strip():
+        raise UserError(missing)
+    project.status, project.finished_at, project.summary = status, now, text.strip()
+    return project, open_pass(session)
+
+
+def finish(session: Session, summary: str, now: datetime) -> ProjectView:
+    project, current = _end(session, "done", summary, now, "sum up what you built: --summary TEXT")
     if rules.is_early(project.deadline, now):
         record(session, current, "early", now, subject=f"project:{project.id}",
                reason=f"{rules.days_left(project.deadline, now)} day(s) before the deadline")
@@ -189,13 +191,8 @@ def finish(session: Session, summary: str, now: datetime) -> ProjectView:
 
 
 def drop(session: Session, reason: str, now: datetime) -> ProjectView:
-    project = active_project(session)
-    if not reason or not reason.strip():
-        raise UserError("say why you drop it: --reason TEXT")
-    project.status = "dropped"
-    project.finished_at = now
-    project.summary = reason.strip()
-    record(session, open_pass(session), "drop", now, subject=f"project:{project.id}", reason=reason.strip())
+    project, current = _end(session, "dropped", reason, now, "say why you drop it: --reason TEXT")
+    record(session, current, "drop", now, subject=f"project:{project.id}", reason=reason.strip())
     return _view(session, project, now)
 
 

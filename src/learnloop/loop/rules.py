@@ -184,18 +184,12 @@ def next_action(view: PassView | None, now: datetime) -> Action:
         return Action("learnloop start", "begin your first pass round the loop")
     if view.closed:
         return Action("learnloop start", f"pass {view.number} is closed; begin the next one")
-    project = view.active_project
-    if project and is_overdue(project.deadline, now):
-        return Action("learnloop project done --summary TEXT",
-                      f"your project was due {project.deadline.isoformat()}: finish it, or "
-                      "`learnloop project extend --days N --reason TEXT`, or `learnloop project drop --reason TEXT`",
-                      urgent=True)
-    gap = view.kept_gap
-    if gap and is_overdue(gap.deadline, now):
-        return Action("learnloop gap done --learned TEXT",
-                      f"your gap was due {gap.deadline.isoformat() if gap.deadline else ''}: close it, or "
-                      "`learnloop gap extend --days N --reason TEXT`, or `learnloop gap drop --reason TEXT`",
-                      urgent=True)
+    for what, finish_command, item in (("project", "project done --summary TEXT", view.active_project),
+                                       ("gap", "gap done --learned TEXT", view.kept_gap)):
+        if item is not None and is_overdue(item.deadline, now):
+            return Action(f"learnloop {finish_command}",
+                          f"your {what} was due {item.deadline}: finish it, or `learnloop {what} extend --days N "
+                          f"--reason TEXT`, or `learnloop {what} drop --reason TEXT`", urgent=True)
     missing = missing_for_next(view)
     if not missing:
         return Action("learnloop next", f"step {view.step} is done; move on to step {view.step + 1}")
