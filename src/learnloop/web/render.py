@@ -86,9 +86,24 @@ def sign(key: bytes, secret: str) -> str:
     return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
 
 
-def render_text(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
-    values = {"path": request.url.path, "csrf": csrf_token(request), "error": None, **(context or {})}
+# Where the CSRF token goes in a page rendered once and served many times (random: no text can forge it).
+TOKEN_SLOT = "csrf-slot-" + secrets.token_hex(16)
+
+
+def render_text(request: Request, template: str, context: dict[str, Any] | None = None, *,
+                csrf: str | None = None) -> str:
+    values = {"path": request.url.path, "csrf": csrf if csrf is not None else csrf_token(request), "error": None,
+              **(context or {})}
     return environment().get_template(template).render(values)
+
+
+def render_shell(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
+    """A page to keep and serve again: the CSRF token is left as a slot that :func:`fill` fills per browser."""
+    return render_text(request, template, context, csrf=TOKEN_SLOT)
+
+
+def fill(request: Request, shell: str) -> HTMLResponse:
+    return page(request, shell.replace(TOKEN_SLOT, csrf_token(request)))
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,

@@ -9,7 +9,7 @@ def test_map_is_a_tree_of_every_topic(web: Web) -> None:
     atlas = web.server.atlas()
     page = web.get("/map").text
     assert f"{len(atlas.topics)} topics" in page
-    assert page.count('<details class="branch"') == len({t.kind for t in atlas.topics.values()})
+    assert page.count('<details class="branch"') == len({t.kind for t in atlas.topics.values()}) + 2
     for topic in list(atlas.topics.values())[:: max(1, len(atlas.topics) // 10)]:
         assert f'href="/map/{topic.id}"' in page
     assert "Data sets that work offline" in page and "penguins" in page
@@ -80,3 +80,11 @@ def test_resources_with_an_unknown_kind_is_a_400(web: Web) -> None:
     response = web.get("/resources", params={"kind": "tweet"})
     assert response.status_code == 400
     assert (alert(response) or "").startswith("unknown resource kind 'tweet'")
+
+
+def test_datasets_page_lists_every_offline_data_set(web: Web) -> None:
+    atlas = web.server.atlas()
+    page = web.get("/datasets").text
+    for dataset in atlas.datasets.values():
+        assert f'id="{dataset.id}"' in page
+    assert 'href="/datasets#penguins"' in web.get("/map").text

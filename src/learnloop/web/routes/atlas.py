@@ -27,10 +27,12 @@ def tree(atlas: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/map", response_class=HTMLResponse)
-async def map_page(request: Request, q: str | None = None) -> HTMLResponse:
+async def map_page(request: Request) -> HTMLResponse:
+    """The tree is rendered once per process (the map is read-only); ``?q=`` searches it."""
     server = server_of(request)
     atlas = server.atlas()
-    if q and q.strip():
+    q = request.query_params.get("q", "")
+    if q.strip():
         from learnloop.atlas.search import search
 
         hits = search(atlas, q, limit=30)
@@ -44,6 +46,13 @@ async def map_page(request: Request, q: str | None = None) -> HTMLResponse:
         }).encode()
         server.page_cache["map"] = cached
     return HTMLResponse(cached, headers=SECURITY_HEADERS)
+
+
+@router.get("/datasets", response_class=HTMLResponse)
+async def datasets_page(request: Request) -> HTMLResponse:
+    atlas = server_of(request).atlas()
+    datasets = sorted(atlas.datasets.values(), key=lambda d: (d.task, d.name.lower()))
+    return render(request, "datasets.html", {"datasets": datasets})
 
 
 @router.get("/map/{topic_id}", response_class=HTMLResponse)

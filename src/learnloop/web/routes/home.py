@@ -15,7 +15,7 @@ from learnloop.loop.rules import SKIPPABLE_STEPS, STEPS
 from learnloop.web.actions import next_action
 from learnloop.web.deps import WriteSession
 from learnloop.web.forms import optional
-from learnloop.web.render import render, server_of
+from learnloop.web.render import fill, render_shell, server_of
 
 if TYPE_CHECKING:
     from learnloop.web.app import Server
@@ -41,29 +41,35 @@ def status_key(now: datetime) -> tuple[str, datetime]:
     return ("status", now.replace(second=0, microsecond=0))
 
 
-def fresh_status(server: Server, now: datetime, version: int | None) -> Status:
+def fresh_status(server: Server, now: datetime) -> Status:
     from learnloop.loop.passes import status
 
     atlas = server.atlas()
     names = {f.id: f.name for f in atlas.focuses.values()}
     with server.store.read() as session:
-        value = status(session, now, names)
-    server.status_cache.remember(version, status_key(now), value)
-    return value
+        return status(session, now, names)
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, notice: str | None = None) -> HTMLResponse:
-    """Served from the status cache while the database stays put; one read session when it moved."""
+async def home(request: Request) -> HTMLResponse:
+    """Rendered once per database change (and per minute, for days left), then served from memory.
+
+    The status is read in one read session when the database moved; a page kept in the cache has
+    a slot for the CSRF token, filled per browser.
+    """
     server = server_of(request)
     now = config.now()
-    version, value = server.status_cache.lookup(status_key(now))
-    if value is None:
-        value = await run_in_threadpool(fresh_status, server, now, version)
-    return render(request, "home.html", {
-        "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
-        "notice": NOTICES.get(notice or ""),
-    })
+    notice_text = NOTICES.get(request.query_params.get("notice", ""))  # read by hand: the hot path stays lean
+    key = (*status_key(now), notice_text)
+    version, shell = server.status_cache.lookup(key)
+    if shell is None:
+        value = await run_in_threadpool(fresh_status, server, now)
+        shell = render_shell(request, "home.html", {
+            "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
+            "notice": notice_text,
+        })
+        server.status_cache.remember(version, key, shell)
+    return fill(request, shell)
 
 
 @router.post("/start")

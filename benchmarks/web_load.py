@@ -1,0 +1,219 @@
+"""Load on the web dashboard: /healthz (a constant), the home page and the map page, same server, same run.
+
+Starts `learnloop serve` on loopback with a learner at step 4 (focus pinned, a project due, two gaps),
+then runs Debian's `wrk` with 50 connections for 15 s on each path in turn, and writes
+benchmarks/results/web_load.md with requests/s and p50/p99 latency for each.
+
+Goal (issue 8): the home and map pages reach at least half the requests/s of /healthz on the same
+server, with p99 under 100 ms.
+
+wrk sends the CSRF cookie a browser has after its first page (so the server does not mint a new
+secret per request, as it would not for a real browser). `--standard` runs the same measurement a
+second time with uvicorn's optional C parsers (httptools, uvloop) installed in a venv under /tmp
+that sees this environment's packages, to show what `uvicorn[standard]` would add.
+
+Run: python benchmarks/web_load.py [--duration 15] [--connections 50] [--standard]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results" / "web_load.md"
+PATHS = ("/healthz", "/", "/map")
+STANDARD_VENV = Path(tempfile.gettempdir()) / "learnloop-bench-uvicorn-standard"
+
+
+@dataclass
+class Load:
+    path: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def learnloop(python: str) -> list[str]:
+    return [python, "-c", "from learnloop.cli import main; main()"]
+
+
+def seed(home: Path) -> None:
+    """A learner at step 4: focus pinned, a reference, a note, two skips, a project due, two gaps."""
+    env = {**os.environ, "LEARNLOOP_HOME": str(home), "NO_COLOR": "1"}
+    for args in (["start"], ["focus", "tabular-prediction"], ["next"], ["reference", "add", "tkipf/pygcn"],
+                 ["notes", "add", "layers repeat", "--kind", "pattern"], ["next"],
+                 ["next", "--skip", "--reason", "I write Python daily"],
+                 ["next", "--skip", "--reason", "I know scikit-learn"],
+                 ["project", "new", "Penguin species", "--days", "14", "--data", "penguins"],
+                 ["gap", "add", "how does cross-validation pick k?"], ["gap", "add", "what is a kernel?"]):
+        subprocess.run(learnloop(sys.executable) + args, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def start_server(python: str, home: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "LEARNLOOP_HOME": str(home)}
+    server = subprocess.Popen([*learnloop(python), "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.read() == b"ok":
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not answer /healthz within 60 s")
+
+
+def browser_cookie(port: int) -> str:
+    """The CSRF cookie the server gives a browser on its first page, then warm every path."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+        cookie = response.headers.get("set-cookie", "").split(";")[0]
+    for path in PATHS:
+        for _ in range(20):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200, path
+    return cookie
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def run_wrk(port: int, path: str, cookie: str, duration: int, connections: int, threads: int) -> Load:
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+                          "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non_2xx:
+        errors += int(non_2xx.group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return Load(path, rps, p50, p99, total, errors)
+
+
+def measure(python: str, home: Path, args: argparse.Namespace) -> list[Load]:
+    port = free_port()
+    server = start_server(python, home, port)
+    try:
+        cookie = browser_cookie(port)
+        return [run_wrk(port, path, cookie, args.duration, args.connections, args.threads) for path in PATHS]
+    finally:
+        server.send_signal(2)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def standard_python() -> str:
+    """A venv under /tmp that sees this environment's packages, plus httptools and uvloop."""
+    python = STANDARD_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(STANDARD_VENV)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "httptools", "uvloop"], check=True)
+    return str(python)
+
+
+def versions(python: str) -> str:
+    code = ("import importlib.util as u, uvicorn, fastapi, starlette, jinja2; "
+            "print(f'uvicorn {uvicorn.__version__}, FastAPI {fastapi.__version__}, Starlette {starlette.__version__}, '"
+            "f'Jinja2 {jinja2.__version__}; HTTP parser: ' + ('httptools' if u.find_spec('httptools') else 'h11') + "
+            "', event loop: ' + ('uvloop' if u.find_spec('uvloop') else 'asyncio'))")
+    return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def table(loads: list[Load], connections: int) -> list[str]:
+    health = next(x for x in loads if x.path == "/healthz")
+    lines = ["| path | requests/s | ratio to /healthz | p50 ms | p99 ms | requests | errors | goal |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for x in loads:
+        ratio = x.requests_per_second / health.requests_per_second
+        if x.path == "/healthz":
+            goal = "reference"
+        else:
+            fast = ratio >= 0.5
+            quick = x.p99_ms < 100
+            goal = ("met" if fast and quick else "missed: " + ", ".join(
+                [*([] if fast else [f"ratio {ratio:.2f} < 0.5"]), *([] if quick else [f"p99 {x.p99_ms:.0f} ms"])]))
+        lines.append(f"| `{x.path}` | {x.requests_per_second:,.0f} | {ratio:.2f} | {x.p50_ms:.1f} | {x.p99_ms:.1f} "
+                     f"| {x.requests:,} | {x.errors} | {goal} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per path (default 15)")
+    parser.add_argument("--connections", type=int, default=50, help="open connections (default 50)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: the server needs a core)")
+    parser.add_argument("--standard", action="store_true", help="also measure with httptools and uvloop")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    home = Path(tempfile.mkdtemp(prefix="learnloop-web-load-"))
+    seed(home)
+    load_before = os.getloadavg()
+    runs = [("as installed", sys.executable)]
+    if args.standard:
+        runs.append(("with httptools + uvloop (uvicorn[standard])", standard_python()))
+    sections: list[str] = []
+    for title, python in runs:
+        loads = measure(python, home, args)
+        sections += [f"## {title}", "", versions(python), "", *table(loads, args.connections), ""]
+        for x in loads:
+            print(f"{title}: {x.path:9s} {x.requests_per_second:8.0f} req/s  p50 {x.p50_ms:6.1f} ms  "
+                  f"p99 {x.p99_ms:6.1f} ms  errors {x.errors}")
+    load_after = os.getloadavg()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
+    lines = [
+        "# Web dashboard under load: /healthz, home and map on the same server",
+        "",
+        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` on each path in turn, against one "
+        f"`learnloop serve` process on loopback, a learner at step 4 in its database, the browser's CSRF cookie sent. "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {wrk_version.split(' [')[0]}. "
+        f"Load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (other work on the machine "
+        "shares the cores: compare the ratios, which come from the same run).",
+        "",
+        "Goal: home and map at least half the requests/s of /healthz, with p99 under 100 ms.",
+        "",
+        *sections,
+        "Written by `python benchmarks/web_load.py" + (" --standard" if args.standard else "") + "`.",
+        "",
+    ]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines))
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
