@@ -11,7 +11,7 @@ from learnloop.cli.render import console, print_json
 
 exercises_group = make_group(
     "exercises",
-    "Check the Python you need (step 2): short exercises in core Python, NumPy and pandas.\n\n"
+    "Step 2: check the Python you need with short exercises in core Python, NumPy and pandas.\n\n"
     "`learnloop exercises` lists them; `start N` writes a starter file; `check [N]` grades it.",
 )
 exercises_group.info.no_args_is_help = False  # `learnloop exercises` alone lists them

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 ladder_group = make_group(
     "ladder",
-    "Learn the libraries top-down (step 3): one task at 3-4 levels of abstraction.\n\n"
+    "Step 3: learn the libraries top-down, one task at 3-4 levels of abstraction.\n\n"
     "`learnloop ladder` lists the ladders (your focus's first); then show, run and copy a rung.",
 )
 ladder_group.info.no_args_is_help = False  # `learnloop ladder` alone lists the ladders
