@@ -13,7 +13,7 @@ import pytest
 
 from learnloop.errors import UserError
 from learnloop.lab import models
-from learnloop.lab.baseline import ModelRow, Leaderboard, _fit_budget, run_baseline
+from learnloop.lab.baseline import Leaderboard, ModelRow, _fit_budget, run_baseline
 
 
 class SleepyClassifier:
