@@ -176,18 +176,23 @@ def run_baseline(
     runner = _Runner(board, folds, chosen_metric, prepared.task, seed, jobs, fit_timeout, cluster, progress)
     deadline = started + time_budget if time_budget else None
     order = [spec.id for spec in specs]
-    if n_train > PROBE_ROWS:
-        predicted = runner.probe(specs, n_train, deadline)
-        for model_id, seconds in predicted.items():
-            rows[model_id].predicted_seconds = round(seconds, 2)
-        order = sorted(order, key=lambda m: -predicted.get(m, 0.0))
-        order = _fit_budget(order, predicted, rows, board, runner, deadline, cv, jobs, fit_timeout)
-    if not runner.stopped:
-        runner.cross_validate([DUMMY_ID, *order], rows, deadline)
-    board.stopped = runner.stopped
-    board.results = _rank(rows, board)
-    if board.best and not runner.stopped and (deadline is None or time.monotonic() < deadline):
-        runner.learning_curve(board, model_spec(board.best), rows[board.best], deadline)
+    if cluster:
+        board.notices.append(f"fits run on the Dask cluster {cluster!r}; per-fit timeouts are not enforced there")
+    try:
+        if n_train > PROBE_ROWS:
+            predicted = runner.probe(specs, n_train, deadline)
+            for model_id, seconds in predicted.items():
+                rows[model_id].predicted_seconds = round(seconds, 2)
+            order = sorted(order, key=lambda m: -predicted.get(m, 0.0))
+            order = _fit_budget(order, predicted, rows, board, deadline, cv, jobs, fit_timeout)
+        if not runner.stopped:
+            runner.cross_validate([DUMMY_ID, *order], rows, deadline)
+        board.stopped = runner.stopped
+        board.results = _rank(rows, board)
+        if board.best and not runner.stopped and (deadline is None or time.monotonic() < deadline):
+            runner.learning_curve(board, model_spec(board.best), rows[board.best], deadline)
+    finally:
+        runner.close()
     if board.learning_curve and picture_dir is not None:
         from learnloop.lab.plots import save_learning_curve
 
@@ -267,7 +272,7 @@ def _prepare_folds(prepared: Any, y: Any, cv: int, seed: int) -> _Folds:
 
 
 def _fit_budget(order: list[str], predicted: dict[str, float], rows: dict[str, ModelRow], board: Leaderboard,
-                runner: _Runner, deadline: float | None, cv: int, jobs: int, fit_timeout: float | None) -> list[str]:
+                deadline: float | None, cv: int, jobs: int, fit_timeout: float | None) -> list[str]:
     """Drop, with a notice, the models predicted not to fit the budget or the per-fit timeout."""
     kept = []
     for model_id in order:
@@ -371,6 +376,11 @@ class _Runner:
         self.board, self.folds, self.metric, self.task, self.seed = board, folds, metric, task, seed
         self.jobs, self.fit_timeout, self.cluster, self.progress = jobs, fit_timeout, cluster, progress
         self.stopped: str | None = None
+        self.session: Any = None  # a Dask session when cluster is set
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
 
     def _job(self, model_id: str, fold: int, label: str, max_rows: int | None = None,
              timeout: float | None = None) -> workers.Job:
@@ -395,9 +405,11 @@ class _Runner:
                 self.progress(Progress(done[0], total, running, phase, f"{outcome.job.label}: {outcome.status}"))
 
         if self.cluster:
-            from learnloop.lab.cluster import run_on_cluster
+            if self.session is None:
+                from learnloop.lab.cluster import Session
 
-            outcomes, interrupted = run_on_cluster(self.cluster, jobs, self.jobs, finished, deadline)
+                self.session = Session(self.cluster, self.jobs)
+            outcomes, interrupted = self.session.run(jobs, finished, deadline)
         else:
             pool = workers.Pool(self.jobs, on_start=started, on_finish=finished)
             outcomes = pool.run(jobs, deadline)
