@@ -39,9 +39,13 @@ def test_small_graphs_are_drawn_as_they_are() -> None:
 def test_large_graphs_collapse_to_packages_within_the_limit() -> None:
     nodes = [f"lib.pkg{p}.mod{m}" for p in range(30) for m in range(20)] + ["lib"]
     edges = [(f"lib.pkg{p}.mod{m}", f"lib.pkg{(p + 1) % 30}.mod0") for p in range(30) for m in range(20)]
-    view = collapse(nodes, edges, max_nodes=45)
-    assert view.collapsed and len(view.nodes) == 31  # lib, lib.pkg0 ... lib.pkg29
-    assert view.nodes["lib.pkg3"] == 20 and view.edges[("lib.pkg3", "lib.pkg4")] == 20
+    view = collapse(nodes, edges, max_nodes=45, keep=frozenset({"lib.pkg7.mod3"}))
+    assert view.collapsed and len(view.nodes) <= 45 and sum(view.nodes.values()) == len(nodes)
+    for node, group in view.members.items():  # every box is a package prefix, or the rest of one
+        assert node == group or node.startswith(group.removesuffix("…"))
+    assert view.nodes["lib.pkg3"] == 20 and view.edges[("lib.pkg3", "lib.pkg4")] == 20  # closed: no room
+    opened = [g for g in view.nodes if g.endswith(".…")]
+    assert opened and view.members["lib.pkg7.mod3"] == "lib.pkg7.mod3"  # a hub gets a box of its own
 
 
 def test_too_many_top_level_groups_are_lumped_into_other() -> None:

@@ -56,10 +56,10 @@ def test_progress_reaches_the_total_and_meanwhile_runs_once(make_tree: Callable[
     found = scan_tree(root).files
     for workers in (1, 2):
         seen: list[tuple[int, int]] = []
-        calls: list[str] = []
+        calls: list[bool] = []
         inspect_files(str(root), found, workers=workers, progress=lambda d, t, seen=seen: seen.append((d, t)),
-                      meanwhile=lambda calls=calls: calls.append("x"))
-        assert seen[-1] == (10, 10) and calls == ["x"]
+                      meanwhile=lambda parallel, calls=calls: calls.append(parallel))
+        assert seen[-1] == (10, 10) and calls == [workers == 2]
 
 
 def test_chunks_are_balanced_by_size() -> None:

@@ -115,26 +115,59 @@ class Collapsed:
     collapsed: bool = False
 
 
-MIN_GROUPS = 8
-
-
-def collapse(nodes: list[str], edges: list[tuple[str, str]], *, max_nodes: int = 45) -> Collapsed:
-    """Group modules by package prefix, as deep as fits in ``max_nodes`` groups. When the deepest level that
-    fits is too coarse (scikit-learn: one package), go one level deeper and lump the least connected groups
-    into "(other)"."""
+def collapse(nodes: list[str], edges: list[tuple[str, str]], *, max_nodes: int = 45,
+             keep: frozenset[str] = frozenset()) -> Collapsed:
+    """Group modules by package so that at most ``max_nodes`` boxes remain: start from the top-level names and
+    keep splitting the largest group into its sub-packages while the total still fits (pandas: ``core`` opens
+    up into ``core.arrays``, ``core.indexes``... while the small packages stay closed). A group with more parts
+    than there is room for opens partly: its largest parts get boxes, the rest stays as ``core.…``. When even
+    the top-level names are too many, the least connected go into "(other)". Parts holding a module of
+    ``keep`` (the hubs) get their boxes first."""
     if len(nodes) <= max_nodes:
         return _grouped(nodes, edges, {n: n for n in nodes}, collapsed=False)
-    depth_max = max(n.count(".") + 1 for n in nodes)
-    chosen: dict[str, str] | None = None
-    for depth in range(1, depth_max + 1):
-        groups = {n: ".".join(n.split(".")[:depth]) for n in nodes}
-        if len(set(groups.values())) > max_nodes:
-            if chosen is None or len(set(chosen.values())) < MIN_GROUPS:
-                chosen = _lump(groups, edges, max_nodes)
+    groups: dict[str, list[str]] = {}
+    for node in nodes:
+        groups.setdefault(node.split(".")[0], []).append(node)
+    if len(groups) > max_nodes:
+        return _grouped(nodes, edges, _lump({n: n.split(".")[0] for n in nodes}, edges, max_nodes), collapsed=True)
+    closed: set[str] = set()  # groups that cannot be split within the limit
+    while True:
+        candidates = [g for g in sorted(groups, key=lambda g: (not keep.intersection(groups[g]), -len(groups[g]), g))
+                      if g not in closed and len(groups[g]) > 1]
+        if not candidates:
             break
-        chosen = groups
-    assert chosen is not None
-    return _grouped(nodes, edges, chosen, collapsed=True)
+        key = candidates[0]
+        children = _split(key, groups[key])
+        room = max_nodes - len(groups) + 1  # boxes this group may become
+        if len(children) > room:
+            # open it partly: its largest parts get boxes of their own, the rest stay together as "key.…"
+            share = max(room * 2 // 3, 3)
+            if room < 3 or share >= len(children):
+                closed.add(key)
+                continue
+            ranked = sorted(children, key=lambda c: (not keep.intersection(children[c]), -len(children[c]), c))
+            rest = [node for c in ranked[share - 1 :] for node in children[c]]
+            children = {c: children[c] for c in ranked[: share - 1]}
+            children[f"{key}.…"] = rest
+            closed.add(f"{key}.…")
+        del groups[key]
+        groups.update(children)
+    members = {node: key for key, group in groups.items() for node in group}
+    return _grouped(nodes, edges, members, collapsed=True)
+
+
+def _split(key: str, members: list[str]) -> dict[str, list[str]]:
+    """The sub-groups one level below ``key``; a chain of single sub-packages is followed down."""
+    depth = key.count(".") + 2
+    children: dict[str, list[str]] = {}
+    for node in members:
+        child = node if node == key else ".".join(node.split(".")[:depth])
+        children.setdefault(child, []).append(node)
+    if len(children) == 1:
+        only = next(iter(children))
+        if only != key:
+            return _split(only, members)
+    return children
 
 
 def _lump(groups: dict[str, str], edges: list[tuple[str, str]], max_nodes: int) -> dict[str, str]:

@@ -42,16 +42,18 @@ class FileFacts:
 
 
 def inspect_files(root: str, files: list[FoundFile], *, workers: int | None = None,
-                  progress: Progress | None = None, meanwhile: Callable[[], None] | None = None) -> list[FileFacts]:
+                  progress: Progress | None = None, meanwhile: Callable[[bool], None] | None = None,
+                  ) -> list[FileFacts]:
     """Facts for each file, in the order given. ``workers``: None chooses, 1 reads in this process.
-    ``meanwhile`` runs in this process while the workers parse (or after, when there are none)."""
+    ``meanwhile(parallel)`` runs in this process while the workers parse (``parallel`` True), or after
+    reading when there are no workers (False)."""
     parsed_bytes = sum(f.size for f in files if f.language in PARSED_LANGUAGES)
     if workers is None:
         workers = default_workers(parsed_bytes)
     if workers <= 1 or len(files) < 2:
         results = _inspect_here(root, files, progress)
         if meanwhile is not None:
-            meanwhile()
+            meanwhile(False)
         return results
     return _inspect_in_pool(root, files, workers, progress, meanwhile)
 
@@ -84,7 +86,7 @@ def _inspect_chunk(root: str, files: list[FoundFile]) -> list[FileFacts]:
 
 
 def _inspect_in_pool(root: str, files: list[FoundFile], workers: int, progress: Progress | None,
-                     meanwhile: Callable[[], None] | None) -> list[FileFacts]:
+                     meanwhile: Callable[[bool], None] | None) -> list[FileFacts]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -95,7 +97,7 @@ def _inspect_in_pool(root: str, files: list[FoundFile], workers: int, progress: 
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
         futures = [pool.submit(_inspect_chunk, root, chunk) for chunk in chunks]
         if meanwhile is not None:  # the workers are forked by now: safe to import and read in this process
-            meanwhile()
+            meanwhile(True)
         for future in as_completed(futures):
             for facts in future.result():
                 by_path[facts.path] = facts

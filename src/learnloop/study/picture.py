@@ -17,10 +17,12 @@ from typing import Any
 
 from learnloop.errors import UserError
 from learnloop.study.graph import Collapsed, collapse
+from learnloop.study.order import is_side_path
 from learnloop.study.report import StudyReport
 
 MAX_NODES = 45
-MAX_ROW = 8
+MAX_ROW = 9
+MAX_LAYERS = 8
 COLOURS = {"entry": "#b8e186", "model": "#cbb5e2", "hub": "#fdb863", "plain": "#d1e5f0", "other": "#eeeeee"}
 
 
@@ -47,10 +49,13 @@ def check_picture_path(path: Path) -> None:
 
 
 def prepare_drawing() -> None:
-    """Import matplotlib's figure machinery now (it takes a while), so drawing later is quick."""
+    """Import matplotlib's figure machinery and open its font now (both take a while), so drawing is quick."""
     import matplotlib.collections
     import matplotlib.figure
     import matplotlib.patches  # noqa: F401
+    from matplotlib import font_manager
+
+    font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
 
 
 def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -> Picture:
@@ -59,7 +64,7 @@ def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -
     hidden = {m.name for m in report.modules if m.test or m.vendored}
     nodes = [n for n in report.graph.nodes if n not in hidden]
     edges = [(e.source, e.target) for e in report.graph.edges if e.source not in hidden and e.target not in hidden]
-    view = collapse(nodes, edges, max_nodes=max_nodes)
+    view = collapse(nodes, edges, max_nodes=max_nodes, keep=frozenset(h.module for h in report.graph.hubs))
     kinds = _kinds(report, view)
     positions, rows = layout(list(view.nodes), list(view.edges))
     _render(report, view, kinds, positions, rows, path, left_out=len(hidden))
@@ -70,7 +75,7 @@ def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -
 def _kinds(report: StudyReport, view: Collapsed) -> dict[str, str]:
     """Colour class of each box: entry point, hub, model, or plain (the first that applies)."""
     hubs = {h.module for h in report.graph.hubs}
-    entries = {e.module or e.path for e in report.entry_points}
+    entries = {e.module or e.path for e in report.entry_points if not is_side_path(e.path)}
     models = {m.module for m in report.models}
     indegree: dict[str, int] = defaultdict(int)
     for (_a, b), weight in view.edges.items():
@@ -106,6 +111,9 @@ def layout(nodes: list[str], edges: list[tuple[str, str]]) -> tuple[dict[str, tu
     for node in order:  # longest path from the sources, in topological order
         for source in incoming[node]:
             layer[node] = max(layer[node], layer[source] + 1)
+    deepest = max(layer.values())
+    if deepest >= MAX_LAYERS:  # a long chain of imports would make a tall, thin picture: squeeze it
+        layer = {n: layer[n] * MAX_LAYERS // (deepest + 1) for n in nodes}
     layers: dict[int, list[str]] = defaultdict(list)
     for node in order:
         layers[layer[node]].append(node)
@@ -166,9 +174,17 @@ def _feedback_order(nodes: list[str], edges: list[tuple[str, str]]) -> list[str]
 
 
 def _label(group: str, prefix: str, size: int, collapsed: bool) -> str:
-    text = group[len(prefix) :] if prefix and group.startswith(prefix) and group != prefix.rstrip(".") else group
-    if len(text) > 26:
-        text = "…" + text[-25:]
+    """A box's text: the name without the shared prefix, broken at a dot when long, and the module count."""
+    rest = group.endswith(".…")
+    name = group[:-2] if rest else group
+    text = name[len(prefix) :] if prefix and name.startswith(prefix) and name != prefix.rstrip(".") else name
+    if rest:
+        text = f"rest of {text}"
+    if len(text) > 22 and "." in text.strip("."):
+        head, _, tail = text.rpartition(".")
+        text = f"{head}.\n{tail}"
+    lines = [line if len(line) <= 28 else line[:27] + "…" for line in text.split("\n")]
+    text = "\n".join(lines)
     return f"{text}\n({size} modules)" if collapsed and size > 1 else text
 
 
@@ -204,13 +220,14 @@ def _draw_arrows(axes: Any, view: Collapsed, positions: dict[str, tuple[float, f
         shafts.append([start, end])
         widths.append(0.5 + 2.0 * math.log1p(weight) / math.log1p(heaviest))
         tips.append(end)
-        directions.append((dx / length * 0.01, dy / length * 0.01))
+        directions.append((dx * inch_x / length, dy * inch_y / length))  # unit vectors, in inches
     axes.add_collection(LineCollection(shafts, linewidths=widths, colors="#7f7f7f", alpha=0.35, zorder=1))
     if tips:
         xs, ys = zip(*tips, strict=True)
         us, vs = zip(*directions, strict=True)
-        axes.quiver(xs, ys, us, vs, angles="xy", scale_units="xy", scale=1, pivot="tip", color="#6f6f6f",
-                    alpha=0.7, width=0.0016, headwidth=4.5, headlength=5, headaxislength=4.5, zorder=2)
+        axes.quiver(xs, ys, us, vs, angles="xy", scale_units="inches", scale=1 / 0.12, pivot="tip",
+                    color="#6f6f6f", alpha=0.75, units="inches", width=0.012, headwidth=6, headlength=8,
+                    headaxislength=7, zorder=2)
 
 
 def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positions: dict[str, tuple[float, float]],
@@ -220,14 +237,16 @@ def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positio
 
     widest = max((sum(1 for p in positions.values() if p[1] == r) for r in range(rows)), default=1)
     width = min(17.0, max(7.0, 2.1 * widest))
-    height = min(13.0, max(4.0, 0.95 * rows + 2.0))
+    height = min(13.0, max(4.0, 0.95 * rows + 1.6))
     figure = Figure(figsize=(width, height), dpi=90)
-    axes = figure.add_axes((0.01, 0.08, 0.98, 0.84))
+    top, bottom = 1.05 / height, 0.4 / height  # header (title, subtitle, legend) and footer, in inches
+    axes = figure.add_axes((0.01, bottom, 0.98, 1 - top - bottom))
     axes.set_xlim(0, 1)
     axes.set_ylim(rows - 0.4, -0.6)
     axes.axis("off")
     if view.edges:
-        _draw_arrows(axes, view, positions, width, height / max(rows, 1))
+        inch_x, inch_y = width * 0.98, height * (1 - top - bottom) / max(rows, 1)
+        _draw_arrows(axes, view, positions, inch_x, inch_y)
     prefix = _common_prefix(list(view.nodes))
     font = 8 if widest > 5 else 9
     for group, (x, y) in positions.items():
@@ -236,17 +255,18 @@ def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positio
                   bbox={"boxstyle": "round,pad=0.35", "facecolor": COLOURS[kinds[group]], "edgecolor": "#555555",
                         "linewidth": 0.6})
     modules = len([n for n in report.graph.nodes if n in view.members])
-    grouped = "grouped into packages, " if view.collapsed else ""
+    grouped = "grouped into packages; " if view.collapsed else ""
     hidden = f"{left_out} test and vendored modules left out" if left_out else "nothing left out"
-    figure.suptitle(f"{report.name}: who imports whom ({modules} modules, {sum(view.edges.values())} imports; "
-                    f"{grouped}{hidden})", fontsize=11)
+    figure.suptitle(f"{report.name}: who imports whom", fontsize=12, y=1 - 0.12 / height, va="top")
+    figure.text(0.5, 1 - 0.42 / height, f"{modules} modules, {sum(view.edges.values())} imports; {grouped}{hidden}. "
+                "Arrows point from a module to what it imports.", ha="center", fontsize=8.5, color="#333333")
     hubs = ", ".join(f"{h.module} ({h.imported_by})" for h in report.graph.hubs[:5])
     if hubs:
-        figure.text(0.01, 0.02, f"Hubs, the most imported: {hubs}", fontsize=8, color="#333333")
+        figure.text(0.01, 0.12 / height, f"Hubs, the most imported: {hubs}", fontsize=8, color="#333333")
     legend = [Patch(facecolor=COLOURS[k], edgecolor="#555555", label=label) for k, label in
               (("entry", "entry point"), ("model", "defines a model"), ("hub", "hub"), ("plain", "module"))]
-    figure.legend(handles=legend, loc="upper right", fontsize=8, frameon=False, ncols=4,
-                  bbox_to_anchor=(0.99, 0.955))
+    figure.legend(handles=legend, loc="upper center", fontsize=8, frameon=False, ncols=4,
+                  bbox_to_anchor=(0.5, 1 - 0.55 / height))
     fmt = path.suffix.lower().lstrip(".")
     try:  # fast zlib level: the picture is mostly flat colour, level 1 is nearly as small and much quicker
         figure.savefig(path, format=fmt, **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))

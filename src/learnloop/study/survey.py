@@ -59,13 +59,17 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
         scan = scan_tree(opened.root, max_file_bytes=max_file_bytes)
         loaded: dict[str, Any] = {"atlas": atlas}
 
-        def meanwhile() -> None:
-            """Work for this process while the workers parse: load the map, list installed packages."""
+        def meanwhile(parallel: bool) -> None:
+            """Work for this process while the workers parse: load the map, list installed packages, load
+            matplotlib. With workers busy it also reads which package ships which module, in case an import is
+            not installed under its own name (a large tree nearly always has one)."""
             if with_map and loaded["atlas"] is None:
                 from learnloop.atlas.load import load_atlas
 
                 loaded["atlas"] = load_atlas()
-            installed_distributions()
+            installed = installed_distributions()
+            if parallel:
+                installed.provider("")
             if picture is not None:
                 prepare_drawing()
 
