@@ -136,3 +136,28 @@ def test_the_installed_scikit_learn_tree(tmp_path: Path) -> None:
     assert report.reading_order[0].path == "__init__.py"
     assert any(m.name == "LogisticRegression" for m in report.models)
     assert picture.stat().st_size > 10_000
+
+
+def test_a_src_layout_with_a_notebook(make_tree: Callable[..., Path]) -> None:
+    notebook = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "id": "m", "source": "# Try the model"},
+        {"cell_type": "code", "metadata": {}, "id": "c", "outputs": [], "execution_count": None,
+         "source": "%matplotlib inline\nimport pandas as pd\nfrom mlpkg.model import fit"}]})
+    root = make_tree({"pyproject.toml": '[project]\nname = "mlpkg"\ndependencies = ["pandas"]\n',
+                      "src/mlpkg/__init__.py": "", "src/mlpkg/model.py": "import numpy\n\ndef fit():\n    pass\n",
+                      "notebooks/demo.ipynb": notebook})
+    report = study_repository(root, with_map=False)
+    assert report.internal == ["mlpkg"] and report.totals.notebooks == 1
+    assert ("notebooks/demo.ipynb", "mlpkg.model") in {(e.source, e.target) for e in report.graph.edges}
+    assert [(e.kind, e.path) for e in report.entry_points] == [("notebook", "notebooks/demo.ipynb")]
+    assert [s.path for s in report.reading_order] == ["notebooks/demo.ipynb", "src/mlpkg/model.py"]
+    pandas = next(lib for lib in report.third_party if lib.import_name == "pandas")
+    assert pandas.declared and pandas.modules == 1
+    notebook_count = next(c for c in report.languages if c.language == "Jupyter Notebook")
+    assert notebook_count.files == 1 and notebook_count.code == 2 and notebook_count.comment == 1
+
+
+def test_an_empty_folder_gives_an_empty_report(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    report = study_repository(tmp_path / "empty", with_map=False)
+    assert report.totals.files == 0 and report.reading_order == [] and report.graph.nodes == []

@@ -149,8 +149,6 @@ def render_report(report: StudyReport) -> None:
     from rich.table import Table
     from rich.tree import Tree
 
-    from learnloop.study.markdown import library_cards
-
     t = report.totals
     console.print(f"[bold]Study of {report.name}[/]  {t.files:,} files · {t.lines:,} lines ({t.code:,} code) · "
                   f"{t.python_files:,} Python files · {t.notebooks} notebooks · nothing was run")
@@ -169,10 +167,16 @@ def render_report(report: StudyReport) -> None:
             libs.add_column(column)
         for lib in report.third_party[:SHOWN]:
             here = lib.installed_version or "[yellow]not installed[/]"
+            card = ", ".join(f"{t.name} [dim]({t.id})[/]" for t in lib.topics)
+            stacks = len({s.focus for s in lib.stacks})
+            if stacks:
+                card += ("; " if card else "") + f"{stacks} focus stack{'s' if stacks > 1 else ''}"
             libs.add_row(lib.import_name, lib.distribution or "", here, "yes" if lib.declared else "-",
-                         str(lib.modules), library_cards(lib) or "[dim]-[/]")
+                         str(lib.modules), card or "[dim]-[/]")
         console.print(libs)
         _more(len(report.third_party), "libraries")
+        if any(lib.topics for lib in report.third_party[:SHOWN]):
+            console.print("[dim]a library's card on the map: learnloop map ID[/]")
     if report.stdlib:
         console.print("[dim]standard library:[/] " + ", ".join(lib.import_name for lib in report.stdlib[:25])
                       + (" ..." if len(report.stdlib) > 25 else ""))
