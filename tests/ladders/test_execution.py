@@ -10,7 +10,6 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,17 +29,6 @@ CHANCE = {"cora": 1 / 7, "digits": 0.1, "penguins": 0.45, "reviews": 0.5}
 
 # The penguins baseline (rung 1) has no epochs to cut: the agreement test below runs it once.
 COVERED_ELSEWHERE = {("penguins", 1)}
-
-
-@pytest.fixture
-def torch_one_thread() -> Iterator[None]:
-    """Tiny models on a shared 2-core machine: one thread avoids OpenMP threads spinning on each other."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def rung_params(deep: bool) -> list[object]:
@@ -71,7 +59,6 @@ def test_every_plain_rung_runs(ladder: str, level: int) -> None:
 
 
 @pytest.mark.deep
-@pytest.mark.usefixtures("torch_one_thread")
 @pytest.mark.parametrize(("ladder", "level"), rung_params(deep=True))
 def test_every_deep_rung_runs(ladder: str, level: int) -> None:
     check_quick_run(ladder, level)
@@ -114,7 +101,6 @@ def test_reviews_rungs_agree() -> None:
 
 
 @pytest.mark.deep
-@pytest.mark.usefixtures("torch_one_thread")
 def test_digits_rungs_agree() -> None:
     results = full_runs("digits")
     assert_agree("digits", results, 0.93)
@@ -157,7 +143,6 @@ def test_copy_refuses_to_overwrite_and_to_write_into_a_file(tmp_path: Path) -> N
 
 @pytest.mark.slow
 @pytest.mark.deep
-@pytest.mark.usefixtures("torch_one_thread")
 def test_cora_rungs_reach_kipf_and_wellings_accuracy_and_agree() -> None:
     """Every rung >= 79% test accuracy as the mean of 5 seeds (the paper: 81.5%); means within tolerance."""
     means = {}
