@@ -66,3 +66,18 @@ def test_the_real_map_knows_the_big_libraries() -> None:
 
 def test_normalize_follows_pep_503() -> None:
     assert normalize("Scikit_Learn") == normalize("scikit.learn") == "scikit-learn"
+
+
+def test_providers_answer_what_packages_distributions_answers() -> None:
+    """Our cheap reading of dist-info folders finds a distribution for every module the standard (slow)
+    importlib.metadata.packages_distributions() knows, and one of the same distributions."""
+    from importlib import metadata
+
+    from learnloop.study.libraries import installed_distributions
+
+    expected = metadata.packages_distributions()
+    installed = installed_distributions()
+    for top, distributions in expected.items():
+        found = installed.provider(top)
+        assert found is not None, top
+        assert normalize(found) in {normalize(d) for d in distributions}, (top, found, distributions)
