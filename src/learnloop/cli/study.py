@@ -21,26 +21,29 @@ SHOWN = 12
 @app.command("study")
 def study(
     path: Annotated[str, typer.Argument(help="A repository folder, or a .zip / .tar.gz archive of one.",
-                                        show_default=False)],
+                                        show_default=False, metavar="PATH")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="Print the report as md or json instead of "
-                                            "the terminal view (to --out FILE if given).", show_default=False)] = None,
+                                            "the terminal view (to --out FILE if given).", show_default=False,
+                                            metavar="md|json")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to FILE (.md or .json, "
-                                             "or the --format given).", show_default=False)] = None,
+                                             "or the --format given).", show_default=False, metavar="FILE")] = None,
     graph: Annotated[list[Path] | None, typer.Option("--graph", "-g", help="Draw the import graph: FILE.png or "
                                                      "FILE.svg for a picture, FILE.dot for DOT text (repeatable).",
-                                                     show_default=False)] = None,
+                                                     show_default=False, metavar="FILE")] = None,
     notes: Annotated[Path | None, typer.Option("--notes", help="Write a notes file to fill in: repeated patterns, "
-                                               "what you understand, what you don't.", show_default=False)] = None,
+                                               "what you understand, what you don't.", show_default=False,
+                                               metavar="FILE")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --notes file.")] = False,
     reference: Annotated[bool, typer.Option("--reference", help="Record this repository as the reference project "
                                             "of your current pass.")] = False,
     why: Annotated[str | None, typer.Option("--why", help="With --reference: why it looks like your endgame.",
-                                            show_default=False)] = None,
-    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, help="Skip files larger than this.")] = 2.0,
+                                            show_default=False, metavar="TEXT")] = None,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, metavar="MB",
+                                                      help="Skip files larger than this.")] = 2.0,
     workers: Annotated[int | None, typer.Option("--workers", min=1, max=64, help="Processes that parse in parallel "
                                                 "(default: chosen from the size of the tree).",
-                                                show_default=False)] = None,
+                                                show_default=False, metavar="N")] = None,
 ) -> None:
     """Map a repository before you read it: size, libraries (with their map cards), entry points, models,
     import graph and a reading order. Its code is parsed, never imported or run.
