@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from learnloop.web.routes import atlas, focus, gaps, history, home, jobs, lab, pictures, project, study
+from learnloop.web.routes import atlas, focus, gaps, history, home, jobs, lab, pictures, practice, project, study
 
 ROUTERS: tuple[APIRouter, ...] = (
-    home.router, atlas.router, focus.router, study.router, project.router, gaps.router, lab.router,
+    home.router, atlas.router, focus.router, study.router, practice.router, project.router, gaps.router, lab.router,
     history.router, jobs.router, pictures.router,
 )

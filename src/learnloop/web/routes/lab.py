@@ -59,8 +59,11 @@ def check_csv(data: bytes, name: str, target: str | None) -> list[str]:
         data.decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{name} is not UTF-8 text; save it again as UTF-8 (in a spreadsheet: 'CSV UTF-8')") from None
+    head = data.split(b"\n", 1)[0]
+    sniff = b"," not in head and (b";" in head or b"\t" in head)  # European CSVs use ';' (as the lab reads them)
     try:
-        frame = pd.read_csv(io.BytesIO(data), nrows=200, sep=None, engine="python")
+        frame = pd.read_csv(io.BytesIO(data), nrows=200, sep=None if sniff else ",",
+                            engine="python" if sniff else "c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
         raise UserError(f"{name} is not a readable CSV table ({first})") from None
@@ -145,6 +148,30 @@ def _baseline_work(server: Server, ref: str, target: str | None, cv: int, budget
         return {"board": board, "picture": picture}
 
     return work
+
+
+@router.post("/lab/try/{model_id}")
+def start_try(request: Request, model_id: str, atlas: Atlas, topic: Annotated[str, Form()] = "") -> RedirectResponse:
+    """The map card's "run it" button: fit the model on its offline demo set and draw its idea."""
+    from learnloop.lab.models import model_spec
+
+    server = server_of(request)
+    spec = model_spec(model_id)
+    topic_id = optional(topic)
+    back = f"/map/{atlas.topic(topic_id).id}#try" if topic_id else "/map"
+    picture = f"try-{spec.id}-{secrets.token_hex(6)}.png"
+    pictures = server.pictures
+
+    def work(progress: ProgressFn) -> dict[str, Any]:
+        from learnloop.lab.trial import try_model
+
+        progress(0, 1, f"fitting {spec.name} on {spec.dataset}")
+        trial = try_model(spec.id, png=pictures.path_for(picture))
+        progress(1, 1, "drawing")
+        return {"model": spec.id, "topic": topic_id, "trial": trial, "picture": picture, "back": back}
+
+    job = server.jobs.submit("try", f"{spec.name}, run on {spec.dataset}", work, back=back)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 def latest_try(server: Server, model_id: str) -> Any:

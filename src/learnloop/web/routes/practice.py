@@ -1,0 +1,130 @@
+"""Steps 2 and 3: the language self-check and the library ladders: list, code, progress, check and run.
+
+Checking an exercise grades the learner's own file from their workspace in the grader's limited
+subprocess (as `learnloop exercises check` does); running a rung runs a script that ships with
+learnloop. No code ever comes from the request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from learnloop import config
+from learnloop.web.jobs import ProgressFn
+from learnloop.web.render import render, server_of
+
+router = APIRouter()
+
+NOTICES = {"started": "Starter file written: edit it in your editor, then check it here."}
+
+
+@router.get("/exercises", response_class=HTMLResponse)
+def exercises_page(request: Request) -> HTMLResponse:
+    from learnloop.exercises.progress import passed_exercises
+    from learnloop.exercises.workspace import list_exercises
+
+    server = server_of(request)
+    infos = list_exercises(server.settings.workspace, passed_exercises(server.store))
+    return render(request, "exercises.html", {"exercises": infos, "passed": sum(i.passed for i in infos),
+                                              "recent": server.jobs.recent("check")[:5]})
+
+
+@router.get("/exercises/{key}", response_class=HTMLResponse)
+def exercise_page(request: Request, key: str, notice: str | None = None) -> HTMLResponse:
+    from learnloop.exercises.catalog import GROUP_NAMES, find_exercise
+    from learnloop.exercises.progress import passed_exercises
+    from learnloop.exercises.workspace import exercise_path
+
+    server = server_of(request)
+    item = find_exercise(key)
+    path = exercise_path(server.settings.workspace, item)
+    return render(request, "exercise.html", {
+        "item": item, "exercise": item.exercise, "group": GROUP_NAMES[item.exercise.group], "path": str(path),
+        "started": path.is_file(), "passed": item.exercise.id in passed_exercises(server.store),
+        "notice": NOTICES.get(notice or ""),
+    })
+
+
+@router.post("/exercises/{key}/start")
+def start_exercise(request: Request, key: str) -> RedirectResponse:
+    from learnloop.exercises.workspace import start_exercise as start
+
+    started = start(server_of(request).settings.workspace, key)
+    return RedirectResponse(f"/exercises/{started.number}?notice=started", status_code=303)
+
+
+@router.post("/exercises/{key}/check")
+def check_exercise(request: Request, key: str) -> RedirectResponse:
+    from learnloop.exercises.catalog import find_exercise
+
+    server = server_of(request)
+    item = find_exercise(key)
+    workspace, store = server.settings.workspace, server.store
+
+    def work(progress: ProgressFn) -> dict[str, Any]:
+        from learnloop.exercises.progress import record_checks
+        from learnloop.exercises.workspace import check_exercises
+
+        progress(0, 1, "running your file against the hidden cases")
+        results = check_exercises(workspace, str(item.number))
+        recorded = record_checks(store, results, config.now())
+        return {"results": results, "recorded": recorded, "number": item.number}
+
+    job = server.jobs.submit("check", f"Check of exercise {item.number}: {item.exercise.title}", work,
+                             back=f"/exercises/{item.number}")
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.get("/ladders", response_class=HTMLResponse)
+def ladders_page(request: Request) -> HTMLResponse:
+    from learnloop.ladders.catalog import list_ladders
+    from learnloop.ladders.progress import pinned_focus, rung_progress
+
+    server = server_of(request)
+    focus = pinned_focus(server.store)
+    return render(request, "ladders.html", {"ladders": list_ladders(focus, rung_progress(server.store)),
+                                            "focus": focus, "recent": server.jobs.recent("rung")[:5]})
+
+
+@router.get("/ladders/{name}/{level}", response_class=HTMLResponse)
+def rung_page(request: Request, name: str, level: int) -> HTMLResponse:
+    from learnloop.ladders.catalog import show_rung
+    from learnloop.ladders.progress import rung_progress
+
+    server = server_of(request)
+    view = show_rung(name, level)
+    progress = rung_progress(server.store).get((view.ladder, view.level))
+    return render(request, "rung.html", {"rung": view, "progress": progress})
+
+
+@router.post("/ladders/{name}/{level}/run")
+def run_rung(request: Request, name: str, level: int) -> RedirectResponse:
+    from learnloop.ladders.catalog import show_rung
+
+    server = server_of(request)
+    view = show_rung(name, level)  # unknown ladder or rung: NotFound now, not in the job
+    if view.install:
+        from learnloop.errors import UserError
+
+        raise UserError(f"rung {view.level} of {view.ladder} needs {', '.join(view.missing)}; {view.install}")
+    store = server.store
+
+    def work(progress: ProgressFn) -> dict[str, Any]:
+        from learnloop.ladders.execution import run_rung as run
+        from learnloop.ladders.progress import record_run
+
+        progress(0, 0, "loading libraries and data")
+
+        def report(done: int, total: int) -> None:
+            progress(done, total, "training")
+
+        result, _detail = run(view.ladder, view.level, report=report)
+        recorded = record_run(store, result, config.now())
+        return {"run": result, "recorded": recorded, "view": view}
+
+    job = server.jobs.submit("rung", f"{view.ladder_title}: rung {view.level}, {view.title}", work,
+                             back=f"/ladders/{view.ladder}/{view.level}")
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -1,0 +1,117 @@
+"""The lab on the web: uploads checked before anything runs, the baseline and `try` as background jobs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from learnloop.config import resolve_settings
+from learnloop.web.app import create_app
+
+from ..conftest import Web, alert
+
+
+def _csv(rows: int = 80) -> bytes:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=rows), rng.normal(size=rows)
+    lines = ["width,height,colour,label"]
+    for i in range(rows):
+        lines.append(f"{a[i]:.3f},{b[i]:.3f},{'red' if i % 3 else 'blue'},{'big' if a[i] + b[i] > 0 else 'small'}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _upload(web: Web, data: dict[str, Any], name: str, content: bytes, kind: str = "text/csv",
+            status: int = 400) -> str:
+    message = web.refused("/lab/baseline", data, status=status, files={"upload": (name, content, kind)})
+    assert web.server.jobs.recent() == [], "nothing runs when the upload is refused"
+    return message
+
+
+def test_lab_page_offers_the_map_tables(web: Web) -> None:
+    page = web.get("/lab").text
+    assert 'value="penguins"' in page and 'enctype="multipart/form-data"' in page
+    assert 'value="cora"' not in page  # a graph, not a table
+
+
+def test_form_needs_one_source(web: Web) -> None:
+    assert web.refused("/lab/baseline", {}) == "choose a data set from the map, or upload a CSV"
+    assert web.refused("/lab/baseline", {"dataset": "penguins"}, files={"upload": ("a.csv", _csv(), "text/csv")}) \
+        == "choose a data set from the map or upload a CSV, not both"
+    assert "did you mean" in web.refused("/lab/baseline", {"dataset": "penguin"}, status=404)
+    assert web.refused("/lab/baseline", {"dataset": "penguins", "cv": "1"}) == "choose between 2 and 10 folds"
+    assert web.refused("/lab/baseline", {"dataset": "penguins", "budget": "soon"}).startswith(
+        "the time budget must be a number")
+    assert web.server.jobs.recent() == []
+
+
+def test_uploads_are_checked_before_anything_runs(web: Web) -> None:
+    assert _upload(web, {"target": "label"}, "table.xlsx", b"PK\x03\x04").endswith("is not a .csv file; upload a "
+                                                                                   "CSV table")
+    assert "not as a CSV table" in _upload(web, {"target": "label"}, "x.csv", _csv(), kind="image/png")
+    assert "is not UTF-8 text" in _upload(web, {"target": "label"}, "latin.csv", "a,b\ncafé,1\n".encode("latin-1"))
+    assert _upload(web, {"target": "label"}, "empty.csv", b"  \n") == "empty.csv is empty"
+    assert "at least two columns" in _upload(web, {"target": "label"}, "one.csv", b"label\n1\n2\n3\n")
+    assert _upload(web, {}, "t.csv", _csv()) == "say which column of t.csv to predict: target column"
+    message = _upload(web, {"target": "lable"}, "t.csv", _csv())
+    assert message == "t.csv has no column 'lable'; did you mean label?"
+
+
+def test_upload_over_the_limit_is_refused(home: Path) -> None:
+    app = create_app(resolve_settings(), max_upload_bytes=1024 * 1024)
+    with TestClient(app) as client:
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/lab").text)
+        assert token
+        row = b"0.5,0.5,red,big\n"
+        big = _csv() + row * ((1024 * 1024 + 2000) // len(row))  # over the upload limit, within the body cap
+        assert 1024 * 1024 < len(big) < 1024 * 1024 + 64 * 1024
+        response = client.post("/lab/baseline", data={"csrf": token.group(1), "target": "label"},
+                               files={"upload": ("big.csv", big, "text/csv")})
+        assert response.status_code == 400
+        assert alert(response) == "big.csv is larger than 1 MB; use `learnloop baseline` for big files"
+        assert app.state.server.jobs.recent() == []
+
+
+@pytest.mark.slow
+def test_baseline_on_an_uploaded_csv(web: Web) -> None:
+    response = web.post("/lab/baseline", {"target": "label", "cv": "2"}, follow=False,
+                        files={"upload": ("shapes.csv", _csv(), "text/csv")})
+    assert response.status_code == 303
+    job_id = response.headers["location"].removeprefix("/jobs/")
+    job = web.server.jobs.wait(job_id, timeout=300)
+    assert job.state == "done", job.error
+    page = web.get(f"/jobs/{job_id}")
+    assert page.status_code == 200
+    board = job.result["board"]
+    assert board.target == "label" and board.cv == 2 and board.results
+    assert f"<strong>{board.best_row().name}</strong>" in page.text
+    assert "Dummy" in page.text and "verdict" in page.text
+    picture = re.search(r'src="/pictures/(curve-[0-9a-f]+\.png)"', page.text)
+    assert picture and web.get(f"/pictures/{picture.group(1)}").content.startswith(b"\x89PNG")
+    assert "Baseline on shapes.csv" in web.get("/lab").text
+    assert web.rows()["passes"] == []  # the lab writes nothing to the learner's records
+
+
+def test_try_unknown_model_is_a_404(web: Web) -> None:
+    before = web.server.jobs.recent()
+    assert "no model called" in web.refused("/lab/try/random-forrest", {"topic": "random-forest"}, status=404)
+    assert web.server.jobs.recent() == before
+
+
+@pytest.mark.parametrize("model", ["decision-tree"])
+def test_run_it_draws_the_picture_and_the_card_shows_it(web: Web, model: str) -> None:
+    response = web.post(f"/lab/try/{model}", {"topic": model}, follow=False)
+    job_id = response.headers["location"].removeprefix("/jobs/")
+    job = web.server.jobs.wait(job_id, timeout=120)
+    assert job.state == "done", job.error
+    page = web.get(f"/jobs/{job_id}").text
+    assert "beats the reference" in page
+    assert f'href="/map/{model}#try"' in page
+    card = web.get(f"/map/{model}").text
+    picture = re.search(rf'src="/pictures/(try-{model}-[0-9a-f]+\.png)"', card)
+    assert picture
+    assert web.get(f"/pictures/{picture.group(1)}").content.startswith(b"\x89PNG")
