@@ -1,7 +1,9 @@
 """Grade a learner's file: run it in a separate, limited process against the exercise's hidden cases.
 
 The learner's code runs in ``python -I`` in a fresh temporary folder, in its own session (so the whole
-process group can be killed), with no keyboard input, a clean environment and these limits:
+process group can be killed), with no keyboard input, a clean environment and these limits, which the
+harness sets on itself before the learner's code loads (no ``preexec_fn``: the web server calls this from
+threads, where forking with a Python callback is unsafe):
 
 - wall-clock time (``timeout``): the grader kills it when it runs too long (endless loop, sleep);
 - CPU seconds (RLIMIT_CPU): the kernel stops a busy loop even if the grader were slow to notice;
@@ -72,17 +74,6 @@ class CheckResult(BaseModel):
     seconds: float
 
 
-def _limit_child(limits: Limits) -> None:  # runs in the child between fork and exec
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    memory = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    output = limits.output_kb * 1024
-    resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def _child_environment(folder: Path) -> dict[str, str]:
     keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     env = {k: v for k, v in os.environ.items() if k in keep}
@@ -105,7 +96,9 @@ def grade(item: NumberedExercise, path: Path, limits: Limits = DEFAULT_LIMITS) -
         folder = Path(tmp)
         (folder / "solution.py").write_bytes(source)
         spec = {"function": exercise.function, "group": exercise.group,
-                "cases": [case.model_dump() for case in exercise.cases]}
+                "cases": [case.model_dump() for case in exercise.cases],
+                "limits": {"cpu_seconds": limits.cpu_seconds, "memory_bytes": limits.memory_mb * 1024 * 1024,
+                           "output_bytes": limits.output_kb * 1024}}
         (folder / "cases.json").write_text(json.dumps(spec), encoding="utf-8")
         harness = Path(__file__).with_name("harness.py")
         status, killed = _run(folder, harness, limits)
@@ -122,8 +115,7 @@ def _run(folder: Path, harness: Path, limits: Limits) -> tuple[int, bool]:
     with (folder / "stdout.txt").open("wb") as out, (folder / "stderr.txt").open("wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-I", str(harness)], cwd=folder, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            env=_child_environment(folder), start_new_session=True,
-            preexec_fn=lambda: _limit_child(limits),  # only resource calls
+            env=_child_environment(folder), start_new_session=True,  # its own process group, killed whole
         )
         try:
             return process.wait(timeout=limits.timeout), False

@@ -1,9 +1,10 @@
 """Runs inside the grading subprocess: load the learner's file, call it on each hidden case, write results.
 
 Started as ``python -I harness.py`` in a temporary folder holding ``solution.py`` and ``cases.json``; it
-writes ``result.json`` there. It uses only the standard library, plus NumPy / pandas for the exercises
-that need them. Everything the learner's code can do wrong is caught and described here, except what
-kills the process (limits, os._exit, crashes): the grader explains those from the exit status.
+limits its own resources first (the limits travel in ``cases.json``), then writes ``result.json`` there.
+It uses only the standard library, plus NumPy / pandas for the exercises that need them. Everything the
+learner's code can do wrong is caught and described here, except what kills the process (limits,
+os._exit, crashes): the grader explains those from the exit status.
 """
 
 from __future__ import annotations
@@ -90,9 +91,19 @@ def error_words(exc: BaseException) -> str:
     return f"raised {type(exc).__name__}: {exc}{where}"
 
 
+def apply_limits(limits: dict[str, int]) -> None:
+    """Limit this process before any learner code runs: CPU seconds, address space, file size, no core."""
+    import resource
+
+    for name, value in (("RLIMIT_CPU", limits["cpu_seconds"]), ("RLIMIT_AS", limits["memory_bytes"]),
+                        ("RLIMIT_FSIZE", limits["output_bytes"]), ("RLIMIT_CORE", 0)):
+        resource.setrlimit(getattr(resource, name), (value, value))
+
+
 def main() -> None:
     folder = Path.cwd()
     spec = json.loads((folder / "cases.json").read_text(encoding="utf-8"))
+    apply_limits(spec["limits"])
     result: dict[str, Any] = {"loaded": False, "cases": []}
 
     def save() -> None:
