@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 
 DAY0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+FIZZBUZZ = """
+def fizzbuzz(n):
+    words = {15: "FizzBuzz", 3: "Fizz", 5: "Buzz"}
+    return [next((w for d, w in words.items() if i % d == 0), str(i)) for i in range(1, n + 1)]
+"""
 
 
 class Learner:
@@ -180,8 +185,17 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     learner.ok(["reference", "add", str(project_dir), "--why", "my own last project"])
     learner.ok(["notes", "add", "tokenise, vectorise, fit", "--kind", "understood"])
     learner.ok("next")
-    learner.ok(["next", "--skip", "--reason", "same language as last pass"])
-    learner.ok(["next", "--skip", "--reason", "scikit-learn again"])
+    # This time steps 2 and 3 are done for real: one exercise passed, one ladder rung run.
+    learner.refused("next", "exercise")
+    learner.ok("exercises start 1")
+    starter = home / "workspace" / "exercises" / "01_fizzbuzz.py"
+    starter.write_text(FIZZBUZZ, encoding="utf-8")
+    assert "pass" in learner.ok("exercises check 1").lower()
+    learner.ok("next")
+    learner.refused("next", "rung")
+    learner.ok("ladder run diabetes --rung 1")
+    assert "rung" in learner.ok([])  # the status shows the practice of this pass
+    learner.ok("next")
     csv = tmp_path / "messages.csv"
     csv.write_text("text,label\nhello there,ham\nWIN A PRIZE now,spam\n", encoding="utf-8")
     learner.ok(["project", "new", "Spam filter", "--days", "7", "--data", str(csv), "--dir",
@@ -203,7 +217,8 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     assert first_pass["focus_id"] == "graph-neural-networks" and second_pass["focus_id"] == "nlp"
     assert [c["kind"] for c in first_pass["speed_ups"]] == ["skip", "skip"]
     assert [c["kind"] for c in first_pass["slow_downs"]] == ["extend"]
-    assert sorted(c["kind"] for c in second_pass["speed_ups"]) == ["early", "early", "skip", "skip"]
+    assert sorted(c["kind"] for c in second_pass["speed_ups"]) == ["early", "early"]
+    assert second_pass["days_per_step"]["language"] == 0 and second_pass["days_per_step"]["libraries"] == 0
     assert first_pass["project_status"] == "done" and first_pass["gap_status"] == "done"
     assert first_pass["days"] == 24.0 and second_pass["days"] == 5.0
     assert first_pass["gaps_open_after"] == 2 and second_pass["gaps_open_after"] == 2
