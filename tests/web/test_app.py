@@ -108,3 +108,18 @@ def test_server_cleans_its_picture_folder_on_shutdown(home: Path) -> None:
         assert client.get("/healthz").status_code == 200
         assert folder.is_dir()
     assert not folder.exists()
+
+
+def test_a_bug_is_one_line_and_a_500_not_a_traceback(home: Path, monkeypatch: object) -> None:
+    import learnloop.loop.history as history
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the history broke")
+
+    monkeypatch.setattr(history, "history", broken)  # type: ignore[attr-defined]
+    with TestClient(create_app(resolve_settings()), raise_server_exceptions=False) as client:
+        response = client.get("/history")
+    assert response.status_code == 500
+    assert alert(response) == ("learnloop hit a bug (RuntimeError: the history broke); nothing was saved for this "
+                               "action, and the server's log has the details")
+    assert "Traceback" not in response.text

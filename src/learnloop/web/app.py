@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,13 +43,11 @@ class Server:
     jobs: JobBoard
     uploads: Path
     csrf_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    atlas_loader: Callable[[], Atlas] | None = None
     status_cache: StatusCache = field(default_factory=StatusCache)
     page_cache: dict[str, bytes] = field(default_factory=dict)
 
     def atlas(self) -> Atlas:
-        if self.atlas_loader is not None:
-            return self.atlas_loader()
+        """The map, loaded once per process (it is read-only)."""
         from learnloop.atlas.load import load_atlas
 
         return load_atlas()
@@ -60,15 +59,14 @@ class Server:
         shutil.rmtree(self.pictures.folder.parent, ignore_errors=True)
 
 
-def create_app(settings: Settings, *, atlas_loader: Callable[[], Atlas] | None = None,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
     """Build the app: open (and migrate) the store now, so a bad home fails before the server listens."""
     from learnloop.store.db import open_store
 
     store = open_store(settings)
     scratch = Path(tempfile.mkdtemp(prefix="learnloop-web-"))
     server = Server(settings=settings, store=store, pictures=Pictures(scratch / "pictures"),
-                    jobs=JobBoard(), uploads=scratch / "uploads", atlas_loader=atlas_loader)
+                    jobs=JobBoard(), uploads=scratch / "uploads")
     server.status_cache.watch(settings)
 
     @asynccontextmanager
@@ -117,3 +115,10 @@ def _add_error_pages(app: FastAPI) -> None:
         if request.url.path.startswith("/static"):
             return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
         return error_page(request, str(exc.detail), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> HTMLResponse:
+        """Anything else is a bug: one line on the page, the traceback in the server's log."""
+        logging.getLogger("learnloop.web").error("bug on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_page(request, f"learnloop hit a bug ({type(exc).__name__}: {exc}); nothing was saved "
+                                   "for this action, and the server's log has the details", 500)

@@ -8,12 +8,12 @@ The work itself is a feature function; a job only carries its progress, result o
 from __future__ import annotations
 
 import logging
+import queue
 import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,11 +63,14 @@ class Job:
 
 
 class JobBoard:
-    """Jobs by id, newest last; a single worker thread runs them in the order submitted."""
+    """Jobs by id, newest last; one worker thread runs them in the order submitted.
 
-    def __init__(self, workers: int = 1) -> None:
-        self._workers = workers
-        self._executor: ThreadPoolExecutor | None = None
+    The worker is a daemon thread: stopping the server (Ctrl-C) does not wait for a long baseline.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Job, Callable[[ProgressFn], Any]] | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -80,10 +83,15 @@ class JobBoard:
                 if not oldest.finished:
                     break
                 self._jobs.popitem(last=False)
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="learnloop-job")
-            self._executor.submit(self._run, job, work)
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="learnloop-jobs", daemon=True)
+                self._worker.start()
+        self._queue.put((job, work))
         return job
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            self._run(*item)
 
     def _run(self, job: Job, work: Callable[[ProgressFn], Any]) -> None:
         job.state, job.started_at = "running", time.monotonic()
@@ -118,5 +126,5 @@ class JobBoard:
         return job
 
     def shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        """Stop taking jobs; the one running, if any, is left to finish (or to die with the process)."""
+        self._queue.put(None)
