@@ -123,3 +123,17 @@ def test_a_bug_is_one_line_and_a_500_not_a_traceback(home: Path, monkeypatch: ob
     assert alert(response) == ("learnloop hit a bug (RuntimeError: the history broke); nothing was saved for this "
                                "action, and the server's log has the details")
     assert "Traceback" not in response.text
+
+
+def test_every_form_route_checks_the_token() -> None:
+    from fastapi import APIRouter
+
+    from learnloop.web.deps import PageRouter, unguarded_routes
+    from learnloop.web.routes import ROUTERS
+
+    posts = [r for router in ROUTERS for r in router.routes if "POST" in getattr(r, "methods", ())]
+    assert len(posts) >= 20 and unguarded_routes(ROUTERS) == []
+    careless, careful = APIRouter(), PageRouter()
+    careless.post("/oops")(lambda: None)
+    careful.post("/fine")(lambda: None)
+    assert unguarded_routes([careless, careful]) == ["POST /oops"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from learnloop.atlas.schema import TOPIC_KINDS
+from learnloop.web.deps import PageRouter
 from learnloop.web.render import SECURITY_HEADERS, render, render_text, server_of
 
-router = APIRouter()
+router = PageRouter()
 
 KIND_TITLES = {"paradigm": "Paradigms", "model": "Models", "application": "Applications", "tool": "Tools",
                "math": "Math foundations", "concept": "Concepts"}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop import config
-from learnloop.web.deps import Atlas, ReadSession, WriteSession
+from learnloop.web.deps import Atlas, PageRouter, ReadSession, WriteSession
 from learnloop.web.forms import order_of_ranks
 from learnloop.web.render import render
 
-router = APIRouter()
+router = PageRouter()
 
 NOTICES = {"ranked": "Ranking saved. Now pin one focus for this pass.",
            "pinned": "Pinned. This is what you learn this pass, and nothing else."}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop import config
-from learnloop.web.deps import Atlas, ReadSession, WriteSession
+from learnloop.web.deps import Atlas, PageRouter, ReadSession, WriteSession
 from learnloop.web.forms import moved, optional
 from learnloop.web.render import render
 
-router = APIRouter()
+router = PageRouter()
 
 NOTICES = {"added": "Gap noted.", "ranked": "Order saved.", "kept": "Kept. The other gaps are set aside (in history).",
            "done": "Gap closed. Back on the home page, move on to step 6.", "extended": "Deadline moved.",

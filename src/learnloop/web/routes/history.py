@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from learnloop import config
-from learnloop.web.deps import ReadSession
+from learnloop.web.deps import PageRouter, ReadSession
 from learnloop.web.render import render, server_of
 
-router = APIRouter()
+router = PageRouter()
 
 
 @router.get("/history", response_class=HTMLResponse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
@@ -13,14 +13,14 @@ from learnloop import config
 from learnloop.loop.passes import Status
 from learnloop.loop.rules import SKIPPABLE_STEPS, STEPS
 from learnloop.web.actions import next_action
-from learnloop.web.deps import WriteSession
+from learnloop.web.deps import PageRouter, WriteSession
 from learnloop.web.forms import optional
 from learnloop.web.render import fill, render_shell, server_of
 
 if TYPE_CHECKING:
     from learnloop.web.app import Server
 
-router = APIRouter()
+router = PageRouter()
 
 NOTICES = {
     "started": "A new pass has begun at step 0: look around the map and pin one focus.",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from learnloop.web.deps import PageRouter
 from learnloop.web.render import render, server_of
 
-router = APIRouter()
+router = PageRouter()
 
 REFRESH_SECONDS = 1
 

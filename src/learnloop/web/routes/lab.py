@@ -8,11 +8,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop.errors import UserError
-from learnloop.web.deps import Atlas
+from learnloop.web.deps import Atlas, PageRouter
 from learnloop.web.forms import optional
 from learnloop.web.jobs import ProgressFn
 from learnloop.web.render import render, server_of
@@ -20,7 +20,7 @@ from learnloop.web.render import render, server_of
 if TYPE_CHECKING:
     from learnloop.web.app import Server
 
-router = APIRouter()
+router = PageRouter()
 
 CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "application/octet-stream", ""}
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import FileResponse
 
+from learnloop.web.deps import PageRouter
 from learnloop.web.render import server_of
 
-router = APIRouter()
+router = PageRouter()
 
 
 @router.get("/pictures/{name}")

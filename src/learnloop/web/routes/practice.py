@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop import config
+from learnloop.web.deps import PageRouter
 from learnloop.web.jobs import ProgressFn
 from learnloop.web.render import render, server_of
 
-router = APIRouter()
+router = PageRouter()
 
 NOTICES = {"started": "Starter file written: edit it in your editor, then check it here."}
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from learnloop import config
 from learnloop.errors import UserError
-from learnloop.web.deps import Atlas, ReadSession, WriteSession
+from learnloop.web.deps import Atlas, PageRouter, ReadSession, WriteSession
 from learnloop.web.forms import optional
 from learnloop.web.render import render, server_of
 
-router = APIRouter()
+router = PageRouter()
 
 NOTICES = {"started": "Project started: its folder is scaffolded and the deadline is a calendar file.",
            "checked": "Checked in.", "extended": "Deadline moved; your reason is recorded as a slow-down.",

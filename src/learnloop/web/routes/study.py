@@ -6,16 +6,16 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop import config
 from learnloop.errors import UserError
-from learnloop.web.deps import Atlas, ReadSession, WriteSession
+from learnloop.web.deps import Atlas, PageRouter, ReadSession, WriteSession
 from learnloop.web.jobs import ProgressFn
 from learnloop.web.render import render, server_of
 
-router = APIRouter()
+router = PageRouter()
 
 NOTICES = {"referenced": "Reference recorded for this pass.", "noted": "Noted."}
 PHASES = {"scanning": "listing files", "reading": "reading files", "linking": "linking imports"}
