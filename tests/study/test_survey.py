@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from learnloop.atlas.load import Atlas
-from learnloop.study.survey import is_test_path, is_vendored_path, study_repository
+from learnloop.study.survey import study_repository
 
 
 def test_a_small_gcn_project_end_to_end(gcn_repo: Path, tiny_atlas: Atlas) -> None:
@@ -113,13 +113,6 @@ def test_a_picture_is_drawn_when_asked(gcn_repo: Path, tmp_path: Path) -> None:
     picture = tmp_path / "graph.png"
     study_repository(gcn_repo, with_map=False, picture=picture, workers=2)
     assert picture.read_bytes().startswith(b"\x89PNG")
-
-
-def test_test_and_vendored_paths() -> None:
-    assert is_test_path("tests/x.py") and is_test_path("pkg/test_a.py") and is_test_path("conftest.py")
-    assert is_test_path("pkg/a_test.py") and not is_test_path("pkg/testing_utils.py")
-    assert is_vendored_path("pkg/_vendor/six.py") and is_vendored_path("sklearn/externals/x.py")
-    assert not is_vendored_path("pkg/vendors.py")
 
 
 @pytest.mark.slow

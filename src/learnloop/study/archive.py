@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from learnloop.errors import UserError
-from learnloop.study.report import Notice
+from learnloop.study.notices import FileNotice
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
 MAX_UNPACKED_BYTES = 2 * 1024**3
@@ -31,7 +31,7 @@ class OpenedSource:
 
     root: Path
     name: str
-    notices: list[Notice] = field(default_factory=list)
+    notices: list[FileNotice] = field(default_factory=list)
 
 
 def archive_suffix(path: Path) -> str | None:
@@ -68,7 +68,7 @@ def single_top_folder(target: Path) -> Path:
     return target
 
 
-def unpack(archive: Path, target: Path) -> list[Notice]:
+def unpack(archive: Path, target: Path) -> list[FileNotice]:
     """Unpack ``archive`` into the empty folder ``target``; return notices for the members left out."""
     try:
         if archive.name.lower().endswith(".zip"):
@@ -92,8 +92,8 @@ def safe_member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
-def _unpack_zip(archive: Path, target: Path) -> list[Notice]:
-    notices: list[Notice] = []
+def _unpack_zip(archive: Path, target: Path) -> list[FileNotice]:
+    notices: list[FileNotice] = []
     with zipfile.ZipFile(archive) as zf:
         infos = zf.infolist()
         _check_size(archive, len(infos), sum(i.file_size for i in infos))
@@ -126,8 +126,8 @@ def _copy_capped(src: BinaryIO, out: BinaryIO, declared: int, archive: Path) -> 
         out.write(chunk)
 
 
-def _unpack_tar(archive: Path, target: Path) -> list[Notice]:
-    notices: list[Notice] = []
+def _unpack_tar(archive: Path, target: Path) -> list[FileNotice]:
+    notices: list[FileNotice] = []
 
     def keep_safe(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
         if member.islnk() or member.issym():
@@ -154,5 +154,5 @@ def _check_size(archive: Path, members: int, unpacked: int) -> None:
                         f"{MAX_UNPACKED_BYTES / 1024**3:.0f} GiB allowed")
 
 
-def _left_out(name: str, why: str) -> Notice:
-    return Notice(path=name, kind="archive-member", detail=f"not unpacked: {why}")
+def _left_out(name: str, why: str) -> FileNotice:
+    return FileNotice(path=name, kind="archive-member", detail=f"not unpacked: {why}")

@@ -13,12 +13,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from learnloop.errors import UserError
-from learnloop.study.graph import Collapsed, collapse
-from learnloop.study.order import is_side_path
-from learnloop.study.report import StudyReport
+
+if TYPE_CHECKING:
+    from learnloop.study.graph import Collapsed
+    from learnloop.study.report import StudyReport
 
 MAX_NODES = 45
 MAX_ROW = 9
@@ -56,10 +57,19 @@ def prepare_drawing() -> None:
     from matplotlib import font_manager
 
     font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
+    import io
+
+    from matplotlib.figure import Figure  # one tiny drawing: the first text drawn costs a few tenths of a second
+
+    figure = Figure(figsize=(1, 0.5), dpi=30)
+    figure.text(0.5, 0.5, "warm up", ha="center", fontsize=8, bbox={"boxstyle": "round,pad=0.3"})
+    figure.savefig(io.BytesIO(), format="png")
 
 
 def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -> Picture:
     """Write the import graph picture of ``report`` to ``path`` (.png or .svg)."""
+    from learnloop.study.graph import collapse
+
     check_picture_path(path)
     hidden = {m.name for m in report.modules if m.test or m.vendored}
     nodes = [n for n in report.graph.nodes if n not in hidden]
@@ -74,6 +84,8 @@ def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -
 
 def _kinds(report: StudyReport, view: Collapsed) -> dict[str, str]:
     """Colour class of each box: entry point, hub, model, or plain (the first that applies)."""
+    from learnloop.study.order import is_side_path
+
     hubs = {h.module for h in report.graph.hubs}
     entries = {e.module or e.path for e in report.entry_points if not is_side_path(e.path)}
     models = {m.module for m in report.models}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from learnloop.study.languages import language_table
-from learnloop.study.report import Notice
+from learnloop.study.notices import FileNotice
 
 # Folders that are never the repository's own source.
 EXCLUDED_DIRS = frozenset({
@@ -45,7 +45,7 @@ class Scan:
     other_bytes: int = 0
     excluded: list[str] = field(default_factory=list)
     ignored_files: int = 0
-    notices: list[Notice] = field(default_factory=list)
+    notices: list[FileNotice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            scan.notices.append(Notice(path=relative or ".", kind="unreadable",
+            scan.notices.append(FileNotice(path=relative or ".", kind="unreadable",
                                        detail=f"folder not readable ({exc.strerror or exc})"))
             continue
         names = {e.name for e in entries}
@@ -133,14 +133,14 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
                     continue
                 size = entry.stat(follow_symlinks=False).st_size
             except OSError as exc:
-                scan.notices.append(Notice(path=path, kind="unreadable", detail=exc.strerror or str(exc)))
+                scan.notices.append(FileNotice(path=path, kind="unreadable", detail=exc.strerror or str(exc)))
                 continue
             language = table.language_of(entry.name)
             if language is None:
                 scan.other_files += 1
                 scan.other_bytes += size
             elif size > max_file_bytes:
-                scan.notices.append(Notice(path=path, kind="oversized", detail=f"{size / 1024**2:.1f} MiB, over "
+                scan.notices.append(FileNotice(path=path, kind="oversized", detail=f"{size / 1024**2:.1f} MiB, over "
                                            f"the {max_file_bytes / 1024**2:.1f} MiB limit: not read"))
             else:
                 scan.files.append(FoundFile(path, size, language))
@@ -154,19 +154,19 @@ def _is_virtualenv(folder: str, names: set[str]) -> bool:
     return "bin" in names and "lib" in names and os.path.isfile(os.path.join(folder, "bin", "activate"))
 
 
-def _symlink_notice(entry: os.DirEntry[str], path: str, root_real: str) -> Notice | None:
+def _symlink_notice(entry: os.DirEntry[str], path: str, root_real: str) -> FileNotice | None:
     try:
         os.stat(entry.path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return Notice(path=path, kind="symlink-loop", detail="a link that loops back on itself: not followed")
-        return Notice(path=path, kind="broken-symlink", detail=f"points at {os.readlink(entry.path)!r}, "
+            return FileNotice(path=path, kind="symlink-loop", detail="a link that loops back on itself: not followed")
+        return FileNotice(path=path, kind="broken-symlink", detail=f"points at {os.readlink(entry.path)!r}, "
                       "which does not exist")
     target = os.path.realpath(entry.path)
     if target != root_real and not target.startswith(root_real + os.sep):
-        return Notice(path=path, kind="symlink-outside", detail="points outside the repository: not followed")
+        return FileNotice(path=path, kind="symlink-outside", detail="points outside the repository: not followed")
     parent = os.path.dirname(os.path.abspath(entry.path))
     parent_real = os.path.realpath(parent)
     if os.path.isdir(target) and (parent_real == target or parent_real.startswith(target + os.sep)):
-        return Notice(path=path, kind="symlink-loop", detail="links to a folder that contains it: not followed")
+        return FileNotice(path=path, kind="symlink-loop", detail="links to a folder that contains it: not followed")
     return None  # a link to something inside the tree, read where it lives
