@@ -15,7 +15,7 @@ from learnloop.study.libraries import LibraryUse, describe_libraries, library_ke
 from learnloop.study.model_classes import find_models
 from learnloop.study.modules import SOURCE_SUFFIXES, ModuleIndex, build_index, package_of
 from learnloop.study.notices import FileNotice
-from learnloop.study.order import reading_order
+from learnloop.study.order import ENTRY_RANK, is_side_path, reading_order
 from learnloop.study.pysource import ClassFact, ImportFact
 from learnloop.study.report import (
     EntryPoint,
@@ -188,7 +188,8 @@ def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Decl
         path = index.modules[module_id].path if module_id else script.source
         found.append(EntryPoint(kind="gui-script" if script.gui else "console-script", path=path, module=module_id,
                                 name=script.name, detail=script.target))
-    found.sort(key=lambda e: (e.path, e.line or 0, e.kind))
+    # the ones a learner would run first: the project's own commands before helpers, tests and build tools
+    found.sort(key=lambda e: (is_test_path(e.path) or is_side_path(e.path), ENTRY_RANK[e.kind], e.path, e.line or 0))
     return found
 
 
