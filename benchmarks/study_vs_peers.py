@@ -10,15 +10,16 @@ under /tmp, installed with pip on first use:
     python benchmarks/study_vs_peers.py --rounds 1 --tools learnloop,pipreqs --targets sklearn
 
 What each runs: ``learnloop study TREE --graph g.png --format json --out r.json`` (the picture included),
-plus the same with ``--workers 1`` to show what parallel parsing buys; ``pipreqs --use-local --print
---debug TREE`` (``--use-local``: no PyPI look-ups; ``--debug`` prints the imports it found);
-``pydeps TREE --no-output --show-deps --max-bacon 0`` (the whole graph as JSON, no graphviz rendering,
-which took over 600 s); ``gitingest TREE -o digest.txt``. Wall time is the median of the rounds; peak
-memory is the largest sum of resident memory over the process and its children, sampled every 10 ms.
-Besides speed, the table says what each found: whether numpy is among the dependencies, whether
-standard-library modules are reported as third-party, and whether entry points and a reading order come
-out. The table goes to ``benchmarks/results/study_vs_peers.md``, the raw runs to /tmp/study-bench. Load
-averages are recorded because the machine's 2 cores may be shared.
+plus the same with ``--workers 1`` to show what parallel parsing buys; ``pipreqs --use-local --print --debug
+TREE`` (``--use-local``: no PyPI look-ups; ``--debug`` prints the imports it found);
+``pydeps TREE --no-output --show-deps --max-bacon 0 --include-missing`` (the whole graph as JSON, with the
+modules its own venv lacks, such as numpy; no graphviz rendering, which took over 600 s);
+``gitingest TREE -o digest.txt``. Wall and CPU time are medians of the rounds; peak memory is the largest sum
+of resident memory over the process and its children, sampled every 10 ms. Besides speed, the table says
+what each found: whether numpy is among the dependencies, whether standard-library modules are reported as
+third-party, and whether entry points and a reading order come out. The table goes to
+``benchmarks/results/study_vs_peers.md``, the raw runs to /tmp/study-bench. Load averages are recorded
+because the machine's 2 cores may be shared.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def command(tool: str, tree: Path, target: str) -> list[str]:
         return [str(venv_bin("pipreqs") / "pipreqs"), "--use-local", "--print", "--debug", str(tree)]
     if tool == "pydeps":
         return [str(venv_bin("pydeps") / "pydeps"), str(tree), "--no-output", "--show-deps", "--max-bacon", "0",
-                "--no-config"]
+                "--include-missing", "--no-config"]
     if tool == "gitingest":
         return [str(venv_bin("gitingest") / "gitingest"), str(tree), "-o", f"{out}.txt"]
     raise ValueError(tool)
@@ -263,7 +264,8 @@ def table(data: dict[str, object]) -> str:
     lines += [
         "Notes:",
         "- learnloop's time includes drawing the import graph picture (`--graph`) and writing the JSON report.",
-        "- pydeps runs with `--no-output` (no graphviz rendering) and `--max-bacon 0` (the whole graph).",
+        "- pydeps runs with `--no-output` (no graphviz rendering), `--max-bacon 0` (the whole graph) and "
+        "`--include-missing` (modules its venv lacks, e.g. numpy, are kept).",
         "- pipreqs runs with `--use-local` so it makes no PyPI look-ups; its import list comes from `--debug`.",
         "- gitingest does no dependency analysis: it writes the tree's text into one digest file.",
         "- CPU s: user + system time of the tool's process and all its children (learnloop's parsing workers).",
