@@ -2,7 +2,9 @@
 
 Starts `learnloop serve` on loopback with a learner at step 4 (focus pinned, a project due, two gaps),
 then runs Debian's `wrk` with 50 connections for 15 s on each path in turn, and writes
-benchmarks/results/web_load.md with requests/s and p50/p99 latency for each.
+benchmarks/results/web_load.md with requests/s and p50/p99 latency for each. The three paths are
+measured in rounds (default 3) and each figure is the median of its rounds, so that a burst of other
+work on the machine during one measurement does not decide the ratios.
 
 Goal (issue 8): the home and map pages reach at least half the requests/s of /healthz on the same
 server, with p99 under 100 ms.
@@ -12,7 +14,7 @@ secret per request, as it would not for a real browser). `--standard` runs the s
 second time with uvicorn's optional C parsers (httptools, uvloop) installed in a venv under /tmp
 that sees this environment's packages, to show what `uvicorn[standard]` would add.
 
-Run: python benchmarks/web_load.py [--duration 15] [--connections 50] [--standard]
+Run: python benchmarks/web_load.py [--duration 15] [--connections 50] [--rounds 3] [--standard]
 """
 
 from __future__ import annotations
@@ -44,6 +46,17 @@ class Load:
     p99_ms: float
     requests: int
     errors: int
+    rounds: tuple[float, ...] = ()  # requests/s of each round
+
+
+def median_of(loads: list[Load]) -> Load:
+    """One path's rounds folded into one row: the median of each figure, the sum of requests and errors."""
+    import statistics
+
+    return Load(loads[0].path, statistics.median(x.requests_per_second for x in loads),
+                statistics.median(x.p50_ms for x in loads), statistics.median(x.p99_ms for x in loads),
+                sum(x.requests for x in loads), sum(x.errors for x in loads),
+                tuple(x.requests_per_second for x in loads))
 
 
 def free_port() -> int:
@@ -127,7 +140,9 @@ def measure(python: str, home: Path, args: argparse.Namespace) -> list[Load]:
     server = start_server(python, home, port)
     try:
         cookie = browser_cookie(port)
-        return [run_wrk(port, path, cookie, args.duration, args.connections, args.threads) for path in PATHS]
+        rounds = [[run_wrk(port, path, cookie, args.duration, args.connections, args.threads) for path in PATHS]
+                  for _ in range(args.rounds)]
+        return [median_of([r[i] for r in rounds]) for i in range(len(PATHS))]
     finally:
         server.send_signal(2)
         try:
@@ -153,10 +168,11 @@ def versions(python: str) -> str:
     return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def table(loads: list[Load], connections: int) -> list[str]:
+def table(loads: list[Load]) -> list[str]:
     health = next(x for x in loads if x.path == "/healthz")
-    lines = ["| path | requests/s | ratio to /healthz | p50 ms | p99 ms | requests | errors | goal |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| path | requests/s | ratio to /healthz | p50 ms | p99 ms | requests/s by round | requests | errors "
+             "| goal |",
+             "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |"]
     for x in loads:
         ratio = x.requests_per_second / health.requests_per_second
         if x.path == "/healthz":
@@ -166,8 +182,9 @@ def table(loads: list[Load], connections: int) -> list[str]:
             quick = x.p99_ms < 100
             goal = ("met" if fast and quick else "missed: " + ", ".join(
                 [*([] if fast else [f"ratio {ratio:.2f} < 0.5"]), *([] if quick else [f"p99 {x.p99_ms:.0f} ms"])]))
+        by_round = ", ".join(f"{r:,.0f}" for r in x.rounds)
         lines.append(f"| `{x.path}` | {x.requests_per_second:,.0f} | {ratio:.2f} | {x.p50_ms:.1f} | {x.p99_ms:.1f} "
-                     f"| {x.requests:,} | {x.errors} | {goal} |")
+                     f"| {by_round} | {x.requests:,} | {x.errors} | {goal} |")
     return lines
 
 
@@ -176,6 +193,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per path (default 15)")
     parser.add_argument("--connections", type=int, default=50, help="open connections (default 50)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: the server needs a core)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over the three paths (default 3)")
     parser.add_argument("--standard", action="store_true", help="also measure with httptools and uvloop")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -189,7 +207,7 @@ def main() -> None:
     sections: list[str] = []
     for title, python in runs:
         loads = measure(python, home, args)
-        sections += [f"## {title}", "", versions(python), "", *table(loads, args.connections), ""]
+        sections += [f"## {title}", "", versions(python), "", *table(loads), ""]
         for x in loads:
             print(f"{title}: {x.path:9s} {x.requests_per_second:8.0f} req/s  p50 {x.p50_ms:6.1f} ms  "
                   f"p99 {x.p99_ms:6.1f} ms  errors {x.errors}")
@@ -198,7 +216,8 @@ def main() -> None:
     lines = [
         "# Web dashboard under load: /healthz, home and map on the same server",
         "",
-        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` on each path in turn, against one "
+        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` on each path in turn, "
+        f"{args.rounds} round(s), medians shown, against one "
         f"`learnloop serve` process on loopback, a learner at step 4 in its database, the browser's CSRF cookie sent. "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {wrk_version.split(' [')[0]}. "
         f"Load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (other work on the machine "
@@ -207,7 +226,8 @@ def main() -> None:
         "Goal: home and map at least half the requests/s of /healthz, with p99 under 100 ms.",
         "",
         *sections,
-        "Written by `python benchmarks/web_load.py" + (" --standard" if args.standard else "") + "`.",
+        "Written by `python benchmarks/web_load.py" + (f" --rounds {args.rounds}" if args.rounds != 3 else "")
+        + (" --standard" if args.standard else "") + "`.",
         "",
     ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

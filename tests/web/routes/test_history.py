@@ -28,3 +28,35 @@ def test_history_lists_passes_and_draws_the_descent(web: Web) -> None:
     web.ok("/focus", {"focus_id": "nlp"})
     changed = re.search(r'src="/pictures/(descent-[0-9a-f]+\.png)"', web.get("/history").text)
     assert changed and changed.group(1) != picture.group(1)
+
+
+def test_export_then_import_into_an_empty_home_round_trips(web: Web, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from learnloop.config import Settings
+    from learnloop.web.app import create_app
+
+    from ..conftest import Web as Client
+
+    web.to_step(5)
+    web.ok("/gaps", {"text": "<b>bold</b> gap"})
+    export = web.get("/export")
+    assert export.status_code == 200 and export.headers["content-type"].startswith("application/json")
+    assert 'filename="learnloop-export-' in export.headers["content-disposition"]
+    assert web.refused("/import", files={"upload": ("mine.json", export.content, "application/json")}).startswith(
+        "this learnloop home already has data")
+
+    fresh = Settings(home=Path(str(tmp_path)) / "fresh-home")
+    with TestClient(create_app(fresh)) as client:
+        other = Client(client, fresh)
+        assert "Load an export into this empty home" in other.get("/history").text
+        assert other.refused("/import", files={"upload": ("notes.txt", b"hello", "text/plain")}) == \
+            "notes.txt is not a .json export"
+        assert other.refused("/import", files={"upload": ("broken.json", b"{not json", "application/json")}) \
+            .startswith("broken.json is not JSON")
+        response = other.ok("/import", files={"upload": ("mine.json", export.content, "application/json")})
+        assert "Imported" in response.text
+        assert other.rows() == web.rows()
+        assert "&lt;b&gt;bold&lt;/b&gt; gap" in other.get("/gaps").text
