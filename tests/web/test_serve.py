@@ -45,6 +45,22 @@ def test_allow_remote_warns(cli: Callable[..., Any], monkeypatch: pytest.MonkeyP
     assert calls and calls[0]["host"] == "0.0.0.0"
 
 
+def test_open_points_the_browser_at_the_page(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    opened: list[str] = []
+    done = threading.Event()
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: None)
+    monkeypatch.setattr(webbrowser, "open", lambda url: (opened.append(url), done.set()))
+    port = free_port()
+    result = cli(f"serve --port {port} --open")
+    assert result.exit_code == 0, result.output
+    assert done.wait(10) and opened == [f"http://127.0.0.1:{port}/"]
+
+
 def test_port_in_use_is_one_line(cli: Callable[..., Any]) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
