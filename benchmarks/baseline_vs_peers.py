@@ -199,6 +199,8 @@ def run_one(tool: str, name: str, timeout: float) -> dict:
               "peak_rss_mb": round(peak[0] / 2**20), "load_before": [round(x, 2) for x in load_before],
               "load_after": [round(x, 2) for x in os.getloadavg()],
               "when": datetime.now(UTC).isoformat(timespec="seconds")}
+    if tool == "learnloop":
+        (WORK / f"learnloop-{name}.json").write_text(stdout)  # the whole leaderboard, for a closer look
     if status == "ok":
         try:
             record.update(parse_result(tool, stdout))

@@ -160,18 +160,26 @@ def run_baseline(
     rows = {spec.id: ModelRow(spec.id, spec.name) for spec in specs}
     rows[DUMMY_ID] = ModelRow(DUMMY_ID, "Dummy (always the most frequent class)" if prepared.task ==
                               "classification" else "Dummy (always the mean)")
+    n_valid = max(len(x) for x in folds.valid_X)
     for spec in specs:
         if spec.row_cap and n_train > spec.row_cap:
             rows[spec.id].rows_used = spec.row_cap
+            why = "its cost grows faster than n log n" if spec.growth > 1.2 else "to keep the run short"
             board.notices.append(f"{spec.name} trains on a random {spec.row_cap:,} of the {n_train:,} training rows "
-                                 f"per fold (its cost grows faster than n log n)")
-        elif spec.id in ("random-forest", "extra-trees") and n_train > 60_000:
-            rows[spec.id].rows_used = 60_000
-            board.notices.append(f"{spec.name}: each tree draws a 60,000-row sample of the {n_train:,} rows")
+                                 f"per fold ({why})")
+        if spec.tree_rows and n_train > spec.tree_rows:
+            board.notices.append(f"{spec.name}: each tree draws a {spec.tree_rows:,}-row bootstrap sample of the "
+                                 f"{n_train:,} training rows")
+        if spec.valid_cap and n_valid > spec.valid_cap:
+            board.notices.append(f"{spec.name} is scored on a random {spec.valid_cap:,} of the {n_valid:,} "
+                                 "validation rows per fold (its predictions are slow)")
     if n_train > TRAIN_SCORE_ROWS:
         board.notices.append(f"train scores are measured on {TRAIN_SCORE_ROWS:,} sampled training rows")
 
-    for spec in specs:  # import each model's module once here, not again in every forked worker
+    from sklearn.metrics import get_scorer
+
+    get_scorer(chosen_metric.scorer)  # import scoring and each model's module once here, not in every worker
+    for spec in specs:
         spec.build(prepared.task, n_train, seed)
     runner = _Runner(board, folds, chosen_metric, prepared.task, seed, jobs, fit_timeout, cluster, progress)
     deadline = started + time_budget if time_budget else None
@@ -359,6 +367,9 @@ def fit_fold(model_id: str, task: str, metric: Metric, X_train: Any, y_train: An
     started = time.perf_counter()
     estimator.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - started
+    if spec is not None and spec.valid_cap and len(X_valid) > spec.valid_cap:
+        pick = rng.choice(len(X_valid), spec.valid_cap, replace=False)
+        X_valid, y_valid = X_valid[pick], y_valid[pick]
     valid = metric.score(estimator, X_valid, y_valid)
     if len(X_train) > TRAIN_SCORE_ROWS:
         pick = rng.choice(len(X_train), TRAIN_SCORE_ROWS, replace=False)
@@ -429,7 +440,7 @@ class _Runner:
             spec = model_spec(outcome.job.group)
             if outcome.status != workers.OK:
                 continue
-            rows = min(n_train, spec.row_cap or n_train)
+            rows = min(n_train, spec.row_cap or n_train, spec.tree_rows or n_train)
             scale = (rows / PROBE_ROWS) ** spec.growth
             # fitting grows with the model's exponent; scoring grows linearly with the validation rows
             predicted[spec.id] = outcome.value.fit_seconds * scale + (outcome.seconds - outcome.value.fit_seconds) * (

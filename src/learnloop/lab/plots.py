@@ -202,7 +202,7 @@ def importances(scene: Scene) -> Figure:
 def loss_curve(scene: Scene) -> Figure:
     fig = new_figure()
     ax = fig.add_subplot()
-    model = scene.model
+    model = getattr(scene.model, "regressor_", scene.model)  # unwrap a scaled-target regressor
     ax.plot(range(1, len(model.loss_curve_) + 1), model.loss_curve_, color=PALETTE[1], linewidth=2,
             label="training loss")
     ax.set_xlabel("epoch (one pass over the training rows)")

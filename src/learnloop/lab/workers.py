@@ -1,8 +1,9 @@
 """Run many small fits at once, each in a forked child that can be stopped.
 
-A fork shares the parent's prepared arrays for free (copy-on-write), starts in milliseconds, and can
-be killed when it runs past its timeout, the time budget runs out, or the learner presses Ctrl-C:
-one hanging model never takes the others down with it. Each child runs single-threaded (BLAS and
+A fork shares the parent's prepared arrays for free (copy-on-write) and can be killed when it runs
+past its timeout, the time budget runs out, or the learner presses Ctrl-C: one hanging model never
+takes the others down with it. Workers are reused from job to job, so a run forks a handful of
+processes, not one per fit. Each child runs single-threaded (BLAS and
 OpenMP limited to one thread), so N children use N cores without oversubscription; this also keeps
 GNU OpenMP safe to use in a child of a process that already used it.
 
@@ -41,26 +42,32 @@ class Outcome:
 
 
 @dataclass
-class _Running:
-    job: Job
+class _Worker:
     pid: int
-    reader: Any
-    started: float
+    conn: Any
+    job: Job | None = None
+    index: int = -1
+    started: float = 0.0
 
 
 @dataclass
 class Pool:
-    """A fork-per-job pool with at most ``size`` jobs running at once."""
+    """At most ``size`` forked workers; each runs jobs one after another until it is stopped.
+
+    Workers are forked when :meth:`run` starts, so they see that run's jobs (and the arrays the jobs
+    close over) without copying anything; the parent only sends a job's index. A worker that runs past
+    a timeout, or whose group failed, is killed and replaced by a fresh fork.
+    """
 
     size: int = 2
     on_start: Callable[[Job, list[str]], None] | None = None
     on_finish: Callable[[Outcome, list[str]], None] | None = None
     interrupted: bool = False
-    _running: dict[int, _Running] = field(default_factory=dict)
+    _workers: dict[int, _Worker] = field(default_factory=dict)
 
     def run(self, jobs: list[Job], deadline: float | None = None) -> list[Outcome]:
         """Run the jobs in order; returns one outcome per job (Ctrl-C stops early, see ``interrupted``)."""
-        pending = list(jobs)
+        pending = list(range(len(jobs)))
         outcomes: list[Outcome] = []
         failed: set[str] = set()
 
@@ -68,100 +75,131 @@ class Pool:
             outcomes.append(outcome)
             if outcome.status in (ERROR, TIMEOUT, CRASHED):
                 failed.add(outcome.job.group)
-                for other in [r for r in self._running.values() if r.job.group == outcome.job.group]:
+                for other in [w for w in self._workers.values() if w.job and w.job.group == outcome.job.group]:
+                    job = other.job
                     self._kill(other)
-                    finish(Outcome(other.job, CANCELLED))
+                    finish(Outcome(job, CANCELLED))
             if self.on_finish:
                 self.on_finish(outcome, self.labels())
 
         try:
-            while pending or self._running:
+            while pending or self._busy():
                 now = time.monotonic()
                 if deadline is not None and now >= deadline:
-                    for running in list(self._running.values()):
-                        self._kill(running)
-                        finish(Outcome(running.job, BUDGET, seconds=now - running.started))
-                    for job in pending:
-                        finish(Outcome(job, BUDGET))
+                    for worker in self._busy():
+                        job, started = worker.job, worker.started
+                        self._kill(worker)
+                        finish(Outcome(job, BUDGET, seconds=now - started))  # type: ignore[arg-type]
+                    for index in pending:
+                        finish(Outcome(jobs[index], BUDGET))
                     pending.clear()
                     break
-                while pending and len(self._running) < self.size:
-                    job = pending.pop(0)
-                    if job.group in failed:
-                        finish(Outcome(job, CANCELLED))
-                        continue
-                    self._start(job)
+                while len(self._workers) < min(self.size, len(pending) + len(self._busy())):
+                    self._spawn(jobs)
+                for worker in [w for w in self._workers.values() if w.job is None]:
+                    while pending:
+                        index = pending.pop(0)
+                        if jobs[index].group in failed:
+                            finish(Outcome(jobs[index], CANCELLED))
+                            continue
+                        self._assign(worker, jobs, index)
+                        break
                 self._collect(finish, deadline)
         except KeyboardInterrupt:
             self.interrupted = True
-            for running in list(self._running.values()):
-                self._kill(running)
+        finally:
+            for worker in list(self._workers.values()):
+                self._kill(worker)
         return outcomes
 
     def labels(self) -> list[str]:
-        return [r.job.label for r in self._running.values()]
+        return [w.job.label for w in self._busy() if w.job]
 
-    def _start(self, job: Job) -> None:
+    def _busy(self) -> list[_Worker]:
+        return [w for w in self._workers.values() if w.job is not None]
+
+    def _spawn(self, jobs: list[Job]) -> None:
         from multiprocessing import Pipe
 
-        reader, writer = Pipe(duplex=False)
+        parent, child = Pipe()
         pid = os.fork()
-        if pid == 0:  # the child: run, send one message, leave without running the parent's cleanup
+        if pid == 0:  # the child: serve job indices until told to stop; never run the parent's cleanup
             code = 0
             try:
-                reader.close()
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                _quiet_child()
-                started = time.perf_counter()
-                value = job.run()
-                writer.send((OK, value, "", time.perf_counter() - started))
-            except BaseException as exc:
-                try:
-                    writer.send((ERROR, None, one_line(exc), 0.0))
-                except BaseException:
-                    code = 1
+                parent.close()
+                _serve(jobs, child)
+            except BaseException:
+                code = 1
             finally:
                 os._exit(code)
-        writer.close()
-        self._running[pid] = _Running(job, pid, reader, time.monotonic())
+        child.close()
+        self._workers[pid] = _Worker(pid, parent)
+
+    def _assign(self, worker: _Worker, jobs: list[Job], index: int) -> None:
+        worker.job, worker.index, worker.started = jobs[index], index, time.monotonic()
+        worker.conn.send(index)
         if self.on_start:
-            self.on_start(job, self.labels())
+            self.on_start(jobs[index], self.labels())
 
     def _collect(self, finish: Callable[[Outcome], None], deadline: float | None) -> None:
         from multiprocessing.connection import wait
 
+        busy = self._busy()
+        if not busy:
+            return
         now = time.monotonic()
         waits = [0.5]
-        waits += [r.started + r.job.timeout - now for r in self._running.values() if r.job.timeout]
+        waits += [w.started + w.job.timeout - now for w in busy if w.job and w.job.timeout]
         if deadline is not None:
             waits.append(deadline - now)
-        readers = {r.reader: r for r in self._running.values()}
-        for reader in wait(list(readers), timeout=max(0.0, min(waits))):
-            running = readers[reader]
+        by_conn = {w.conn: w for w in busy}
+        for conn in wait(list(by_conn), timeout=max(0.0, min(waits))):
+            worker = by_conn[conn]
+            job = worker.job
+            assert job is not None
             try:
-                status, value, error, seconds = reader.recv()
+                _index, status, value, error, seconds = conn.recv()
             except (EOFError, OSError):
-                status, value, seconds = CRASHED, None, time.monotonic() - running.started
-                error = "the worker died without an answer" + _death(running.pid)
-            self._reap(running)
-            finish(Outcome(running.job, status, value, error, seconds))
+                status, value, seconds = CRASHED, None, time.monotonic() - worker.started
+                error = "the worker died without an answer" + _death(worker.pid)
+                self._forget(worker)
+            else:
+                worker.job = None
+            finish(Outcome(job, status, value, error, seconds))
         now = time.monotonic()
-        for running in list(self._running.values()):
-            if running.job.timeout and now - running.started > running.job.timeout:
-                self._kill(running)
-                finish(Outcome(running.job, TIMEOUT, error=f"stopped after {running.job.timeout:.0f} s",
-                               seconds=now - running.started))
+        for worker in self._busy():
+            job = worker.job
+            if job and job.timeout and now - worker.started > job.timeout:
+                self._kill(worker)
+                finish(Outcome(job, TIMEOUT, error=f"stopped after {job.timeout:.0f} s", seconds=now - worker.started))
 
-    def _kill(self, running: _Running) -> None:
+    def _kill(self, worker: _Worker) -> None:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(running.pid, signal.SIGKILL)
-        self._reap(running)
+            os.kill(worker.pid, signal.SIGKILL)
+        self._forget(worker)
 
-    def _reap(self, running: _Running) -> None:
-        self._running.pop(running.pid, None)
-        running.reader.close()
+    def _forget(self, worker: _Worker) -> None:
+        self._workers.pop(worker.pid, None)
+        worker.job = None
+        worker.conn.close()
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(running.pid, 0)
+            os.waitpid(worker.pid, 0)
+
+
+def _serve(jobs: list[Job], conn: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _quiet_child()
+    while True:
+        index = conn.recv()
+        if index is None:
+            return
+        started = time.perf_counter()
+        try:
+            value = jobs[index].run()
+            message = (index, OK, value, "", time.perf_counter() - started)
+        except Exception as exc:
+            message = (index, ERROR, None, one_line(exc), time.perf_counter() - started)
+        conn.send(message)
 
 
 def _quiet_child() -> None:
