@@ -154,12 +154,28 @@ def run_baseline(
         metric_label=chosen_metric.label, greater_is_better=chosen_metric.greater_is_better, cv=cv, jobs=jobs,
         notices=notices,
     )
-    folds = _prepare_folds(prepared, y, cv, seed)
-    board.n_features = folds.n_features
-    n_train = min(len(x) for x in folds.train_X)
     rows = {spec.id: ModelRow(spec.id, spec.name) for spec in specs}
     rows[DUMMY_ID] = ModelRow(DUMMY_ID, "Dummy (always the most frequent class)" if prepared.task ==
                               "classification" else "Dummy (always the mean)")
+    board.results = [rows[DUMMY_ID], *(rows[spec.id] for spec in specs)]  # listed even if Ctrl-C comes early
+    try:
+        return _run(board, rows, prepared, y, specs, chosen_metric, table.name, started, seed=seed, jobs=jobs,
+                    time_budget=time_budget, fit_timeout=fit_timeout, cluster=cluster, picture_dir=picture_dir,
+                    progress=progress)
+    except KeyboardInterrupt:  # Ctrl-C outside the workers (while preparing or drawing): keep what exists
+        board.stopped = "interrupted"
+        board.elapsed_seconds = round(time.monotonic() - started, 2)
+        return board
+
+
+def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, specs: list[ModelSpec],
+         chosen_metric: Metric, name: str, started: float, *, seed: int, jobs: int, time_budget: float | None,
+         fit_timeout: float | None, cluster: str | None, picture_dir: Path | None,
+         progress: ProgressHook | None) -> Leaderboard:
+    cv = board.cv
+    folds = _prepare_folds(prepared, y, cv, seed)
+    board.n_features = folds.n_features
+    n_train = min(len(x) for x in folds.train_X)
     n_valid = max(len(x) for x in folds.valid_X)
     for spec in specs:
         if spec.row_cap and n_train > spec.row_cap:
@@ -205,7 +221,7 @@ def run_baseline(
         from learnloop.lab.plots import save_learning_curve
 
         picture_dir.mkdir(parents=True, exist_ok=True)
-        path = picture_dir / f"{_slug(table.name)}-learning-curve.png"
+        path = picture_dir / f"{_slug(name)}-learning-curve.png"
         save_learning_curve(board, path)
         board.learning_curve_png = str(path)
     board.stopped = runner.stopped
