@@ -133,8 +133,9 @@ def descent_plot(rows: list[PassHistory], path: Path) -> Path:
     bottom.set_xticks(xs)
     bottom.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     bottom.set_ylim(0, max([*(r.days for r in rows), 1]) * 1.25)
-    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="step",
-                  title_fontsize=8)
+    if bottom.get_legend_handles_labels()[0]:
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="step",
+                      title_fontsize=8)
     bottom.grid(axis="y", alpha=0.3)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
