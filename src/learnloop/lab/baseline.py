@@ -492,7 +492,7 @@ class _Runner:
         f = self.folds
         n_train = min(len(x) for x in f.train_X)
         full = min(n_train, spec.row_cap or n_train)
-        sizes = sorted({max(10, int(full * share)) for share in (0.1, 0.3, 0.6)} - {full})
+        sizes = sorted({max(10, int(full * share)) for share in (0.1, 0.4)} - {full})
         folds = range(min(3, board.cv))
         jobs = [self._job(spec.id, k, f"{spec.id} learning curve {size:,} rows", size) for size in sizes
                 for k in folds]

@@ -72,11 +72,11 @@ def _tree(task: str, rows: int, seed: int) -> Any:
     return kind(random_state=seed)
 
 
-TREE_ROWS = 20_000
+TREE_ROWS = 10_000
 
 
 def _forest_rows(rows: int) -> int | None:
-    # Each tree sees a bootstrap sample; above 20,000 rows we cap its size (the forest's own max_samples),
+    # Each tree sees a bootstrap sample; above 10,000 rows we cap its size (the forest's own max_samples),
     # which keeps a 1,000,000-row fit linear in trees, not in rows, at a small cost in accuracy.
     return TREE_ROWS if rows > TREE_ROWS else None
 
@@ -242,7 +242,7 @@ _SPECS = [
               "The solid line is the border; the dashed lines are the margin, as wide as the SVM could make it. "
               "Only the circled points (support vectors) decide where the border goes; the others could move "
               "without changing anything.", tasks=CLASSIFY_BOTH, features=CANCER_PAIR, in_baseline=True,
-              growth=2.0, row_cap=8_000, quadratic_memory=True, valid_cap=20_000,
+              growth=2.0, row_cap=5_000, quadratic_memory=True, valid_cap=20_000,
               when_overfitting="lower C or gamma", when_underfitting="raise C or gamma"),
     ModelSpec("naive-bayes", "Naive Bayes", "classification", "penguins", _naive_bayes, "boundary",
               "Naive Bayes fits one bell curve per feature and class and pretends the features are independent; "
@@ -279,7 +279,7 @@ _SPECS = [
               "loss_curve",
               "The curve is the training loss falling epoch by epoch as gradient descent adjusts the weights. A "
               "flat tail means it converged; a curve still falling at the end wants more iterations.",
-              tasks=CLASSIFY_BOTH, in_baseline=True, growth=1.0, row_cap=30_000,
+              tasks=CLASSIFY_BOTH, in_baseline=True, growth=1.0, row_cap=20_000,
               when_overfitting="raise alpha (L2 penalty) or use early_stopping",
               when_underfitting="more hidden units, more iterations, or scale the inputs"),
     ModelSpec("gradient-boosting", "Histogram gradient boosting", "classification", "breast-cancer", _hist_gb,
