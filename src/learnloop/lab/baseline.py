@@ -154,7 +154,7 @@ def run_baseline(
         metric_label=chosen_metric.label, greater_is_better=chosen_metric.greater_is_better, cv=cv, jobs=jobs,
         notices=notices,
     )
-    rows = {spec.id: ModelRow(spec.id, spec.name) for spec in specs}
+    rows = {spec.id: ModelRow(spec.id, spec.title(prepared.task)) for spec in specs}
     rows[DUMMY_ID] = ModelRow(DUMMY_ID, "Dummy (always the most frequent class)" if prepared.task ==
                               "classification" else "Dummy (always the mean)")
     board.results = [rows[DUMMY_ID], *(rows[spec.id] for spec in specs)]  # listed even if Ctrl-C comes early

@@ -40,6 +40,10 @@ class ModelSpec:
     when_underfitting: str = "try a more flexible model or better features"
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def title(self, task: str) -> str:
+        """The name to show for a task (ridge classifies too, under another name)."""
+        return str(self.extra.get(f"{task}_name", self.name))
+
     def supports(self, task: str) -> bool:
         return task in (self.tasks or (self.task,))
 
@@ -227,6 +231,7 @@ _SPECS = [
               "Each line is one feature's weight as the penalty alpha grows: ridge shrinks all weights smoothly "
               "toward zero but never exactly to zero. The dashed line marks the alpha chosen by "
               "cross-validation.", tasks=CLASSIFY_BOTH, in_baseline=True,
+              extra={"classification_name": "Ridge classifier"},
               when_underfitting="alpha is too strong or the relation is not linear: try boosting"),
     ModelSpec("lasso", "Lasso", "regression", "diabetes", _lasso, "coefficient_path",
               "As the penalty grows, lasso drives weights to exactly zero one after another: it chooses "
