@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import shutil
@@ -45,6 +46,7 @@ class Server:
     csrf_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     status_cache: StatusCache = field(default_factory=StatusCache)
     page_cache: dict[str, bytes] = field(default_factory=dict)
+    home_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one request remakes the home page at a time
 
     def atlas(self) -> Atlas:
         """The map, loaded once per process (it is read-only)."""

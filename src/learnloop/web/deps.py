@@ -14,7 +14,6 @@ from learnloop.web.render import CSRF_COOKIE, server_of, sign
 
 if TYPE_CHECKING:
     from learnloop.store.db import Store
-    from learnloop.web.app import Server
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -23,10 +22,6 @@ class FormExpired(UserError):
     """A form without a valid CSRF token: stale page, lost cookie, or another site posting here."""
 
     http_status = 403
-
-
-def get_server(request: Request) -> Server:
-    return server_of(request)
 
 
 def get_store(request: Request) -> Store:

@@ -96,3 +96,34 @@ def test_home_sees_a_change_made_by_the_cli(web: Web, cli: object) -> None:
     page = web.get("/").text
     assert re.search(r'Focus: <a class="focus" href="/focus/nlp">', page)
     assert alert(web.get("/")) is None
+
+
+def test_many_requests_at_a_miss_read_the_status_once(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new minute or a change: the first request remakes the page, the others wait for it."""
+    import asyncio
+    import time
+
+    import httpx
+
+    import learnloop.web.routes.home as home
+
+    web.ok("/start")
+    calls: list[int] = []
+    real = home.fresh_status
+
+    def slow(*args: object) -> object:
+        calls.append(1)
+        time.sleep(0.2)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(home, "fresh_status", slow)
+    monkeypatch.setenv("LEARNLOOP_NOW", "2030-01-01T10:00:00+00:00")  # a minute the cache has not seen
+
+    async def burst() -> list[int]:
+        transport = httpx.ASGITransport(app=web.client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            responses = await asyncio.gather(*(client.get("/") for _ in range(12)))
+        return [r.status_code for r in responses]
+
+    assert asyncio.run(burst()) == [200] * 12
+    assert len(calls) == 1

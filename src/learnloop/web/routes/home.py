@@ -55,7 +55,9 @@ async def home(request: Request) -> HTMLResponse:
     """Rendered once per database change (and per minute, for days left), then served from memory.
 
     The status is read in one read session when the database moved; a page kept in the cache has
-    a slot for the CSRF token, filled per browser.
+    a slot for the CSRF token, filled per browser. When the page must be made again (a new minute, a
+    change), one request makes it and the others arriving meanwhile wait for it instead of all
+    querying at once.
     """
     server = server_of(request)
     now = config.now()
@@ -63,12 +65,15 @@ async def home(request: Request) -> HTMLResponse:
     key = (*status_key(now), notice_text)
     version, shell = server.status_cache.lookup(key)
     if shell is None:
-        value = await run_in_threadpool(fresh_status, server, now)
-        shell = render_shell(request, "home.html", {
-            "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
-            "notice": notice_text,
-        })
-        server.status_cache.remember(version, key, shell)
+        async with server.home_lock:
+            version, shell = server.status_cache.lookup(key)
+            if shell is None:
+                value = await run_in_threadpool(fresh_status, server, now)
+                shell = render_shell(request, "home.html", {
+                    "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
+                    "notice": notice_text,
+                })
+                server.status_cache.remember(version, key, shell)
     return fill(request, shell)
 
 
