@@ -267,7 +267,9 @@ def table(data: dict[str, object]) -> str:
         "- pydeps runs with `--no-output` (no graphviz rendering), `--max-bacon 0` (the whole graph) and "
         "`--include-missing` (modules its venv lacks, e.g. numpy, are kept).",
         "- pipreqs runs with `--use-local` so it makes no PyPI look-ups; its import list comes from `--debug`.",
-        "- gitingest does no dependency analysis: it writes the tree's text into one digest file.",
+        "- gitingest does no dependency analysis: it writes the tree's text into one digest file. learnloop parses "
+        "every Python file with `ast` (about half of its CPU; importing matplotlib and drawing, about a fifth), "
+        "so it spends about twice gitingest's CPU; on a loaded machine its two workers cannot make that up.",
         "- CPU s: user + system time of the tool's process and all its children (learnloop's parsing workers).",
         "- gitingest tries to download a tiktoken encoding to count tokens; offline, that fails fast and it goes on.",
         "- load avg: the 1-minute load average before each run (the 2 cores are shared with other work).",

@@ -1,9 +1,12 @@
 """Read every file the scan found: lines per language, and the facts of Python files and notebooks.
 
-Parsing dominates the cost of a study, so large trees are read by a process pool (one worker per
-core, forked on Linux so the workers start at once). Small trees are read in this process: below
-``PARALLEL_MIN_BYTES`` of Python the pool's start-up costs more than it saves (measured in
-``benchmarks/study_vs_peers.py``). Reading a file never imports, executes or compiles it to code.
+Parsing dominates the cost of a study (``ast.parse`` is about 80% of reading a Python file), so large
+trees are read by a process pool (one worker per core, forked on Linux so the workers start at once).
+Small trees are read in this process: a pool costs a fork per worker and pickling the facts back. On
+this project's shared 2-core machine, with other work running, two workers did not beat one below
+about 2.5 MB of Python and gained 1.1-1.4x on scikit-learn and pandas (``benchmarks/study_vs_peers.py``);
+``PARALLEL_MIN_BYTES`` sits lower because an idle machine gains more. Reading a file never imports,
+executes or compiles it to code.
 """
 
 from __future__ import annotations
