@@ -18,6 +18,7 @@ FROZEN_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test touches the real user's data, colours, editor or database settings."""
     monkeypatch.setenv("LEARNLOOP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LEARNLOOP_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("LEARNLOOP_DATABASE_URL", raising=False)
     monkeypatch.delenv("LEARNLOOP_NOW", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -57,3 +57,17 @@ def test_stack_check_never_imports(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(p.installed is not None for p in report.packages)
     missing = [p for p in report.packages if not p.installed]
     assert (report.install_command is None) == (not missing)
+
+
+def test_the_json_cache_gives_the_same_map(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from learnloop.atlas.load import build_atlas
+
+    monkeypatch.setenv("LEARNLOOP_CACHE", str(tmp_path / "cache"))
+    direct = build_atlas()
+    first = build_atlas(use_cache=True)  # writes the cache
+    assert len(list((tmp_path / "cache").glob("atlas-*.json"))) == 1
+    second = build_atlas(use_cache=True)  # reads it
+    assert direct == first == second
+    cache = next((tmp_path / "cache").glob("atlas-*.json"))
+    cache.write_text("{broken", encoding="utf-8")
+    assert build_atlas(use_cache=True) == direct  # a damaged cache is ignored and rewritten

@@ -8,6 +8,9 @@ Every ``*.yaml`` file under a data directory holds one top-level key: ``topics``
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -81,6 +84,50 @@ def _read_yaml(path: Path | Any) -> Any:
         raise AtlasError(f"{path.name}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
 
 
+def _parsed_files(directory: Path | None, use_cache: bool) -> list[tuple[Any, Any]]:
+    """(path, parsed YAML) for every data file. For the packaged map, the parsed data is cached as JSON
+    in the user cache folder, keyed on the files' names, sizes and times: YAML's Python constructor costs a
+    quarter of a second, json.loads a few milliseconds, and `learnloop map` should answer at once."""
+    files = _data_files(directory)
+    cache = _cache_path(files) if directory is None and use_cache else None
+    if cache is not None:
+        try:
+            cached = json.loads(cache.read_text(encoding="utf-8"))
+            by_name = {p.name: p for p in files}
+            if sorted(cached) == sorted(by_name):
+                return [(by_name[name], cached[name]) for name in sorted(cached)]
+        except (OSError, ValueError):
+            pass
+    parsed = [(path, _read_yaml(path)) for path in files]
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({p.name: raw for p, raw in parsed}, default=str), encoding="utf-8")
+            tmp.replace(cache)
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+    return parsed
+
+
+def _cache_path(files: list[Any]) -> Path | None:
+    from learnloop import __version__
+
+    try:
+        stamp = "|".join(f"{p.name}:{os.stat(p).st_size}:{os.stat(p).st_mtime_ns}" for p in files)
+    except (OSError, TypeError):
+        return None  # not plain files (a zipped install): no cache
+    digest = hashlib.sha256(f"{__version__}|{stamp}".encode()).hexdigest()[:16]
+    root = os.environ.get("LEARNLOOP_CACHE") or _user_cache()
+    return Path(root) / f"atlas-{digest}.json"
+
+
+def _user_cache() -> str:
+    from platformdirs import user_cache_dir
+
+    return user_cache_dir("learnloop", appauthor=False)
+
+
 def _data_files(directory: Path | None) -> list[Any]:
     if directory is not None:
         return sorted(directory.glob("*.yaml"))
@@ -88,8 +135,10 @@ def _data_files(directory: Path | None) -> list[Any]:
     return sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
 
 
-def build_atlas(directory: Path | None = None) -> Atlas:
-    """Read, validate and cross-check every data file (the packaged ones unless ``directory`` is given)."""
+def build_atlas(directory: Path | None = None, *, use_cache: bool = False) -> Atlas:
+    """Read, validate and cross-check every data file (the packaged ones unless ``directory`` is given).
+
+    ``use_cache`` reads the packaged YAML through a JSON cache; everything is validated either way."""
     from pydantic import ValidationError
 
     from learnloop.atlas import schema
@@ -101,8 +150,7 @@ def build_atlas(directory: Path | None = None) -> Atlas:
         "focuses": schema.FocusFile,
     }
     tables: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
-    for path in _data_files(directory):
-        raw = _read_yaml(path)
+    for path, raw in _parsed_files(directory, use_cache):
         if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in file_models:
             raise AtlasError(f"{path.name}: want exactly one top-level key, one of {', '.join(KINDS)}")
         kind = next(iter(raw))
@@ -152,4 +200,4 @@ def check_references(atlas: Atlas) -> list[str]:
 @functools.cache
 def load_atlas() -> Atlas:
     """The packaged map, loaded and checked once per process."""
-    return build_atlas()
+    return build_atlas(use_cache=True)
