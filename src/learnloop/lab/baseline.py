@@ -457,10 +457,14 @@ class _Runner:
             if outcome.status != workers.OK:
                 continue
             rows = min(n_train, spec.row_cap or n_train, spec.tree_rows or n_train)
-            scale = (rows / PROBE_ROWS) ** spec.growth
-            # fitting grows with the model's exponent; scoring grows linearly with the validation rows
-            predicted[spec.id] = outcome.value.fit_seconds * scale + (outcome.seconds - outcome.value.fit_seconds) * (
-                n_train / PROBE_ROWS / 4)
+            fitting = outcome.value.fit_seconds * (rows / PROBE_ROWS) ** spec.growth
+            # The probe already scored the whole validation fold; only neighbour and kernel models predict
+            # more slowly with more training rows (and they score a capped share of the validation rows).
+            scoring = max(outcome.seconds - outcome.value.fit_seconds, 0.0)
+            if spec.valid_cap:
+                n_valid = max(len(x) for x in self.folds.valid_X)
+                scoring *= (rows / PROBE_ROWS) * min(1.0, spec.valid_cap / n_valid)
+            predicted[spec.id] = fitting + scoring
         return predicted
 
     def cross_validate(self, order: list[str], rows: dict[str, ModelRow], deadline: float | None) -> None:

@@ -278,7 +278,7 @@ _SPECS = [
     ModelSpec("xgboost", "XGBoost", "classification", "breast-cancer", _xgboost, "importances",
               "Boosting adds small trees one at a time, each one fixing what the previous ones still get wrong. "
               "The bars show which features those trees relied on most.", tasks=CLASSIFY_BOTH, in_baseline=True,
-              growth=1.1, when_overfitting="lower learning_rate and max_depth, or add early stopping",
+              growth=1.1, row_cap=200_000, when_overfitting="lower learning_rate and max_depth, or add early stopping",
               when_underfitting="more trees (n_estimators) or deeper trees"),
     ModelSpec("neural-network", "Neural network (multi-layer perceptron)", "classification", "digits", _mlp,
               "loss_curve",
