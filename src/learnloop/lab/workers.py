@@ -156,7 +156,8 @@ class Pool:
         for conn in wait(list(by_conn), timeout=max(0.0, min(waits))):
             worker = by_conn[conn]
             job = worker.job
-            assert job is not None
+            if job is None:  # cancelled by an earlier outcome of this round (its group failed): already reported
+                continue
             try:
                 _index, status, value, error, seconds = conn.recv()
             except (EOFError, OSError):
