@@ -255,6 +255,9 @@ def render_table(results: dict) -> str:
         "(an upper bound for learnloop, whose forked workers share pages with the parent). learnloop runs",
         "5-fold CV; LazyPredict scores one 80/20 split; PyCaret runs 10-fold CV on a 70% split. Scores are",
         "accuracy (classification) or R² (regression). 'speed-up' is peer wall time / learnloop wall time.",
+        "The machine has 2 cores shared with other work; the last column gives the 1-minute load average before",
+        "and after each run, so compare rows measured under similar load. Each tool's venv: LazyPredict 0.3.0",
+        "and PyCaret 3.3 (scikit-learn 1.4) in /tmp; learnloop with scikit-learn 1.9 and XGBoost 3.2.",
         "",
         "| set | tool | status | wall | peak RSS | models | best model | best score | speed-up vs it "
         "| load 1-min before/after |",
