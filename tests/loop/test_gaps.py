@@ -109,3 +109,14 @@ def test_guide_matches_free_text_to_the_map(store) -> None:
     assert matched.matched and matched.topic is not None and matched.topic.id == "cross-validation"
     assert matched.resources and matched.neighbours
     assert not given.matched and given.topic is not None and given.topic.id == "gradient-descent"
+
+
+def test_moving_a_gap_swaps_it_with_its_neighbour() -> None:
+    assert gaps.order_after_move([1, 2, 3], 3, "up") == [1, 3, 2]
+    assert gaps.order_after_move([1, 2, 3], 1, "down") == [2, 1, 3]
+    assert gaps.order_after_move([1, 2, 3], 1, "up") == [1, 2, 3]
+    assert gaps.order_after_move([1, 2, 3], 3, "down") == [1, 2, 3]
+    with pytest.raises(UserError, match="not among the open gaps"):
+        gaps.order_after_move([1, 2], 7, "up")
+    with pytest.raises(UserError, match="up or down"):
+        gaps.order_after_move([1, 2], 1, "left")

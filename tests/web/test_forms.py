@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from learnloop.errors import UserError
-from learnloop.web.forms import describe_validation, moved, optional, order_of_ranks
+from learnloop.web.forms import describe_validation, optional, order_of_ranks
 
 
 def test_ranks_become_an_order_and_blanks_are_left_out() -> None:
@@ -16,17 +16,6 @@ def test_ranks_become_an_order_and_blanks_are_left_out() -> None:
         order_of_ranks({"a": "one"})
     with pytest.raises(UserError, match="start at 1"):
         order_of_ranks({"a": "-1"})
-
-
-def test_moving_a_gap_swaps_it_with_its_neighbour() -> None:
-    assert moved([1, 2, 3], 3, "up") == [1, 3, 2]
-    assert moved([1, 2, 3], 1, "down") == [2, 1, 3]
-    assert moved([1, 2, 3], 1, "up") == [1, 2, 3]
-    assert moved([1, 2, 3], 3, "down") == [1, 2, 3]
-    with pytest.raises(UserError, match="not among the open gaps"):
-        moved([1, 2], 7, "up")
-    with pytest.raises(UserError, match="up or down"):
-        moved([1, 2], 1, "left")
 
 
 def test_validation_errors_read_as_one_line() -> None:

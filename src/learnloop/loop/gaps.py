@@ -123,6 +123,26 @@ def rank_gaps(session: Session, order: list[int], now: datetime) -> list[GapView
     return list_gaps(session, now)
 
 
+def order_after_move(ids: list[int], item: int, direction: str) -> list[int]:
+    """The order after moving ``item`` one place up or down (the gap list's arrows)."""
+    if item not in ids:
+        raise UserError(f"gap {item} is not among the open gaps of this pass")
+    if direction not in ("up", "down"):
+        raise UserError("move a gap up or down")
+    order = list(ids)
+    i = order.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def move_gap(session: Session, gap_id: int, direction: str, now: datetime) -> list[GapView]:
+    """Move one open gap a place up or down in the ranking (the rest keep their order)."""
+    ids = [g.id for g in list_gaps(session, now) if g.status == "open"]
+    return rank_gaps(session, order_after_move(ids, gap_id, direction), now)
+
+
 def kept_gap(session: Session) -> Gap | None:
     current = current_pass(session)
     if current is None:

@@ -55,17 +55,3 @@ def order_of_ranks(ranks: dict[str, str]) -> list[str]:
             raise UserError(f"ranks start at 1; {key!r} has {number}")
         chosen.append((number, position, key))
     return [key for _n, _p, key in sorted(chosen)]
-
-
-def moved(ids: list[int], item: int, direction: str) -> list[int]:
-    """The order after moving ``item`` one place up or down (the gap list's arrows)."""
-    if item not in ids:
-        raise UserError(f"gap {item} is not among the open gaps of this pass")
-    if direction not in ("up", "down"):
-        raise UserError("move a gap up or down")
-    order = list(ids)
-    i = order.index(item)
-    j = i - 1 if direction == "up" else i + 1
-    if 0 <= j < len(order):
-        order[i], order[j] = order[j], order[i]
-    return order

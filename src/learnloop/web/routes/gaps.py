@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop import config
 from learnloop.web.deps import Atlas, PageRouter, ReadSession, WriteSession
-from learnloop.web.forms import moved, optional
+from learnloop.web.forms import optional
 from learnloop.web.render import render
 
 router = PageRouter()
@@ -50,12 +50,10 @@ def add(session: WriteSession, atlas: Atlas, text: Annotated[str, Form()] = "",
 
 @router.post("/gaps/{gap_id}/move")
 def move(session: WriteSession, gap_id: int, direction: Annotated[str, Form()] = "") -> RedirectResponse:
-    """Up/down arrows: the order of the open gaps after one move, given to the ranking as a whole."""
-    from learnloop.loop.gaps import list_gaps, rank_gaps
+    """Up/down arrows."""
+    from learnloop.loop.gaps import move_gap
 
-    now = config.now()
-    ids = [g.id for g in list_gaps(session, now) if g.status == "open"]
-    rank_gaps(session, moved(ids, gap_id, direction), now)
+    move_gap(session, gap_id, direction, config.now())
     return RedirectResponse("/gaps?notice=ranked", status_code=303)
 
 
