@@ -16,10 +16,13 @@ class UserError(Exception):
     exit_code = 2
     http_status = 400
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # The input the error concerns, named as the feature names it (a parameter or model field,
+        # e.g. "reason", "days"): the CLI words it as its flag, the web page shows it beside that field.
+        self.field = field
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} ({self.hint})"
