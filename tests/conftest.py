@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,25 @@ import pytest
 from typer.testing import CliRunner
 
 FROZEN_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def require_system(part: str, present: bool, install: str) -> None:
+    """Skip (on a developer's machine) or fail (in CI, where ``.ci/run`` installs it) when a system part is missing.
+
+    ``part`` names it ("Debian's chromium"), ``install`` is the line that brings it (``apt-get install -y chromium``).
+    """
+    if present:
+        return
+    message = f"{part} is missing: {install}"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{message} (CI=true: .ci/run must provide it)")
+    pytest.skip(message)
+
+
+@pytest.fixture(name="require_system", scope="session")
+def _require_system_fixture() -> Callable[[str, bool, str], None]:
+    """``require_system("Debian's chromium", path.exists(), "apt-get install -y chromium")`` in a test."""
+    return require_system
 
 
 @pytest.fixture(autouse=True)

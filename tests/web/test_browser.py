@@ -61,9 +61,8 @@ def server(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+def chromium(require_system: Any) -> Iterator[Any]:
+    require_system("Debian's chromium", CHROMIUM.exists(), "apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
