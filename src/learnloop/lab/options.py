@@ -68,7 +68,9 @@ class BaselineOptions(BaseModel):
             name = str(first["loc"][0]) if first["loc"] else "options"
             given = values.get(name)
             shown = repr(given) if not isinstance(given, str) or len(given) <= 60 else repr(given[:57] + "...")
-            raise UserError(f"{name} {shown}: {_plain(first)}", field=name) from None
+            info = cls.model_fields.get(name)
+            about = f" ({info.description})" if info is not None and info.description else ""
+            raise UserError(f"{name} {shown}: {_plain(first)}{about}", field=name) from None
 
 
 def _plain(error: Any) -> str:
