@@ -76,15 +76,22 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
         "one class": (f"{write(tmp_path, 'one.csv', base.assign(label='a'))} --target label", "only one class"),
         "all-NaN target": (f"{write(tmp_path, 'nan.csv', base.assign(label=np.nan))} --target label", "empty"),
         "fewer than 10 rows": (f"{write(tmp_path, 'few.csv', base.head(8))} --target label", "at least 10"),
-        "non-UTF-8": (f"{tmp_path / 'latin.csv'} --target label", "not UTF-8"),
+        "a pipe": (f"{fifo(tmp_path)} --target label", "not a regular file"),
         "regression on text": (f"{tmp_path / 'ok.csv'} --target label --task regression",
                                "cannot be a regression target"),
         "no target given": (f"{tmp_path / 'ok.csv'}", "--target"),
     }
 
 
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe.csv"
+    if not path.exists():
+        os.mkfifo(path)
+    return path
+
+
 CASES = ["missing file", "not a table", "target absent", "one class", "all-NaN target", "fewer than 10 rows",
-         "non-UTF-8", "regression on text", "no target given"]
+         "a pipe", "regression on text", "no target given"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -27,7 +27,7 @@ from typing import Any
 
 from learnloop.errors import UserError
 from learnloop.lab import workers
-from learnloop.lab.diagnose import REFERENCE, diagnose
+from learnloop.lab.diagnose import FINE, REFERENCE, diagnose
 from learnloop.lab.models import (
     DUMMY_ID,
     SMALL_FOREST_TREES,
@@ -477,13 +477,14 @@ def _rank(rows: dict[str, ModelRow], board: Leaderboard) -> list[ModelRow]:
             if row.model == DUMMY_ID:
                 row.verdict, row.reason = REFERENCE, "what you get without learning anything"
                 continue
-            suspect = ""
-            if leak_columns and any(f.kind == "leak" for f in leaks):
-                suspect = "the target is reproduced by " + ", ".join(map(repr, leak_columns)) + " (see the warning)"
-            elif row in perfect:
-                suspect = f"validation {row.score_mean:.4f}: too good to be true (see the warning)"
             found = diagnose(row.train_score or 0.0, row.score_mean or 0.0, row.score_std or 0.0, best=best,
-                             dummy=dummy.score_mean, greater_is_better=board.greater_is_better, suspect=suspect)
+                             dummy=dummy.score_mean, greater_is_better=board.greater_is_better)
+            if row in perfect:
+                found = diagnose(0, 0, 0, best=0, dummy=0, suspect=f"validation {row.score_mean:.4f}: too good to "
+                                 "be true (see the warning)")
+            elif found.verdict == FINE and any(f.kind == "leak" for f in leaks):
+                found = diagnose(0, 0, 0, best=0, dummy=0, suspect="the target is reproduced by " + ", ".join(
+                    map(repr, leak_columns)) + " (see the warning)")
             row.verdict, row.reason = found.verdict, found.reason
             spec = model_spec(row.model)
             row.advice = {"overfitting": spec.when_overfitting, "underfitting": spec.when_underfitting}.get(

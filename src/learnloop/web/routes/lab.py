@@ -130,7 +130,7 @@ def _budget(text: str) -> float | None:
 
 def _baseline_work(server: Server, ref: str, target: str | None, cv: int, budget: float | None) -> Any:
     def work(progress: ProgressFn) -> dict[str, Any]:
-        from learnloop.lab.baseline import Progress, run_baseline
+        from learnloop.lab.baseline import BaselineOptions, Progress, run_baseline
 
         def hook(p: Progress) -> None:
             running = ", ".join(p.running[:3])
@@ -138,7 +138,8 @@ def _baseline_work(server: Server, ref: str, target: str | None, cv: int, budget
 
         drawn = Path(tempfile.mkdtemp(prefix="curve-", dir=server.pictures.folder.parent))
         try:
-            board = run_baseline(ref, target, cv=cv, time_budget=budget, picture_dir=drawn, progress=hook)
+            options = BaselineOptions.parse(data=ref, target=target, cv=cv, time_budget=budget)
+            board = run_baseline(options, picture_dir=drawn, progress=hook)
             picture = None
             if board.learning_curve_png:
                 picture = f"curve-{secrets.token_hex(8)}.png"
