@@ -166,8 +166,10 @@ def expand_dates(frame: pd.DataFrame) -> Expanded:
             out.notices.append(f"dropped column {name!r}: a date column with no readable date")
             continue
         out.dates[str(name)] = values
-        parts = {"year": values.dt.year, "month": values.dt.month, "weekday": values.dt.dayofweek,
+        parts = {"year": values.dt.year, "month": values.dt.month, "weekday": values.dt.day_of_week,
                  "hour": values.dt.hour}
+        if values.dt.day.nunique(dropna=True) <= 1:  # one date a year or a month: its weekday is noise
+            del parts["weekday"]
         kept = []
         for part, numbers in parts.items():
             if numbers.nunique(dropna=True) > 1:
