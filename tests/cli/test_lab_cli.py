@@ -20,8 +20,12 @@ def test_try_prints_what_it_did_and_writes_the_picture(cli: Callable, home: Path
     run = cli("try knn")
     assert run.exit_code == 0, run.output
     assert "k-nearest neighbours" in run.stdout and "What to notice" in run.stdout
-    picture = home / "workspace" / "lab" / "knn.png"
-    assert picture.read_bytes()[:4] == b"\x89PNG"
+    assert "This run" in run.stdout
+    pictures = sorted((home / "workspace" / "lab").glob("knn-*.png"))
+    assert len(pictures) == 1 and pictures[0].read_bytes()[:4] == b"\x89PNG"
+    again = cli("try knn")
+    assert again.exit_code == 0, again.output
+    assert len(list((home / "workspace" / "lab").glob("knn-*.png"))) == 2  # one picture per run, none overwritten
 
 
 def test_try_json_and_png_option(cli: Callable, tmp_path: Path) -> None:

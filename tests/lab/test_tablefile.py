@@ -195,7 +195,7 @@ def test_a_device_is_refused(tmp_path: Path) -> None:
 
 
 def test_peek_columns_reads_an_upload_like_a_file() -> None:
-    data = "a;b;c\n1,5;2;x\n3,25;4;y\n".encode()
+    data = b"a;b;c\n1,5;2;x\n3,25;4;y\n"
     assert tablefile.peek_columns(data, "up.csv") == ["a", "b", "c"]
     with pytest.raises(UserError, match="at least two columns"):
         tablefile.peek_columns(b"only\n1\n", "one.csv")

@@ -62,6 +62,8 @@ def render_try(result: TryResult) -> None:
     lines.append(f"It {verdict} the reference.")
     for note in result.notes:
         lines.append(f"[dim]note: {note}[/]")
+    if result.reading:
+        lines += ["", f"[bold]This run[/]: {result.reading}"]
     lines += ["", f"[bold]What to notice[/]: {result.notice}", "", f"Picture: {result.picture}"]
     console.print(Panel("\n".join(lines), title=f"{result.name} ({result.task})", expand=False))
 
