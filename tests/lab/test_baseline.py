@@ -160,3 +160,41 @@ def test_unknown_model_and_wrong_metric_are_user_errors() -> None:
         run_baseline("iris", metric="r2")
     with pytest.raises(UserError, match="folds"):
         run_baseline("iris", cv=1)
+
+
+def test_spawned_workers_give_the_forked_leaderboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What macOS, Windows and a web server's thread get: the same board, started with `spawn`."""
+    chosen = ["logistic-regression", "decision-tree", "random-forest"]
+    monkeypatch.setenv("LEARNLOOP_START_METHOD", "fork")
+    forked = run_baseline("penguins", models=chosen, cv=3, jobs=2)
+    monkeypatch.setenv("LEARNLOOP_START_METHOD", "spawn")
+    spawned = run_baseline("penguins", models=chosen, cv=3, jobs=2)
+    board = [(r.model, r.score_mean, r.score_std, r.train_score, r.verdict) for r in forked.results]
+    assert [(r.model, r.score_mean, r.score_std, r.train_score, r.verdict) for r in spawned.results] == board
+
+
+def test_a_baseline_run_from_a_side_thread_works() -> None:
+    """The web server runs the baseline in a worker thread: the pool must not fork unsafely from there."""
+    import threading
+
+    boards: list[Leaderboard] = []
+    thread = threading.Thread(target=lambda: boards.append(run_baseline("iris", models=["naive-bayes"], cv=3)))
+    thread.start()
+    thread.join(120)
+    assert boards and boards[0].best == "naive-bayes"
+
+
+def test_options_are_validated_once_with_the_field_named() -> None:
+    from learnloop.lab.options import BaselineOptions
+
+    with pytest.raises(UserError) as caught:
+        BaselineOptions.parse(data="iris", fit_timeout=-1)
+    assert caught.value.field == "fit_timeout" and "more than 0" in str(caught.value)
+    with pytest.raises(UserError) as caught:
+        BaselineOptions.parse(data="iris", jobs=10**23)
+    assert caught.value.field == "jobs"
+    with pytest.raises(UserError) as caught:
+        BaselineOptions.parse(data="iris", split="sideways")
+    assert caught.value.field == "split" and "time" in str(caught.value)
+    options = BaselineOptions.parse(data="iris", cv=3, models=["naive-bayes"])
+    assert run_baseline(options).cv == 3
