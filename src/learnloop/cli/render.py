@@ -14,9 +14,9 @@ err_console = Console(stderr=True, highlight=False)
 
 def print_error(message: str) -> None:
     """One red line. The message is text, never markup: a path like ``[draft]/x`` or ``a[/]b`` prints as it is."""
-    from rich.markup import escape
-
     import re
+
+    from rich.markup import escape
 
     # A newline or an escape sequence inside a file name can neither break the line nor drive the terminal.
     one_line = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", " ".join(message.split()))
