@@ -94,18 +94,18 @@ def load_source(source: str, loader: str, target: str | None) -> pd.DataFrame:
                 frame[target] = frame[target].map(dict(enumerate(names))).astype("category")
         return frame.copy()
     if source == "statsmodels":
-        import importlib
+        from learnloop.extras import require
 
-        module = importlib.import_module(f"statsmodels.datasets.{loader}")
+        module = require(f"statsmodels.datasets.{loader}", "datasets", f"the data set {loader!r}")
         return module.load_pandas().data.copy()
     if source == "palmerpenguins":
         import palmerpenguins
 
         return getattr(palmerpenguins, loader)()
     if source == "vega":
-        from vega_datasets import local_data
+        from learnloop.extras import require
 
-        return local_data(loader)
+        return require("vega_datasets", "datasets", f"the data set {loader!r}").local_data(loader)
     if source == "repo":
         from importlib import resources
 
@@ -132,11 +132,6 @@ def _type(table: Table, decimal: str = ".") -> Table:
     table.frame = typed.frame
     table.notices += typed.notices
     return table
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:160] if text else type(exc).__name__
 
 
 def table_dataset_ids() -> list[str]:

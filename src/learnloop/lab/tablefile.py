@@ -87,6 +87,10 @@ def read_table_file(path: Path) -> ReadFile:
     elif head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         kind = "xls"
     kind = kind or "csv"
+    if kind == "parquet":
+        from learnloop.extras import require
+
+        require("pyarrow", "parquet", f"reading {path.name}")
     try:
         if kind == "parquet":
             read = ReadFile(pd.read_parquet(path))
