@@ -198,3 +198,20 @@ def test_options_are_validated_once_with_the_field_named() -> None:
     assert caught.value.field == "split" and "time" in str(caught.value)
     options = BaselineOptions.parse(data="iris", cv=3, models=["naive-bayes"])
     assert run_baseline(options).cv == 3
+
+
+def test_on_large_tables_models_far_behind_on_fold_one_stop_there(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    from learnloop.lab import baseline
+
+    monkeypatch.setattr(baseline, "RACE_ROWS", 100)  # a large table, as far as the race is concerned
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(-1, 1, 600), rng.uniform(-1, 1, 600)
+    frame = pd.DataFrame({"a": a, "b": b, "y": np.where(a * b > 0, "same", "apart")})  # straight lines fail
+    path = tmp_path / "xor.csv"
+    frame.to_csv(path, index=False)
+    board = run_baseline(path, "y", models=["logistic-regression", "decision-tree", "knn", "random-forest"], cv=5)
+    logistic = next(r for r in board.results if r.model == "logistic-regression")
+    assert logistic.folds == 1 and logistic.note.startswith("raced out after fold 1")
+    assert board.best in {"decision-tree", "knn", "random-forest"} and board.best_row().folds == 5
+    assert any("far behind on the first fold" in n for n in board.notices)

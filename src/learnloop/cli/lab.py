@@ -183,7 +183,8 @@ def render_board(board: Leaderboard) -> None:
         partial = f" [dim]({row.folds}/{board.cv} folds)[/]" if row.folds < board.cv else ""
         verdict = f"[{colours.get(row.verdict, 'white')}]{row.verdict}[/]"
         table.add_row(str(rank), name, f"{fmt(row.score_mean)} ± {fmt(row.score_std, 3)}{partial}",
-                      fmt(row.train_score), fmt(row.fit_seconds, 2), verdict, row.advice or row.note)
+                      fmt(row.train_score), fmt(row.fit_seconds, 2), verdict,
+                      row.note if row.note.startswith("raced") else (row.advice or row.note))
     console.print(table)
     for notice in board.notices:
         console.print(f"[dim]notice: {notice}[/]")

@@ -42,6 +42,8 @@ from learnloop.lab.scoring import Metric, choose_metric
 
 TRAIN_SCORE_ROWS = 5_000
 PROBE_ROWS = 2_000
+RACE_ROWS = 50_000  # from this many training rows, models far behind on fold 1 stop there
+RACE_MARGIN = 0.25  # "far behind": more than this share of the leader's lead over the dummy
 LEARNING_CURVE_ROWS = 2_000  # below this many training rows a learning curve is mostly noise: none is drawn
 WARM_MODULES = ("numpy", "scipy.sparse", "sklearn.base", "sklearn.metrics", "learnloop.lab.baseline")
 
@@ -647,10 +649,33 @@ class _Runner:
         return predicted
 
     def cross_validate(self, order: list[str], rows: dict[str, ModelRow], deadline: float | None) -> None:
+        """Every model on every fold; on a large table, a race: fold 1 first, then only the contenders."""
         cv = self.board.cv
-        jobs = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in order for k in range(cv)]
         by_model: dict[str, list[FoldScore]] = {m: [] for m in order}
-        for outcome in self._execute(jobs, "fitting", deadline):
+        n_train = min(len(x) for x in self.folds.train_X)
+        if n_train >= RACE_ROWS and cv > 2 and len(order) > 3:
+            first = [self._job(m, 0, f"{m} fold 1/{cv}") for m in order]
+            self._collect_folds(self._execute(first, "fitting (fold 1 of each model)", deadline), rows, by_model)
+            survivors = self._race(order, rows, by_model) if not self.stopped else order
+            rest = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in survivors for k in range(1, cv)
+                    if rows[m].status == "ok"]
+            if rest and not self.stopped:
+                self._collect_folds(self._execute(rest, "fitting", deadline), rows, by_model)
+        else:
+            jobs = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in order for k in range(cv)]
+            self._collect_folds(self._execute(jobs, "fitting", deadline), rows, by_model)
+        for model_id in order:
+            row = rows[model_id]
+            scores = by_model[model_id]
+            if row.status == "ok" and len(scores) < cv and not row.note.startswith("raced out"):
+                row.status, row.note = "stopped", "interrupted"
+            _summarise(row, scores)
+            if row.status == "stopped" and scores:
+                row.note += f"; {len(scores)} of {cv} folds done"
+
+    def _collect_folds(self, outcomes: list[workers.Outcome], rows: dict[str, ModelRow],
+                       by_model: dict[str, list[FoldScore]]) -> None:
+        for outcome in outcomes:
             model_id = outcome.job.group
             row = rows[model_id]
             if outcome.status == workers.OK:
@@ -661,14 +686,28 @@ class _Runner:
                 row.status, row.note = "timed out", f"one fit ran past {self.fit_timeout:.0f} s and was stopped"
             elif outcome.status == workers.BUDGET and row.status == "ok":
                 row.status, row.note = "stopped", "the time budget ran out"
-        for model_id in order:
-            row = rows[model_id]
-            scores = by_model[model_id]
-            if row.status == "ok" and len(scores) < cv:
-                row.status, row.note = "stopped", "interrupted"
-            _summarise(row, scores)
-            if row.status == "stopped" and scores:
-                row.note += f"; {len(scores)} of {cv} folds done"
+
+    def _race(self, order: list[str], rows: dict[str, ModelRow], by_model: dict[str, list[FoldScore]]) -> list[str]:
+        """Keep the models whose first fold is close to the leader's; the others keep their one fold, said so."""
+        sign = 1.0 if self.metric.greater_is_better else -1.0
+        first = {m: by_model[m][0].valid for m in order if by_model[m] and m != DUMMY_ID}
+        if len(first) < 3:
+            return order
+        leader = max(first.values(), key=lambda v: sign * v)
+        dummy = by_model[DUMMY_ID][0].valid if by_model.get(DUMMY_ID) else leader
+        margin = max(RACE_MARGIN * abs(leader - dummy), 0.005 * abs(leader))
+        kept = []
+        for m in order:
+            if m in first and sign * (leader - first[m]) > margin:
+                rows[m].note = (f"raced out after fold 1: {first[m]:.4f} against the leader's {leader:.4f} "
+                                "(on a large table one fold is a precise measure)")
+                continue
+            kept.append(m)
+        dropped = len(order) - len(kept)
+        if dropped:
+            self.board.notices.append(f"{dropped} model(s) far behind on the first fold were not fitted on the "
+                                      "other folds (a race: on this many rows one fold's score varies little)")
+        return kept
 
     def learning_curve(self, board: Leaderboard, spec: ModelSpec, row: ModelRow, deadline: float | None) -> None:
         """Train and validation scores of the best model on growing shares of the training rows."""
