@@ -132,3 +132,10 @@ def test_ctrl_c_in_the_installed_command_saves_the_rows_so_far(tmp_path: Path) -
     assert {r["model"] for r in saved["results"]} >= {"dummy", "logistic-regression", "random-forest"}
     assert "Stopped early (interrupted)" in stdout
     assert "Traceback" not in stderr
+
+
+def test_try_refuses_a_pipe_or_device_in_one_line(cli: Callable, tmp_path: Path) -> None:
+    for data in (fifo(tmp_path), Path("/dev/zero")):  # /dev/zero is only stat()ed, never opened
+        run = cli(f"try knn --data {data} --target label")
+        assert run.exit_code == 2, run.output
+        assert "not a regular file" in run.stderr and len(run.stderr.strip().splitlines()) == 1
