@@ -114,7 +114,7 @@ class Session:
                     running[future] = (index, time.monotonic())
                 if not running:
                     continue
-                waits = [1.0] + [started + jobs[i].timeout - now for i, started in running.values()
+                waits = [1.0] + [started + (jobs[i].timeout or 0.0) - now for i, started in running.values()
                                  if jobs[i].timeout]
                 if deadline is not None:
                     waits.append(deadline - now)

@@ -77,7 +77,7 @@ def leak_findings(prepared: Any, y: Any, seed: int = 0) -> list[Finding]:
         codes = np.asarray(y)[pick]
         majority = float(np.bincount(codes).max() / len(codes))
         if majority < 0.99:
-            for name, score in _single_column_scores(prepared, pick, codes, seed):
+            for name, score in _single_column_scores(prepared, pick, codes):
                 if score >= NEAR_PERFECT:
                     found.append(Finding("leak", f"column {name!r} alone predicts {target!r} with accuracy "
                                          f"{score:.3f}: check it is not the answer written another way", [name]))
@@ -146,7 +146,7 @@ def _ranks(values: Any) -> Any:
     return ranks
 
 
-def _single_column_scores(prepared: Any, pick: Any, codes: Any, seed: int) -> list[tuple[str, float]]:
+def _single_column_scores(prepared: Any, pick: Any, codes: Any) -> list[tuple[str, float]]:
     """For each column, the accuracy of the best rule on it alone with few pieces (numpy only, no fit).
 
     A number column is cut into at most twice as many intervals as there are classes (the longest runs
@@ -188,7 +188,6 @@ def _single_column_scores(prepared: Any, pick: Any, codes: Any, seed: int) -> li
             table = np.zeros((levels.max() + 1, classes))
             np.add.at(table, (levels, codes), 1)
             out.append((str(name), float(table.max(axis=1).sum() / n)))
-    del seed
     return out
 
 

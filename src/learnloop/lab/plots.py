@@ -456,9 +456,9 @@ def save_leaderboard(board: Leaderboard, path: Path) -> Path:
     rows = [r for r in board.results if r.score_mean is not None][::-1]
     fig = new_figure(8, max(3.0, 0.4 * len(rows) + 1.2))
     ax = fig.add_subplot()
-    ax.barh([r.name for r in rows], [r.score_mean for r in rows], xerr=[r.score_std or 0 for r in rows],
+    ax.barh([r.name for r in rows], [r.score_mean or 0.0 for r in rows], xerr=[r.score_std or 0 for r in rows],
             color=[PALETTE[1] if r.model == board.best else PALETTE[2] for r in rows], alpha=0.85)
-    ax.scatter([r.train_score for r in rows], [r.name for r in rows], marker="|", s=120, color="black",
+    ax.scatter([r.train_score or 0.0 for r in rows], [r.name for r in rows], marker="|", s=120, color="black",
                label="train score", zorder=3)
     ax.set_xlabel(f"{board.metric_label} ({board.cv}-fold cross-validation, mean ± std)")
     ax.legend(loc="lower right")

@@ -194,7 +194,7 @@ def _is_id_like(values: pd.Series, rows: int, *, numeric: bool, name: str) -> bo
         return False
     steps = values.diff().dropna()
     named = name.lower() in {"id", "index", "row", "rownum", "unnamed: 0"} or name.lower().endswith("_id")
-    return named or ((steps > 0).all() and steps.nunique() <= 2)
+    return bool(named or ((steps > 0).all() and steps.nunique() <= 2))
 
 
 def _looks_numeric(text: pd.Series) -> bool:
@@ -206,7 +206,7 @@ def _looks_numeric(text: pd.Series) -> bool:
     numbers = pd.to_numeric(cleaned, errors="coerce")
     share = numbers.notna().mean()
     fractional = (numbers.dropna() != numbers.dropna().round()).mean() if numbers.notna().any() else 0.0
-    return bool(share >= 0.8 and fractional >= 0.2 and sample.nunique() > 20)
+    return bool(share >= 0.8 and fractional >= 0.2 and int(sample.nunique()) > 20)
 
 
 def _is_free_text(text: pd.Series) -> bool:

@@ -23,7 +23,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from learnloop.errors import UserError
 
@@ -156,7 +156,7 @@ def _read_text(path: Path, head: bytes, *, tab: bool) -> ReadFile:
 
     dialect, notices = sniff(head, tab=tab)
     encoding = "utf-8-sig" if dialect.encoding == "utf-8" else dialect.encoding
-    options = {"sep": dialect.sep, "decimal": dialect.decimal, "engine": "c", "low_memory": False}
+    options: dict[str, Any] = {"sep": dialect.sep, "decimal": dialect.decimal, "engine": "c", "low_memory": False}
     try:
         frame = pd.read_csv(path, encoding=encoding, **options)
     except UnicodeDecodeError:  # the first 64 KB were UTF-8, a later byte is not
@@ -188,7 +188,7 @@ def _decode(head: bytes) -> tuple[str, str]:
 
 def _separator(lines: list[str]) -> str:
     """The delimiter that splits the header and the rows into the same number (≥ 2) of fields."""
-    best, best_score = ",", (0.0, 0)
+    best, best_score = ",", (0.0, 0.0)
     for sep in DELIMITERS:
         rows = list(csv.reader(lines, delimiter=sep))
         if not rows or len(rows[0]) < 2:
@@ -196,7 +196,7 @@ def _separator(lines: list[str]) -> str:
         width = len(rows[0])
         body = rows[1:] or rows
         agree = sum(1 for row in body if len(row) == width) / len(body)
-        score = (round(agree, 2), width if sep != "," else width + 0.5)  # a tie goes to the comma
+        score = (round(agree, 2), float(width) if sep != "," else width + 0.5)  # a tie goes to the comma
         if agree >= 0.8 and score > best_score:
             best, best_score = sep, score
     return best

@@ -197,7 +197,7 @@ class Pool:
     def _spawn(self) -> None:
         import multiprocessing
 
-        ctx = multiprocessing.get_context(self.method)
+        ctx: Any = multiprocessing.get_context(self.method)
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_serve, args=(child, self._context, self.warm), daemon=True,
                               name="learnloop-worker")
@@ -235,7 +235,7 @@ class Pool:
             if job is None:  # cancelled by an earlier outcome of this round (its group failed): already reported
                 continue
             try:
-                _index, status, value, error, seconds = conn.recv()
+                _index, status, value, error, seconds = worker.conn.recv()
             except (EOFError, OSError):
                 status, value, seconds = CRASHED, None, time.monotonic() - worker.started
                 error = "the worker died without an answer" + _death(worker)
