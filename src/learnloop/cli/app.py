@@ -22,9 +22,9 @@ class LearnloopGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            from learnloop.cli.render import print_error
+            from learnloop.cli.render import print_error, word_error
 
-            print_error(str(exc))
+            print_error(word_error(exc, self.get_command(ctx, ctx.invoked_subcommand or "")))
             raise typer.Exit(exc.exit_code) from None
 
     def list_commands(self, ctx: typer.Context) -> list[str]:

@@ -213,16 +213,35 @@ def _prompt_order(atlas: object) -> str:
     return ",".join(ids)
 
 
+@interests_app.command("keep")
+def interests_keep() -> None:
+    """Keep your ranking as it is for this pass (pass 2 and later start by looking at it again)."""
+    from learnloop.loop.passes import keep_ranking
+
+    with store().session() as session:
+        current = keep_ranking(session, config.now())
+        focus_id = current.focus_id
+    console.print("Ranking kept." + (f" Confirm your focus: [bold cyan]learnloop focus {focus_id}[/]"
+                                     if focus_id else " Pin one focus: [bold cyan]learnloop focus ID[/]"))
+
+
 @app.command()
 def focus(
-    focus_id: Annotated[str | None, typer.Argument(help="The focus to pin; default: your top interest.")] = None,
+    focus_id: Annotated[str | None, typer.Argument(help="The focus to pin. Without it: the list of focuses, "
+                                                   "your ranking and the pinned one.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Pin ONE focus for this pass; everything else waits (the article: pin one, leave the rest)."""
+    """Pin ONE focus for this pass; everything else waits (the article: pin one, leave the rest).
+
+    `learnloop focus` alone lists the focuses you can pin, with your ranking and the one pinned now.
+    """
     from learnloop.atlas.load import load_atlas
     from learnloop.loop.focus import pin_focus
 
     atlas = load_atlas()
+    if focus_id is None:
+        _list_focuses(atlas, as_json)
+        return
     with store().session() as session:
         pinned = pin_focus(session, atlas, focus_id, config.now())
     f = atlas.focuses[pinned]
@@ -231,6 +250,34 @@ def focus(
         return
     console.print(f"Pinned: [bold magenta]{f.name}[/]. This is what you learn this pass, and nothing else.")
     console.print("Its stack: [bold cyan]learnloop stack --check[/] · then [bold cyan]learnloop next[/]")
+
+
+def _list_focuses(atlas: object, as_json: bool) -> None:
+    from learnloop.loop.focus import interests
+    from learnloop.loop.passes import current_pass
+
+    with store().read() as session:
+        ranked = {r.focus_id: r.rank for r in interests(session, atlas)}  # type: ignore[arg-type]
+        current = current_pass(session)
+        pinned = current.focus_id if current is not None and current.closed_at is None else None
+    focuses = list(atlas.focuses.values())  # type: ignore[attr-defined]
+    focuses.sort(key=lambda f: (ranked.get(f.id, 10**6), f.name.lower()))
+    rows = [{"id": f.id, "name": f.name, "rank": ranked.get(f.id), "pinned": f.id == pinned,
+             "ideas": len(f.ideas), "summary": f.summary} for f in focuses]
+    if as_json:
+        print_json({"pinned": pinned, "focuses": rows})
+        return
+    from rich.table import Table
+
+    table = Table(header_style="bold", box=None)
+    for col in ("rank", "id", "name", "ideas", ""):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["rank"] or "-"), str(r["id"]), str(r["name"]), str(r["ideas"]),
+                      "[bold green]◀ pinned[/]" if r["pinned"] else "")
+    console.print(table)
+    console.print("Pinned: " + (f"[bold magenta]{pinned}[/]" if pinned else "none yet")
+                  + " · pin one: [bold cyan]learnloop focus ID[/] · its ideas: [bold cyan]learnloop ideas[/]")
 
 
 @app.command()
@@ -251,7 +298,7 @@ def stack(
             current = current_pass(session)
             focus_id = current.focus_id if current else None
         if focus_id is None:
-            raise UserError("no focus pinned yet: `learnloop focus ID`, or name one: `learnloop stack ID`")
+            raise UserError("no focus pinned yet: pin one, or name the focus whose stack you want", field="focus_id")
     report = focus_stack(load_atlas(), focus_id, check=check)
     if as_json:
         print_json(report)

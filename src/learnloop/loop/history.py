@@ -89,7 +89,7 @@ def descent_plot(rows: list[PassHistory], path: Path) -> Path:
     from learnloop.errors import UserError
 
     if not rows:
-        raise UserError("no passes yet to draw: `learnloop start`")
+        raise UserError("no passes yet to draw: start your first pass")
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 

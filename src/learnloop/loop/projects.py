@@ -63,7 +63,7 @@ def plan_data(atlas: Atlas, data: str | None, idea_id: str | None, no_data_reaso
         data = _idea(atlas, idea_id).dataset
     if data is not None:
         if no_data_reason:
-            raise UserError("give either --data or --no-data-yet, not both")
+            raise UserError("give either the data or a reason why there is none yet, not both", field="data")
         path = Path(data).expanduser()
         if path.exists():
             return DataPlan("file", str(path.resolve()))
@@ -71,12 +71,13 @@ def plan_data(atlas: Atlas, data: str | None, idea_id: str | None, no_data_reaso
             return DataPlan("dataset", data)
         hints = close_ids(data, atlas.datasets.keys())
         raise UserError(f"no file and no data set on the map called {data!r}"
-                        + (f"; did you mean {', '.join(hints)}?" if hints else "; see `learnloop map --json`"))
+                        + (f"; did you mean {', '.join(hints)}?" if hints else "; the map lists its data sets"),
+                        field="data")
     if no_data_reason is None:
-        raise UserError("no data, no project: give --data PATH_OR_DATASET_ID (or --idea ID), or say why you "
-                        "have none yet with --no-data-yet --reason TEXT")
+        raise UserError("no data, no project: give a data file or a data set of the map (or an idea, which brings "
+                        "its data), or say why you have none yet", field="data")
     if not no_data_reason.strip():
-        raise UserError("say why there is no data yet: --reason TEXT")
+        raise UserError("say why there is no data yet", field="reason")
     return DataPlan("none", reason=no_data_reason.strip())
 
 
@@ -93,8 +94,7 @@ def active_project(session: Session) -> Project:
     current = open_pass(session)
     project = session.scalars(select(Project).where(Project.pass_id == current.id, Project.status == "active")).first()
     if project is None:
-        raise UserError(f"no project under way in pass {current.number}: "
-                        "`learnloop project new TITLE --days N --data DATA`")
+        raise UserError(f"no project under way in pass {current.number}: start one first")
     return project
 
 
@@ -103,16 +103,16 @@ def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: d
                 directory: Path | None = None) -> ProjectView:
     current = open_pass(session)
     if not title.strip():
-        raise UserError("a project needs a title")
+        raise UserError("a project needs a title", field="title")
     rules.check_project_days(days)
     if current.step != 4:
         raise UserError(f"projects belong to step 4 and pass {current.number} is at step {current.step}: "
-                        "finish the steps before (`learnloop next`)")
+                        "finish the steps before it first")
     projects = session.scalars(select(Project).where(Project.pass_id == current.id)).all()
     if any(p.status == "active" for p in projects):
         raise UserError("one project at a time: finish or drop the one under way first")
     if any(p.status == "done" for p in projects):
-        raise UserError(f"pass {current.number} already has its finished project; `learnloop next` moves on")
+        raise UserError(f"pass {current.number} already has its finished project; move on to the next step")
     idea = _idea(atlas, idea_id) if idea_id else None
     plan = plan_data(atlas, data, idea_id, no_data_reason)
     target = (directory or workspace / "projects" / slug(title)).expanduser().absolute()
@@ -143,7 +143,7 @@ def project_status(session: Session, now: datetime) -> ProjectView | None:
 def checkin(session: Session, text: str, now: datetime) -> ProjectView:
     project = active_project(session)
     if not text.strip():
-        raise UserError("a check-in needs some text: where are you, what is in the way?")
+        raise UserError("a check-in needs some text: where are you, what is in the way?", field="text")
     session.add(Checkin(project_id=project.id, at=now, text=text.strip()))
     session.flush()
     session.refresh(project)
@@ -161,7 +161,7 @@ def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectVi
     """Slow down: more days, within the 31-day box, with the reason recorded."""
     project = active_project(session)
     if not reason or not reason.strip():
-        raise UserError("say why you extend: --reason TEXT")
+        raise UserError("say why you extend", field="reason")
     total = rules.check_extension(project.days, days, rules.PROJECT_DAYS, "project")
     project.days = total
     project.deadline = rules.deadline_for(project.started_at, total)
@@ -173,16 +173,17 @@ def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectVi
     return view
 
 
-def _end(session: Session, status: str, text: str, now: datetime, missing: str) -> tuple[Project, Pass]:
+def _end(session: Session, status: str, text: str, now: datetime, missing: str, field: str
+         ) -> tuple[Project, Pass]:
     project = active_project(session)
     if not text or not text.strip():
-        raise UserError(missing)
+        raise UserError(missing, field=field)
     project.status, project.finished_at, project.summary = status, now, text.strip()
     return project, open_pass(session)
 
 
 def finish(session: Session, summary: str, now: datetime) -> ProjectView:
-    project, current = _end(session, "done", summary, now, "sum up what you built: --summary TEXT")
+    project, current = _end(session, "done", summary, now, "sum up what you built", "summary")
     if rules.is_early(project.deadline, now):
         record(session, current, "early", now, subject=f"project:{project.id}",
                reason=f"{rules.days_left(project.deadline, now)} day(s) before the deadline")
@@ -191,7 +192,7 @@ def finish(session: Session, summary: str, now: datetime) -> ProjectView:
 
 
 def drop(session: Session, reason: str, now: datetime) -> ProjectView:
-    project, current = _end(session, "dropped", reason, now, "say why you drop it: --reason TEXT")
+    project, current = _end(session, "dropped", reason, now, "say why you drop it", "reason")
     record(session, current, "drop", now, subject=f"project:{project.id}", reason=reason.strip())
     return _view(session, project, now)
 

@@ -41,7 +41,7 @@ def slug(title: str) -> str:
 
 def check_directory(directory: Path) -> None:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise UserError(f"{directory} is not empty; choose a new or empty folder with --dir")
+        raise UserError(f"{directory} is not empty; choose a new or empty folder", field="directory")
 
 
 def write_scaffold(directory: Path, *, title: str, goal: str, deadline: date, days: int, plan: DataPlan,
