@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -281,17 +281,6 @@ def build(row: Row, workspace: Path) -> datetime:
         return row.now
     finally:
         store.dispose()
-
-
-@pytest.fixture
-def web_client(home: Path) -> Iterator[object]:
-    from fastapi.testclient import TestClient
-
-    from learnloop.config import resolve_settings
-    from learnloop.web.app import create_app
-
-    with TestClient(create_app(resolve_settings())) as client:
-        yield client
 
 
 @pytest.mark.parametrize("name", SAMPLE)
