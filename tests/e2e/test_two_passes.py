@@ -138,7 +138,7 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     assert deadline_event.decoded("DTSTART") == date(2026, 11, 18)
     assert deadline_event["UID"] and deadline_event["DTSTAMP"]
     triggers = sorted(a.decoded("TRIGGER") for a in deadline_event.walk("VALARM"))
-    assert triggers == [timedelta(days=-1), timedelta(0)]
+    assert triggers == [timedelta(days=-1, hours=9), timedelta(hours=9)]  # 09:00 local, the day before and on it
     assert any("check-in" in str(e["SUMMARY"]) for e in events)
     learner.refused(["project", "new", "Another", "--days", "10", "--data", "cora"], "one project at a time")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -134,7 +135,44 @@ def gap_keep(
         print_json(info)
         return
     console.print(f"Kept gap {view.id} until {view.deadline}: {view.text}. The others are set aside.")
+    _write_gap_calendar(view.id)
     _guide(info)
+
+
+def _write_gap_calendar(gap_id: int, out: Path | None = None) -> Path:
+    """Write the kept gap's own .ics (in the workspace unless ``out``) and say how to add it."""
+    from learnloop.cli.app import settings
+    from learnloop.cli.render import calendar_link
+    from learnloop.loop.gaps import gap_calendar_for
+
+    with store().read() as session:
+        name, data, events = gap_calendar_for(session, config.now(), gap_id)
+    target = out or settings().workspace / "gaps" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    console.print(f"Its time box is in [bold]{target}[/] (reminders at the alarm hour); Google Calendar: "
+                  f"{calendar_link(events[0])}", soft_wrap=True)
+    return target
+
+
+@gap_app.command("ics")
+def gap_ics(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the calendar file "
+                                             "(default: your workspace's gaps folder).")] = None,
+) -> None:
+    """Write the kept gap's time box as a calendar file (again), e.g. after an extension."""
+    _write_gap_calendar(_kept_id(), out)
+
+
+def _kept_id() -> int:
+    from learnloop.errors import UserError
+    from learnloop.loop.gaps import kept_gap
+
+    with store().read() as session:
+        gap = kept_gap(session)
+        if gap is None:
+            raise UserError("no gap kept yet: `learnloop gap keep ID --days N` first")
+        return gap.id
 
 
 @gap_app.command("show")

@@ -16,6 +16,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 project_app = make_group("project", "Step 4: one project you care about, time-boxed to 7-31 days.")
 
 
+def _calendar_hint(view: object, ics: Path) -> None:
+    from learnloop.cli.render import calendar_link
+
+    console.print(f"  Add [bold]{ics}[/] to your calendar (reminders at the alarm hour), or add each date "
+                  "to Google Calendar, which ignores the reminders of imported files:")
+    for event in getattr(view, "calendar", []):
+        console.print(f"    {event.title}: {calendar_link(event)}", soft_wrap=True)
+
+
 def _render(view: object, headline: str | None = None) -> None:
     from learnloop.loop.projects import ProjectView
 
@@ -80,8 +89,7 @@ def project_new(
         console.print(f"  its data: [bold]{d.name}[/] ({d.id}), {d.rows:,} rows × {d.columns} columns, "
                       f"target {d.target or '-'}, {d.form}")
     console.print(f"  files: {', '.join(view.files)}")
-    console.print(f"  Add [bold]{Path(view.directory or '.') / 'deadline.ics'}[/] to your calendar"
-                  + (f", or open {view.calendar_link}" if getattr(view, "calendar_link", None) else "") + ".")
+    _calendar_hint(view, Path(view.directory or ".") / "deadline.ics")
 
 
 @project_app.command("status")

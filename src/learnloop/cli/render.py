@@ -70,3 +70,13 @@ def _metavar(param: object) -> str:
     kind = getattr(getattr(param, "type", None), "name", "text")
     return {"integer": "N", "float": "NUMBER", "path": "PATH"}.get(kind, name.upper() if kind != "text" else
                                                                       ("TEXT" if name != "order" else "ID,ID,..."))
+
+
+def calendar_link(event: object) -> str:
+    """An "add to Google Calendar" link for an all-day event (Google drops the alarms of imported files)."""
+    from urllib.parse import urlencode
+
+    day, end = event.day, event.end  # type: ignore[attr-defined]
+    query = urlencode({"action": "TEMPLATE", "text": event.title,  # type: ignore[attr-defined]
+                       "dates": f"{day:%Y%m%d}/{end:%Y%m%d}", "details": event.description})  # type: ignore[attr-defined]
+    return f"https://calendar.google.com/calendar/render?{query}"

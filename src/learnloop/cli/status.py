@@ -6,7 +6,9 @@ becomes a command line the learner can type.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from learnloop import config
 from learnloop.cli.app import app, store
@@ -148,3 +150,34 @@ def start() -> None:
     console.print(f"Pass {number} started at step 0: [bold]immerse yourself[/].")
     console.print("Look around with [bold cyan]learnloop map[/], rank what draws you with "
                   "[bold cyan]learnloop interests rank[/], then pin one with [bold cyan]learnloop focus ID[/].")
+
+
+@app.command("settings")
+def settings_command(
+    key: Annotated[str | None, typer.Argument(help="tz (your time zone, e.g. Europe/Paris) or alarm (HH:MM, "
+                                              "when reminders ring).")] = None,
+    value: Annotated[str | None, typer.Argument(help="The new value.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Show or change your settings: the time zone days are counted in, and the hour reminders ring.
+
+    Examples: `learnloop settings`, `learnloop settings tz America/Los_Angeles`, `learnloop settings alarm 08:30`.
+    LEARNLOOP_TZ, when set, wins over the tz setting.
+    """
+    from learnloop.cli.app import settings
+    from learnloop.cli.render import print_json
+    from learnloop.errors import UserError
+    from learnloop.loop.clock import alarm_time, change_setting, learner_zone, read_settings
+
+    home = settings().home
+    if key is not None:
+        if value is None:
+            raise UserError(f"give the new value of {key}", field="value")
+        change_setting(key, value, home)
+    stored = read_settings(home)
+    shown = {"tz": str(learner_zone(home)), "alarm": alarm_time(home).strftime("%H:%M"), "stored": stored}
+    if as_json:
+        print_json(shown)
+        return
+    console.print(f"time zone: [bold]{shown['tz']}[/]" + ("" if "tz" in stored else " (the system's)"))
+    console.print(f"reminders ring at: [bold]{shown['alarm']}[/]")

@@ -12,7 +12,7 @@ from learnloop.atlas.load import Atlas
 from learnloop.errors import NotFound, UserError
 from learnloop.loop import rules
 from learnloop.loop.passes import current_pass, open_pass, record
-from learnloop.store.models import Gap, Pass
+from learnloop.store.models import Event, Gap, Pass
 
 VISIBLE = ("open", "kept")
 
@@ -186,6 +186,9 @@ def close_gap(session: Session, learned: str, now: datetime) -> GapView:
     if gap.deadline and rules.is_early(gap.deadline, now):
         record(session, current, "early", now, subject=f"gap:{gap.id}",
                reason=f"{rules.days_left(gap.deadline, now)} day(s) before the deadline")
+    elif gap.deadline and rules.is_overdue(gap.deadline, now):
+        record(session, current, "late", now, subject=f"gap:{gap.id}",
+               reason=f"{-rules.days_left(gap.deadline, now)} day(s) after the deadline")
     gap.status, gap.closed_at, gap.learned = "done", now, learned.strip()
     record(session, current, "gap-done", now, subject=f"gap:{gap.id}")
     return _view(session, gap, now)
@@ -197,7 +200,7 @@ def extend_gap(session: Session, days: int, reason: str, now: datetime) -> GapVi
         raise UserError("say why you extend", field="reason")
     total = rules.check_extension(gap.days or 0, days, rules.GAP_DAYS, "gap")
     gap.days = total
-    gap.deadline = rules.deadline_for(gap.kept_at or now, total)
+    gap.deadline = rules.deadline_for((gap.kept_at or now).astimezone(now.tzinfo), total)
     record(session, open_pass(session), "extend", now, subject=f"gap:{gap.id}",
            reason=f"+{days} days: {reason.strip()}")
     return _view(session, gap, now)
@@ -239,3 +242,20 @@ def guide(session: Session, atlas: Atlas, now: datetime, gap_id: int | None = No
                  for r in atlas.resources_for(topic_id)[:6]]
     return GapGuide(gap=_view(session, gap, now), matched=matched, topic=brief(topic),
                     neighbours=[brief(atlas.topics[i]) for i in neighbour_ids[:8]], resources=resources)
+
+
+def gap_calendar_for(session: Session, now: datetime, gap_id: int | None = None) -> tuple[str, bytes, list[object]]:
+    """The kept gap's time box as a calendar file (name, bytes) and its events (for an "add to calendar" link)."""
+    from learnloop.loop.calendar import gap_calendar, gap_events
+    from learnloop.loop.clock import alarm_time
+
+    gap = _require_kept(session) if gap_id is None else session.get(Gap, gap_id)
+    if gap is None or gap.deadline is None:
+        raise UserError("that gap has no time box: keep it first")
+    extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
+                                                            Event.subject == f"gap:{gap.id}")).all())
+    alarm = alarm_time()
+    return (f"gap-{gap.id}-deadline.ics",
+            gap_calendar(gap_id=gap.id, text=gap.text, deadline=gap.deadline, now=now, sequence=extensions,
+                         alarm=alarm),
+            list(gap_events(gap_id=gap.id, text=gap.text, deadline=gap.deadline, alarm=alarm)))

@@ -78,7 +78,7 @@ def history(session: Session, now: datetime) -> list[PassHistory]:
             gap=kept.text if kept else None, gap_status=kept.status if kept else None, gaps_captured=len(mine),
             gaps_open_after=open_after,
             speed_ups=[change(e) for e in events if e.kind in ("skip", "early")],
-            slow_downs=[change(e) for e in events if e.kind == "extend"],
+            slow_downs=[change(e) for e in events if e.kind in ("extend", "late")],
             retro=p.retro,
         ))
     return rows

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from learnloop.atlas.load import Atlas, close_ids
 from learnloop.errors import UserError
 from learnloop.loop import rules
-from learnloop.loop.calendar import project_calendar
-from learnloop.loop.passes import current_pass, open_pass, record
+from learnloop.loop.calendar import CalendarEvent, project_calendar, project_events
+from learnloop.loop.clock import alarm_time
+from learnloop.loop.passes import current_pass, local_day, open_pass, record
 from learnloop.loop.scaffold import DataPlan, check_directory, slug, write_scaffold
 from learnloop.store.models import Checkin, Event, Pass, Project
 
@@ -41,6 +42,7 @@ class ProjectView(BaseModel):
     checkins: list[CheckinView] = []
     extensions: int = 0
     files: list[str] = []
+    calendar: list[CalendarEvent] = []  # the time box's events, for an "add to calendar" link
 
 
 def _view(session: Session, p: Project, now: datetime, files: list[str] | None = None) -> ProjectView:
@@ -54,6 +56,8 @@ def _view(session: Session, p: Project, now: datetime, files: list[str] | None =
         deadline=p.deadline, days_left=rules.days_left(p.deadline, now),
         overdue=p.status == "active" and rules.is_overdue(p.deadline, now), status=p.status, summary=p.summary,
         checkins=[CheckinView(at=c.at, text=c.text) for c in p.checkins], extensions=extensions, files=files or [],
+        calendar=project_events(project_id=p.id, title=p.title, started=local_day(p.started_at, now),
+                                deadline=p.deadline, alarm=alarm_time()) if p.status == "active" else [],
     )
 
 
@@ -127,7 +131,8 @@ def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: d
     goal = getattr(idea, "summary", None) or title.strip()
     files = write_scaffold(target, title=project.title, goal=goal, deadline=deadline, days=days, plan=plan,
                            calendar=project_calendar(project_id=project.id, title=project.title,
-                                                     started=now.date(), deadline=deadline, now=now))
+                                                     started=now.date(), deadline=deadline, now=now,
+                                                     alarm=alarm_time()))
     return _view(session, project, now, files)
 
 
@@ -153,8 +158,9 @@ def checkin(session: Session, text: str, now: datetime) -> ProjectView:
 def _rewrite_calendar(project: Project, now: datetime, sequence: int) -> None:
     if project.directory and Path(project.directory).is_dir():
         (Path(project.directory) / "deadline.ics").write_bytes(
-            project_calendar(project_id=project.id, title=project.title, started=project.started_at.date(),
-                             deadline=project.deadline, now=now, sequence=sequence))
+            project_calendar(project_id=project.id, title=project.title,
+                             started=local_day(project.started_at, now), deadline=project.deadline, now=now,
+                             sequence=sequence, alarm=alarm_time()))
 
 
 def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectView:
@@ -164,7 +170,7 @@ def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectVi
         raise UserError("say why you extend", field="reason")
     total = rules.check_extension(project.days, days, rules.PROJECT_DAYS, "project")
     project.days = total
-    project.deadline = rules.deadline_for(project.started_at, total)
+    project.deadline = rules.deadline_for(project.started_at.astimezone(now.tzinfo), total)
     current = open_pass(session)
     record(session, current, "extend", now, subject=f"project:{project.id}", reason=f"+{days} days: {reason.strip()}")
     session.flush()
@@ -187,6 +193,9 @@ def finish(session: Session, summary: str, now: datetime) -> ProjectView:
     if rules.is_early(project.deadline, now):
         record(session, current, "early", now, subject=f"project:{project.id}",
                reason=f"{rules.days_left(project.deadline, now)} day(s) before the deadline")
+    elif rules.is_overdue(project.deadline, now):  # finishing late is a slow-down, and recorded as one
+        record(session, current, "late", now, subject=f"project:{project.id}",
+               reason=f"{-rules.days_left(project.deadline, now)} day(s) after the deadline")
     record(session, current, "project-done", now, subject=f"project:{project.id}")
     return _view(session, project, now)
 
@@ -207,5 +216,6 @@ def calendar_for(session: Session, now: datetime) -> tuple[str, bytes]:
     extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
                                                             Event.subject == f"project:{project.id}")).all())
     return (f"{slug(project.title)}-deadline.ics",
-            project_calendar(project_id=project.id, title=project.title, started=project.started_at.date(),
-                             deadline=project.deadline, now=now, sequence=extensions))
+            project_calendar(project_id=project.id, title=project.title,
+                             started=local_day(project.started_at, now), deadline=project.deadline, now=now,
+                             sequence=extensions, alarm=alarm_time()))
