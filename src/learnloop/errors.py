@@ -65,3 +65,13 @@ def needing(error: UserError, *actions: object) -> UserError:
     """``error`` with the actions that would fix it attached (for the front doors to word)."""
     error.actions = list(actions)
     return error
+
+
+class MissingExtra(UserError):
+    """A command needs an optional part of learnloop that is not installed (an extra of the package)."""
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        self.what = what
+        self.extra = extra
+        self.module = module
+        super().__init__(f"{what} needs {module!r}, from learnloop's optional {extra!r} extra, which is not installed")
