@@ -147,9 +147,11 @@ def _write_gap_calendar(gap_id: int, out: Path | None = None) -> Path:
 
     with store().read() as session:
         name, data, events = gap_calendar_for(session, config.now(), gap_id)
+    from learnloop.files import write_atomic
+
     target = out or settings().workspace / "gaps" / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_atomic(target, data, force=True)  # the same time box, rewritten after an extension
     console.print(f"Its time box is in [bold]{target}[/] (reminders at the alarm hour); Google Calendar: "
                   f"{calendar_link(events[0])}", soft_wrap=True)
     return target

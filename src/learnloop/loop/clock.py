@@ -84,12 +84,8 @@ def change_setting(key: str, value: str, home: Path | None = None) -> dict[str, 
     folder = home or _home()
     settings = {**read_settings(folder), key: value.strip()}
     text = "".join(f'{k} = "{v}"\n' for k, v in sorted(settings.items()))
+    from learnloop.files import write_atomic
+
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / SETTINGS_FILE
-    temp = folder / f".{SETTINGS_FILE}.tmp-{os.getpid()}"
-    with open(temp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
+    write_atomic(folder / SETTINGS_FILE, text, force=True)
     return settings
