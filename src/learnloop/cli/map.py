@@ -18,17 +18,33 @@ def map_(
     topic: Annotated[str | None, typer.Argument(help="A topic id (e.g. svm) to see its card.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind: paradigm, model, application, "
                                              "tool, math, concept.")] = None,
+    mark: Annotated[str | None, typer.Option("--mark", help="Mark the topic done, in-progress or skipped "
+                                             "(none clears it); closing a gap on a topic marks it done.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """See the field of machine learning as a tree, or one topic's card.
 
-    Examples: `learnloop map`, `learnloop map --kind model`, `learnloop map xgboost`.
+    Examples: `learnloop map`, `learnloop map --kind model`, `learnloop map xgboost`,
+    `learnloop map xgboost --mark done`.
     """
     from learnloop.atlas.load import load_atlas
     from learnloop.atlas.schema import TOPIC_KINDS
     from learnloop.errors import UserError
 
     atlas = load_atlas()
+    if mark is not None:
+        if topic is None:
+            raise UserError("name the topic to mark: `learnloop map TOPIC --mark done`")
+        from learnloop.loop.marks import mark_topic
+
+        with store().session() as session:
+            marked = mark_topic(session, atlas, topic, mark, config.now())
+        if as_json:
+            print_json(marked)
+        else:
+            name = atlas.topics[topic].name
+            console.print(f"{name}: [bold]{marked.mark}[/]" if marked.mark else f"{name}: mark cleared")
+        return
     if topic is not None:
         card = atlas.topic(topic)
         if as_json:
@@ -39,20 +55,43 @@ def map_(
     if kind is not None and kind not in TOPIC_KINDS:
         raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(TOPIC_KINDS)}")
     kinds = [kind] if kind else list(TOPIC_KINDS)
+    marked = _marks()
     if as_json:
-        print_json({k: [t for t in atlas.topics.values() if t.kind == k] for k in kinds})
+        print_json({k: [{**t.model_dump(mode="json"), "mark": marked.get(t.id)} for t in atlas.topics.values()
+                        if t.kind == k] for k in kinds})
         return
     from rich.tree import Tree
 
-    tree = Tree(f"[bold]Machine learning[/] · {len(atlas.topics)} topics")
+    from learnloop.loop.marks import progress
+
+    counts = {p.kind: p for p in progress(atlas, marked, kinds)}
+    signs = {"done": "[green]✔[/] ", "in-progress": "[yellow]◐[/] ", "skipped": "[dim]↷[/] "}
+    total_done = sum(p.done for p in counts.values())
+    tree = Tree(f"[bold]Machine learning[/] · {len(atlas.topics)} topics" + (f" · {total_done} done" if marked
+                                                                            else ""))
     for k in kinds:
         members = sorted((t for t in atlas.topics.values() if t.kind == k), key=lambda t: t.name.lower())
-        branch = tree.add(f"[bold magenta]{k}s[/] ({len(members)})" if not k.endswith("h") else
-                          f"[bold magenta]{k}[/] ({len(members)})")
+        p = counts[k]
+        tally = f"{p.done}/{p.topics} done" + (f", {p.in_progress} in progress" if p.in_progress else "") \
+            + (f", {p.skipped} skipped" if p.skipped else "") if marked else str(len(members))
+        branch = tree.add(f"[bold magenta]{k}s[/] ({tally})" if not k.endswith("h") else
+                          f"[bold magenta]{k}[/] ({tally})")
         for t in members:
-            branch.add(f"{t.name} [dim]{t.id}[/]")
+            branch.add(f"{signs.get(marked.get(t.id, ''), '')}{t.name} [dim]{t.id}[/]")
     console.print(tree)
     console.print("[dim]A topic's card: learnloop map ID · search: learnloop search WORDS[/]")
+
+
+def _marks() -> dict[str, str]:
+    """The learner's marks on the map; none before the home has a database (the map needs no store)."""
+    from learnloop.cli.app import settings
+
+    if settings().is_sqlite and not settings().database_path.exists():
+        return {}
+    from learnloop.loop.marks import marks
+
+    with store().read() as session:
+        return marks(session)
 
 
 def render_card(topic: object) -> None:

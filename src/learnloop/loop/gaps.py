@@ -191,6 +191,13 @@ def close_gap(session: Session, learned: str, now: datetime) -> GapView:
                reason=f"{-rules.days_left(gap.deadline, now)} day(s) after the deadline")
     gap.status, gap.closed_at, gap.learned = "done", now, learned.strip()
     record(session, current, "gap-done", now, subject=f"gap:{gap.id}")
+    if gap.topic_id:  # a closed gap on a map topic marks the topic done
+        from learnloop.atlas.load import load_atlas
+        from learnloop.loop.marks import mark_topic
+
+        atlas = load_atlas()
+        if gap.topic_id in atlas.topics:
+            mark_topic(session, atlas, gap.topic_id, "done", now, source=f"gap:{gap.id}")
     return _view(session, gap, now)
 
 
