@@ -98,7 +98,7 @@ def project_status(as_json: JsonOption = False) -> None:
     from learnloop.loop.projects import project_status as status
 
     with store().read() as session:
-        view = status(session, config.now())
+        view = status(session, config.now(), settings().workspace)
     if as_json:
         print_json(view)
         return

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from learnloop.atlas.load import Atlas, close_ids
 from learnloop.errors import UserError
-from learnloop.loop import rules
+from learnloop.loop import rules, scaffold
 from learnloop.loop.calendar import CalendarEvent, project_calendar, project_events
 from learnloop.loop.clock import alarm_time
 from learnloop.loop.passes import current_pass, local_day, open_pass, record
-from learnloop.loop.scaffold import DataPlan, check_directory, slug, write_scaffold
+from learnloop.loop.scaffold import DataPlan, check_directory, slug
 from learnloop.store.models import Checkin, Event, Pass, Project
 
 
@@ -72,7 +72,8 @@ def plan_data(atlas: Atlas, data: str | None, idea_id: str | None, no_data_reaso
         if path.exists():
             return DataPlan("file", str(path.resolve()))
         if data in atlas.datasets:
-            return DataPlan("dataset", data)
+            d = atlas.datasets[data]
+            return DataPlan("dataset", data, target=d.target, task=d.task, form=d.form)
         hints = close_ids(data, atlas.datasets.keys())
         raise UserError(f"no file and no data set on the map called {data!r}"
                         + (f"; did you mean {', '.join(hints)}?" if hints else "; the map lists its data sets"),
@@ -94,8 +95,30 @@ def _idea(atlas: Atlas, idea_id: str) -> object:
     return ideas[idea_id]
 
 
+def recover_scaffolds(session: Session, folder: Path) -> list[str]:
+    """Finish or undo the project folders a crash interrupted beside ``folder`` (see ``loop/scaffold.py``)."""
+    def committed(target: Path) -> bool:
+        return session.scalar(select(Project.id).where(Project.directory == str(target),
+                                                       Project.status != "dropped").limit(1)) is not None
+
+    return scaffold.recover(folder, committed)
+
+
+def _recover_active(session: Session, workspace: Path | None = None) -> None:
+    """The recovery step: builds noted in the workspace's journal, and active projects without their folder."""
+    folders = scaffold.pending_folders(workspace) if workspace is not None else []
+    for directory in session.scalars(select(Project.directory).where(Project.status == "active")):
+        if directory and not Path(directory).exists() and Path(directory).parent not in folders:
+            folders.append(Path(directory).parent)
+    for folder in folders:
+        recover_scaffolds(session, folder)
+    if workspace is not None:
+        scaffold.pending_folders(workspace)  # forgets the builds that are settled now
+
+
 def active_project(session: Session) -> Project:
     current = open_pass(session)
+    _recover_active(session)
     project = session.scalars(select(Project).where(Project.pass_id == current.id, Project.status == "active")).first()
     if project is None:
         raise UserError(f"no project under way in pass {current.number}: start one first")
@@ -120,6 +143,8 @@ def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: d
     idea = _idea(atlas, idea_id) if idea_id else None
     plan = plan_data(atlas, data, idea_id, no_data_reason)
     target = (directory or workspace / "projects" / slug(title)).expanduser().absolute()
+    _recover_active(session, workspace)
+    recover_scaffolds(session, target.parent)
     check_directory(target)
     deadline = rules.deadline_for(now, days)
     project = Project(pass_id=current.id, title=title.strip(), idea_id=idea_id,
@@ -129,17 +154,54 @@ def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: d
     session.flush()
     record(session, current, "project", now, subject=f"project:{project.id}", reason=plan.reason)
     goal = getattr(idea, "summary", None) or title.strip()
-    files = write_scaffold(target, title=project.title, goal=goal, deadline=deadline, days=days, plan=plan,
-                           calendar=project_calendar(project_id=project.id, title=project.title,
-                                                     started=now.date(), deadline=deadline, now=now,
-                                                     alarm=alarm_time()))
+    focus = atlas.focuses.get(current.focus_id or "")
+    stack = [p.pip for p in focus.stack] if focus is not None else []
+    # Built complete under a temporary name, renamed into place once the record is committed.
+    building, files = scaffold.build_scaffold(
+        target, title=project.title, goal=goal, deadline=deadline, days=days, plan=plan, stack=stack,
+        calendar=project_calendar(project_id=project.id, title=project.title, started=now.date(),
+                                  deadline=deadline, now=now, alarm=alarm_time()), workspace=workspace)
+    _place_after_commit(session, building, target, workspace)
     return _view(session, project, now, files)
 
 
-def project_status(session: Session, now: datetime) -> ProjectView | None:
+def _place_after_commit(session: Session, building: Path, target: Path, workspace: Path) -> None:
+    """Rename the built folder into place when the transaction commits; remove it if it rolls back."""
+    import shutil
+
+    from sqlalchemy import event
+
+    settled = False
+
+    def placed(_session: Session) -> None:
+        nonlocal settled
+        if settled:
+            return
+        settled = True
+        try:
+            scaffold.place(building, target)
+        except OSError:
+            return  # the record is committed: the next command's recovery step finishes the move
+        scaffold.settle(building, workspace)
+
+    def dropped(_session: Session) -> None:
+        nonlocal settled
+        if settled:
+            return
+        settled = True
+        shutil.rmtree(building, ignore_errors=True)
+        scaffold.settle(building, workspace)
+
+    event.listen(session, "after_commit", placed)
+    event.listen(session, "after_rollback", dropped)
+
+
+def project_status(session: Session, now: datetime, workspace: Path | None = None) -> ProjectView | None:
+    """The newest project of this pass; first the recovery step (``workspace``: where builds are noted)."""
     current = current_pass(session)
     if current is None:
         return None
+    _recover_active(session, workspace)
     project = session.scalars(select(Project).where(Project.pass_id == current.id)
                               .order_by(Project.id.desc())).first()
     return _view(session, project, now) if project else None
