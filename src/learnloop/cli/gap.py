@@ -20,14 +20,14 @@ def _line(g: object) -> str:
     from learnloop.loop.gaps import GapView
 
     assert isinstance(g, GapView)
-    rank = f"#{g.rank}" if g.rank else "  "
+    rank = f"#{g.rank}" if g.rank else ""  # the rank, then "gap N": never two bare numbers side by side
     extra = ""
     if g.status == "kept":
         extra = (f" [bold red]overdue since {g.deadline}[/]" if g.overdue else f" [green]kept[/], due {g.deadline}")
     elif g.status != "open":
         extra = f" [dim]{g.status.replace('_', ' ')} (pass {g.pass_number})[/]"
     topic = f" [dim]· {g.topic_id}[/]" if g.topic_id else ""
-    return f"{rank:>3} [bold]{g.id}[/] {g.text}{topic}{extra}"
+    return f"{rank:>3} gap [bold]{g.id}[/]: {g.text}{topic}{extra}"
 
 
 def _guide(guide: object) -> None:

@@ -74,9 +74,10 @@ def word_error(exc: Exception, command: object | None = None) -> str:
 
 def _metavar(param: object) -> str:
     name = getattr(param, "name", "") or ""
-    kind = getattr(getattr(param, "type", None), "name", "text")
-    return {"integer": "N", "float": "NUMBER", "path": "PATH"}.get(kind, name.upper() if kind != "text" else
-                                                                      ("TEXT" if name != "order" else "ID,ID,..."))
+    kind = str(getattr(getattr(param, "type", None), "name", "text")).lower()
+    if name == "order":
+        return "ID,ID,..."
+    return {"integer": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
 
 
 def calendar_link(event: object) -> str:
