@@ -70,7 +70,11 @@ def test_interests_and_focus(cli: Callable[..., object]) -> None:
     assert [r["rank"] for r in ranked] == [1, 2]
     assert cli("interests rank --order nlp,nlp").exit_code == 2
     assert cli("focus computer-vison").exit_code == 2
-    assert json.loads(cli("focus --json").stdout)["focus"] == "nlp"
+    listed = json.loads(cli("focus --json").stdout)  # without an id: the focuses, ranked, and the pinned one
+    assert listed["pinned"] is None and [f["id"] for f in listed["focuses"][:2]] == ["nlp", "time-series"]
+    assert json.loads(cli("focus nlp --json").stdout)["focus"] == "nlp"
+    assert json.loads(cli("focus --json").stdout)["pinned"] == "nlp"
+    assert "pinned" in cli("focus").stdout
     listing = json.loads(cli("interests --json").stdout)
     assert listing[0]["pinned"] is True
 
