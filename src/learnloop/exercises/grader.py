@@ -170,7 +170,7 @@ def _read_source(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-Isolation = Literal["best", "required"]
+Isolation = Literal["best", "required", "none"]  # "none": no sandbox, only the limits (to measure it)
 
 
 def grade(item: NumberedExercise, path: Path, limits: Limits = DEFAULT_LIMITS,
