@@ -29,7 +29,7 @@ QUICK = Limits(timeout=15.0, cpu_seconds=5, memory_mb=512, output_kb=64)
 
 
 @pytest.fixture(autouse=True)
-def _needs_the_sandbox(require_system) -> None:  # noqa: ANN001 - the conftest helper
+def _needs_the_sandbox(require_system) -> None:
     status = sandbox_status()
     require_system("a Linux sandbox (network, mount and pid namespaces)", status.isolated,
                    "run on Linux as root, or enable unprivileged user namespaces "
@@ -101,7 +101,7 @@ def probe():
     result = attempt(tmp_path, source)
     assert result.outcome == "failed"
     got = result.message.split(" returned ", 1)[1].split(", but the answer is")[0]
-    writable, pids, cwd, not_root = eval(got)  # noqa: S307 - a tuple literal our own test file built
+    writable, pids, cwd, not_root = eval(got)
     assert set(writable) <= {"/tmp", "/tmp/work"}, writable  # the fresh tmpfs holding the learner's folder
     assert cwd == "/tmp/work/run"
     assert pids <= 3  # it sees itself and the sandbox's supervisor, no other process of this machine

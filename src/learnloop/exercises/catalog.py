@@ -43,6 +43,8 @@ class ScriptCase(Strict):
     """One hidden run of a script exercise: a fresh folder with the learner's files and ``files``, the
     script run as ``python SCRIPT *args``; then its exit status, output and written files are compared.
 
+    ``replace`` swaps one of the learner's modules for a hidden version (to check the script really uses
+    it); ``run`` starts a hidden driver from ``files`` instead (to check a module or a class).
     ``stdout`` is compared line by line with trailing spaces ignored; ``stdout_has`` / ``stderr_has`` are
     words the output must contain (case-insensitive); ``outputs`` are files the script must write, with
     their content; ``absent`` are files it must not leave; ``exit`` is the status it must end with (0, or
@@ -51,6 +53,9 @@ class ScriptCase(Strict):
 
     args: list[str] = Field(default_factory=list)
     files: dict[str, str] = Field(default_factory=dict)
+    replace: dict[str, str] = Field(default_factory=dict, description="hidden versions of learner files: "
+                                    "does the script really use its second module?")
+    run: str | None = Field(default=None, description="a hidden driver from `files` to run instead")
     stdin: str | None = None
     exit: int = 0
     stdout: str | None = None
@@ -111,6 +116,10 @@ class Exercise(Strict):
         for case in self.cases:
             if not isinstance(case, ScriptCase) or set(case.files) & set(self.files):
                 raise ValueError(f"exercise {self.id}: a case's files must not replace the learner's files")
+            if not set(case.replace) <= set(self.files) or self.run in case.replace:
+                raise ValueError(f"exercise {self.id}: a case may replace only the learner's other files")
+            if case.run is not None and case.run not in case.files:
+                raise ValueError(f"exercise {self.id}: a case's own driver must be one of its files")
         return self
 
 

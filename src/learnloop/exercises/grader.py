@@ -219,7 +219,7 @@ def _supervise(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any] | N
     read_end, write_end = os.pipe()
     supervisor = Path(__file__).with_name("supervisor.py")
     try:
-        process = subprocess.Popen(  # noqa: S603 - our interpreter, our script
+        process = subprocess.Popen(
             [sys.executable, "-I", str(supervisor), str(write_end)], stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(write_end,), start_new_session=True,
             env=_supervisor_environment(),
@@ -314,7 +314,7 @@ def _judge(report: dict[str, Any], total: int, limits: Limits) -> tuple[Outcome,
         if error == "printed too much output":
             return "output", passed, f"{intro} {too_much}"
         kind: Outcome = "memory" if error.startswith("ran out of memory") or report.get("memory_trouble") \
-            else "error"
+            else "failed" if failing.get("kind") == "failed" else "error"
         if kind == "memory":
             error = f"ran out of memory: the checks allow {limits.describe_memory()}"
         return kind, passed, f"{intro} {error}"

@@ -2,10 +2,11 @@
 the values it returned. It judges nothing: the answers stay with the supervisor, which compares.
 
 Started as ``python -I harness.py`` in the learner's folder (a copy of this file sits beside
-``solution.py``), with ``{"function", "group", "calls": [[call, should_raise], ...]}`` on stdin and the channel's descriptor number in
-``LEARNLOOP_CHANNEL``. Each message is one JSON line: ``{"loaded": true}`` or ``{"load_error": ...}``, then
-``{"case": i, "value": ENCODED}`` or ``{"case": i, "raised": NAME, "error": WORDS}``. Whatever the
-learner's code writes there itself can only claim values, never a verdict.
+``solution.py``), with ``{"function", "group", "calls": [[call, should_raise], ...]}`` on stdin and
+the channel's descriptor number in ``LEARNLOOP_CHANNEL``. Each message is one JSON line:
+``{"loaded": true}`` or ``{"load_error": ...}``, then ``{"case": i, "value": ENCODED}`` or
+``{"case": i, "raised": NAME, "error": WORDS}``. Whatever the learner's code writes there itself can
+only claim values, never a verdict.
 Only the standard library is imported, plus NumPy / pandas for the exercises that need them.
 """
 
@@ -28,7 +29,7 @@ TOO_MUCH_OUTPUT = "printed too much output"
 def describe(value: Any) -> str:
     try:
         text = repr(value)
-    except Exception:  # noqa: BLE001 - a learner's object whose repr fails
+    except Exception:
         text = f"a {type(value).__name__} that cannot be printed"
     return text if len(text) <= MAX_REPR else text[:MAX_REPR] + " ..."
 
@@ -117,7 +118,7 @@ def error_words(exc: BaseException) -> str:
 
 def main() -> None:
     spec = json.loads(sys.stdin.buffer.read())
-    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - input() gets no keyboard
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
     channel = os.fdopen(int(os.environ.pop("LEARNLOOP_CHANNEL")), "w", encoding="utf-8", buffering=1)
     write = channel.write
     dumps = json.dumps
@@ -142,7 +143,7 @@ def main() -> None:
     except SyntaxError as exc:
         send({"load_error": f"is not valid Python: {exc.msg} (line {exc.lineno})"})
         return
-    except BaseException as exc:  # noqa: BLE001 - anything the file does while loading is the learner's
+    except BaseException as exc:
         send({"load_error": "failed while loading: " + error_words(exc)})
         return
     function = getattr(module, spec["function"], None)
@@ -153,10 +154,10 @@ def main() -> None:
     namespace[spec["function"]] = function
     for index, (call, should_raise) in enumerate(spec["calls"]):
         try:
-            got = eval(call, dict(namespace))  # noqa: S307 - the catalog's own expressions
+            got = eval(call, dict(namespace))
             message = {"case": index, "value": encode(got)}
             line = dumps(message)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             send({"case": index, "raised": type(exc).__name__, "error": error_words(exc)})
             if should_raise:
                 continue

@@ -60,6 +60,7 @@ MAX_REPR = 160
 WORK_MB = 64  # the learner's writable folder, in memory
 NPROC = 48  # processes and threads of the learner's user id
 INSIDE = Path("/tmp/work")  # the learner's folder as it sees it, inside the sandbox
+HARNESS = ""  # the learner-side runner's source, read at start
 
 
 # ------------------------------------------------------------------------------------------ the kernel
@@ -235,7 +236,7 @@ class Run:
         self.stderr = ""
 
 
-def _limit(limits: dict[str, int], box: Box):  # noqa: ANN202 - the preexec function
+def _limit(limits: dict[str, int], box: Box):
     import resource
 
     def apply() -> None:  # runs in the child, after the user switch, before exec (we are single-threaded)
@@ -282,10 +283,10 @@ def run_learner(box: Box, folder: Path, argv: list[str], limits: dict[str, int],
     os.set_inheritable(write_end, True)
     user = {} if box.user is None else {"user": box.user, "group": box.user, "extra_groups": []}
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        process = subprocess.Popen(  # noqa: S603 - our interpreter, our argv
+        process = subprocess.Popen(
             [sys.executable, *argv], cwd=folder, stdin=subprocess.PIPE, stdout=out, stderr=err,
             env={**_environment(folder), "LEARNLOOP_CHANNEL": str(write_end)}, pass_fds=(write_end,),
-            start_new_session=True, preexec_fn=_limit(limits, box), **user,  # noqa: PLW1509
+            start_new_session=True, preexec_fn=_limit(limits, box), **user,
         )
     os.close(write_end)
     if process.stdin is not None:
@@ -472,7 +473,7 @@ def describe(value: Any) -> str:
         if pandas is not None and isinstance(value, pandas.Series):
             return f"a Series of length {len(value)}:\n{value.to_string(max_rows=8)}"
         text = repr(value)
-    except Exception:  # noqa: BLE001
+    except Exception:
         text = f"a {type(value).__name__} that cannot be printed"
     return text if len(text) <= MAX_REPR else text[:MAX_REPR] + " ..."
 
@@ -544,8 +545,7 @@ def check_function(box: Box, spec: dict[str, Any], deadline: float) -> dict[str,
         import pandas as pd
 
         namespace["pd"] = pd
-    files = {"solution.py": spec["files"]["solution.py"],
-             "harness.py": Path(__file__).with_name("harness.py").read_text(encoding="utf-8")}
+    files = {"solution.py": spec["files"]["solution.py"], "harness.py": HARNESS}
     folder = _fresh_folder(box, "run", files)
     calls = json.dumps({"function": spec["function"], "group": spec["group"],
                         "calls": [[case["call"], case.get("compare") == "raises"] for case in spec["cases"]]}).encode()
@@ -584,7 +584,7 @@ def check_function(box: Box, spec: dict[str, Any], deadline: float) -> dict[str,
             outcome.update(passed=False, error=f"returned {describe(got)}, but it should raise {case['expect']}")
             cases.append(outcome)
             break
-        want = eval(case["expect"], dict(namespace))  # noqa: S307 - the catalog's own expressions
+        want = eval(case["expect"], dict(namespace))
         ok = same(got, want, compare)
         outcome["passed"] = ok
         cases.append(outcome)
@@ -610,11 +610,12 @@ def check_script(box: Box, spec: dict[str, Any], deadline: float) -> dict[str, A
     facts: dict[str, Any] = {"loaded": True, "cases": [], "status": 0, "timed_out": False, "overflow": False,
                              "memory_trouble": False}
     for index, case in enumerate(spec["cases"]):
-        files = {**case.get("files", {}), **spec["files"]}
+        files = {**case.get("files", {}), **spec["files"], **case.get("replace", {})}
         folder = _fresh_folder(box, f"case{index}", files)
-        command = " ".join(["python", spec["run"], *[_shell_word(a) for a in case.get("args", [])]])
+        script = case.get("run") or spec["run"]
+        command = " ".join(["python", script, *[_shell_word(a) for a in case.get("args", [])]])
         outcome: dict[str, Any] = {"call": command, "why": case.get("why")}
-        run = run_learner(box, folder, ["-E", "-s", spec["run"], *case.get("args", [])], spec["limits"],
+        run = run_learner(box, folder, ["-E", "-s", script, *case.get("args", [])], spec["limits"],
                           deadline, stdin=case.get("stdin", "").encode())
         run_facts = _run_facts(run)
         if run.timed_out or run.status < 0:
@@ -624,7 +625,7 @@ def check_script(box: Box, spec: dict[str, Any], deadline: float) -> dict[str, A
         problem = _script_problem(case, run, folder)
         outcome["passed"] = problem is None
         if problem is not None:
-            outcome["error"] = problem
+            outcome["kind"], outcome["error"] = problem
         facts["cases"].append(outcome)
         if problem is not None:
             facts["memory_trouble"] = run_facts["memory_trouble"]
@@ -638,33 +639,35 @@ def _shell_word(text: str) -> str:
     return shlex.quote(text)
 
 
-def _script_problem(case: dict[str, Any], run: Run, folder: Path) -> str | None:
+def _script_problem(case: dict[str, Any], run: Run, folder: Path) -> tuple[str, str] | None:
+    """(kind, words) of the first thing wrong: "error" when it stopped wrongly, "failed" when it ran and
+    gave a wrong answer; None when the case passes."""
     want_status = case.get("exit", 0)
     last_error = _last_line(run.stderr)
     if want_status == 0 and run.status != 0:
         said = f": {last_error}" if last_error else ""
-        return f"stopped with exit status {run.status}{said}"
+        return "error", f"stopped with exit status {run.status}{said}"
     if want_status != 0 and run.status == 0:
-        return "finished with exit status 0, but it should stop with a non-zero status"
+        return "failed", "finished with exit status 0, but it should stop with a non-zero status"
     if want_status != 0 and "Traceback (most recent call last)" in run.stderr:
-        return f"stopped with a traceback ({last_error}): catch the error and say it in one line instead"
+        return "error", f"stopped with a traceback ({last_error}): catch the error and say it in one line instead"
     if "stdout" in case and _normal(run.stdout) != _normal(case["stdout"]):
-        return f"printed {_quote(run.stdout)}, but it should print {_quote(case['stdout'])}"
+        return "failed", f"printed {_quote(run.stdout)}, but it should print {_quote(case['stdout'])}"
     for needle in case.get("stdout_has", []):
         if needle.lower() not in run.stdout.lower():
-            return f"printed {_quote(run.stdout)}, which does not mention {needle!r}"
+            return "failed", f"printed {_quote(run.stdout)}, which does not mention {needle!r}"
     for needle in case.get("stderr_has", []):
         if needle.lower() not in (run.stderr + run.stdout).lower():
-            return f"said {_quote(run.stderr or run.stdout)}, which does not mention {needle!r}"
+            return "failed", f"said {_quote(run.stderr or run.stdout)}, which does not mention {needle!r}"
     for name, want in case.get("outputs", {}).items():
         got = read_back(folder / name)
         if got is None:
-            return f"did not write the file {name}"
+            return "failed", f"did not write the file {name}"
         if _normal(got) != _normal(want):
-            return f"wrote {_quote(got)} into {name}, but it should hold {_quote(want)}"
+            return "failed", f"wrote {_quote(got)} into {name}, but it should hold {_quote(want)}"
     for name in case.get("absent", []):
         if os.path.lexists(folder / name):
-            return f"left a file {name} behind, which it should not write in this case"
+            return "failed", f"left a file {name} behind, which it should not write in this case"
     return None
 
 
@@ -678,6 +681,8 @@ def main() -> None:
     result_fd = int(sys.argv[1])
     spec = json.loads(sys.stdin.buffer.read(MAX_SPEC))
     started = time.monotonic()
+    global HARNESS  # read before the sandbox hides the folder we live in
+    HARNESS = Path(__file__).with_name("harness.py").read_text(encoding="utf-8")
     box = Box()
     if spec.get("isolation") == "none":  # asked for no sandbox (to measure what it stops)
         box.missing.append("the sandbox was turned off for this check")
@@ -696,7 +701,7 @@ def main() -> None:
                 report.update(check_script(box, spec, deadline))
             else:
                 report.update(check_function(box, spec, deadline))
-        except Exception as exc:  # noqa: BLE001 - reported, and the grader says it is ours
+        except Exception as exc:
             report["internal_error"] = f"{type(exc).__name__}: {exc}"
     with os.fdopen(result_fd, "w", encoding="utf-8") as channel:
         channel.write(json.dumps(report))
