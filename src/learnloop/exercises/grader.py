@@ -160,14 +160,9 @@ def learner_files(item: NumberedExercise, path: Path) -> dict[str, str]:
 
 
 def _read_source(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SOURCE + 1)
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_SOURCE:
-        raise UserError(f"{path} is larger than {MAX_SOURCE // 1024} KB: that is not an exercise answer")
-    return data.decode("utf-8", errors="replace")
+    from learnloop.files import read_regular
+
+    return read_regular(path, MAX_SOURCE).decode("utf-8", errors="replace")
 
 
 Isolation = Literal["best", "required", "none"]  # "none": no sandbox, only the limits (to measure it)
@@ -249,8 +244,11 @@ def _supervise(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any] | N
                 chunks.append(data)
     finally:
         os.close(read_end)
+        if not killed:  # the report is in: the launcher ends once the sandbox's last process is gone
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
         with contextlib.suppress(ProcessLookupError):
-            if killed or process.poll() is None:
+            if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)  # the launcher; the sandbox dies with it
         process.wait()
         if process.stderr is not None:

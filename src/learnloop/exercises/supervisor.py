@@ -337,17 +337,26 @@ def run_learner(box: Box, folder: Path, argv: list[str], limits: dict[str, int],
 def sweep(box: Box, process: subprocess.Popen[bytes]) -> None:
     """Kill every process the learner started. As the pid namespace's init, kill(-1) reaches all of them;
     without one, the learner's session (a process that made its own session escapes this)."""
-    if box.pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(-1, signal.SIGKILL)
-    else:
+    if not box.pids:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(-1, signal.SIGKILL)
     process.wait()
-    if box.pids:  # reap the orphans the kernel gave us
-        with contextlib.suppress(ChildProcessError):
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
+    # every process of the namespace is our child now (orphans come to init): wait until none is left,
+    # so that when the check ends, nothing the learner started still exists, not even as a zombie
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(-1, signal.SIGKILL)  # one forked between the kill and now
+            time.sleep(0.005)
 
 
 def _read_capped(path: Path, cap: int) -> str:
@@ -576,7 +585,7 @@ def check_function(box: Box, spec: dict[str, Any], deadline: float) -> dict[str,
             break
         try:
             got = decode(answer.get("value"))
-        except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+        except Exception:  # whatever the learner's side sent, it is not a value we can judge
             outcome.update(passed=False, error="returned a value the grader could not read back")
             cases.append(outcome)
             break

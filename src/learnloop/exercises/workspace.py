@@ -109,34 +109,16 @@ def start_exercise(workspace: Path, key: str, *, force: bool = False) -> Started
     if existing and not force:
         raise UserError(f"{existing[0]} already exists: edit it, then `learnloop exercises check {item.number}` "
                         "(or --force to start over)", field="force")
-    for target in targets:
-        if target.is_symlink() or (target.exists() and not target.is_file()):
-            raise UserError(f"{target} is not a regular file; move it away first", field="exercise")
+    from learnloop.files import write_atomic
+
     try:
         for target, text in targets.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(target, text)
+            write_atomic(target, text, force=force)  # refuses a symlink, device or folder in the way
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     return StartedExercise(number=item.number, id=e.id, title=e.title, prompt=e.prompt, path=path,
                            files=[str(t) for t in targets], check_with=f"learnloop exercises check {item.number}")
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    """A temp file in the same folder, flushed, then renamed over the target."""
-    import os
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def exercise_hint(key: str) -> ExerciseHint:
