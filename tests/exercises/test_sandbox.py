@@ -303,3 +303,24 @@ def test_the_sandbox_says_what_it_does_here() -> None:
     text = " ".join(status.lines())
     assert "No network" in text and "read-only" in text and "pid namespace" in text
     assert status.isolated
+
+
+def test_many_processes_cannot_add_up_more_memory_than_the_limit(tmp_path: Path) -> None:
+    """RLIMIT_AS holds one process; the sandbox's init counts them all and stops the lot."""
+    source = """
+import os, time
+def probe():
+    for _ in range(8):
+        if os.fork() == 0:
+            block = bytearray(200 * 1024 * 1024)  # 200 MB each, under the per-process limit
+            for i in range(0, len(block), 4096):
+                block[i] = 1
+            time.sleep(30)
+            os._exit(0)
+    time.sleep(30)
+    return "ok"
+"""
+    result = attempt(tmp_path, source)
+    assert result.outcome == "memory", result.message
+    assert "all its processes together" in result.message
+    assert result.seconds < 14

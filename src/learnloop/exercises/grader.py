@@ -284,6 +284,9 @@ def _judge(report: dict[str, Any], total: int, limits: Limits) -> tuple[Outcome,
     complete = loaded is False or (bool(cases) and (not cases[-1].get("passed") or len(cases) == total))
     if not complete or (cases and "error" not in cases[-1] and not cases[-1].get("passed") and "got" not in
                         cases[-1]):
+        if report.get("memory_trouble") and status == -signal.SIGKILL:  # its processes together, stopped
+            return "memory", passed, (f"ran out of memory: the checks allow {limits.describe_memory()} for all "
+                                      "its processes together; is something allocating a huge array or list?")
         if status in (-signal.SIGXCPU, -signal.SIGKILL):
             return "cpu", passed, (f"used more than {limits.cpu_seconds} seconds of computing time and was "
                                    "stopped: an endless loop?")

@@ -232,6 +232,7 @@ class Run:
         self.timed_out = False
         self.channel = b""
         self.channel_overflow = False
+        self.memory_exceeded = False  # all its processes together used more than the memory limit
         self.stdout = ""
         self.stderr = ""
 
@@ -298,7 +299,13 @@ def run_learner(box: Box, folder: Path, argv: list[str], limits: dict[str, int],
     size = 0
     open_channel = True
     ended = False  # the learner's process ended: what it left in the pipe is read, then we stop
+    next_count = 0.0
     while open_channel:
+        if box.pids and time.monotonic() >= next_count:  # RLIMIT_AS is per process: count them all
+            next_count = time.monotonic() + 0.1
+            if _sandbox_memory() > limits["memory_bytes"]:
+                run.memory_exceeded = True
+                break
         left = deadline - time.monotonic()
         if left <= 0:
             run.timed_out = True
@@ -319,19 +326,31 @@ def run_learner(box: Box, folder: Path, argv: list[str], limits: dict[str, int],
                 chunks.append(data)
                 size += len(data)
     os.close(read_end)
-    while not run.timed_out and not run.channel_overflow:
+    while not run.timed_out and not run.channel_overflow and not run.memory_exceeded:
         try:
             run.status = process.wait(timeout=max(0.01, deadline - time.monotonic()))
             break
         except subprocess.TimeoutExpired:
             run.timed_out = True
     sweep(box, process)
-    if run.timed_out or run.channel_overflow:
+    if run.timed_out or run.channel_overflow or run.memory_exceeded:
         run.status = process.wait()
     run.channel = b"".join(chunks)
     run.stdout = _read_capped(out_path, limits["output_bytes"])
     run.stderr = _read_capped(err_path, limits["output_bytes"])
     return run
+
+
+def _sandbox_memory() -> int:
+    """Resident bytes of every process in the sandbox but its init (we are pid 1: /proc shows only ours)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and entry != "1":
+            with contextlib.suppress(OSError, ValueError, IndexError), \
+                    open(f"/proc/{entry}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * page
+    return total
 
 
 def sweep(box: Box, process: subprocess.Popen[bytes]) -> None:
@@ -541,7 +560,8 @@ def _messages(run: Run) -> list[dict[str, Any]]:
 
 def _run_facts(run: Run) -> dict[str, Any]:
     return {"status": run.status, "timed_out": run.timed_out, "overflow": run.channel_overflow,
-            "memory_trouble": "MemoryError" in run.stderr or "Cannot allocate memory" in run.stderr}
+            "memory_trouble": run.memory_exceeded or "MemoryError" in run.stderr
+            or "Cannot allocate memory" in run.stderr}
 
 
 def check_function(box: Box, spec: dict[str, Any], deadline: float) -> dict[str, Any]:
@@ -627,7 +647,7 @@ def check_script(box: Box, spec: dict[str, Any], deadline: float) -> dict[str, A
         run = run_learner(box, folder, ["-E", "-s", script, *case.get("args", [])], spec["limits"],
                           deadline, stdin=case.get("stdin", "").encode())
         run_facts = _run_facts(run)
-        if run.timed_out or run.status < 0:
+        if run.timed_out or run.status < 0 or run.memory_exceeded:
             facts.update(run_facts)
             facts["cases"].append({**outcome, "passed": False})
             return facts
