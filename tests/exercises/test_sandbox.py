@@ -324,3 +324,18 @@ def probe():
     assert result.outcome == "memory", result.message
     assert "all its processes together" in result.message
     assert result.seconds < 14
+
+
+def test_the_learnloop_home_is_not_even_readable_from_inside(tmp_path: Path) -> None:
+    """A home outside /tmp (here: this test's own folder, only ever read) is covered by an empty folder."""
+    home = Path(__file__).parent
+    source = f"""
+import os
+def probe():
+    return sorted(os.listdir({str(home)!r}))
+"""
+    path = tmp_path / "answer.py"
+    path.write_text(source)
+    result = grade(exercise(), path, QUICK, hide=[home])
+    assert result.message.split(" returned ", 1)[1].startswith("[],"), result.message
+    assert (home / "test_sandbox.py").is_file()  # only the sandbox's view was covered

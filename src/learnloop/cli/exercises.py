@@ -120,7 +120,7 @@ def check_command(
     from learnloop.exercises.workspace import check_exercises
 
     with console.status("checking ...") if not as_json else nullcontext():
-        results = check_exercises(settings().workspace, exercise, limits_for(timeout))
+        results = check_exercises(settings().workspace, exercise, limits_for(timeout), hide=[settings().home])
     recorded = record_checks(store(), results, config.now())
     if as_json:
         print_json({"results": results, "recorded": recorded})

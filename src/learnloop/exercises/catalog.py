@@ -48,7 +48,7 @@ class ScriptCase(Strict):
     ``stdout`` is compared line by line with trailing spaces ignored; ``stdout_has`` / ``stderr_has`` are
     words the output must contain (case-insensitive); ``outputs`` are files the script must write, with
     their content; ``absent`` are files it must not leave; ``exit`` is the status it must end with (0, or
-    any non-zero status when given as 1).
+    non-zero: then any non-zero status is accepted).
     """
 
     args: list[str] = Field(default_factory=list)

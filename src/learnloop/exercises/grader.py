@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -117,9 +118,15 @@ class SandboxStatus(BaseModel):
                          "not read-only (" + "; ".join(self.missing) + ")."),
             "Processes: " + (f"a fresh pid namespace, {who}; it sees no other process, and everything it "
                              "started is killed when the check ends." if self.pids else who + "."),
+            "Reading: " + ("it can still read what every user of this machine may read, except folders other "
+                           "users cannot enter (such as /root), /tmp, /run and the learnloop home, which it sees "
+                           "empty." if self.own_user else "it can still read what you can read, except /tmp, /run "
+                           "and the learnloop home, which it sees empty."),
             "Result: judged outside the sandbox from the values your code returns, reported over a pipe your "
             "code never holds; the hidden answers never enter the sandbox.",
-            "Limits: wall-clock time, CPU seconds, memory, output size, no core files.",
+            "Limits: wall-clock time, CPU seconds, memory (per process" + (
+                ", and for all its processes together)" if self.pids else ")") + ", output and file size, no "
+            "core files.",
         ]
 
 
@@ -169,10 +176,11 @@ Isolation = Literal["best", "required", "none"]  # "none": no sandbox, only the 
 
 
 def grade(item: NumberedExercise, path: Path, limits: Limits = DEFAULT_LIMITS,
-          isolation: Isolation = "best") -> CheckResult:
+          isolation: Isolation = "best", hide: Sequence[Path] = ()) -> CheckResult:
     """Run ``path`` (a file, or a script exercise's folder) against the hidden cases of ``item``.
 
     With ``isolation="required"`` (the web page) the check is refused when this machine offers no sandbox.
+    ``hide``: folders the learner's code must not even read (the learnloop home), covered by an empty one.
     """
     exercise = item.exercise
     files = learner_files(item, path)
@@ -184,6 +192,7 @@ def grade(item: NumberedExercise, path: Path, limits: Limits = DEFAULT_LIMITS,
     spec: dict[str, Any] = {
         "kind": exercise.kind, "group": exercise.group, "function": exercise.function, "run": exercise.run,
         "files": files, "isolation": isolation, "timeout": limits.timeout,
+        "hide": [str(Path(p).resolve()) for p in hide],
         "cases": [case.model_dump(exclude_none=True) for case in exercise.cases],
         "limits": {"cpu_seconds": limits.cpu_seconds, "memory_bytes": limits.memory_mb * 1024 * 1024,
                    "output_bytes": limits.output_kb * 1024},

@@ -103,7 +103,7 @@ class Box:
                 "own_user": self.user is not None, "nproc": self.nproc, "missing": self.missing}
 
 
-def enter(box: Box, fallback_work: Path, result_fd: int) -> bool:
+def enter(box: Box, fallback_work: Path, result_fd: int, hide: list[str]) -> bool:
     """Build the sandbox around this process. Returns False in the launcher (it only waits), True in the
     process that goes on: the sandbox's init, or this process itself when there is no sandbox."""
     if not sys.platform.startswith("linux"):
@@ -144,7 +144,7 @@ def enter(box: Box, fallback_work: Path, result_fd: int) -> bool:
     # the sandbox's init (pid 1 of the new pid namespace)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the grader kills the launcher: we go too
     box.pids = os.getpid() == 1
-    _build_filesystem(libc, box)
+    _build_filesystem(libc, box, hide)
     if box.mode == "root":
         box.user = 200_000 + secrets.randbelow(1_000_000_000)
     box.nproc = box.mode == "root" or _kernel_counts_nproc_per_namespace()
@@ -178,7 +178,7 @@ def _closed_ancestor(path: Path) -> Path | None:
     return None
 
 
-def _build_filesystem(libc: ctypes.CDLL, box: Box) -> None:
+def _build_filesystem(libc: ctypes.CDLL, box: Box, hide: list[str]) -> None:
     try:
         # keep the interpreter reachable through folders other users cannot enter (a pyenv under /root):
         # the folder is covered by an empty tmpfs that shows only the interpreter's own tree
@@ -199,6 +199,12 @@ def _build_filesystem(libc: ctypes.CDLL, box: Box) -> None:
             os.makedirs(keep, exist_ok=True)
             _mount(libc, f"/proc/self/fd/{fd}", keep, None, MS_BIND | MS_REC)
             os.close(fd)
+        for hidden in hide:  # the learnloop home: its files are not even readable from inside
+            if os.path.isdir(hidden) and not os.path.islink(hidden):
+                try:
+                    _mount(libc, "tmpfs", hidden, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=755")
+                except OSError:
+                    box.missing.append(f"could not hide {hidden}")
         _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         failed = []
         for target in reversed([line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()]):
@@ -716,7 +722,7 @@ def main() -> None:
     if spec.get("isolation") == "none":  # asked for no sandbox (to measure what it stops)
         box.missing.append("the sandbox was turned off for this check")
         box.work = Path(spec["work"])
-    elif not enter(box, Path(spec["work"]), result_fd):
+    elif not enter(box, Path(spec["work"]), result_fd, [str(p) for p in spec.get("hide", [])]):
         return
     report: dict[str, Any] = {"nonce": spec["nonce"], "sandbox": box.facts()}
     if spec.get("probe"):

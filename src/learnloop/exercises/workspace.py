@@ -7,6 +7,7 @@ the folder ``<workspace>/exercises/NN_name/``; checking finds them there again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -138,17 +139,18 @@ def exercise_solution(key: str, passed: set[str] | frozenset[str]) -> ExerciseSo
 
 
 def check_exercises(workspace: Path, key: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                    isolation: Isolation = "best") -> list[CheckResult]:
+                    isolation: Isolation = "best", hide: Sequence[Path] = ()) -> list[CheckResult]:
     """Grade one exercise (by number or id), or, without a key, every exercise started in the workspace.
 
-    ``isolation="required"`` refuses to grade where this machine offers no sandbox (the web page)."""
+    ``isolation="required"`` refuses to grade where this machine offers no sandbox (the web page);
+    ``hide`` are folders the learner's code must not read (the learnloop home)."""
     if key is not None:
         item = find_exercise(key)
-        return [grade(item, exercise_path(workspace, item), limits, isolation)]
+        return [grade(item, exercise_path(workspace, item), limits, isolation, hide)]
     started = [item for item in load_exercises() if is_started(workspace, item)]
     if not started:
         raise UserError("no exercise started yet: start exercise 1 first", field="exercise")
-    return [grade(item, exercise_path(workspace, item), limits, isolation) for item in started]
+    return [grade(item, exercise_path(workspace, item), limits, isolation, hide) for item in started]
 
 
 def _wrap(text: str, width: int = 100) -> str:

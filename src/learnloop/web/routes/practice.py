@@ -71,14 +71,14 @@ def check_exercise(request: Request, key: str) -> RedirectResponse:
 
     server = server_of(request)
     item = find_exercise(key)
-    workspace, store = server.settings.workspace, server.store
+    workspace, store, home = server.settings.workspace, server.store, server.settings.home
 
     def work(progress: ProgressFn) -> dict[str, Any]:
         from learnloop.exercises.progress import record_checks
         from learnloop.exercises.workspace import check_exercises
 
         progress(0, 1, "running your file against the hidden cases, in the sandbox")
-        results = check_exercises(workspace, str(item.number), isolation="required")
+        results = check_exercises(workspace, str(item.number), isolation="required", hide=[home])
         recorded = record_checks(store, results, config.now())
         return {"results": results, "recorded": recorded, "number": item.number}
 
