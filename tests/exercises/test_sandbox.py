@@ -339,3 +339,78 @@ def probe():
     result = grade(exercise(), path, QUICK, hide=[home])
     assert result.message.split(" returned ", 1)[1].startswith("[],"), result.message
     assert (home / "test_sandbox.py").is_file()  # only the sandbox's view was covered
+
+
+def test_without_the_sandbox_the_limits_still_grade(tmp_path: Path) -> None:
+    """The path a machine without namespaces takes (macOS, or user namespaces turned off)."""
+    path = tmp_path / "answer.py"
+    path.write_text("def probe():\n    return 'ok'\n")
+    result = grade(exercise(), path, QUICK, isolation="none")
+    assert result.passed and result.sandbox == "none"
+    path.write_text("def probe():\n    while True:\n        pass\n")
+    assert grade(exercise(), path, Limits(timeout=20.0, cpu_seconds=1, memory_mb=512, output_kb=64),
+                 isolation="none").outcome == "cpu"
+
+
+def test_the_sandbox_works_for_a_user_who_is_not_root(tmp_path: Path, require_system) -> None:  # noqa: ANN001
+    """A learner's laptop: no root, so the supervisor builds its namespaces inside a user namespace.
+
+    Run here by switching to the nobody user (we are root in CI) with the system's Python, which that user
+    can run; the supervisor and the harness travel as text, so nothing is written outside tmp_path."""
+    import json
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to become another user; as a non-root user the other tests cover this path")
+    python = "/usr/bin/python3"
+    require_system("setpriv and the system's python3", bool(shutil.which("setpriv")) and Path(python).is_file(),
+                   "apt-get install -y util-linux python3")
+    supervisor = (Path(grader.__file__).with_name("supervisor.py")).read_text()
+    harness = (Path(grader.__file__).with_name("harness.py")).read_text()
+    source = """
+import os, socket
+def probe():
+    said = [os.getuid()]
+    try:
+        socket.create_connection(("127.0.0.1", 9), timeout=2)
+        said.append("connected")
+    except OSError as exc:
+        said.append(exc.errno)
+    started = 0
+    for _ in range(200):
+        try:
+            if os.fork() == 0:
+                import time
+                time.sleep(20)
+                os._exit(0)
+            started += 1
+        except OSError:
+            break
+    said.append(started)
+    return said
+"""
+    spec = {"nonce": "n", "kind": "function", "group": "core", "function": "probe", "work": "/nonexistent",
+            "timeout": 20, "files": {"solution.py": source}, "cases": [{"call": "probe()", "expect": "'ok'"}],
+            "limits": {"cpu_seconds": 5, "memory_bytes": 512 << 20, "output_bytes": 65536},
+            "isolation": "best", "harness": harness}
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", python, "-I", "-c", supervisor,
+         str(write_end)], stdin=subprocess.PIPE, pass_fds=(write_end,), cwd="/", start_new_session=True)
+    os.close(write_end)
+    assert process.stdin is not None
+    process.stdin.write(json.dumps(spec).encode())
+    process.stdin.close()
+    with os.fdopen(read_end, "rb") as channel:
+        report = json.loads(channel.read() or b"{}")
+    process.wait(timeout=30)
+    if report.get("sandbox", {}).get("mode") == "none":
+        require_system("unprivileged user namespaces", False,
+                       "sysctl -w kernel.unprivileged_userns_clone=1 (or allow them in AppArmor)")
+    assert report["sandbox"]["mode"] == "userns", report
+    assert report["sandbox"]["network"] and report["sandbox"]["filesystem"] and report["sandbox"]["pids"]
+    uid, network_error, started = eval(report["cases"][0]["got"])  # noqa: S307 - a list our source built
+    assert uid == 65534
+    assert network_error != "connected"
+    assert 0 < started < 100  # RLIMIT_NPROC counted in the user namespace (Linux 5.14 and later)
