@@ -17,6 +17,16 @@ class ExercisesGroup(LearnloopGroup):
 
     def format_help(self, ctx: typer.Context, formatter: Any) -> None:
         super().format_help(ctx, formatter)
+        import os
+
+        if os.environ.get("LEARNLOOP_HELP_FOR_DOCS"):  # docs/cli.md: the same on every machine
+            text = ("\nOn each machine this help ends with what the grader's sandbox does there (network, files, "
+                    "processes, limits), measured when the help is shown.\n")
+            if formatter.getvalue():
+                formatter.write(text)
+            else:
+                console.print(text, markup=False)
+            return
         from learnloop.exercises.grader import sandbox_status
 
         status = sandbox_status()
@@ -33,8 +43,9 @@ class ExercisesGroup(LearnloopGroup):
 
 exercises_group = make_group(
     "exercises",
-    "Step 2: check the Python you need with short exercises: core Python, NumPy, pandas, and whole\n"
-    "scripts (command-line arguments, files, a second module, try/except, a class, argparse).\n\n"
+    "Step 2: check the Python you need with short exercises in core Python, NumPy, pandas and scripts.\n\n"
+    "The scripts are whole files, run with command-line arguments and files of their own: reading a CSV,\n"
+    "a second module, try/except, a class with forward(), argparse, writing a file.\n\n"
     "`learnloop exercises` lists them; `start N` writes the starter file(s); `check [N]` grades them in a\n"
     "sandbox against hidden cases; `hint N` gives a hint; `solution N` shows one answer once yours passed.",
 )
