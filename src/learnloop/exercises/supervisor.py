@@ -571,7 +571,13 @@ def _run_facts(run: Run) -> dict[str, Any]:
 
 
 def check_function(box: Box, spec: dict[str, Any], deadline: float) -> dict[str, Any]:
-    namespace: dict[str, Any] = {}
+    files = {"solution.py": spec["files"]["solution.py"], "harness.py": HARNESS}
+    folder = _fresh_folder(box, "run", files)
+    calls = json.dumps({"function": spec["function"], "group": spec["group"],
+                        "calls": [[case["call"], case.get("compare") == "raises"] for case in spec["cases"]]}).encode()
+    run = run_learner(box, folder, ["-I", "harness.py"], spec["limits"], deadline, stdin=calls)
+    facts = _run_facts(run)
+    namespace: dict[str, Any] = {}  # for the answers, imported after the learner's time has run
     if spec["group"] in ("numpy", "pandas"):
         import numpy as np
 
@@ -580,12 +586,6 @@ def check_function(box: Box, spec: dict[str, Any], deadline: float) -> dict[str,
         import pandas as pd
 
         namespace["pd"] = pd
-    files = {"solution.py": spec["files"]["solution.py"], "harness.py": HARNESS}
-    folder = _fresh_folder(box, "run", files)
-    calls = json.dumps({"function": spec["function"], "group": spec["group"],
-                        "calls": [[case["call"], case.get("compare") == "raises"] for case in spec["cases"]]}).encode()
-    run = run_learner(box, folder, ["-I", "harness.py"], spec["limits"], deadline, stdin=calls)
-    facts = _run_facts(run)
     answers: dict[int, dict[str, Any]] = {}
     for message in _messages(run):
         if "load_error" in message and "loaded" not in facts:
