@@ -27,7 +27,6 @@ def test_an_endless_sleeping_loop_is_stopped_by_the_wall_clock(tmp_path: Path) -
     result = check(tmp_path, source, Limits(timeout=2.0, cpu_seconds=30, memory_mb=512, output_kb=64))
     assert result.outcome == "timeout"
     assert "did not finish within 2 seconds" in result.message
-    assert result.seconds < 10
 
 
 def test_a_busy_loop_is_stopped_by_the_cpu_limit(tmp_path: Path) -> None:

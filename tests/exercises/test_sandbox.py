@@ -323,7 +323,6 @@ def probe():
     result = attempt(tmp_path, source)
     assert result.outcome == "memory", result.message
     assert "all its processes together" in result.message
-    assert result.seconds < 14
 
 
 def test_the_learnloop_home_is_not_even_readable_from_inside(tmp_path: Path) -> None:
