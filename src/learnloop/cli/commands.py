@@ -34,7 +34,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "import graph and a reading order."),
     CommandEntry("notes", "loop", "Step 1: your three lists (repeated patterns, what you understand, what you don't)."),
     CommandEntry("exercises", "exercises",
-                 "Step 2: check the Python you need with short exercises in core Python, NumPy and pandas."),
+                 "Step 2: check the Python you need with short exercises in core Python, NumPy, pandas and "
+                 "scripts."),
     CommandEntry("ladder", "ladder", "Step 3: learn the libraries top-down, one task at 3-4 levels of abstraction."),
     CommandEntry("project", "project", "Step 4: one project you care about, time-boxed to 7-31 days."),
     CommandEntry("try", "lab", "Run one model on a small offline data set, say what it did, and draw its idea."),
