@@ -38,6 +38,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "scripts."),
     CommandEntry("ladder", "ladder", "Step 3: learn the libraries top-down, one task at 3-4 levels of abstraction."),
     CommandEntry("project", "project", "Step 4: one project you care about, time-boxed to 7-31 days."),
+    CommandEntry("ideas", "project", "Project ideas for step 4, each with its offline data set and time box."),
+    CommandEntry("datasets", "project",
+                 "The offline data sets of the map: rows × columns, target, licence, and the command that uses each."),
     CommandEntry("try", "lab", "Run one model on a small offline data set, say what it did, and draw its idea."),
     CommandEntry("baseline", "lab",
                  "Cross-validate every classic model family on a table and rank them, with a verdict for each."),
@@ -48,6 +51,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Write everything you recorded (passes, notes, projects, gaps, ...) to one JSON file."),
     CommandEntry("import", "transfer",
                  "Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently."),
+    CommandEntry("settings", "status",
+                 "Show or change your settings: the time zone days are counted in, and the hour reminders ring."),
     CommandEntry("serve", "web",
                  "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."),
 )
