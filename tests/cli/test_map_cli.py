@@ -42,13 +42,24 @@ def test_unknown_topic_suggests_close_ids(cli: Callable[..., object]) -> None:
 
 
 def test_search_ranks_names_first(cli: Callable[..., object]) -> None:
-    hits = json.loads(cli("search random forest --json").stdout)
+    hits = json.loads(cli("search random forest --json").stdout)["hits"]
     assert hits[0]["id"] == "random-forest"
-    hits = json.loads(cli("search graph neural --json").stdout)
+    hits = json.loads(cli("search graph neural --json").stdout)["hits"]
     assert hits[0]["id"] == "graph-neural-network"
     assert "graph-neural-networks" in [h["id"] for h in hits[:5] if h["kind"] == "focus"]
     assert cli("search ???").exit_code == 2
-    assert "Nothing on the map" in cli("search zzzzqqqxxx").stdout
+    assert "not on the map" in cli("search zzzzqqqxxx").stdout
+
+
+def test_search_says_when_a_term_is_not_on_the_map(cli: Callable[..., object]) -> None:
+    found = json.loads(cli("search LoRA --json").stdout)
+    assert found["on_map"] and found["hits"][0]["id"] == "fine-tuning" and found["nearest"] == []
+    absent = json.loads(cli("search blockchain --json").stdout)
+    assert not absent["on_map"] and absent["hits"] == [] and absent["nearest"]
+    assert all(h["kind"] == "topic" for h in absent["nearest"])
+    shown = cli("search quantum annealing").stdout
+    assert "'quantum annealing' is not on the map" in shown and "Nearest topics (not matches)" in shown
+    assert "score" not in shown  # nearest topics are never dressed up as a table of hits
 
 
 def test_resources_filter(cli: Callable[..., object]) -> None:
