@@ -126,3 +126,14 @@ def test_narrow_terminal_still_renders(cli: Callable[..., object]) -> None:
         result = cli(args, env=narrow)
         assert result.exit_code == 0, (args, result.output)
         assert result.stdout.strip()
+
+
+def test_reference_suggestions_carry_their_status(cli: Callable[..., object]) -> None:
+    assert cli("start").exit_code == 0
+    assert cli("focus large-language-models").exit_code == 0
+    shown = cli("reference list")
+    assert shown.exit_code == 0, shown.output
+    assert "karpathy/nanoGPT" in shown.stdout and "deprecated" in shown.stdout and "nanochat" in shown.stdout
+    data = json.loads(cli("reference list --json").stdout)
+    statuses = {s["repo"]: s["status"] for s in data["suggestions"]}
+    assert statuses["karpathy/nanoGPT"] == "deprecated" and statuses["karpathy/ng-video-lecture"] == "active"
