@@ -28,11 +28,12 @@ NEAREST_COUNT = 5
 
 # Words that carry no meaning on their own; a query made only of them is still searched by name.
 # Question words ("how do transformers work", "I don't understand backprop") are dropped the same way.
-_STOPWORDS = frozenset(
-    "a an and are as at be by can for from how i in into is it its of on or the to what when where which why "
-    "with do does did my me vs versus about use using work works working understand know learn explain mean "
-    "means don t get really still".split()
-)
+_STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "how", "i", "in", "into", "is", "it",
+    "its", "of", "on", "or", "the", "to", "what", "when", "where", "which", "why", "with", "do", "does", "did",
+    "my", "me", "vs", "versus", "about", "use", "using", "work", "works", "working", "understand", "know",
+    "learn", "explain", "mean", "means", "don", "t", "get", "really", "still",
+})
 
 
 class Hit(BaseModel):
