@@ -323,3 +323,15 @@ def test_a_next_step_must_be_a_dataset_resource(tmp_path) -> None:
     with pytest.raises(AtlasError) as caught:
         build_atlas(tmp_path)
     assert "not a dataset" in str(caught.value)
+
+
+@pytest.mark.parametrize("topic_id", [
+    # section 5, items 11 and 12: the data-scientist basics and the smaller model gaps
+    "hypothesis-testing", "feature-selection", "data-cleaning", "sql", "seaborn", "lightgbm",
+    "density-estimation", "gaussian-process", "umap", "variational-autoencoder", "normalization-layers",
+    "vision-transformer", "ai-agents", "tokenization", "prompting",
+])
+def test_the_smaller_2026_gaps_have_cards(atlas, topic_id: str) -> None:
+    topic = atlas.topics[topic_id]
+    assert topic.related and atlas.resources_for(topic_id), topic_id
+    assert any(topic_id in t.related for t in atlas.topics.values()), f"no other topic links to {topic_id}"
