@@ -291,11 +291,14 @@ def test_the_llm_focus(atlas) -> None:
 
 def test_the_shared_data_set_ids(atlas) -> None:
     text = atlas.datasets["tiny-shakespeare"]
-    assert (text.source, text.loader, text.form, text.task) == ("repo", "tiny_shakespeare", "text", "generation")
+    assert (text.source, text.loader, text.form, text.task) == ("repo", "tiny_shakespeare.txt", "text",
+                                                                "generation")
     assert "public domain" in text.licence
     graph = atlas.datasets["supply-chain-graph"]
-    assert (graph.source, graph.loader, graph.form) == ("repo", "supply_chain_graph", "graph")
-    assert "ynthetic" in graph.summary and graph.licence
+    assert (graph.source, graph.loader, graph.form, graph.target) == ("repo", "supply_chain.npz", "graph",
+                                                                      "labels")
+    assert (graph.rows, graph.columns) == (900, 19)
+    assert "Synthetic" in graph.summary and graph.licence.startswith("CC0")
 
 
 def test_the_article_s_supply_chain_pass(atlas) -> None:
