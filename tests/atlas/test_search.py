@@ -123,3 +123,12 @@ def test_near_names_and_questions_are_still_hits(term: str, topic: str) -> None:
 def test_lora_no_longer_finds_exploratory_data_analysis() -> None:
     ids = [h.id for h in look_up(load_atlas(), "LoRA").hits]
     assert "exploratory-data-analysis" not in ids and ids[0] == "fine-tuning"
+
+
+def test_a_pasted_paragraph_is_cut_to_the_first_words() -> None:
+    from learnloop.atlas.search import MAX_WORDS
+
+    long = " ".join(["graph", "neural"] + ["filler"] * 500)
+    result = look_up(load_atlas(), long)
+    assert result.query == long and len(long.split()) > MAX_WORDS
+    assert result.on_map is False or result.hits[0].id.startswith("graph")

@@ -25,6 +25,8 @@ HIT_SCORE = 75.0
 # Candidates under this are not even worth showing as "nearest".
 NEAREST_FLOOR = 30.0
 NEAREST_COUNT = 5
+# A query is a few words; beyond this many, the rest are ignored (a pasted paragraph stays fast).
+MAX_WORDS = 16
 
 # Words that carry no meaning on their own; a query made only of them is still searched by name.
 # Question words ("how do transformers work", "I don't understand backprop") are dropped the same way.
@@ -120,7 +122,8 @@ def _score_all(atlas: Atlas, query: str, kinds: set[str] | None) -> list[Hit]:
     q = utils.default_process(query)
     if not q:
         raise UserError("search for at least one letter or digit", field="query")
-    words = q.split()
+    words = q.split()[:MAX_WORDS]
+    q = " ".join(words)
     content = _content_words(words) or words
     q_content = " ".join(content)
     scored: list[Hit] = []
