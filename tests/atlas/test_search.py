@@ -133,3 +133,11 @@ def test_a_pasted_paragraph_is_cut_to_the_first_words() -> None:
     tail = " ".join(["zzz"] * MAX_WORDS + ["xgboost"])
     assert look_up(atlas, tail).nearest == look_up(atlas, " ".join(["zzz"] * MAX_WORDS)).nearest
     assert look_up(atlas, tail).query == tail  # the answer still names what was asked
+
+
+def test_data_sets_are_found_by_look_up_but_not_by_the_page_list() -> None:
+    atlas = load_atlas()
+    found = look_up(atlas, "tiny shakespeare")
+    assert found.on_map and (found.hits[0].kind, found.hits[0].id) == ("dataset", "tiny-shakespeare")
+    assert look_up(atlas, "excavator").hits[0].id == "mining-excavator-supply-chain"  # the catalog's link
+    assert all(h.kind != "dataset" for h in search(atlas, "supply chain graph", limit=50))

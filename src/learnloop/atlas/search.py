@@ -1,4 +1,4 @@
-"""Ranked, honest search over topics, resources and focuses.
+"""Ranked, honest search over topics, resources, focuses and data sets.
 
 A query either finds something on the map (hits: a name, an alias, a near-typo of one, or a summary that
 holds every word asked for) or it does not; then the answer says so and offers the closest topics as
@@ -15,7 +15,9 @@ from pydantic import BaseModel
 from learnloop.atlas.load import Atlas
 from learnloop.errors import UserError
 
-Kind = Literal["topic", "resource", "focus"]
+Kind = Literal["topic", "resource", "focus", "dataset"]
+# What :func:`search` (the plain list the web page and the gap guide use) looks through by default.
+PAGE_KINDS = frozenset({"topic", "resource", "focus"})
 
 # A score at or above this is a hit: the exact name or alias (100), every query word starting a word of a
 # name (90-96), a near-typo of a name (fuzzy ratio of about 89% and up), or a summary holding every content
@@ -65,6 +67,8 @@ def _documents(atlas: Atlas) -> list[tuple[Kind, str, str, str, list[str]]]:
         docs.append(("resource", r.id, r.title, r.kind, [r.title, *r.authors]))
     for f in atlas.focuses.values():
         docs.append(("focus", f.id, f.name, "focus", [f.name, f.id.replace("-", " ")]))
+    for d in atlas.datasets.values():
+        docs.append(("dataset", d.id, d.name, d.task, [d.name, d.id.replace("-", " ")]))
     return docs
 
 
@@ -74,6 +78,8 @@ def _body(atlas: Atlas, kind: Kind, item_id: str) -> str:
         return f"{t.summary} {t.why}"
     if kind == "resource":
         return atlas.resources[item_id].description
+    if kind == "dataset":
+        return atlas.datasets[item_id].summary
     return atlas.focuses[item_id].summary
 
 
@@ -141,7 +147,7 @@ def _score_all(atlas: Atlas, query: str, kinds: set[str] | None) -> list[Hit]:
         # a real match (80), one shared word is not.
         score = max(title, 0.5 * title + 40.0 * covered, 80.0 * covered if len(content) >= 2 else 0.0)
         scored.append(Hit(kind=kind, id=item_id, name=name, detail=detail, score=round(min(score, 100.0), 1)))
-    kind_order = {"topic": 0, "focus": 1, "resource": 2}
+    kind_order = {"topic": 0, "focus": 1, "dataset": 2, "resource": 3}
     scored.sort(key=lambda h: (-h.score, kind_order[h.kind], h.name))
     return scored
 
@@ -159,5 +165,6 @@ def look_up(atlas: Atlas, query: str, limit: int = 15, kinds: set[str] | None = 
 
 
 def search(atlas: Atlas, query: str, limit: int = 15, kinds: set[str] | None = None) -> list[Hit]:
-    """The hits of :func:`look_up` (empty when the query is not on the map). Best first."""
-    return look_up(atlas, query, limit=limit, kinds=kinds).hits
+    """The hits of :func:`look_up` over topics, resources and focuses unless ``kinds`` says otherwise
+    (empty when the query is not on the map). Best first."""
+    return look_up(atlas, query, limit=limit, kinds=set(kinds or PAGE_KINDS)).hits
