@@ -338,3 +338,11 @@ def test_the_smaller_2026_gaps_have_cards(atlas, topic_id: str) -> None:
     topic = atlas.topics[topic_id]
     assert topic.related and atlas.resources_for(topic_id), topic_id
     assert any(topic_id in t.related for t in atlas.topics.values()), f"no other topic links to {topic_id}"
+
+
+def test_a_repository_has_one_status_wherever_it_is_referenced(atlas) -> None:
+    seen: dict[str, tuple[str, str | None]] = {}
+    for focus in atlas.focuses.values():
+        for ref in focus.references:
+            status = (ref.status, ref.status_note)
+            assert seen.setdefault(ref.repo, status)[0] == ref.status, (focus.id, ref.repo)
