@@ -171,6 +171,11 @@ def test_pygcn_reference_says_it_row_normalises(atlas) -> None:
     assert "D^-1 (A + I)" in why and "0-139" in why
 
 
+def test_aima_says_the_4th_edition_is_current(atlas) -> None:
+    aima = atlas.resources["ai-modern-approach"]
+    assert aima.in_article and aima.status == "superseded" and "4th edition" in aima.status_note
+
+
 def test_distill_is_marked_archived(atlas) -> None:
     distill = atlas.resources["distill"]
     assert distill.status == "archived" and "hiatus" in distill.status_note
