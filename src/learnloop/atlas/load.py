@@ -139,11 +139,11 @@ def build_atlas(directory: Path | None = None, *, use_cache: bool = False) -> At
     """Read, validate and cross-check every data file (the packaged ones unless ``directory`` is given).
 
     ``use_cache`` reads the packaged YAML through a JSON cache; everything is validated either way."""
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
     from learnloop.atlas import schema
 
-    file_models = {
+    file_models: dict[str, type[BaseModel]] = {
         "topics": schema.TopicFile,
         "resources": schema.ResourceFile,
         "datasets": schema.DatasetFile,
