@@ -351,3 +351,13 @@ def test_a_repository_has_one_status_wherever_it_is_referenced(atlas) -> None:
         for ref in focus.references:
             status = (ref.status, ref.status_note)
             assert seen.setdefault(ref.repo, status)[0] == ref.status, (focus.id, ref.repo)
+
+
+@pytest.mark.parametrize(("kind", "missing"), [("dataset", "no-such-data"), ("focus", "no-such-focus")])
+def test_a_practice_link_to_nothing_is_refused(tmp_path, kind: str, missing: str) -> None:
+    (tmp_path / "topics.yaml").write_text(
+        "topics:\n  - id: alpha\n    name: Alpha\n    kind: concept\n    summary: One. Two.\n    why: Because.\n"
+        f"    practice:\n      - kind: {kind}\n        id: {missing}\n        why: to try it\n", encoding="utf-8")
+    with pytest.raises(AtlasError) as caught:
+        build_atlas(tmp_path)
+    assert missing in str(caught.value) and "practice" in str(caught.value)
