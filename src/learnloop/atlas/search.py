@@ -20,9 +20,10 @@ Kind = Literal["topic", "resource", "focus", "dataset"]
 PAGE_KINDS = frozenset({"topic", "resource", "focus"})
 
 # A score at or above this is a hit: the exact name or alias (100), every query word starting a word of a
-# name (90-96), a near-typo of a name (fuzzy ratio of about 89% and up), or a summary holding every content
-# word of a query of two words or more (80). Below it, the map does not hold what was asked for. The value
-# is tested against terms known to be absent (tests/atlas/test_search.py).
+# name (90-96), a near-typo of a name (fuzzy ratio of about 89% and up), a whole name said inside a longer
+# question (76-88), or a summary holding every content word of a query of two words or more (80). Below it,
+# the map does not hold what was asked for. The value is tested against terms known to be absent
+# (tests/atlas/test_search.py).
 HIT_SCORE = 75.0
 # Candidates under this are not even worth showing as "nearest".
 NEAREST_FLOOR = 30.0
@@ -36,7 +37,7 @@ _STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "how", "i", "in", "into", "is", "it",
     "its", "of", "on", "or", "the", "to", "what", "when", "where", "which", "why", "with", "do", "does", "did",
     "my", "me", "vs", "versus", "about", "use", "using", "work", "works", "working", "understand", "know",
-    "learn", "explain", "mean", "means", "don", "t", "get", "really", "still",
+    "learn", "explain", "don", "t", "get", "really", "still",
 })
 
 
@@ -103,6 +104,14 @@ def _name_score(q: str, words: list[str], name: str) -> float:
     return min(0.9 * max(whole, per_word), 88.0)
 
 
+def _name_inside(name: str, padded_query: str, query_words: int) -> float:
+    """76-88 when a whole name (3 letters or more) appears word for word inside a longer query: the more
+    of the query the name covers, the higher. 0 otherwise."""
+    if len(name) < 3 or f" {name} " not in padded_query:
+        return 0.0
+    return min(88.0, 76.0 + 12.0 * len(name.split()) / query_words)
+
+
 def _stem(word: str) -> str:
     """A plural's singular, roughly ("transformers" finds "transformer"); short words stay as they are."""
     return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
@@ -132,6 +141,7 @@ def _score_all(atlas: Atlas, query: str, kinds: set[str] | None) -> list[Hit]:
     q = " ".join(words)
     content = _content_words(words) or words
     q_content = " ".join(content)
+    padded = f" {q_content} "
     scored: list[Hit] = []
     for kind, item_id, name, detail, names in _documents(atlas):
         if kinds and kind not in kinds:
@@ -141,6 +151,8 @@ def _score_all(atlas: Atlas, query: str, kinds: set[str] | None) -> list[Hit]:
         title = max(_name_score(q, words, p) for p in processed)
         if content != words:  # the question without its filler words ("how do transformers work")
             title = max(title, max(_name_score(q_content, content, p) for p in processed))
+        if len(content) > 1:  # a whole name said inside a longer question ("dropout on sparse inputs")
+            title = max(title, max(_name_inside(p, padded, len(content)) for p in processed))
         body_words = set(utils.default_process(_body(atlas, kind, item_id)).split())
         covered = _coverage(content, body_words)
         # Words in a summary never outrank a name; a summary that holds every word of a longer query is

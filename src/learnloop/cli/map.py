@@ -99,7 +99,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Most hits to show.")] = 15,
     as_json: JsonOption = False,
 ) -> None:
-    """Fuzzy search over the map's topics, resources, focuses and data sets, best match first.
+    """Search the map's topics, resources, focuses and data sets, best match first.
 
     When nothing matches well it says the term is not on the map and shows the nearest topics instead
     (--json: {"on_map": false, "hits": [], "nearest": [...]}).
