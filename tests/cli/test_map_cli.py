@@ -137,3 +137,10 @@ def test_reference_suggestions_carry_their_status(cli: Callable[..., object]) ->
     data = json.loads(cli("reference list --json").stdout)
     statuses = {s["repo"]: s["status"] for s in data["suggestions"]}
     assert statuses["karpathy/nanoGPT"] == "deprecated" and statuses["karpathy/ng-video-lecture"] == "active"
+
+
+def test_search_words_the_best_topic_s_practice_as_commands(cli: Callable[..., object]) -> None:
+    shown = cli("search calibration").stdout
+    assert "learnloop try naive-bayes" in shown and "learnloop baseline breast-cancer --target target" in shown
+    shown = cli("search LoRA").stdout
+    assert "--data tiny-shakespeare" in shown and "learnloop focus large-language-models" in shown

@@ -130,6 +130,28 @@ def search(
     for h in result.hits:
         table.add_row(f"{h.score:.0f}", f"{h.kind}/{h.detail}" if h.kind != "focus" else "focus", h.id, h.name)
     console.print(table)
+    _print_practice([h.id for h in result.hits if h.kind == "topic"])
+
+
+def _print_practice(topic_ids: list[str]) -> None:
+    """The best topic hit's practice links, worded as the commands that run them."""
+    from learnloop.atlas.load import load_atlas
+
+    atlas = load_atlas()
+    topic = next((atlas.topics[i] for i in topic_ids if atlas.topics[i].practice), None)
+    if topic is None:
+        return
+    console.print(f"\nPractise {topic.name}:")
+    for p in topic.practice:
+        if p.kind == "lab":
+            command = f"learnloop try {p.id}"
+        elif p.kind == "focus":
+            command = f"learnloop focus {p.id}"
+        else:
+            data = atlas.datasets[p.id]
+            command = (f"learnloop baseline {p.id} --target {data.target}" if data.form == "table" and data.target
+                       else f"learnloop project new TITLE --data {p.id} --days 14")
+        console.print(f"  [bold cyan]{command}[/] [dim]· {p.why}[/]")
 
 
 @app.command()
