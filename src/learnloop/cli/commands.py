@@ -21,7 +21,7 @@ class CommandEntry(NamedTuple):
 COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("start", "status", "Begin your first pass round the loop, at step 0 (immerse yourself in the field)."),
     CommandEntry("map", "map", "See the field of machine learning as a tree, or one topic's card."),
-    CommandEntry("search", "map", "Fuzzy search over the map's topics, resources and focuses, best match first."),
+    CommandEntry("search", "map", "Search the map's topics, resources, focuses and data sets, best match first."),
     CommandEntry("resources", "map", "Books, blogs, communities, events and courses, filtered as you like."),
     CommandEntry("interests", "map", "Rank what draws you in machine learning, most wanted first."),
     CommandEntry("focus", "map",
