@@ -149,3 +149,52 @@ def cora() -> Graph:
             test=parts["test"].astype(np.int64),
             class_names=[str(name) for name in parts["class_names"]],
         )
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series cut once in time: every training month comes before every test month (never shuffled)."""
+
+    train: pd.Series
+    test: pd.Series
+    season: int  # observations per seasonal cycle (12 for monthly data)
+    unit: str
+
+    @property
+    def horizon(self) -> int:
+        return len(self.test)
+
+
+FORECAST_MONTHS = 60
+
+
+def co2_monthly() -> Series:
+    """Mauna Loa CO2 (statsmodels), weekly readings averaged per month, the few empty months interpolated.
+
+    The last five years (1997-2001) are the held-out future; everything before is training. Every rung
+    forecasts each test month from the months before it (one step ahead, walking forward), with a model
+    fitted on the training years only."""
+    import statsmodels.api as sm
+
+    weekly = sm.datasets.co2.load_pandas().data["co2"]
+    monthly = weekly.resample("MS").mean().interpolate()
+    monthly.name = "co2"
+    return Series(train=monthly.iloc[:-FORECAST_MONTHS], test=monthly.iloc[-FORECAST_MONTHS:], season=12,
+                  unit="ppm")
+
+
+def forecast_result(series: Series, forecast: Any, notes: list[str] | None = None) -> Any:
+    """Score a forecast of the held-out future: R² as the ladder's metric, the mean absolute error beside it."""
+    import numpy as np
+
+    from learnloop.ladders.result import RungResult
+
+    actual = series.test.to_numpy(dtype=float)
+    predicted = np.asarray(forecast, dtype=float)
+    if predicted.shape != actual.shape:
+        raise ValueError(f"a forecast of {len(actual)} months is needed, got {predicted.shape}")
+    # R² of the held-out months: the share of their variation (season and trend) the forecast explains
+    r2 = 1.0 - float(np.sum((actual - predicted) ** 2) / np.sum((actual - actual.mean()) ** 2))
+    mae = float(np.mean(np.abs(actual - predicted)))
+    return RungResult("r2", r2, [round(float(v), 4) for v in predicted], {f"MAE ({series.unit})": mae},
+                      notes or [])
