@@ -198,3 +198,36 @@ def forecast_result(series: Series, forecast: Any, notes: list[str] | None = Non
     mae = float(np.mean(np.abs(actual - predicted)))
     return RungResult("r2", r2, [round(float(v), 4) for v in predicted], {f"MAE ({series.unit})": mae},
                       notes or [])
+
+
+def supply_chain() -> Any:
+    """The shipped synthetic supply-chain graph with its fixed stratified 50 / 20 / 30 node split."""
+    from learnloop.data.shipped import load_supply_chain
+
+    return load_supply_chain()
+
+
+@dataclass(frozen=True)
+class Characters:
+    """A text as integer character codes, cut once: the first 90% trains, the last 10% tests."""
+
+    train: np.ndarray
+    test: np.ndarray
+    alphabet: list[str]
+
+    def decode(self, codes: Any) -> str:
+        return "".join(self.alphabet[int(c)] for c in codes)
+
+
+def shakespeare() -> Characters:
+    """tiny Shakespeare as character codes; the test part is the text's end, never seen in training."""
+    import numpy as np
+
+    from learnloop.data.shipped import load_tiny_shakespeare
+
+    text = load_tiny_shakespeare()
+    alphabet = sorted(set(text))
+    lookup = {c: i for i, c in enumerate(alphabet)}
+    codes = np.fromiter((lookup[c] for c in text), dtype=np.int64, count=len(text))
+    cut = int(0.9 * len(codes))
+    return Characters(train=codes[:cut], test=codes[cut:], alphabet=alphabet)
