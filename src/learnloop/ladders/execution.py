@@ -90,6 +90,10 @@ def run_baseline(name: str, baseline_id: str, *, seed: int = 0,
     """Run one of a ladder's baselines on the ladder's shared split."""
     ladder = find_ladder(name)
     baseline = ladder.baseline(baseline_id)
+    missing = missing_packages(baseline)
+    if missing:
+        raise UserError(f"baseline {baseline.id} of {ladder.id} needs {', '.join(missing)}, which is not installed",
+                        hint=install_hint(baseline))
     result, seconds = _timed_run(script_module(ladder, baseline), {"seed": seed, "report": report})
     run = BaselineRun(ladder=ladder.id, baseline=baseline.id, title=baseline.title, metric=result.metric,
                       score=result.score, seconds=round(seconds, 3), details=result.details, notes=result.notes)
@@ -132,6 +136,9 @@ def compare_ladder(name: str, *, seed: int = 0, report: Report = quiet) -> Compa
         rows.append(ComparedRow(kind="rung", name=str(rung.level), title=rung.title, score=run.score,
                                 seconds=run.seconds, same_as_top=_same(top, result, ladder.metric)))
     for baseline in ladder.baselines:
+        if missing_packages(baseline):
+            skipped.append(f"baseline {baseline.id}: needs {', '.join(missing_packages(baseline))}")
+            continue
         brun, result = run_baseline(name, baseline.id, seed=seed, report=report)
         rows.append(ComparedRow(kind="baseline", name=baseline.id, title=baseline.title, score=brun.score,
                                 seconds=brun.seconds, same_as_top=_same(top, result, ladder.metric)))

@@ -63,6 +63,8 @@ class Baseline(Strict):
     script: str = Field(description="file name under rungs/<ladder>/, baseline_<name>.py")
     library: str
     why: str = Field(description="what comparing with it teaches")
+    needs: list[str] = Field(default=[], description="import names that must be installed to run it")
+    extra: str | None = Field(default=None, description="the learnloop extra that installs `needs`")
 
     @model_validator(mode="after")
     def _shape(self) -> Baseline:
@@ -160,10 +162,10 @@ def script_resource(ladder: Ladder, rung: Rung | Baseline) -> object:
     return resources.files(RUNGS_PACKAGE) / ladder.id / rung.script
 
 
-def missing_packages(rung: Rung) -> list[str]:
+def missing_packages(rung: Rung | Baseline) -> list[str]:
     """The import names the rung needs that are not installed (found without importing them)."""
     return [name for name in rung.needs if find_spec(name) is None]
 
 
-def install_hint(rung: Rung) -> str:
+def install_hint(rung: Rung | Baseline) -> str:
     return EXTRA_COMMAND.format(extra=rung.extra) if rung.extra else ""
