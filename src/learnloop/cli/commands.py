@@ -49,6 +49,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently."),
     CommandEntry("serve", "web",
                  "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."),
+    CommandEntry("demo", "demo",
+                 "Replay the article author's first pass (GNN for a supply chain) in a throwaway home, command by "
+                 "command."),
 )
 
 BY_NAME: dict[str, CommandEntry] = {entry.name: entry for entry in COMMANDS}

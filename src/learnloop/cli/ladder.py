@@ -133,6 +133,35 @@ def run_command(
         console.print("[dim]not recorded: no pass in progress (`learnloop start` begins one)[/]")
 
 
+@ladder_group.command("compare")
+def compare_command(name: NameArgument, seed: Annotated[int, typer.Option("--seed", help="Random seed for the "
+                    "models (the split never changes).")] = 0, as_json: JsonOption = False) -> None:
+    """Run every rung and baseline of a ladder on its shared split, side by side: do the rungs agree?"""
+    from learnloop.ladders.execution import compare_ladder
+
+    if as_json:
+        print_json(compare_ladder(name, seed=seed))
+        return
+    from rich.table import Table
+
+    with console.status(f"{name}: running every rung and baseline"):
+        comparison = compare_ladder(name, seed=seed)
+    table = Table(title=f"{comparison.ladder}: every rung on the same split ({comparison.metric})",
+                  title_justify="left")
+    for column in ("", "title", comparison.metric, "same predictions as rung 1", "seconds"):
+        table.add_column(column, justify="right" if column in (comparison.metric, "seconds") else "left",
+                         no_wrap=not column)
+    for row in comparison.rows:
+        label = f"rung {row.name}" if row.kind == "rung" else f"[dim]baseline {row.name}[/]"
+        same = "" if row.same_as_top is None else f"{row.same_as_top:.1%}"
+        table.add_row(label, row.title, f"{row.score:.4f}", same, f"{row.seconds:.1f}")
+    console.print(table)
+    verdict = "agree" if comparison.agree else "[red]do not agree[/]"
+    console.print(f"the rungs {verdict}: {comparison.spread:.4f} apart (tolerance {comparison.tolerance})")
+    for skipped in comparison.skipped:
+        console.print(f"[yellow]skipped[/] {skipped}")
+
+
 @ladder_group.command("copy")
 def copy_command(
     name: NameArgument,
