@@ -21,7 +21,9 @@ def test_the_demo_replays_a_whole_pass_and_keeps_it_when_asked(cli: Callable[...
     assert len(steps) == len(demo_module.STEPS)
     assert [s["command"] for s in steps if s["exit_code"] != 0] == [], "every command of the pass succeeded"
     commands = [s["command"] for s in steps]
-    for expected in ("learnloop focus supply-chain", "learnloop gap keep 1 --days 3", "learnloop ladder run supply_chain"):
+    expected_commands = ("learnloop focus supply-chain", "learnloop gap keep 1 --days 3",
+                         "learnloop ladder run supply_chain")
+    for expected in expected_commands:
         assert any(c.startswith(expected) for c in commands), expected
     assert any(c.startswith("learnloop study ") and "--reference" in c for c in commands)
     clock = [s["when"] for s in steps]

@@ -274,7 +274,7 @@ def demo(
         if web:
             serve_home(place.home, port)
         elif folder is not None and not as_json:
-            console.print(f"[dim]kept: learnloop --home {place.home} (or learnloop demo --web to browse a fresh one)[/]")
+            console.print(f"[dim]kept: learnloop --home {place.home} · or browse a fresh one: learnloop demo --web[/]")
     finally:
         if folder is None:
             shutil.rmtree(root, ignore_errors=True)
