@@ -87,8 +87,9 @@ def digits() -> Arrays:
 
     data = load_digits()
     x = (data.data / 16.0).astype("float32")
-    parts = train_test_split(x, data.target, test_size=TEST_SHARE, random_state=SPLIT_SEED, stratify=data.target)
-    return Arrays(*parts, feature_names=list(data.feature_names))
+    x_train, x_test, y_train, y_test = train_test_split(x, data.target, test_size=TEST_SHARE,
+                                                        random_state=SPLIT_SEED, stratify=data.target)
+    return Arrays(x_train, x_test, y_train, y_test, feature_names=list(data.feature_names))
 
 
 def diabetes() -> Arrays:
@@ -97,8 +98,9 @@ def diabetes() -> Arrays:
     from sklearn.model_selection import train_test_split
 
     data = load_diabetes()
-    parts = train_test_split(data.data, data.target, test_size=TEST_SHARE, random_state=SPLIT_SEED)
-    return Arrays(*parts, feature_names=list(data.feature_names))
+    x_train, x_test, y_train, y_test = train_test_split(data.data, data.target, test_size=TEST_SHARE,
+                                                        random_state=SPLIT_SEED)
+    return Arrays(x_train, x_test, y_train, y_test, feature_names=list(data.feature_names))
 
 
 def penguins() -> Frames:
@@ -134,14 +136,14 @@ def cora() -> Graph:
     import scipy.sparse as sp
 
     with data_file("cora.npz").open("rb") as raw, np.load(raw, allow_pickle=False) as parts:
-        shape = tuple(int(n) for n in parts["features_shape"])
+        rows, columns = (int(n) for n in parts["features_shape"])
         indices = parts["features_indices"].astype(np.int32)
         ones = np.ones(len(indices), dtype=np.float32)
-        features = sp.csr_matrix((ones, indices, parts["features_indptr"]), shape=shape)
-        row_sums = np.asarray(features.sum(axis=1)).ravel()
-        features = sp.diags(1.0 / np.maximum(row_sums, 1.0)).astype(np.float32) @ features
+        binary = sp.csr_matrix((ones, indices, parts["features_indptr"]), shape=(rows, columns))
+        row_sums = np.asarray(binary.sum(axis=1)).ravel()
+        scaled = sp.diags(1.0 / np.maximum(row_sums, 1.0)).astype(np.float32) @ binary
         return Graph(
-            features=sp.csr_matrix(features, dtype=np.float32),
+            features=sp.csr_matrix(scaled, dtype=np.float32),
             labels=parts["labels"].astype(np.int64),
             edges=parts["edges"].astype(np.int64),
             train=parts["train"].astype(np.int64),

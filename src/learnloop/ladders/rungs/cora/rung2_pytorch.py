@@ -23,7 +23,7 @@ from learnloop.ladders.result import Report, RungResult, quiet
 from learnloop.ladders.splits import cora
 
 
-def sparse_tensor(matrix: sp.spmatrix) -> torch.Tensor:
+def sparse_tensor(matrix: sp.csr_matrix) -> torch.Tensor:
     """A SciPy sparse matrix as a torch sparse tensor."""
     coo = matrix.tocoo()
     index = torch.tensor(np.vstack([coo.row, coo.col]), dtype=torch.long)

@@ -22,7 +22,7 @@ def run(epochs: int = 6000, seed: int = 0, report: Report = quiet) -> RungResult
     """``epochs`` counts training episodes."""
     rng = np.random.default_rng(seed)
     env = gym.make("FrozenLake-v1", is_slippery=True)
-    q = np.zeros((env.observation_space.n, env.action_space.n))
+    q = np.zeros((16, 4))  # the 4x4 lake's cells, and the four moves: left, down, right, up
     for episode in range(epochs):
         epsilon = max(0.05, 1.0 - episode / (0.6 * epochs))  # explore a lot first, then mostly exploit
         state, _ = env.reset(seed=seed + episode)
@@ -31,7 +31,7 @@ def run(epochs: int = 6000, seed: int = 0, report: Report = quiet) -> RungResult
             explore = rng.random() < epsilon
             action = int(rng.integers(4)) if explore else int(rng.choice(np.flatnonzero(q[state] == q[state].max())))
             nxt, reward, ended, truncated, _ = env.step(action)
-            target = reward + (0.0 if ended else GAMMA * q[nxt].max())
+            target = float(reward) + (0.0 if ended else GAMMA * q[nxt].max())
             q[state, action] += ALPHA * (target - q[state, action])
             state, done = nxt, ended or truncated
         if (episode + 1) % 100 == 0 or episode + 1 == epochs:

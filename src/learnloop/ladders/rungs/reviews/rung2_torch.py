@@ -53,7 +53,7 @@ def run(epochs: int = 10, seed: int = 0, report: Report = quiet) -> RungResult:
         report(step + 1, epochs)
     with torch.no_grad():
         scores = torch.sparse.mm(x_test, w[:, None]).squeeze(1) + b
-    predicted = [positive if s > 0 else data.classes[0] for s in scores.tolist()]
+    predicted: list[float | int | str] = [positive if s > 0 else data.classes[0] for s in scores.tolist()]
     accuracy = sum(p == t for p, t in zip(predicted, data.y_test, strict=True)) / len(data.y_test)
     return RungResult("accuracy", float(accuracy), predicted, {"words": float(x_train.shape[1])})
 
