@@ -165,7 +165,7 @@ def test_cora_rungs_reach_kipf_and_wellings_accuracy_and_agree() -> None:
 
 # The ladders added for "a ladder for every focus": every rung in full, held to the ladder's tolerance, and
 # (classification) mostly the same predictions as rung 1. Heavy ones are `slow`; torch ones `deep`.
-SAME_PREDICTIONS = {"supply_chain": 0.85, "shakespeare": 0.75}
+SAME_PREDICTIONS = {"supply_chain": 0.85, "shakespeare": 0.65}  # two transformers trained apart
 NEW_LADDERS = [
     pytest.param("co2", id="co2"),
     pytest.param("supply_chain", id="supply_chain", marks=[pytest.mark.deep, pytest.mark.slow]),
@@ -184,6 +184,9 @@ def test_new_ladders_rungs_agree_and_beat_their_baselines(ladder: str, require_s
     levels = [r.level for r in LADDERS[ladder].rungs]
     results = [run_rung(ladder, level)[1] for level in levels]
     assert_agree(ladder, results, SAME_PREDICTIONS.get(ladder, 0.0))
+    if ladder == "shakespeare":  # rung 3 is rung 2's trained weights run through NumPy: the very same predictions
+        assert results[2].predictions == results[1].predictions
+        assert results[2].details["largest logit difference from PyTorch"] < 1e-3
     lowest = min(r.score for r in results)
     for baseline in LADDERS[ladder].baselines:
         run, _ = run_baseline(ladder, baseline.id)
