@@ -48,6 +48,7 @@ def list_command(as_json: JsonOption = False) -> None:
 
 
 def render_ladders(ladders: list[LadderInfo], focus: str | None) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Library ladders: learn top-down, stop before LAPACK", title_justify="left")
@@ -61,12 +62,14 @@ def render_ladders(ladders: list[LadderInfo], focus: str | None) -> None:
             mark = "[green]✓[/] " if r.runs else ""
             need = f" [yellow]({r.extra} extra)[/]" if not r.available else ""
             rungs.append(f"{mark}{r.level}. {r.title}{need}")
+        if info.baselines:
+            rungs.append("[dim]beside: " + escape("; ".join(b.title for b in info.baselines)) + "[/]")
         pin = " [magenta]★[/]" if info.for_pinned_focus else ""
         table.add_row(info.id + pin, info.title, "\n".join(rungs), ", ".join(info.focuses))
     console.print(table)
     hint = f"★ serves your pinned focus ({focus}). " if focus else ""
     console.print(f"[dim]{hint}See a rung: learnloop ladder show NAME --rung N · run it: learnloop ladder run "
-                  "NAME --rung N[/]")
+                  "NAME --rung N · all rungs and baselines side by side: learnloop ladder compare NAME[/]")
 
 
 @ladder_group.command("show")
