@@ -252,6 +252,15 @@ def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, s
                                  f"{spec.name} sees one-hot columns: the table has no numeric column")
     if n_train > TRAIN_SCORE_ROWS:
         board.notices.append(f"train scores are measured on {TRAIN_SCORE_ROWS:,} sampled training rows")
+    classes = len(prepared.classes)
+    boosted = [s.name for s in specs if s.extra.get("class_rounds")]
+    if prepared.task == "classification" and classes > 2 and boosted:
+        from learnloop.lab.models import CLASS_ROUNDS
+
+        cap = max(30, CLASS_ROUNDS // classes)
+        if cap < 100:
+            board.notices.append(f"{' and '.join(boosted)} grow at most {cap} rounds: with {classes} classes each "
+                                 f"round is {classes} trees")
     few = [s.id for s in specs if s.extra.get("small_trees") and n_train < SMALL_TABLE_ROWS]
     if few:
         trees = 30 if n_train < 500 else SMALL_FOREST_TREES
@@ -554,6 +563,9 @@ def fit_fold(model_id: str, task: str, metric: Metric, fold: int, seed: int, max
     if spec is not None and spec.extra.get("numeric_only") and 0 < f.n_numeric < X_train.shape[1]:
         X_train, X_valid = X_train[:, : f.n_numeric], X_valid[:, : f.n_numeric]
     estimator = build_dummy(task) if spec is None else spec.build(task, len(X_train), seed)
+    rounds = spec.extra.get("class_rounds") if spec is not None and task == "classification" else None
+    if rounds:
+        estimator = _fewer_rounds(estimator, rounds, len(np.unique(y_train)))
     started = time.perf_counter()
     estimator.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - started
@@ -567,6 +579,17 @@ def fit_fold(model_id: str, task: str, metric: Metric, fold: int, seed: int, max
     else:
         train = metric.score(estimator, X_train, y_train)
     return FoldScore(valid, train, fit_seconds, len(X_train))
+
+
+def _fewer_rounds(estimator: Any, rounds: int, classes: int) -> Any:
+    """Boosting fits one tree per class per round: cap the rounds so many classes do not multiply the cost."""
+    if classes <= 2:
+        return estimator
+    params = estimator.get_params()
+    key = "max_iter" if "max_iter" in params else "n_estimators"
+    if params.get(key):
+        estimator.set_params(**{key: min(int(params[key]), max(30, rounds // classes))})
+    return estimator
 
 
 # ---------------------------------------------------------------- running the jobs

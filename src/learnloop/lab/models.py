@@ -83,6 +83,7 @@ def _tree(task: str, rows: int, seed: int) -> Any:
 TREE_ROWS = 10_000
 SMALL_TABLE_ROWS = 2_000  # below this many training rows, forests grow fewer trees
 SMALL_FOREST_TREES = 50
+CLASS_ROUNDS = 300  # boosting grows one tree per class per round: with k > 2 classes, at most 300 / k rounds (≥ 30)
 
 
 def _trees(rows: int) -> int:
@@ -365,8 +366,8 @@ _BASELINE_EXTRA: dict[str, dict[str, Any]] = {
     "naive-bayes": {"numeric_only": True, "small_cost": 0.5},
     "random-forest": {"small_trees": True, "small_cost": 8.0},
     "extra-trees": {"small_trees": True, "small_cost": 5.0},
-    "xgboost": {"small_cost": 7.0},
-    "gradient-boosting": {"small_cost": 7.5},
+    "xgboost": {"small_cost": 7.0, "class_rounds": CLASS_ROUNDS},
+    "gradient-boosting": {"small_cost": 7.5, "class_rounds": CLASS_ROUNDS},
     "neural-network": {"small_cost": 6.0},
     "svm": {"small_cost": 2.0},
     "lasso": {"small_cost": 2.5},
