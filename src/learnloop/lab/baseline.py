@@ -263,9 +263,8 @@ def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, s
                                  f"round is {classes} trees")
     few = [s.id for s in specs if s.extra.get("small_trees") and n_train < SMALL_TABLE_ROWS]
     if few:
-        trees = 30 if n_train < 500 else SMALL_FOREST_TREES
-        board.notices.append(f"on {n_train:,} training rows the forests grow {trees} trees, not 100 (on a small "
-                             "table the score moves less than the spread between folds, the time drops)")
+        board.notices.append(f"on {n_train:,} training rows the forests grow {SMALL_FOREST_TREES} trees, not 100 "
+                             "(on a small table the score moves less than the spread between folds, the time drops)")
 
     if pool is not None:
         pool.set_context(folds, folds.nbytes)
