@@ -276,7 +276,13 @@ def streak(days: set[date], today: date) -> int:
 
 def today_facts(session: Session, current: Pass, view: rules.PassView, now: datetime) -> Today:
     today = now.date()
-    active_days = {local_day(at, now) for at in session.scalars(select(Event.at).where(Event.pass_id == current.id))}
+    from learnloop.store.models import Checkin
+
+    moments = [*session.scalars(select(Event.at).where(Event.pass_id == current.id)),
+               *session.scalars(select(Practice.at).where(Practice.pass_id == current.id)),
+               *session.scalars(select(Note.added_at).where(Note.pass_id == current.id)),
+               *session.scalars(select(Checkin.at).join(Project).where(Project.pass_id == current.id))]
+    active_days = {local_day(at, now) for at in moments}
     value = Today(days_active=len(active_days), streak=streak(active_days, today))
     project = view.active_project
     kept = view.kept_gap
