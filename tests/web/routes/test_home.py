@@ -154,3 +154,13 @@ def test_deadlines_offer_a_google_calendar_link_and_the_gap_ics(web: Web, monkey
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     (event,) = Calendar.from_ical(ics.content).walk("VEVENT")
     assert str(event.decoded("DTSTART")) == "2026-11-27"
+
+
+def test_the_topic_page_marks_progress_on_the_map(web: Web, cli: object) -> None:
+    page = web.get("/map/svm").text
+    assert 'action="/map/svm/mark"' in page
+    web.ok("/map/svm/mark", {"mark": "done"})
+    assert web.rows()["topic_marks"][0][:2] == ("svm", "done")
+    assert "✔ Support vector machine" in cli("map --kind model").stdout  # type: ignore[operator]
+    assert "a mark is one of" in web.refused("/map/svm/mark", {"mark": "finished"})
+    assert web.refused("/map/svmm/mark", {"mark": "done"}, status=404).startswith("no topic called 'svmm'")

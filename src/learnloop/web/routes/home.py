@@ -96,6 +96,16 @@ def gap_ics(session: ReadSession) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@router.post("/map/{topic_id}/mark")
+def mark(request: Request, session: WriteSession, topic_id: str,
+         mark: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Progress on the map: the topic page's small form (done, in progress, skipped, clear)."""
+    from learnloop.loop.marks import mark_topic
+
+    mark_topic(session, server_of(request).atlas(), topic_id, mark, config.now())
+    return RedirectResponse(f"/map/{topic_id}", status_code=303)
+
+
 @router.post("/interests/keep")
 def keep_ranking(session: WriteSession) -> RedirectResponse:
     from learnloop.loop.passes import keep_ranking as keep
