@@ -138,25 +138,59 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Most hits to show.")] = 15,
     as_json: JsonOption = False,
 ) -> None:
-    """Fuzzy search over the map's topics, resources and focuses, best match first."""
-    from learnloop.atlas.load import load_atlas
-    from learnloop.atlas.search import search as run_search
+    """Search the map's topics, resources, focuses and data sets, best match first.
 
-    hits = run_search(load_atlas(), " ".join(query), limit=limit)
+    When nothing matches well it says the term is not on the map and shows the nearest topics instead
+    (--json: {"on_map": false, "hits": [], "nearest": [...]}).
+    """
+    from learnloop.atlas.load import load_atlas
+    from learnloop.atlas.search import look_up
+
+    words = " ".join(query)
+    result = look_up(load_atlas(), words, limit=limit)
     if as_json:
-        print_json(hits)
-        return
-    if not hits:
-        console.print(f"Nothing on the map matches {' '.join(query)!r}. Try fewer or other words.")
+        print_json(result)
         return
     from rich.table import Table
 
+    if not result.on_map:
+        console.print(f"[bold]{words!r} is not on the map.[/]")
+        if result.nearest:
+            console.print("Nearest topics (not matches):")
+            for h in result.nearest:
+                console.print(f"  {h.name} [dim]{h.id}[/]")
+            console.print(f"[dim]A topic's card: learnloop map {result.nearest[0].id} · or try other words[/]")
+        else:
+            console.print("Nothing on the map comes close. Try fewer or other words.")
+        return
     table = Table(box=None, header_style="bold")
     for col in ("score", "kind", "id", "name"):
         table.add_column(col)
-    for h in hits:
+    for h in result.hits:
         table.add_row(f"{h.score:.0f}", f"{h.kind}/{h.detail}" if h.kind != "focus" else "focus", h.id, h.name)
     console.print(table)
+    _print_practice([h.id for h in result.hits if h.kind == "topic"])
+
+
+def _print_practice(topic_ids: list[str]) -> None:
+    """The best topic hit's practice links, worded as the commands that run them."""
+    from learnloop.atlas.load import load_atlas
+
+    atlas = load_atlas()
+    topic = next((atlas.topics[i] for i in topic_ids if atlas.topics[i].practice), None)
+    if topic is None:
+        return
+    console.print(f"\nPractise {topic.name}:")
+    for p in topic.practice:
+        if p.kind == "lab":
+            command = f"learnloop try {p.id}"
+        elif p.kind == "focus":
+            command = f"learnloop focus {p.id}"
+        else:
+            data = atlas.datasets[p.id]
+            command = (f"learnloop baseline {p.id} --target {data.target}" if data.form == "table" and data.target
+                       else f"learnloop project new TITLE --data {p.id} --days 14")
+        console.print(f"  [bold cyan]{command}[/] [dim]· {p.why}[/]")
 
 
 @app.command()

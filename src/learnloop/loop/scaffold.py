@@ -233,7 +233,7 @@ def _write_data(data_dir: Path, plan: DataPlan) -> str | None:
         from learnloop.atlas.load import load_atlas
 
         dataset = load_atlas().dataset(plan.source)
-        if dataset.form == "graph":
+        if dataset.form in ("graph", "text"):  # shipped files (npz, txt) are copied as they are
             from importlib import resources
 
             blob = resources.files("learnloop.data") / dataset.loader
