@@ -47,8 +47,6 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("gap", "gap", "Step 5: capture gaps any time; keep only the top one and close it in 1-7 days."),
     CommandEntry("pass", "loop", "End a pass with a retrospective; the next one starts at step 0."),
     CommandEntry("history", "history", "Every pass: focus, days per step, project, gap, speed-ups and slow-downs."),
-    CommandEntry("settings", "status",
-                 "Show or change your settings: the time zone days are counted in, and the hour reminders ring."),
     CommandEntry("export", "transfer",
                  "Write everything you recorded (passes, notes, projects, gaps, ...) to one JSON file."),
     CommandEntry("import", "transfer",
