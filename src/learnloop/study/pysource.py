@@ -24,6 +24,8 @@ class ClassFact:
     name: str
     line: int
     bases: tuple[str, ...]
+    methods: tuple[str, ...] = ()
+    top: bool = True  # defined at module level (not nested in a class or function)
 
 
 @dataclass(slots=True)
@@ -47,6 +49,11 @@ class PythonFacts:
     classes: list[ClassFact] = field(default_factory=list)
     clis: list[CliFact] = field(default_factory=list)
     main_line: int | None = None
+    functions: list[tuple[str, int]] = field(default_factory=list)  # module-level defs: (name, line)
+    work_lines: list[int] = field(default_factory=list)  # module-level statements that do work (first few)
+    work_count: int = 0
+    reexport_only: bool = False  # only imports, ``__all__`` and simple names at module level
+    constant_assignments: int = 0  # module-level ``name = literal`` (a configuration file is mostly these)
     summary: str | None = None
     docstring_lines: list[tuple[int, int]] = field(default_factory=list)
     problem: Problem | None = None
@@ -73,6 +80,7 @@ class _Reader:
     def __init__(self, facts: PythonFacts) -> None:
         self.facts = facts
         self.uses_click = False
+        self.uses_nox = False
         self.typer_apps: set[str] = set()
 
     def read_module(self, tree: ast.Module, text: str) -> None:
@@ -82,6 +90,7 @@ class _Reader:
             first = doc.strip().splitlines()
             self.facts.summary = first[0].strip()[:200] if first else None
         self.visit(body, optional=False, top=True)
+        self._module_level(body)
         if "ArgumentParser" in text:
             self._find_argparse(tree)
 
@@ -102,6 +111,7 @@ class _Reader:
                 for alias in node.names:  # type: ignore[attr-defined]
                     facts.imports.append((alias.name, None, alias.asname, 0, node.lineno, optional))
                     self.uses_click = self.uses_click or alias.name.split(".")[0] in _CLICKS
+                    self.uses_nox = self.uses_nox or alias.name == "nox"
             elif kind is ast.ImportFrom:
                 module = node.module or ""  # type: ignore[attr-defined]
                 level = node.level or 0  # type: ignore[attr-defined]
@@ -110,7 +120,9 @@ class _Reader:
                     facts.imports.append((module, alias.name, alias.asname, level, node.lineno, optional))
             elif kind is ast.ClassDef:
                 bases = tuple(b for b in (dotted(e) for e in node.bases) if b)  # type: ignore[attr-defined]
-                facts.classes.append(ClassFact(node.name, node.lineno, bases))  # type: ignore[attr-defined]
+                methods = tuple(n.name for n in node.body  # type: ignore[attr-defined]
+                                if type(n) is ast.FunctionDef or type(n) is ast.AsyncFunctionDef)
+                facts.classes.append(ClassFact(node.name, node.lineno, bases, methods, top))  # type: ignore[attr-defined]
                 self._docstring(node.body)  # type: ignore[attr-defined]
                 self.visit(node.body, optional=optional)  # type: ignore[attr-defined]
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
@@ -146,6 +158,45 @@ class _Reader:
                     self.typer_apps.update(n for n in names if n)
                     facts.clis.append(CliFact("typer", node.lineno, names[0] if names else None, "typer.Typer app"))
 
+    def _module_level(self, body: list[ast.stmt]) -> None:
+        """Module-level facts: its functions, the statements that do work when it runs (a script), and whether it
+        only gathers names from elsewhere (a re-export file)."""
+        facts = self.facts
+        reexport = bool(body)
+        for index, node in enumerate(body):
+            kind = type(node)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                facts.functions.append((node.name, node.lineno))  # type: ignore[attr-defined]
+                reexport = False
+                continue
+            if kind is ast.Import or kind is ast.ImportFrom:
+                continue
+            if kind is ast.Expr and index == 0 and type(node.value) is ast.Constant:  # type: ignore[attr-defined]
+                continue  # the docstring
+            if kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign:
+                value = node.value  # type: ignore[attr-defined]
+                if value is None or _is_literal(value):
+                    facts.constant_assignments += 1
+                    continue
+                if type(value) is ast.Call and _does_work(value):
+                    self._work(node)
+                reexport = reexport and _reexport_assignment(node)
+                continue
+            if kind is ast.If and is_main_guard(node.test):  # type: ignore[attr-defined]
+                reexport = False
+                continue
+            if kind is ast.Try or kind is ast.If:
+                continue  # optional imports, version checks
+            reexport = False
+            if (kind is ast.Expr and type(node.value) is ast.Call and _does_work(node.value)) or kind in _BLOCKS:  # type: ignore[attr-defined]
+                self._work(node)
+        facts.reexport_only = reexport and bool(facts.imports) and not facts.classes
+
+    def _work(self, node: ast.stmt) -> None:
+        self.facts.work_count += 1
+        if len(self.facts.work_lines) < 5:
+            self.facts.work_lines.append(node.lineno)
+
     def _decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:
             target = decorator.func if type(decorator) is ast.Call else decorator
@@ -157,7 +208,9 @@ class _Reader:
                     self.facts.clis.append(CliFact("click", node.lineno, node.name, f"@{name}"))
                 continue
             owner, _, attr = name.rpartition(".")
-            if name == "hydra.main":
+            if name in ("nox.session", "session") and (name == "nox.session" or self.uses_nox):
+                self.facts.clis.append(CliFact("nox", node.lineno, node.name, "@nox.session"))
+            elif name == "hydra.main":
                 self.facts.clis.append(CliFact("hydra", node.lineno, node.name, "@hydra.main"))
             elif attr in ("command", "group") and owner in self.typer_apps:
                 self.facts.clis.append(CliFact("typer", node.lineno, node.name, f"@{name}"))
@@ -185,6 +238,49 @@ class _Reader:
 
 
 _BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)
+# Calls at module level that set a library up rather than do the work a script does.
+_SETUP_CALLS = frozenset({"getLogger", "logging.getLogger", "TypeVar", "typing.TypeVar", "namedtuple", "NewType",
+                          "collections.namedtuple", "register", "warnings.filterwarnings", "warnings.simplefilter",
+                          "ParamSpec", "dataclass", "field", "object", "frozenset", "set", "dict", "tuple", "list",
+                          "re.compile", "compile", "Typer", "typer.Typer", "ArgumentParser", "argparse.ArgumentParser",
+                          "getattr", "os.environ.get", "os.getenv", "Path", "pathlib.Path", "str", "int", "float",
+                          "APIRouter", "FastAPI", "Flask", "Blueprint", "lazy_loader.attach", "lazy.attach",
+                          "cast", "overload", "TypedDict", "Enum", "IntEnum", "partial", "functools.partial",
+                          "defaultdict", "OrderedDict", "np.dtype", "import_module", "importlib.import_module",
+                          "__getattr__", "declarative_base", "Field", "Version", "version", "gettext"})
+
+
+def _does_work(call: ast.Call) -> bool:
+    name = dotted(call.func)
+    if name is None:
+        return True  # ``open(...).read()``, ``exec(...)``: a chain of calls is work
+    last = name.rpartition(".")[2]
+    return not (name in _SETUP_CALLS or last in _SETUP_CALLS or last.startswith("_"))
+
+
+def _is_literal(node: ast.expr) -> bool:
+    kind = type(node)
+    if kind is ast.Constant:
+        return True
+    if kind is ast.UnaryOp:
+        return _is_literal(node.operand)  # type: ignore[attr-defined]
+    if kind is ast.List or kind is ast.Tuple or kind is ast.Set:
+        return all(_is_literal(e) for e in node.elts)  # type: ignore[attr-defined]
+    if kind is ast.Dict:
+        return all(k is None or _is_literal(k) for k in node.keys) and all(  # type: ignore[attr-defined]
+            _is_literal(v) for v in node.values)  # type: ignore[attr-defined]
+    if kind is ast.BinOp:
+        return _is_literal(node.left) and _is_literal(node.right)  # type: ignore[attr-defined]
+    return False
+
+
+def _reexport_assignment(node: ast.stmt) -> bool:
+    """``__all__ = [...]``, ``__version__ = ...``, ``name = other_name``: what a re-export file holds."""
+    targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[attr-defined]
+    value = node.value  # type: ignore[attr-defined]
+    if all(type(t) is ast.Name and t.id.startswith("__") for t in targets):
+        return True
+    return type(value) is ast.Name or type(value) is ast.Attribute
 
 
 def dotted(node: ast.expr) -> str | None:
