@@ -128,7 +128,9 @@ def test_the_installed_scikit_learn_tree(tmp_path: Path) -> None:
     assert {"numpy", "scipy", "joblib"} <= set(names)
     assert "json" not in names and "re" not in names and "collections" not in names
     assert report.internal == ["sklearn"] and report.totals.python_files > 500
-    assert report.reading_order[0].path == "__init__.py"
+    roles = {f.path: f.role for f in report.files}
+    assert all(roles.get(s.path) not in ("re-export", "cli", "tests") for s in report.reading_order)
+    assert any(s.stage == "model" for s in report.reading_order) and report.models_total > len(report.models)
     assert any(m.name == "LogisticRegression" for m in report.models)
     assert picture.stat().st_size > 10_000
 

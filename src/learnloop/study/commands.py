@@ -54,11 +54,14 @@ def read_commands(text: str) -> list[QuotedCommand]:
                 and "torchrun" not in lowered and "nox" not in lowered and "tox " not in lowered and "bash " not in \
                 lowered and "uv run" not in lowered:
             continue
-        command = _command_of(_words(raw), number)
-        if command is not None:
-            found.append(command)
-            if len(found) >= MAX_COMMANDS:
+        pieces = re.findall(r"`+([^`]+)`+", raw) if "`" in raw else [raw]  # inline code: only what is quoted
+        for piece in pieces:
+            command = _command_of(_words(piece), number)
+            if command is not None:
+                found.append(command)
                 break
+        if len(found) >= MAX_COMMANDS:
+            break
     return found
 
 

@@ -48,7 +48,7 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
         shown.add(path)
         module = by_path.get(path)
         role = role_of.get(path)
-        if module is not None and module.name in model_names and stage != "model":
+        if module is not None and module.name in model_names and stage not in ("model", "training"):
             reason = f"{_model_words(model_names[module.name])}; {reason}"
         steps.append(ReadingStep(path=path, module=module.name if module else None, stage=stage, reason=reason,  # type: ignore[arg-type]
                                  role=role.role if role else None, summary=role.summary if role else
@@ -59,9 +59,9 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
     runnable.sort(key=lambda e: (e.named_in is None, ENTRY_RANK[e.kind]))  # stable: the caller's ranking otherwise
     first = runnable[0] if runnable else None
     if readme:
-        quoted = next((e for e in runnable if e.named_in and e.named_in.startswith(readme + ":")), None)
-        how = (f"; it runs `{quoted.quote}` (line {quoted.named_in.rpartition(':')[2]})" if quoted and quoted.named_in
-               else "")
+        quoted = [e for e in runnable if e.named_in and e.named_in.startswith(readme + ":")][:3]
+        how = ("; it runs " + ", ".join(f"`{e.quote}` (line {(e.named_in or '').rpartition(':')[2]})" for e in quoted)
+               if quoted else "")
         steps.append(ReadingStep(path=readme, stage="readme", reason="what the authors say the project does and how "
                                  f"to run it{how}"))
         shown.add(readme)
@@ -69,7 +69,8 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
     library = _is_library(runnable, role_of, modules)
     # where the walk starts: the entry point a learner runs (not a command-line wrapper of a library)
     start_paths = [e.path for e in runnable if not (library and role_of.get(e.path) is not None
-                                                    and role_of[e.path].role in ("cli", "re-export"))][:3]
+                                                    and role_of[e.path].role in ("cli", "re-export"))
+                   and (e.named_in or not _is_example(e.path) or all(_is_example(r.path) for r in runnable))][:3]
     near = _near(start_paths, by_path, uses)  # module paths the entry points reach, nearest first
 
     def ranked(role: str) -> list[FileRole]:
@@ -100,6 +101,9 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
         for found in ranked(stage)[:limit]:
             entry = next((e for e in runnable if e.path == found.path), None)
             because = f"{what}: {'; '.join(found.reasons)}"
+            defined = model_names.get(found.module or "")
+            if stage == "model" and defined:
+                because = f"{what}: {_model_words(defined).removeprefix('defines the model: ')}"
             if entry is not None and entry.named_in:
                 because += f"; run as `{entry.quote}` ({entry.named_in})"
             elif entry is not None and entry.command:
