@@ -110,7 +110,12 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
     where = _where(read, roles, entry_points, found_models)
     order = reading_order(files=all_paths, modules=modules, edges=[(e.source, e.target) for e in graph.edges],
                           entry_points=entry_points, models=found_models, roles=roles)
-    models = trim_models(found_models)
+    popularity: dict[str, int] = {}
+    for facts_of_module in linked.imports.values():
+        for _target, imported, _alias, _level, _line, _optional in facts_of_module:
+            if imported:
+                popularity[imported] = popularity.get(imported, 0) + 1
+    models = trim_models(found_models, popularity=popularity)
     code = sum(c.code for c in language_list)
     totals = Totals(files=len(read) + scan.other_files, lines=sum(c.lines for c in language_list), code=code,
                     bytes=sum(f.size for f in read) + scan.other_bytes,
@@ -129,13 +134,13 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
     )
 
 
-def trim_models(models: list[ModelClass], limit: int = MAX_MODELS) -> list[ModelClass]:
-    """The repository's models a learner reads: public classes in public modules first, examples after, at most
-    ``limit`` (a very large tree defines thousands of classes; the report says how many there are)."""
-    from learnloop.study.order import is_private
-
+def trim_models(models: list[ModelClass], limit: int = MAX_MODELS,
+                popularity: dict[str, int] | None = None) -> list[ModelClass]:
+    """The repository's models a learner reads: public classes first, the ones its other modules import most,
+    examples after, at most ``limit`` (a very large tree defines thousands of classes; the report counts them)."""
+    used = popularity or {}
     ranked = sorted(models, key=lambda m: (m.name.startswith("_"), _is_example(m.path) or is_side_path(m.path),
-                                           is_private(m.path), m.framework == "its own" and m.base.startswith("("),
+                                           -used.get(m.name, 0), m.framework == "its own" and m.base.startswith("("),
                                            m.path, m.line))
     kept = ranked[:limit]
     return sorted(kept, key=lambda m: (m.path, m.line))
