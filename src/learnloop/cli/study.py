@@ -20,8 +20,11 @@ SHOWN = 12
 
 @app.command("study")
 def study(
-    path: Annotated[str, typer.Argument(help="A repository folder, or a .zip / .tar.gz archive of one.",
-                                        show_default=False, metavar="PATH")],
+    path: Annotated[str, typer.Argument(help="A repository folder, a .zip / .tar.gz archive of one, a bare git "
+                                        "repository, OWNER/NAME, a GitHub page or a git URL (https://, git://, "
+                                        "ssh://, git@host:path, file://): remote ones are cloned (shallow, hooks "
+                                        "off) into your cache and reused next time.",
+                                        show_default=False, metavar="ADDRESS")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="Print the report as md or json instead of "
                                             "the terminal view (to --out FILE if given).", show_default=False,
                                             metavar="md|json")] = None,
@@ -48,7 +51,8 @@ def study(
     """Map a repository before you read it: size, libraries (with their map cards), entry points, models,
     import graph and a reading order. Its code is parsed, never imported or run.
 
-    Examples: `learnloop study ./pygcn`, `learnloop study pygcn-master.zip --graph graph.png --notes notes.md`.
+    Examples: `learnloop study ./pygcn`, `learnloop study tkipf/pygcn`, `learnloop study
+    https://github.com/karpathy/nanoGPT --notes notes.md`, `learnloop study pygcn-master.zip --graph graph.png`.
     """
     from learnloop import config
     from learnloop.errors import UserError
@@ -71,9 +75,9 @@ def study(
     if reference:  # refuse a reference that cannot be recorded before the long work
         from learnloop.cli.app import store
         from learnloop.loop.passes import open_pass
-        from learnloop.loop.references import normalise_source
+        from learnloop.study.address import reference_source
 
-        normalise_source(path)
+        reference_source(path)
         with store().read() as session:
             open_pass(session)
 
@@ -102,14 +106,17 @@ def study(
         sys.stdout.write(text)
     if chosen is None or out is not None:
         render_report(report)
+    if report.origin in ("cloned", "reused"):
+        err_console.print(("cloned into your cache" if report.origin == "cloned" else
+                           "read from the clone already in your cache") + f": {_e(report.source)}", highlight=False)
     for item in written:
-        err_console.print(f"wrote {item}", highlight=False)
+        err_console.print(f"wrote {_e(item)}", highlight=False)
     if reference:
         from learnloop.loop.references import add_reference
 
         with store().session() as session:
             ref = add_reference(session, path, why, config.now())
-        err_console.print(f"Reference for pass {ref.pass_number}: {ref.source}", highlight=False)
+        err_console.print(f"Reference for pass {ref.pass_number}: {_e(ref.source)}", highlight=False)
 
 
 def _write(path: Path, text: str) -> None:
@@ -137,7 +144,10 @@ class ReadingProgress:
         self.task = self.bar.add_task("scanning", total=None)
 
         def update(phase: str, done: int, total: int) -> None:
-            self.bar.update(self.task, description=phase, completed=done, total=total or None)
+            if phase == "cloning":  # bytes received so far, against the cap: shown as MiB, no bar to fill
+                self.bar.update(self.task, description=f"cloning ({done / 1024**2:.1f} MiB)", completed=0, total=None)
+            else:
+                self.bar.update(self.task, description=phase, completed=done, total=total or None)
             self.bar.refresh()
 
         return update

@@ -207,6 +207,9 @@ class Totals(Part):
 class StudyReport(Part):
     source: str = Field(description="what was studied, as the learner named it")
     name: str = Field(description="the repository's name (its folder or archive name)")
+    origin: Literal["cloned", "reused", "archive", "bare"] | None = Field(
+        default=None, description="cloned: fetched with git into the cache now; reused: the clone already there; "
+        "archive / bare: unpacked into a temporary folder; none: a folder read where it is")
     totals: Totals
     languages: list[LanguageCount]
     packages: list[str] = Field(description="the repository's Python packages (folders with __init__.py)")

@@ -26,7 +26,7 @@ StudyProgress = Callable[[str, int, int], None]
 def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = True,
                      max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, workers: int | None = None,
                      progress: StudyProgress | None = None, picture: Path | None = None) -> StudyReport:
-    """Study the folder or archive at ``source``.
+    """Study the folder, archive, bare repository or remote repository (``OWNER/NAME``, a git URL) at ``source``.
 
     ``atlas``: the map to find library cards in (default: the packaged one; ``with_map=False`` skips the
     cards). ``workers``: processes for parsing (None: chosen from the tree's size). ``progress(phase, done,
@@ -35,7 +35,7 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
     """
     if picture is not None:
         check_picture_path(picture)
-    with opened_source(source) as opened:
+    with opened_source(source, max_member_bytes=max_file_bytes, progress=progress) as opened:
         if progress:
             progress("scanning", 0, 0)
         scan = scan_tree(opened.root, max_file_bytes=max_file_bytes)
@@ -61,7 +61,8 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
                 prepare_drawing()
 
         reporter = (lambda done, total: progress("reading", done, total)) if progress else None
-        facts = inspect_files(str(opened.root), scan.files, workers=workers, progress=reporter, meanwhile=meanwhile)
+        facts = inspect_files(str(opened.root), scan.files, workers=workers, progress=reporter, meanwhile=meanwhile,
+                              max_file_bytes=max_file_bytes)
         from learnloop.study.assembly import assemble
         from learnloop.study.dependencies import read_declarations
 
@@ -71,6 +72,8 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
         root_name = opened.root.name if opened.root.name.isidentifier() else opened.name
         report = assemble(str(source), opened.name, root_name, scan, facts, declarations,
                           atlas=loaded["atlas"] if with_map else None, extra_notices=opened.notices)
+        if opened.origin is not None:
+            report = report.model_copy(update={"origin": opened.origin})
     if picture is not None:
         from learnloop.study.picture import draw_graph
 
