@@ -143,14 +143,15 @@ def git_environment() -> dict[str, str]:
     """git without the learner's or the system's configuration, prompts, LFS downloads or hooks."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1", GIT_CONFIG_NOSYSTEM="1",
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_ASKPASS="", SSH_ASKPASS="", GIT_PROTOCOL_FROM_USER="0",
+               GIT_CONFIG_GLOBAL=os.devnull, GIT_ASKPASS="", SSH_ASKPASS="",
                GIT_SSH_COMMAND="ssh -o BatchMode=yes")
     return env
 
 
 SAFE_GIT = ("-c", "core.hooksPath=" + os.devnull, "-c", "core.fsmonitor=false", "-c", "filter.lfs.smudge=",
             "-c", "filter.lfs.process=", "-c", "filter.lfs.required=false", "-c", "submodule.recurse=false",
-            "-c", "protocol.ext.allow=never", "-c", "core.symlinks=false", "-c", "advice.detachedHead=false",
+            "-c", "protocol.allow=never", "-c", "protocol.https.allow=always", "-c", "protocol.http.allow=always",
+            "-c", "protocol.git.allow=always", "-c", "protocol.ssh.allow=always", "-c", "protocol.file.allow=always", "-c", "core.symlinks=false", "-c", "advice.detachedHead=false",
             "-c", "init.templateDir=")
 
 

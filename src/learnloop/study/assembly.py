@@ -401,7 +401,9 @@ def _is_example(path: str) -> bool:
 def _run_command(path: str, module: Module | None) -> str:
     if module is not None and "." in module.import_name and not path.endswith("__main__.py"):
         return f"python -m {module.import_name}"
-    return f"python {path}"
+    import shlex
+
+    return f"python {shlex.quote(path)}"
 
 
 def _quoted_path(kind: str, target: str, by_path: dict[str, FileFacts], index: ModuleIndex) -> str | None:

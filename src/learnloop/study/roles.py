@@ -77,7 +77,7 @@ def classify(path: str, *, python: PythonFacts | None, signals: Signals | None, 
     if models:
         return Judged("model", (f"defines {models} model class{'es' if models > 1 else ''}",))
     data_defs = [n for n, _line in (python.functions if python else []) if n.lower().startswith(DATA_DEFS)]
-    if signals.urls or (signals.data and (runs or data_defs or _has_word(stem, DATA_WORDS))) or (
+    if signals.urls or (signals.data and (runs or notebook or data_defs or _has_word(stem, DATA_WORDS))) or (
             data_defs and _has_word(stem, (*DATA_WORDS, "utils", "util", "io"))):
         reasons = []
         if signals.urls:
