@@ -151,7 +151,8 @@ def git_environment() -> dict[str, str]:
 SAFE_GIT = ("-c", "core.hooksPath=" + os.devnull, "-c", "core.fsmonitor=false", "-c", "filter.lfs.smudge=",
             "-c", "filter.lfs.process=", "-c", "filter.lfs.required=false", "-c", "submodule.recurse=false",
             "-c", "protocol.allow=never", "-c", "protocol.https.allow=always", "-c", "protocol.http.allow=always",
-            "-c", "protocol.git.allow=always", "-c", "protocol.ssh.allow=always", "-c", "protocol.file.allow=always", "-c", "core.symlinks=false", "-c", "advice.detachedHead=false",
+            "-c", "protocol.git.allow=always", "-c", "protocol.ssh.allow=always", "-c", "protocol.file.allow=always",
+            "-c", "core.symlinks=false", "-c", "advice.detachedHead=false",
             "-c", "init.templateDir=")
 
 
