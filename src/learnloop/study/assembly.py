@@ -31,27 +31,14 @@ from learnloop.study.report import (
     Totals,
     WhereThingsAre,
 )
+from learnloop.study.roles import is_test_path, is_vendored_path
 from learnloop.study.scan import Scan
+
+__all__ = ["assemble", "is_test_path", "is_vendored_path", "trim_models"]
 
 MAX_ENTRIES = 15
 MAX_EXAMPLE_ENTRIES = 3
 MAX_MODELS = 40
-TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests"})
-VENDOR_DIRS = frozenset({"vendor", "_vendor", "vendored", "third_party", "thirdparty", "externals", "extern",
-                         "_external", "external"})
-
-
-def is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (any(p in TEST_DIRS for p in parts[:-1]) or name.startswith("test_") or name == "conftest.py"
-            or name.endswith(("_test.py", "_tests.py")))
-
-
-def is_vendored_path(path: str) -> bool:
-    return any(p in VENDOR_DIRS for p in path.split("/")[:-1])
-
-
 def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[FileFacts],
              declarations: Declarations, *, atlas: Any = None, extra_notices: list[FileNotice] | None = None,
              ) -> StudyReport:

@@ -23,6 +23,7 @@ from learnloop.study.commands import QuotedCommand, is_doc_page, read_commands, 
 from learnloop.study.languages import LineCount, count_lines, count_python_lines, language_table
 from learnloop.study.notebooks import NotebookError, NotebookFacts, read_notebook
 from learnloop.study.pysource import Problem, PythonFacts, read_python, scan_imports_by_line
+from learnloop.study.roles import is_test_path, is_vendored_path, may_run
 from learnloop.study.scan import FoundFile, read_regular_bytes
 from learnloop.study.signals import Signals, read_signals
 
@@ -160,7 +161,8 @@ def inspect_file(root: str, found: FoundFile, *, max_file_bytes: int | None = No
             python = read_python(text, filename=found.path)
         facts.python = python
         facts.lines = count_python_lines(text, python.docstring_lines)
-        facts.signals = read_signals(text)
+        if not (is_test_path(found.path) or is_vendored_path(found.path)):  # their roles are decided by path
+            facts.signals = read_signals(text, runs=may_run(found.path, python))
     elif facts.language == "Jupyter Notebook":
         try:
             notebook = read_notebook(text)

@@ -27,10 +27,39 @@ EXAMPLE_FOLDERS = frozenset({"examples", "example", "demos", "demo", "tutorials"
 DOC_FOLDERS = frozenset({"docs", "doc", "documentation"})
 
 
+TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests"})
+VENDOR_DIRS = frozenset({"vendor", "_vendor", "vendored", "third_party", "thirdparty", "externals", "extern",
+                         "_external", "external"})
+
+
+def is_test_path(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (any(p in TEST_DIRS for p in parts[:-1]) or name.startswith("test_") or name == "conftest.py"
+            or name.endswith(("_test.py", "_tests.py")))
+
+
+def is_vendored_path(path: str) -> bool:
+    return any(p in VENDOR_DIRS for p in path.split("/")[:-1])
+
+
+
+
 @dataclass(frozen=True)
 class Judged:
     role: str
     reasons: tuple[str, ...]
+
+
+def may_run(path: str, python: PythonFacts) -> bool:
+    """Whether a file's loader and evaluation calls could decide its role: it runs (a ``__main__`` block, work at
+    module level), defines data loaders, or is named for data or evaluation."""
+    if python.main_line is not None or python.work_count >= 2:
+        return True
+    if any(name.lower().startswith(DATA_DEFS) for name, _line in python.functions):
+        return True
+    stem = _stem(path)
+    return _has_word(stem, DATA_WORDS) or _has_word(stem, EVAL_WORDS)
 
 
 def _stem(path: str) -> str:
