@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from learnloop.cli.app import app
-from learnloop.cli.render import console, err_console, print_json
+from learnloop.cli.render import console, err_console
 
 if TYPE_CHECKING:
     from learnloop.study.report import StudyReport
@@ -100,8 +100,8 @@ def study(
     if out is not None and text is not None:
         _write(out, text)
         written.append(str(out))
-    elif chosen == "json":
-        print_json(report)
+    elif chosen == "json":  # pydantic's own encoder: a large report is several times quicker than json.dumps
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     elif text is not None:
         sys.stdout.write(text)
     if chosen is None or out is not None:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from learnloop.study.commands import QuotedCommand, is_doc_page, read_commands, read_targets
 from learnloop.study.languages import LineCount, count_lines, count_python_lines, language_table
 from learnloop.study.notebooks import NotebookError, NotebookFacts, read_notebook
-from learnloop.study.pysource import Problem, PythonFacts, read_python, scan_imports_by_line
+from learnloop.study.parse_cache import ParseCache
+from learnloop.study.pysource import Problem, PythonFacts, read_python, scan_imports_by_line, scan_python
 from learnloop.study.roles import is_test_path, is_vendored_path, may_run
 from learnloop.study.scan import FoundFile, read_regular_bytes
 from learnloop.study.signals import Signals, read_signals
@@ -55,10 +56,26 @@ class FileFacts:
 
 def inspect_files(root: str, files: list[FoundFile], *, workers: int | None = None,
                   progress: Progress | None = None, meanwhile: Callable[[bool], None] | None = None,
-                  max_file_bytes: int | None = None) -> list[FileFacts]:
+                  max_file_bytes: int | None = None, cache: ParseCache | None = None) -> list[FileFacts]:
     """Facts for each file, in the order given. ``workers``: None chooses, 1 reads in this process.
     ``meanwhile(parallel)`` runs in this process while the workers parse (``parallel`` True), or after
-    reading when there are no workers (False)."""
+    reading when there are no workers (False). ``cache``: facts of unchanged files are taken from it, and the
+    ones read now are kept in it."""
+    if cache is None:
+        return _inspect_all(root, files, workers, progress, meanwhile, max_file_bytes)
+    known = cache.lookup(files)
+    missing = [f for f in files if f.path not in known]
+    read = _inspect_all(root, missing, workers, progress, meanwhile, max_file_bytes) if missing else []
+    if not missing and meanwhile is not None:
+        meanwhile(False)
+    cache.keep(missing, read)
+    cache.save(files)
+    fresh = {f.path: f for f in read}
+    return [known.get(f.path) or fresh[f.path] for f in files]
+
+
+def _inspect_all(root: str, files: list[FoundFile], workers: int | None, progress: Progress | None,
+                 meanwhile: Callable[[bool], None] | None, max_file_bytes: int | None) -> list[FileFacts]:
     parsed_bytes = sum(f.size for f in files if f.language in PARSED_LANGUAGES)
     if workers is None:
         workers = default_workers(parsed_bytes)
@@ -157,12 +174,15 @@ def inspect_file(root: str, found: FoundFile, *, max_file_bytes: int | None = No
             python = PythonFacts(imports=scan_imports_by_line(text),
                                  problem=Problem("too-large", None, f"{len(data) / 1024**2:.0f} MiB: its imports "
                                                  "were read line by line, it was not parsed"))
+        elif is_test_path(found.path) or is_vendored_path(found.path):
+            # tests and vendored code: only their imports and __main__ guard matter (their role is their path);
+            # read line by line, a tenth of the cost of a syntax tree (their docstrings count as code lines)
+            python = scan_python(text)
         else:
             python = read_python(text, filename=found.path)
+            facts.signals = read_signals(text, runs=may_run(found.path, python))
         facts.python = python
         facts.lines = count_python_lines(text, python.docstring_lines)
-        if not (is_test_path(found.path) or is_vendored_path(found.path)):  # their roles are decided by path
-            facts.signals = read_signals(text, runs=may_run(found.path, python))
     elif facts.language == "Jupyter Notebook":
         try:
             notebook = read_notebook(text)

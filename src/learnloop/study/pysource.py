@@ -338,10 +338,21 @@ _PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses 
                  "leading zeros in decimal integer literals", "multiple exception types must be parenthesized")
 
 _IMPORT_LINE = re.compile(
-    r"^[ \t]*(?:from[ \t]+(?P<dots>\.*)(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>[^\n#;]+)"
-    r"|import[ \t]+(?P<plain>[^\n#;]+))",
+    r"^[ \t]*(?:from[ \t]+(?P<dots>\.*)(?P<module>[\w.]*)[ \t]+import[ \t]*(?:\((?P<paren>[^)]*)\)"
+    r"|(?P<names>[^\n#;(]+))|import[ \t]+(?P<plain>[^\n#;]+))",
     re.M,
 )
+_MAIN_GUARD = re.compile(r"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.M)
+
+
+def scan_python(text: str) -> PythonFacts:
+    """The imports (and the ``__main__`` guard) of a module read line by line, without building a syntax tree:
+    what a test or vendored file needs to place it in the import graph, at a tenth of the cost of ``ast``."""
+    facts = PythonFacts(imports=scan_imports_by_line(text))
+    guard = _MAIN_GUARD.search(text) if "__main__" in text else None
+    if guard is not None:
+        facts.main_line = text.count("\n", 0, guard.start()) + 1
+    return facts
 
 
 def classify_failure(text: str, exc: BaseException) -> Problem:
@@ -363,27 +374,122 @@ def _python2_line(text: str, line: int | None) -> bool:
     return any(sign.search(text) for sign in _PY2_SIGNS[:4])
 
 
+_TRIPLE = re.compile(r"\"\"\"|\'\'\'")
+
+
+def _string_spans(text: str) -> list[tuple[int, int]]:
+    """Where triple-quoted strings are (docstrings, code kept in strings), so that an ``import`` inside one is not
+    taken for an import. Approximate: quotes inside comments or one-line strings are not told apart."""
+    spans: list[tuple[int, int]] = []
+    opened: tuple[int, str] | None = None
+    for match in _TRIPLE.finditer(text):
+        quote = match.group()
+        if opened is None:
+            opened = (match.start(), quote)
+        elif quote == opened[1]:
+            spans.append((opened[0], match.end()))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], len(text)))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    import bisect
+
+    index = bisect.bisect_right(spans, (position, 1 << 62)) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+def _guarded(text: str, start: int) -> bool:
+    """Whether the indented line at ``start`` sits in a ``try`` block, an ``except`` handler or under
+    ``if TYPE_CHECKING``: the same optional imports the syntax-tree reader recognises, found by indentation."""
+    line_end = text.find("\n", start)
+    line = text[start : line_end if line_end >= 0 else len(text)]
+    indent = len(line) - len(line.lstrip())
+    position = start
+    for _ in range(200):
+        if indent == 0 or position <= 0:
+            return False
+        previous = text.rfind("\n", 0, position - 1)
+        header = text[previous + 1 : position - 1]
+        position = previous + 1
+        stripped = header.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(header) - len(stripped)
+        if depth < indent:
+            if stripped.startswith(("if TYPE_CHECKING", "if typing.TYPE_CHECKING")):
+                return True
+            if stripped.startswith("except") and _catches_import_error_line(stripped):
+                return True
+            if stripped.startswith("try:") and _try_catches_import_error(text, position, depth):
+                return True
+            indent = depth
+    return False
+
+
+_HANDLER_WORDS = re.compile(r"\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b")
+
+
+def _catches_import_error_line(line: str) -> bool:
+    head = line.split(":", 1)[0].strip()
+    return head == "except" or bool(_HANDLER_WORDS.search(head))
+
+
+def _try_catches_import_error(text: str, start: int, depth: int) -> bool:
+    """Whether one of the handlers of the ``try:`` at ``start`` catches an import error (as the tree reader asks)."""
+    position = text.find("\n", start)
+    for _ in range(400):
+        if position < 0:
+            return False
+        end = text.find("\n", position + 1)
+        line = text[position + 1 : end if end >= 0 else len(text)]
+        position = end
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        here = len(line) - len(stripped)
+        if here < depth:
+            return False
+        if here == depth:
+            if stripped.startswith("except"):
+                if _catches_import_error_line(stripped):
+                    return True
+                continue
+            if not stripped.startswith(("else", "finally")):
+                return False
+    return False
+
+
 def scan_imports_by_line(text: str) -> list[ImportFact]:
-    """Imports found line by line in a file ast could not parse (single-line statements only)."""
+    """Imports found line by line, without a syntax tree: in a file ``ast`` could not parse, or in tests and
+    vendored code (where a syntax tree costs more than it tells). Imports inside triple-quoted strings are left
+    out; an import indented under ``try:`` or ``if TYPE_CHECKING:`` is optional."""
     found: list[ImportFact] = []
+    spans = _string_spans(text) if ('"""' in text or "'''" in text) else []
     for match in _IMPORT_LINE.finditer(text):
+        if spans and _inside(spans, match.start()):
+            continue
         line = text.count("\n", 0, match.start()) + 1
+        optional = text[match.start()] in " \t" and _guarded(text, match.start())
         if match.group("plain"):
             for part in match.group("plain").split(","):
                 words = part.split()
                 if words and _is_dotted(words[0]):
                     alias = words[2] if len(words) == 3 and words[1] == "as" else None
-                    found.append((words[0], None, alias, 0, line, False))
+                    found.append((words[0], None, alias, 0, line, optional))
         else:
             level = len(match.group("dots"))
             module = match.group("module")
             if not level and not module:
                 continue
-            for part in match.group("names").strip("()\\ \t").split(","):
+            names = match.group("paren") if match.group("paren") is not None else match.group("names")
+            for part in re.sub(r"#[^\n]*", "", names).replace("\\", " ").split(","):
                 words = part.split()
                 if words and (words[0] == "*" or words[0].isidentifier()):
                     alias = words[2] if len(words) == 3 and words[1] == "as" else None
-                    found.append((module, words[0], alias, level, line, False))
+                    found.append((module, words[0], alias, level, line, optional))
     return found
 
 

@@ -76,6 +76,7 @@ class FoundFile:
     path: str
     size: int
     language: str | None
+    mtime_ns: int = 0
 
 
 @dataclass
@@ -171,7 +172,8 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
                 if rules and _ignored(rules, path, False):
                     scan.ignored_files += 1
                     continue
-                size = entry.stat(follow_symlinks=False).st_size
+                info = entry.stat(follow_symlinks=False)
+                size = info.st_size
             except OSError as exc:
                 scan.notices.append(FileNotice(path=path, kind="unreadable", detail=exc.strerror or str(exc)))
                 continue
@@ -184,7 +186,7 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
                 scan.notices.append(FileNotice(path=path, kind="oversized", detail=f"{size / 1024**2:.1f} MiB, over "
                                            f"the {max_file_bytes / 1024**2:.1f} MiB limit: not read"))
             else:
-                scan.files.append(FoundFile(path, size, language))
+                scan.files.append(FoundFile(path, size, language, info.st_mtime_ns))
         stack.extend(reversed(subfolders))
     return scan
 

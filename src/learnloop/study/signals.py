@@ -18,10 +18,11 @@ Hit = tuple[int, str]  # (line, what was seen)
 
 # Each kind is a list of plain substrings, searched with ``str.find`` (a fast scan in C): one large regular
 # expression of alternatives starting with ``\b`` cost 5 CPU s on scikit-learn, these cost a few hundredths.
-TRAINING = (".backward(", ".zero_grad(", "optimizer.step(", "optimiser.step(", "opt.step(", ".apply_gradients(",
-            "GradientTape(", "trainer.fit(", "model.fit(", "clf.fit(", "estimator.fit(", "pipe.fit(", "pipeline.fit(",
-            "grid.fit(", "GradScaler(", "scheduler.step(", "cross_val_score(", "for epoch", "for iter", "for step in",
-            "while True:", ".train()")
+TRAINING = (".backward(", ".zero_grad(", ".step(", ".apply_gradients(", "GradientTape(", ".fit(", "GradScaler(",
+            "cross_val_score(", "for epoch", "for iter", "for step in", "while True:", ".train()")
+# ``x.step(`` and ``x.fit(`` train only when ``x`` is an optimiser, a scheduler, a model or a trainer.
+OWNERS = {".step(": ("optimizer", "optimiser", "opt", "scheduler", "lr_scheduler", "optim"),
+          ".fit(": ("trainer", "model", "clf", "estimator", "pipe", "pipeline", "grid", "search", "reg", "net")}
 WEAK_TRAINING = ("for ", "while", ".train")
 EVALUATION = (".eval()", "torch.no_grad(", "inference_mode(", ".predict(", ".predict_proba(", ".evaluate(",
               "accuracy_score(", "confusion_matrix(", "classification_report(", ".generate(", ".score(", "f1_score(",
@@ -66,10 +67,28 @@ def _found(words: tuple[str, ...], text: str) -> list[Hit]:
     found = []
     for word in words:
         at = text.find(word)
+        owners = OWNERS.get(word)
+        if owners is not None:
+            at, word = _owned(text, word, owners, at)
         if at >= 0:
             found.append((at, word))
     found.sort()
     return [(text.count("\n", 0, at) + 1, word) for at, word in found[:MAX_HITS]]
+
+
+def _owned(text: str, word: str, owners: tuple[str, ...], at: int) -> tuple[int, str]:
+    """The first ``owner.step(`` / ``owner.fit(`` (the name before the dot one of ``owners``), looking at a few."""
+    for _ in range(8):
+        if at < 0:
+            return -1, word
+        start = at
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        owner = text[start:at]
+        if owner in owners or owner.endswith(("model", "optimizer", "trainer")):
+            return start, owner + word
+        at = text.find(word, at + 1)
+    return -1, word
 
 
 def _urls(text: str) -> list[Hit]:

@@ -25,13 +25,15 @@ StudyProgress = Callable[[str, int, int], None]
 
 def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = True,
                      max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, workers: int | None = None,
-                     progress: StudyProgress | None = None, picture: Path | None = None) -> StudyReport:
+                     progress: StudyProgress | None = None, picture: Path | None = None,
+                     use_cache: bool = True) -> StudyReport:
     """Study the folder, archive, bare repository or remote repository (``OWNER/NAME``, a git URL) at ``source``.
 
     ``atlas``: the map to find library cards in (default: the packaged one; ``with_map=False`` skips the
     cards). ``workers``: processes for parsing (None: chosen from the tree's size). ``progress(phase, done,
     total)`` is called as files are read. ``picture``: also draw the import graph there (.png or .svg);
-    drawing here rather than afterwards lets matplotlib load while the workers parse.
+    drawing here rather than afterwards lets matplotlib load while the workers parse. ``use_cache``: take the facts
+    of files unchanged since the last study of this folder from the learner's cache (and keep this study's).
     """
     if picture is not None:
         check_picture_path(picture)
@@ -61,8 +63,14 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
                 prepare_drawing()
 
         reporter = (lambda done, total: progress("reading", done, total)) if progress else None
+        cache = None
+        if use_cache and opened.origin in (None, "cloned", "reused"):  # unpacked archives are new folders each time
+            from learnloop.study.address import study_cache
+            from learnloop.study.parse_cache import ParseCache
+
+            cache = ParseCache.for_folder(opened.root, study_cache(), max_file_bytes)
         facts = inspect_files(str(opened.root), scan.files, workers=workers, progress=reporter, meanwhile=meanwhile,
-                              max_file_bytes=max_file_bytes)
+                              max_file_bytes=max_file_bytes, cache=cache)
         from learnloop.study.assembly import assemble
         from learnloop.study.dependencies import read_declarations
 
