@@ -172,7 +172,7 @@ def render_report(report: StudyReport) -> None:
     from rich.table import Table
     from rich.tree import Tree
 
-    from learnloop.study.markdown import symbols_text
+    from learnloop.study.report import symbols_text
 
     t = report.totals
     console.print(f"[bold]Study of {_e(report.name)}[/]  {t.files:,} files · {t.lines:,} lines ({t.code:,} code) · "

@@ -10,13 +10,8 @@ member size-checked. git is only ever given the address: nothing of the studied 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +152,8 @@ SAFE_GIT = ("-c", "core.hooksPath=" + os.devnull, "-c", "core.fsmonitor=false", 
 
 
 def find_git() -> str:
+    import shutil
+
     git = shutil.which("git")
     if git is None:
         raise UserError("git is needed to study a repository from its address; install git, or give a folder or an "
@@ -167,6 +164,11 @@ def find_git() -> str:
 def clone(address: Address, target: Path, *, progress: GitProgress | None = None, bare: bool = False,
           max_bytes: int = MAX_CLONE_BYTES, seconds: float = CLONE_SECONDS) -> None:
     """A shallow clone of ``address`` into ``target`` (which must not exist), capped in size and time."""
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+
     git = find_git()
     command = [git, *SAFE_GIT, "clone", "--depth", "1", "--no-recurse-submodules", "--single-branch", "--progress",
                "--no-tags"]
@@ -208,6 +210,8 @@ def clone(address: Address, target: Path, *, progress: GitProgress | None = None
 
 
 def _folder_bytes(folder: Path) -> int:
+    import contextlib
+
     total = 0
     for current, _dirs, files in os.walk(folder):
         for name in files:
@@ -219,6 +223,9 @@ def _folder_bytes(folder: Path) -> int:
 def cached_clone(address: Address, *, cache: Path | None = None, progress: GitProgress | None = None,
                  refresh: bool = False) -> tuple[Path, bool]:
     """The work tree of ``address`` in the cache, cloned now or reused (the bool: reused)."""
+    import shutil
+    import tempfile
+
     folder = cache_folder(address, cache or study_cache())
     if folder.is_dir() and (folder / ".git").is_dir() and not refresh:
         return folder, True
@@ -238,6 +245,8 @@ def archive_bare(address: Address, into: Path, *, max_member_bytes: int,
                  progress: GitProgress | None = None) -> tuple[Path, list]:
     """Unpack the HEAD of a bare repository into ``into`` through ``git archive``: a fresh bare clone first (our
     configuration, not the repository's), then its archive, unpacked with every member size-checked."""
+    import subprocess
+
     from learnloop.study.archive import unpack
 
     git = find_git()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from learnloop.study.printable import code_span, markdown_text, printable
-from learnloop.study.report import Library, Place, ReadingStep, StudyReport, Symbol
+from learnloop.study.report import Library, Place, ReadingStep, StudyReport, symbols_text
 
 MAX_ROWS = 40
 
@@ -19,10 +19,6 @@ def _at(path: str, line: int | None) -> str:
 def _words(text: str) -> str:
     """One of our sentences that may quote the studied tree: control characters escaped, no new lines."""
     return printable(text)
-
-
-def symbols_text(symbols: list[Symbol]) -> str:
-    return ", ".join(f"{s.name}{'()' if s.kind == 'function' else ''} (line {s.line})" for s in symbols)
 
 
 def _place(place: Place) -> str:

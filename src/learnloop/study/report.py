@@ -126,6 +126,11 @@ class Symbol(Part):
     line: int
 
 
+def symbols_text(symbols: list[Symbol]) -> str:
+    """``GPT (line 19), get_batch() (line 20)``: what a file defines, for a reading step."""
+    return ", ".join(f"{s.name}{'()' if s.kind == 'function' else ''} (line {s.line})" for s in symbols)
+
+
 class FileRole(Part):
     """What one source file does, judged from its syntax tree and text, and why."""
 

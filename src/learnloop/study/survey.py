@@ -50,7 +50,8 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
             import learnloop.study.assembly  # noqa: F401 - pydantic and the report models, off the critical path
             from learnloop.study.libraries import installed_distributions
 
-            if with_map and loaded["atlas"] is None:
+            if with_map and loaded["atlas"] is None and any(f.language in ("Python", "Jupyter Notebook", "Cython")
+                                                            for f in scan.files):  # no code, no libraries
                 from learnloop.atlas.load import load_atlas
 
                 loaded["atlas"] = load_atlas()
