@@ -71,6 +71,8 @@ def parse_address(text: str) -> Address:
             resolved = path.resolve()
             kind: AddressKind = "bare" if is_bare_repository(resolved) else "folder"
             name = resolved.name.removesuffix(".git") if kind == "bare" else resolved.name
+            if kind == "bare" and not name:  # owner/name/.git: the folder above names it
+                name = resolved.parent.name
             return Address(kind, str(resolved), name or str(resolved))
         suffix = archive_suffix(path)
         if path.is_file() and suffix is not None:

@@ -37,6 +37,20 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
     """
     if picture is not None:
         check_picture_path(picture)
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # the report is thousands of small objects without cycles: collecting while building costs 20%
+    try:
+        return _study(source, atlas=atlas, with_map=with_map, max_file_bytes=max_file_bytes, workers=workers,
+                      progress=progress, picture=picture, use_cache=use_cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _study(source: str | Path, *, atlas: Any, with_map: bool, max_file_bytes: int, workers: int | None,
+           progress: StudyProgress | None, picture: Path | None, use_cache: bool) -> StudyReport:
     with opened_source(source, max_member_bytes=max_file_bytes, progress=progress) as opened:
         if progress:
             progress("scanning", 0, 0)
