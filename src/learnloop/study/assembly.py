@@ -194,8 +194,9 @@ def _where(facts: list[FileFacts], roles: list[FileRole], entry_points: list[Ent
         if signals is None or role is None or fact.path in side:
             continue
         if role == "training" and len(training) < MAX_PLACES:
-            hit = next(h for h in signals.training if not h[1].startswith(("for", "while")))
-            training.append(Place(path=fact.path, line=hit[0], what=f"{hit[1].strip()} (the training loop)"))
+            hit = signals.best_training()
+            if hit is not None:
+                training.append(Place(path=fact.path, line=hit[0], what=f"{hit[1].strip()} (the training loop)"))
         if role == "evaluation" and signals.evaluation and len(evaluation) < MAX_PLACES:
             evaluation.append(Place(path=fact.path, line=signals.evaluation[0][0], what=signals.evaluation[0][1]))
         if role in ("data", "training", "script", "evaluation", "examples", "library") and len(data) < 2 * MAX_PLACES:

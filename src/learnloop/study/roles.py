@@ -99,13 +99,17 @@ def classify(path: str, *, python: PythonFacts | None, signals: Signals | None, 
         return Judged("configuration", (f"{python.constant_assignments} settings assigned at module level, "
                                         "nothing else",))
     if signals.trains and (runs or notebook or not models or _has_word(stem, TRAIN_WORDS)):
-        reasons = [f"trains: {_hit([h for h in signals.training if not h[1].startswith(('for', 'while'))])}"]
+        best = signals.best_training()
+        reasons = [f"trains: `{best[1]}` line {best[0]}" if best else "trains"]
         if models:
             reasons.append(f"also defines {models} model class{'es' if models > 1 else ''}")
         return Judged("training", tuple(reasons))
     if models:
         return Judged("model", (f"defines {models} model class{'es' if models > 1 else ''}",))
     data_defs = [n for n, _line in (python.functions if python else []) if n.lower().startswith(DATA_DEFS)]
+    if len(signals.evaluation) >= 2 and (runs or notebook) and not signals.urls and not data_defs and not _has_word(
+            stem, DATA_WORDS):  # loads a checkpoint to use it (sample.py): evaluation, not data preparation
+        return Judged("evaluation", (f"uses a trained model: {_hit(signals.evaluation)}",))
     if signals.urls or (signals.data and (runs or notebook or data_defs or _has_word(stem, DATA_WORDS))) or (
             data_defs and _has_word(stem, (*DATA_WORDS, "utils", "util", "io"))):
         reasons = []

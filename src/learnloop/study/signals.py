@@ -58,12 +58,24 @@ class Signals:
         """A strong sign of a training loop (a backward pass, an optimiser step, a fit call), not just a loop."""
         return any(not what.startswith(WEAK_TRAINING) for _line, what in self.training)
 
+    def best_training(self) -> Hit | None:
+        """The hit that says "training loop" most plainly: a backward pass, then an optimiser step, then a fit."""
+        strong = [h for h in self.training if not h[1].startswith(WEAK_TRAINING)]
+        if not strong:
+            return None
+        for word in (".backward(", ".step(", ".fit(", ".apply_gradients("):
+            for hit in strong:
+                if hit[1].endswith(word):
+                    return hit
+        return strong[0]
+
     def empty(self) -> bool:
         return not (self.training or self.evaluation or self.data or self.urls or self.files)
 
 
 def _found(words: tuple[str, ...], text: str) -> list[Hit]:
-    """The first few of ``words`` that occur in ``text``, in the order they occur, with their lines."""
+    """The first few of ``words`` that occur in ``text``, in the order they occur, with their lines (the first
+    occurrence of each word)."""
     found = []
     for word in words:
         at = text.find(word)
