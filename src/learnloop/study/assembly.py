@@ -188,7 +188,11 @@ def _where(facts: list[FileFacts], roles: list[FileRole], entry_points: list[Ent
     model_places = [Place(path=m.path, line=m.line, what=f"class {m.name} ({m.base})")
                     for m in trim_models(models, MAX_PLACES)]
     training, evaluation, data = [], [], []
-    for fact in sorted(facts, key=lambda f: (f.path in side, f.path.count("/"), f.path)):
+    entry_rank = {}
+    for number, entry in enumerate(entry_points):
+        entry_rank.setdefault(entry.path, number)
+    for fact in sorted(facts, key=lambda f: (f.path in side, entry_rank.get(f.path, len(entry_rank)),
+                                             f.path.count("/"), f.path)):
         signals = fact.signals
         role = role_of.get(fact.path)
         if signals is None or role is None or fact.path in side:

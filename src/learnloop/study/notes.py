@@ -33,8 +33,8 @@ def notes_template(report: StudyReport, *, today: date | None = None) -> str:
                      "from it?")
     lines += ["- ", "", "## What I understand", "",
               "<!-- Write it in your own words: a sentence per idea is enough. -->"]
-    entry = next((s for s in report.reading_order if "entry point" in s.reason or s.stage in ("run", "training")),
-                 None)
+    entries = {e.path for e in report.entry_points}
+    entry = next((s for s in report.reading_order if s.path in entries), None)
     if entry:
         lines.append(f"- How {code_span(entry.path)} starts the program: ")
     lines += ["- ", "", "## What I don't understand (yet)", "",

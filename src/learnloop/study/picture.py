@@ -31,7 +31,8 @@ COLOURS = {"entry": "#b8e186", "model": "#cbb5e2", "hub": "#fdb863", "plain": "#
 SIDE_BOXES = {"examples": "examples/", "example": "examples/", "demos": "examples/", "tutorials": "examples/",
               "tests": "tests/", "test": "tests/", "testing": "tests/", "docs": "docs/", "doc": "docs/",
               "benchmarks": "benchmarks/", "benchmark": "benchmarks/", "asv_bench": "benchmarks/",
-              "scripts": "scripts/", "tools": "tools/", "build_tools": "tools/"}
+              "scripts": "scripts/", "tools": "tools/", "build_tools": "tools/", "config": "config/",
+              "configs": "config/", "conf": "config/"}
 
 
 @dataclass(frozen=True)
