@@ -8,17 +8,17 @@ capped so that a zip bomb stops with a clear message instead of filling the disk
 from __future__ import annotations
 
 import stat
-import tarfile
-import tempfile
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from learnloop.errors import UserError
 from learnloop.study.notices import FileNotice
+
+if TYPE_CHECKING:
+    import tarfile
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
 MAX_UNPACKED_BYTES = 2 * 1024**3
@@ -55,6 +55,8 @@ def opened_source(source: str | Path, *, max_member_bytes: int | None = None, pr
         root, reused = cached_clone(address, cache=cache, progress=progress)
         yield OpenedSource(root=root, name=address.name, origin="reused" if reused else "cloned")
         return
+    import tempfile  # tarfile, zipfile and tempfile only when there is something to unpack: a folder starts faster
+
     with tempfile.TemporaryDirectory(prefix="learnloop-study-") as tmp:
         if address.kind == "bare":
             tree, notices = archive_bare(address, Path(tmp), max_member_bytes=max_member_bytes or MAX_UNPACKED_BYTES,
@@ -79,6 +81,9 @@ def unpack(archive: Path, target: Path, *, max_member_bytes: int | None = None) 
     """Unpack ``archive`` into the empty folder ``target``; return notices for the members left out. A member
     larger than ``max_member_bytes`` (as its header says; a forged header is caught while copying) is never
     written: it would be left out of the study anyway."""
+    import tarfile
+    import zipfile
+
     cap = max_member_bytes if max_member_bytes is not None else MAX_UNPACKED_BYTES
     try:
         if archive.name.lower().endswith(".zip"):
@@ -108,6 +113,8 @@ def _too_big(name: str, size: int, cap: int) -> FileNotice:
 
 
 def _unpack_zip(archive: Path, target: Path, cap: int) -> list[FileNotice]:
+    import zipfile
+
     notices: list[FileNotice] = []
     with zipfile.ZipFile(archive) as zf:
         infos = zf.infolist()
@@ -145,6 +152,8 @@ def _copy_capped(src: BinaryIO, out: BinaryIO, declared: int, archive: Path) -> 
 
 
 def _unpack_tar(archive: Path, target: Path, cap: int) -> list[FileNotice]:
+    import tarfile
+
     notices: list[FileNotice] = []
 
     def keep_safe(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:

@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +85,8 @@ class ParseCache:
             return
         present = {f.path for f in files}
         entries = {p: e for p, e in self.entries.items() if p in present}
+        import tempfile
+
         with contextlib.suppress(OSError, pickle.PicklingError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=".parse-", dir=self.path.parent)
