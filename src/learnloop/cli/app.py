@@ -22,10 +22,10 @@ class LearnloopGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            from learnloop.cli.render import print_error
+            from learnloop.cli.render import print_error, word_error
             from learnloop.errors import MissingExtra
 
-            text = str(exc)
+            text = word_error(exc, self.get_command(ctx, ctx.invoked_subcommand or ""))
             if isinstance(exc, MissingExtra):
                 text += f": python -m pip install 'learnloop[{exc.extra}]'"
             print_error(text)
