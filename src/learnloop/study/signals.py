@@ -30,7 +30,7 @@ EVALUATION = (".eval()", "torch.no_grad(", "inference_mode(", ".predict(", ".pre
 DATA = ("DataLoader(", "load_dataset(", "urlretrieve(", "requests.get(", "urlopen(", "read_csv(", "read_parquet(",
         "np.load(", "np.memmap(", "np.fromfile(", "np.genfromtxt(", "np.loadtxt(", "torchvision.datasets.",
         "ImageFolder(", "tf.data.", "fetch_openml(", "load_iris(", "load_digits(", "load_wine(", "load_breast_cancer(",
-        "load_diabetes(", "load_data(", "load_dataset(", "load_mnist(", "pickle.load(", "tiktoken.", "(Dataset)",
+        "load_diabetes(", "load_data(", "load_mnist(", "pickle.load(", "tiktoken.", "(Dataset)",
         "hf_hub_download(", "snapshot_download(", "download(", "download_url(", "wget ")
 URL = re.compile(r"(https?://[^\s'\"<>{}]+)['\"]")
 DATA_FILE = re.compile(
