@@ -90,17 +90,24 @@ def count_python_lines(text: str, docstrings: list[tuple[int, int]]) -> LineCoun
     framed = "\n" + text if text.endswith("\n") else "\n" + text + "\n"
     blank = len(_BLANK_LINE.findall(framed))
     comment = len(_HASH_LINE.findall(framed)) if "#" in text else 0
-    if docstrings:
+    if docstrings:  # their non-blank lines are comments too (the ``#`` ones are counted already)
         lines = text.split("\n")
-        marked: set[int] = set()
-        for start, end in docstrings:
-            marked.update(range(start, end + 1))
-        for number in marked:
-            if number <= len(lines):
-                line = lines[number - 1].strip()
-                if line and line[0] != "#":
-                    comment += 1
+        for start, end in _disjoint(docstrings):
+            segment = "\n" + "\n".join(lines[start - 1 : end]) + "\n"
+            inside = min(end, len(lines)) - start + 1
+            if inside > 0:
+                comment += inside - len(_BLANK_LINE.findall(segment)) - len(_HASH_LINE.findall(segment))
     return LineCount(code=total - blank - comment, comment=comment, blank=blank)
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def count_lines(text: str, language: Language, comment_lines: frozenset[int] = frozenset()) -> LineCount:
