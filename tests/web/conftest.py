@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from learnloop.config import Settings, resolve_settings
 
+LOCAL = "http://127.0.0.1"  # the server answers only the names it was started for
 _TOKEN = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 _ALERT = re.compile(r'role="alert"[^>]*>(.*?)</p>', re.S)
 
@@ -111,5 +112,5 @@ def web(home: Path) -> Iterator[Web]:
 
     settings = resolve_settings()
     app = create_app(settings)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         yield Web(client, settings)
