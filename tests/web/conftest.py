@@ -27,6 +27,11 @@ class Web:
         self._token: str | None = None
 
     @property
+    def server_app(self) -> Any:
+        """The FastAPI app under test (its routes)."""
+        return self.client.app_under_test  # type: ignore[attr-defined]
+
+    @property
     def server(self) -> Any:
         return self.client.app.state.server  # type: ignore[attr-defined]
 
@@ -113,4 +118,5 @@ def web(home: Path) -> Iterator[Web]:
     settings = resolve_settings()
     app = create_app(settings)
     with TestClient(app, base_url=LOCAL) as client:
+        client.app_under_test = app  # type: ignore[attr-defined]
         yield Web(client, settings)

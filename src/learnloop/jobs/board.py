@@ -60,6 +60,7 @@ class Job:
     submitted_at: datetime = field(default_factory=_now)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    pid: int | None = None  # the child process of a job of a known kind, while it runs
     cancel_asked: threading.Event = field(default_factory=threading.Event, repr=False)
     _started: float | None = field(default=None, repr=False)
     _finished: float | None = field(default=None, repr=False)
@@ -210,7 +211,8 @@ class JobBoard:
         deadline = time.monotonic() + seconds if seconds else None
         words = f" of {seconds:.0f} s" if seconds else ""
         return run_in_child(compute, lambda d, t, label="": _set_progress(job, d, t, label),
-                            should_stop=job.cancel_asked.is_set, deadline=deadline, cap_words=words)
+                            should_stop=job.cancel_asked.is_set, deadline=deadline, cap_words=words,
+                            started=lambda pid: setattr(job, "pid", pid))
 
     # Cancelling ------------------------------------------------------------------------------------------
     def cancel(self, job_id: str) -> Job:
@@ -324,9 +326,9 @@ class JobBoard:
         with self.store.read() as session:
             records = session.scalars(select(JobRecord).order_by(JobRecord.submitted_at.desc())
                                       .limit(KEEP)).all()
+            restored = [_from_record(r) for r in reversed(records)]
         requeue: list[Job] = []
-        for record in reversed(records):
-            job = _from_record(record)
+        for job in restored:
             if job.state == "running" or (job.state == "queued" and job.params is None):
                 job.state, job.error, job.error_status = "interrupted", "interrupted: the server stopped " \
                     "while this job was under way; start it again", 200
@@ -346,7 +348,7 @@ class JobBoard:
         assert self.store is not None
         with self.store.read() as session:
             record = session.get(JobRecord, job_id)
-        return _from_record(record) if record is not None else None
+            return _from_record(record) if record is not None else None
 
 
 def _set_progress(job: Job, done: int, total: int, label: str = "") -> None:

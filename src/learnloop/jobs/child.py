@@ -34,7 +34,8 @@ class ChildBug(Exception):
 
 
 def run_in_child(compute: Callable[[ProgressFn], Any], progress: ProgressFn, *,
-                 should_stop: Callable[[], bool], deadline: float | None, cap_words: str = "") -> Any:
+                 should_stop: Callable[[], bool], deadline: float | None, cap_words: str = "",
+                 started: Callable[[int], None] | None = None) -> Any:
     """``compute(progress)`` in a child process; its return value (picklable) or its error, raised here."""
     from multiprocessing import Pipe
 
@@ -62,6 +63,8 @@ def run_in_child(compute: Callable[[ProgressFn], Any], progress: ProgressFn, *,
         finally:
             os._exit(code)
     writer.close()
+    if started is not None:
+        started(pid)
     try:
         while True:
             if should_stop():
