@@ -60,6 +60,8 @@ class Job:
     submitted_at: datetime = field(default_factory=_now)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    error_field: str | None = None
+    typed: dict[str, str] | None = None  # what the learner typed in the form that started it (kept in memory)
     pid: int | None = None  # the child process of a job of a known kind, while it runs
     cancel_asked: threading.Event = field(default_factory=threading.Event, repr=False)
     _started: float | None = field(default=None, repr=False)
@@ -186,6 +188,7 @@ class JobBoard:
             job.state, job.error, job.error_status = "cancelled", "cancelled: the work was stopped", 200
         except UserError as exc:
             job.error, job.error_status, job.state = str(exc), exc.http_status, "failed"
+            job.error_field = exc.field
         except ChildBug as exc:
             first, _, trace = str(exc).partition("\n")
             log.error("job %s (%s) failed: %s\n%s", job.id, job.kind, first, trace)

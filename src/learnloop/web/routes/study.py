@@ -90,7 +90,7 @@ def delete_note(session: WriteSession, note_id: int) -> RedirectResponse:
     return RedirectResponse("/study?notice=deleted#notes", status_code=303)
 
 
-def allowed_folder(text: str, roots: tuple[Path, ...], field: str = "path") -> Path:
+def allowed_folder(text: str, roots: tuple[Path, ...], field: str = "path", *, must_exist: bool = True) -> Path:
     """A folder under one of the allowed roots. A relative path is taken inside the first root (the workspace).
 
     Nothing outside the roots is looked at: the same words answer whether such a path exists or not.
@@ -108,9 +108,17 @@ def allowed_folder(text: str, roots: tuple[Path, ...], field: str = "path") -> P
     if not inside:
         raise UserError(f"the page can only read folders under {', '.join(str(r) for r in roots)}; "
                         "start the server with --root FOLDER to allow another", field=field)
-    if not resolved.is_dir():
+    if must_exist and not resolved.is_dir():
         raise UserError(f"{resolved} is not a folder under {inside[0]}", field=field)
     return resolved
+
+
+def allowed_path(text: str, roots: tuple[Path, ...], field: str) -> Path:
+    """A file or folder that exists under one of the allowed roots (same rules as :func:`allowed_folder`)."""
+    path = allowed_folder(text, roots, field, must_exist=False)
+    if not path.exists():
+        raise UserError(f"nothing is at {path}", field=field)
+    return path
 
 
 def _within(path: Path, root: Path) -> bool:
