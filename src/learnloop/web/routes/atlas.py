@@ -74,7 +74,12 @@ async def topic_card(request: Request, topic_id: str) -> HTMLResponse:
         "resources": atlas.resources_for(topic.id)[:12],
         "focuses": [f for f in atlas.focuses.values() if topic.id in f.topics],
         "lab_id": lab_id, "tried": tried,
+        "datasets": _tables(atlas) if lab_id else [],
     })
+
+
+def _tables(atlas: Any) -> list[Any]:
+    return [d for d in sorted(atlas.datasets.values(), key=lambda d: d.name.lower()) if d.form == "table" and d.target]
 
 
 PAGE_SIZE = 25
