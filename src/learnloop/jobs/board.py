@@ -62,6 +62,7 @@ class Job:
     finished_at: datetime | None = None
     error_field: str | None = None
     typed: dict[str, str] | None = None  # what the learner typed in the form that started it (kept in memory)
+    board: JobBoard | None = field(default=None, repr=False)
     pid: int | None = None  # the child process of a job of a known kind, while it runs
     cancel_asked: threading.Event = field(default_factory=threading.Event, repr=False)
     _started: float | None = field(default=None, repr=False)
@@ -88,6 +89,8 @@ class Job:
     def report(self, done: int, total: int, label: str = "") -> None:
         """Progress from the work; also where a work given as a function learns it was cancelled."""
         self.done, self.total, self.label = done, total, label
+        if self.board is not None:
+            self.board.version += 1
         if self.cancel_asked.is_set():
             raise Cancelled
 
@@ -126,6 +129,7 @@ class JobBoard:
         self._workers: list[threading.Thread] = []
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
+        self.version = 0  # moves whenever any job changes (what a page showing jobs is keyed by)
         if store is not None:
             self._restore()
 
@@ -139,7 +143,7 @@ class JobBoard:
             from learnloop.jobs.kinds import check_params
 
             check_params(kind, params)
-        job = Job(id=secrets.token_urlsafe(9), kind=kind, title=title[:300], back=back, params=params)
+        job = Job(id=secrets.token_urlsafe(9), kind=kind, title=title[:300], back=back, params=params, board=self)
         job.folder = str(self._folder_for(job)) if self.workspace is not None else None
         with self._lock:
             self._jobs[job.id] = job
@@ -178,29 +182,31 @@ class JobBoard:
         job.state, job.started_at, job._started = "running", _now(), time.monotonic()
         self._save(job)
         work = self._work.pop(job.id, None)
+        outcome = "failed"
         try:
             if work is not None:
                 job.result = work(job.report)
             else:
                 job.result = self._run_kind(job)
-            job.state = "done"
+            outcome = "done"
         except Cancelled:
-            job.state, job.error, job.error_status = "cancelled", "cancelled: the work was stopped", 200
+            outcome, job.error, job.error_status = "cancelled", "cancelled: the work was stopped", 200
         except UserError as exc:
-            job.error, job.error_status, job.state = str(exc), exc.http_status, "failed"
-            job.error_field = exc.field
+            job.error, job.error_status, job.error_field = str(exc), exc.http_status, exc.field
         except ChildBug as exc:
             first, _, trace = str(exc).partition("\n")
             log.error("job %s (%s) failed: %s\n%s", job.id, job.kind, first, trace)
-            job.error, job.state = f"{job.kind} failed unexpectedly: {first}", "failed"
+            job.error = f"{job.kind} failed unexpectedly: {first}"
         except Exception as exc:  # a bug: one line on the page, the traceback in the server's log
             log.exception("job %s (%s) failed", job.id, job.kind)
-            job.error, job.state = f"{job.kind} failed unexpectedly: {type(exc).__name__}: {exc}", "failed"
+            job.error = f"{job.kind} failed unexpectedly: {type(exc).__name__}: {exc}"
         finally:
             job.finished_at, job._finished = _now(), time.monotonic()
-            if job.state == "done":
+            if outcome == "done":
                 self._keep_result(job)
-            self._save(job)
+            self._save(job, outcome)  # the record first: whoever sees the job finished finds it kept
+            job.state = outcome
+            self.version += 1
 
     def _run_kind(self, job: Job) -> Any:
         from learnloop.jobs.kinds import plan
@@ -304,12 +310,14 @@ class JobBoard:
         except OSError as exc:
             log.warning("job %s: could not keep its result: %s", job.id, exc)
 
-    def _save(self, job: Job) -> None:
+    def _save(self, job: Job, state: str | None = None) -> None:
+        job.board = self
+        self.version += 1
         if self.store is None:
             return
         from learnloop.jobs.records import JobRecord
 
-        record = JobRecord(id=job.id, kind=job.kind, title=job.title, back=job.back, state=job.state,
+        record = JobRecord(id=job.id, kind=job.kind, title=job.title, back=job.back, state=state or job.state,
                            params=json.dumps(job.params) if job.params is not None else None, folder=job.folder,
                            error=job.error, error_status=job.error_status, submitted_at=job.submitted_at,
                            started_at=job.started_at, finished_at=job.finished_at)
@@ -332,6 +340,7 @@ class JobBoard:
             restored = [_from_record(r) for r in reversed(records)]
         requeue: list[Job] = []
         for job in restored:
+            job.board = self
             if job.state == "running" or (job.state == "queued" and job.params is None):
                 job.state, job.error, job.error_status = "interrupted", "interrupted: the server stopped " \
                     "while this job was under way; start it again", 200
@@ -351,11 +360,16 @@ class JobBoard:
         assert self.store is not None
         with self.store.read() as session:
             record = session.get(JobRecord, job_id)
-            return _from_record(record) if record is not None else None
+            job = _from_record(record) if record is not None else None
+        if job is not None:
+            job.board = self
+        return job
 
 
 def _set_progress(job: Job, done: int, total: int, label: str = "") -> None:
     job.done, job.total, job.label = done, total, label
+    if job.board is not None:
+        job.board.version += 1
 
 
 def _from_record(record: Any) -> Job:

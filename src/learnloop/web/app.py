@@ -26,6 +26,7 @@ from learnloop.web.guard import HostGuard, allowed_hosts
 from learnloop.web.jobs import JobBoard
 from learnloop.web.limits import BodyLimit
 from learnloop.web.nonces import FormNonces
+from learnloop.web.pagecache import PageCache
 from learnloop.web.pictures import Pictures
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
     app.state.server = server
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes + 64 * 1024)
+    app.add_middleware(PageCache)
     app.add_middleware(HostGuard, hosts=options.hosts)  # added last: the outermost layer, before anything runs
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)

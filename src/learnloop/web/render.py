@@ -92,7 +92,8 @@ TOKEN_SLOT = "csrf-slot-" + secrets.token_hex(16)
 
 def render_text(request: Request, template: str, context: dict[str, Any] | None = None, *,
                 csrf: str | None = None) -> str:
-    values = {"path": request.url.path, "csrf": csrf if csrf is not None else csrf_token(request), "error": None,
+    """A page's HTML; its forms carry :data:`TOKEN_SLOT`, which :func:`page` fills with this browser's token."""
+    values = {"path": request.url.path, "csrf": csrf if csrf is not None else TOKEN_SLOT, "error": None,
               **(context or {})}
     return environment().get_template(template).render(values)
 
@@ -103,7 +104,7 @@ def render_shell(request: Request, template: str, context: dict[str, Any] | None
 
 
 def fill(request: Request, shell: str) -> HTMLResponse:
-    return page(request, shell.replace(TOKEN_SLOT, csrf_token(request)))
+    return page(request, shell)
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -113,10 +114,14 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
 
 
 def page(request: Request, html: str | bytes, status: int = 200) -> HTMLResponse:
+    """The response: this browser's token and fresh form nonces filled in (unless the page cache asked for the
+    shell, which it fills itself for every browser it serves the page to)."""
+    if request.scope.get("state", {}).get("shell") and status == 200:
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
     if isinstance(html, str):
         from learnloop.web.nonces import add_nonces
 
-        html = add_nonces(html)
+        html = add_nonces(html.replace(TOKEN_SLOT, csrf_token(request)))
     response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
     secret, fresh = csrf_secret(request)
     if fresh:
