@@ -11,6 +11,7 @@ Pure ASGI middleware: a hit never reaches FastAPI's routing. Only 200 HTML answe
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -26,6 +27,7 @@ class PageCache:
         self.app = app
         self._pages: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], str]] = OrderedDict()
         self._lock = threading.Lock()
+        self._rendering: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
         self.posts = 0  # forms acted on by this server (a form may change files, not only the database)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -51,9 +53,26 @@ class PageCache:
             if kept is not None:
                 self._pages.move_to_end(key)
         if kept is None:
-            status, headers, body = await self._render(scope, receive)
+            waiting = self._rendering.get(key)
+            if waiting is not None:  # another request is making this page now: wait for it, do not make it twice
+                kept = await asyncio.shield(waiting)
+                if kept is not None:
+                    await self._serve(scope, send, kept)
+                    return
+        if kept is None:
+            made: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            self._rendering[key] = made
+            try:
+                status, headers, body = await self._render(scope, receive)
+            except BaseException:
+                made.set_result(None)
+                raise
+            finally:
+                self._rendering.pop(key, None)
             html = dict(headers).get(b"content-type", b"").startswith(b"text/html")
             if status != 200 or not html:  # not a page to keep: forward it as it was answered
+                if not made.done():
+                    made.set_result(None)
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
@@ -63,6 +82,7 @@ class PageCache:
                 self._pages[key] = kept
                 while len(self._pages) > KEEP:
                     self._pages.popitem(last=False)
+            made.set_result(kept)
         await self._serve(scope, send, kept)
 
     def _key(self, scope: dict[str, Any]) -> tuple[Any, ...] | None:
