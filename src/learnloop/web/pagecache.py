@@ -22,6 +22,18 @@ KEEP = 256
 SKIP_PREFIXES = ("/static/", "/pictures/", "/healthz", "/export", "/favicon.ico", "/project/deadline.ics")
 
 
+def _counting(send: Any, cache: PageCache) -> Any:
+    """Move the forms counter again just before the answer goes out, so the page the browser is sent to next
+    (the redirect after a form) is made afresh."""
+
+    async def counted(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            cache.posts += 1
+        await send(message)
+
+    return counted
+
+
 class PageCache:
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -35,8 +47,9 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         if scope["method"] != "GET":
+            self.posts += 1  # pages made while a form is acted on are not kept past it, nor those made before
             try:
-                await self.app(scope, receive, send)
+                await self.app(scope, receive, _counting(send, self))
             finally:
                 self.posts += 1
             return
