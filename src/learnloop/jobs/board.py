@@ -307,7 +307,7 @@ class JobBoard:
 
         try:
             write_file(Path(job.folder) / RESULT_FILE, text.encode())
-        except OSError as exc:
+        except (OSError, UserError) as exc:
             log.warning("job %s: could not keep its result: %s", job.id, exc)
 
     def _save(self, job: Job, state: str | None = None) -> None:

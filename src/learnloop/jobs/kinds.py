@@ -12,7 +12,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,20 +57,11 @@ def plan(kind: str, params: dict[str, Any], folder: Path) -> tuple[Compute, floa
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Atomically: a temp file in the same folder, fsync, rename; never through a symlink."""
+    """Atomically (temp file, fsync, rename), never through a symlink; a job's own files are replaced."""
+    from learnloop.files import write_atomic
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        raise OSError(f"{path} is a symbolic link")
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data, force=True)
 
 
 # Study ---------------------------------------------------------------------------------------------------
