@@ -191,7 +191,8 @@ def measure(python: str, home: Path, args: argparse.Namespace) -> list[Load]:
     try:
         cookie = browser_cookie(port)
         job = study_job(port, cookie)
-        pages = tuple(job if p == "JOB" else p for p in PAGES)
+        chosen = tuple(args.pages.split(",")) if args.pages else PAGES
+        pages = tuple(job if p == "JOB" else p for p in chosen)
         warm(port, cookie, ("/healthz", *pages))
         by_path: dict[str, list[Load]] = {}
         for _ in range(args.rounds):
@@ -249,7 +250,8 @@ def table(loads: list[Load], duration: int) -> list[str]:
             quick = x.p99_ms < 100
             goal = ("met" if fast and quick else "missed: " + ", ".join(
                 [*([] if fast else [f"ratio {ratio:.2f} < 0.5"]), *([] if quick else [f"p99 {x.p99_ms:.0f} ms"])]))
-        by_round = ", ".join(f"{r:,.0f}" for r in x.rounds)
+        by_round = ", ".join(f"{r:,.0f}" for r in x.rounds) if x.path != "/healthz" else \
+            f"{len(x.rounds)} runs, {min(x.rounds):,.0f} to {max(x.rounds):,.0f}"
         busy = x.cpu_seconds / (duration * len(x.rounds)) if x.rounds else 0.0
         shown = "/healthz (all runs)" if x.path == "/healthz" else x.path
         shown = "/jobs/ID (a finished study)" if shown.startswith("/jobs/") and shown != "/jobs" else shown
@@ -266,6 +268,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: the server needs a core)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over the three paths (default 3)")
     parser.add_argument("--standard", action="store_true", help="also measure with httptools and uvloop")
+    parser.add_argument("--pages", default="", help="only these pages, comma-separated (JOB: a finished job's page)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"where to write the table (default {RESULTS})")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -300,12 +304,14 @@ def main() -> None:
         "",
         *sections,
         "Written by `python benchmarks/web_load.py" + (f" --rounds {args.rounds}" if args.rounds != 3 else "")
+        + (f" --duration {args.duration}" if args.duration != 5 else "")
+        + (f" --pages {args.pages}" if args.pages else "")
         + (" --standard" if args.standard else "") + "`.",
         "",
     ]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines))
-    print(f"wrote {RESULTS}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines))
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
