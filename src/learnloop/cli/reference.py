@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 HEADER = """# learnloop command reference
 
@@ -21,7 +22,7 @@ def _help(argv: list[str]) -> str:
 
     from learnloop.cli import app
 
-    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "LEARNLOOP_HELP_FOR_DOCS": "1"}  # no machine facts
     result = CliRunner().invoke(app, [*argv, "--help"], prog_name="learnloop", env=env, catch_exceptions=False)
     return result.stdout.rstrip() + "\n"
 
@@ -43,7 +44,7 @@ def _walk() -> Iterator[list[str]]:
                 yield [entry.name, sub]
 
 
-def _root_group():  # type: ignore[no-untyped-def]
+def _root_group() -> Any:
     import typer.main
 
     from learnloop.cli import app

@@ -1,7 +1,7 @@
 """The web's jobs: each long piece of work kept as a row, so a restart neither loses nor forgets it.
 
-Revision ID: 0004
-Revises: 0002
+Revision ID: 0004_jobs
+Revises: 0003_topic_marks
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from learnloop.store.models import UTCDateTime
 
-revision = "0004"
-down_revision = "0002"
+revision = "0004_jobs"
+down_revision = "0003_topic_marks"
 branch_labels = None
 depends_on = None
 
