@@ -12,7 +12,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from tests.loop.test_state_table import ROWS, SAMPLE, build
 
 ZONES = ("UTC", "America/Los_Angeles")

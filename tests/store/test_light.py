@@ -56,7 +56,7 @@ def test_every_column_the_light_sql_names_is_in_the_models_and_the_migrated_data
         statements = {name: sql for name, sql in vars(reads).items() if name.isupper() and isinstance(sql, str)
                       and re.match(r"\s*(SELECT|INSERT)", sql)}
         assert len(statements) >= 15
-        for name, sql in statements.items():
+        for sql in statements.values():
             if sql.startswith("INSERT"):
                 continue
             params = {p: 1 for p in re.findall(r":(\w+)", sql)}
@@ -125,7 +125,8 @@ def test_gap_add_refuses_what_the_orm_refuses_with_the_same_words(state: str, tm
     from learnloop.atlas.load import load_atlas
     from learnloop.loop import gaps
 
-    words, topic = ("   " if state == "empty text" else "a gap"), ("no-such-topic" if state == "unknown topic" else None)
+    words = "   " if state == "empty text" else "a gap"
+    topic = "no-such-topic" if state == "unknown topic" else None
     errors = []
     for name in ("full", "light"):
         settings = _home(tmp_path / name, started=state != "not started")
