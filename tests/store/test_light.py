@@ -86,6 +86,26 @@ def test_the_light_path_applies_only_to_an_existing_sqlite_database_at_the_head(
             assert rows is None  # another revision: the full store migrates it
 
 
+def test_the_map_marks_read_light_equal_the_orms(tmp_path: Path) -> None:
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop import marks
+
+    atlas = load_atlas()
+    settings = _home(tmp_path)
+    store = db.open_store(settings)
+    try:
+        with store.session() as s:
+            for topic_id, mark in zip(list(atlas.topics)[:3], ("done", "in-progress", "skipped"), strict=True):
+                marks.mark_topic(s, atlas, topic_id, mark, NOW)
+        with store.read() as s:
+            orm = marks.marks(s)
+    finally:
+        store.dispose()
+    with light.reading(settings) as rows:
+        assert rows is not None
+        assert reads.marks(rows) == orm and len(orm) == 3
+
+
 def test_the_light_reading_cannot_write(tmp_path: Path) -> None:
     settings = _home(tmp_path)
     with light.reading(settings) as rows, pytest.raises(sqlite3.OperationalError, match="readonly"):

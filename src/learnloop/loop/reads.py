@@ -56,6 +56,7 @@ EVENTS = "SELECT kind, step, subject, reason, at FROM events WHERE pass_id = :pa
 TOP_INTEREST = "SELECT focus_id FROM interests ORDER BY rank LIMIT 1"
 PASS_NUMBERS = "SELECT id, number FROM passes"
 NEWEST_PROJECT = "SELECT title, status FROM projects WHERE pass_id = :pass_id ORDER BY id DESC LIMIT 1"
+TOPIC_MARKS = "SELECT topic_id, mark FROM topic_marks"
 INSERT_GAP = ("INSERT INTO gaps (pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, "
               "closed_at, learned) VALUES (:pass_id, :text, :topic_id, NULL, 'open', :created_at, NULL, NULL, NULL, "
               "NULL, NULL) RETURNING id")
@@ -314,6 +315,11 @@ def add_gap(rows: Rows, text: str, topic_id: str | None, now: datetime,
             subject=f"gap:{gap_id}")
     found = rows.all(f"SELECT {GAP_COLUMNS} FROM gaps WHERE id = :gap_id", gap_id=gap_id)
     return gap_view(GapRow(found[0]), current.number, now)
+
+
+def marks(rows: Rows) -> dict[str, str]:
+    """topic id -> its mark on the map (as ``marks.marks``)."""
+    return {topic_id: mark for topic_id, mark in rows.all(TOPIC_MARKS)}
 
 
 def history(rows: Rows, now: datetime) -> list[PassHistory]:

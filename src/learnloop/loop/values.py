@@ -148,3 +148,22 @@ def carried(gaps: list[Any], end: datetime) -> tuple[int, int]:
         elif g.status == "dropped" and g.closed_at and g.closed_at <= end:
             dropped.add(key)
     return len(known - closed - dropped), len(closed)
+
+
+class BranchProgress(BaseModel):
+    kind: str
+    topics: int
+    done: int
+    in_progress: int
+    skipped: int
+
+
+def progress(atlas: Any, marked: dict[str, str], kinds: list[str] | None = None) -> list[BranchProgress]:
+    """Per branch of the map (a kind of topic): how many topics, how many done, in progress, skipped."""
+    rows: list[BranchProgress] = []
+    for kind in kinds or sorted({t.kind for t in atlas.topics.values()}):
+        members = [t.id for t in atlas.topics.values() if t.kind == kind]
+        states = [marked.get(i) for i in members]
+        rows.append(BranchProgress(kind=kind, topics=len(members), done=states.count("done"),
+                                   in_progress=states.count("in-progress"), skipped=states.count("skipped")))
+    return rows
