@@ -80,7 +80,9 @@ class GapRow:
     def __init__(self, row: tuple[Any, ...]) -> None:
         (self.id, self.pass_id, self.text, self.topic_id, self.rank, self.status, created, kept, self.days,
          deadline, closed, self.learned) = row
-        self.created_at = parse_moment(created)
+        created_at = parse_moment(created)
+        assert created_at is not None, "gaps.created_at is never null"
+        self.created_at: datetime = created_at
         self.kept_at = parse_moment(kept)
         self.deadline = parse_day(deadline)
         self.closed_at = parse_moment(closed)
