@@ -199,3 +199,50 @@ def test_the_cli_migrates_an_older_database_and_the_hot_commands_work_on_it(tmp_
         store.dispose()
     listed = cli("gap list --json")
     assert '"what is a kernel?"' in listed.stdout
+
+
+def test_the_same_sql_runs_on_postgresql_through_sqlalchemy(tmp_path: Path, require_system) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the hot commands take the full store, and run the very same SQL through SQLAlchemy."""
+    import os
+
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
+    from learnloop.atlas.glance import facts_of
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop import gaps, history, passes
+    from learnloop.store.light import SessionRows
+
+    url = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL")
+    require_system("a PostgreSQL server", bool(url), "set LEARNLOOP_TEST_POSTGRES_URL (.ci/run starts one)")
+    assert url is not None
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sql("DROP SCHEMA public CASCADE"))
+        conn.execute(sql("CREATE SCHEMA public"))
+    engine.dispose()
+    settings = Settings(home=tmp_path, database_url=url)
+    with light.reading(settings) as rows:
+        assert rows is None
+    atlas = load_atlas()
+    store = db.open_store(settings)
+    try:
+        with store.session() as s:
+            passes.start_pass(s, NOW - timedelta(days=1))
+        with store.session() as s:
+            orm_view = gaps.add_gap(s, atlas, "a kernel?", None, NOW)
+        with store.session() as s:
+            sql_view = reads.add_gap(SessionRows(s), "a kernel?", None, NOW)
+        assert sql_view.model_dump(exclude={"id"}) == orm_view.model_dump(exclude={"id"})
+        with store.read() as s:
+            columns = "pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, closed_at, learned"
+            a, b = s.execute(sql(f"SELECT {columns} FROM gaps ORDER BY id")).all()
+            assert tuple(a) == tuple(b)
+            events = s.execute(sql("SELECT pass_id, at, kind, step, reason FROM events WHERE kind = 'gap'")).all()
+            assert len(events) == 2 and tuple(events[0]) == tuple(events[1])
+            rows = SessionRows(s)
+            assert reads.status(rows, NOW, facts_of(atlas)) == passes.status(s, NOW, atlas=atlas)
+            assert reads.list_gaps(rows, NOW, include_all=True) == gaps.list_gaps(s, NOW, include_all=True)
+            assert reads.history(rows, NOW) == history.history(s, NOW)
+    finally:
+        store.dispose()
