@@ -60,7 +60,8 @@ reference_app = make_group("reference", "Step 1: the project like your endgame t
 
 @reference_app.command("add")
 def reference_add(
-    source: Annotated[str, typer.Argument(help="A URL, an owner/name GitHub repository, or a local folder.")],
+    source: Annotated[str, typer.Argument(help="What `learnloop study` accepts: a folder, an archive, OWNER/NAME "
+                                          "or a git URL.")],
     why: Annotated[str | None, typer.Option("--why", help="Why this one looks like your endgame.")] = None,
     as_json: JsonOption = False,
 ) -> None:
