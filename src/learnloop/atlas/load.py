@@ -123,7 +123,8 @@ def _cache_path(files: list[Any]) -> Path | None:
         stamp = "|".join(f"{p.name}:{os.stat(p).st_size}:{os.stat(p).st_mtime_ns}" for p in files)
     except (OSError, TypeError):
         return None  # not plain files (a zipped install): no cache
-    digest = hashlib.sha256(f"{__version__}|{stamp}".encode()).hexdigest()[:16]
+    # "validated": only maps that passed validation are cached (older caches held raw YAML: never trusted).
+    digest = hashlib.sha256(f"{__version__}|validated|{stamp}".encode()).hexdigest()[:16]
     root = os.environ.get("LEARNLOOP_CACHE") or _user_cache()
     return Path(root) / f"atlas-{digest}.json"
 
