@@ -51,7 +51,12 @@ GAP_COLUMNS = "id, pass_id, text, topic_id, rank, status, created_at, kept_at, d
 PASS_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps WHERE pass_id = :pass_id ORDER BY id"
 ALL_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps ORDER BY id"
 EVENT_KINDS = "SELECT DISTINCT kind FROM events WHERE pass_id = :pass_id"
-EVENT_MOMENTS = "SELECT at FROM events WHERE pass_id = :pass_id"
+# A day is active when something was recorded: an event, a practice, a note, a project check-in.
+ACTIVE_MOMENTS = ("SELECT at FROM events WHERE pass_id = :pass_id "
+                  "UNION ALL SELECT at FROM practice WHERE pass_id = :pass_id "
+                  "UNION ALL SELECT added_at FROM notes WHERE pass_id = :pass_id "
+                  "UNION ALL SELECT checkins.at FROM checkins JOIN projects ON projects.id = checkins.project_id "
+                  "WHERE projects.pass_id = :pass_id")
 EVENTS = "SELECT kind, step, subject, reason, at FROM events WHERE pass_id = :pass_id ORDER BY id"
 TOP_INTEREST = "SELECT focus_id FROM interests ORDER BY rank LIMIT 1"
 PASS_NUMBERS = "SELECT id, number FROM passes"
@@ -208,7 +213,7 @@ def today_facts(rows: Rows, current: PassRow, view: rules.PassView, now: datetim
                 projects: list[Any], gaps: list[GapRow]) -> Today:
     """The line for today (as ``passes.today_facts``)."""
     today = now.date()
-    moments = [parse_moment(r[0]) for r in rows.all(EVENT_MOMENTS, pass_id=current.id)]
+    moments = [parse_moment(r[0]) for r in rows.all(ACTIVE_MOMENTS, pass_id=current.id)]
     active_days = {local_day(at, now) for at in moments if at is not None}
     value = Today(days_active=len(active_days), streak=streak(active_days, today))
     project = view.active_project
