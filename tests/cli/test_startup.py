@@ -89,7 +89,7 @@ def test_everyday_commands_import_neither_the_orm_nor_the_map_schema() -> None:
     for name, args in HOT.items():
         assert _loaded_by(args, HEAVY + NOT_ON_THE_HOT_PATH) == [], name
     # The map shows the validated map (its schema, no YAML: the cache) with the learner's marks read light.
-    assert _loaded_by(["map"], HEAVY + ("learnloop.store.db", "learnloop.store.models", "yaml")) == []
+    assert _loaded_by(["map"], (*HEAVY, "learnloop.store.db", "learnloop.store.models", "yaml")) == []
 
 
 def test_gap_add_without_a_topic_does_not_load_the_map() -> None:
