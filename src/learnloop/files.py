@@ -20,6 +20,7 @@ import errno
 import os
 import stat
 import tempfile
+from contextvars import ContextVar
 from pathlib import Path
 
 from learnloop.errors import UserError
@@ -66,6 +67,21 @@ def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a regular file"
+
+
+_written: ContextVar[list[Path] | None] = ContextVar("learnloop_files_written", default=None)
+
+
+def record_writes() -> list[Path]:
+    """Start recording the paths :func:`write_atomic` writes in this context (the CLI says what Ctrl-C kept)."""
+    written: list[Path] = []
+    _written.set(written)
+    return written
+
+
+def short_path(path: object) -> str:
+    """A path for a one-line message: cut down if someone passed 10,000 characters, no raw newlines."""
+    return _short(os.fsdecode(path) if isinstance(path, bytes | os.PathLike) else str(path))
 
 
 def _short(path: Path | str) -> str:
@@ -187,6 +203,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, force: bool
             tmp.unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+    recording = _written.get()
+    if recording is not None:
+        recording.append(target)
     return target
 
 
@@ -198,6 +217,9 @@ def check_writable_target(path: str | os.PathLike[str], *, force: bool = False) 
     _refuse_target(target, force=force)
     try:
         parent = target.parent.stat()
+    except FileNotFoundError:
+        raise FileError(f"cannot write {_short(target.name)}: no such folder {_short(target.parent)}",
+                        path=target) from None
     except OSError as exc:
         raise FileError(f"cannot write {_short(target)}: {describe_os_error(exc)}", path=target) from None
     if not stat.S_ISDIR(parent.st_mode):

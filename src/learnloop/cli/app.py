@@ -16,19 +16,55 @@ if TYPE_CHECKING:
 
 
 class LearnloopGroup(TyperGroup):
-    """Turns a :class:`UserError` raised anywhere below into one red line and exit code 2."""
+    """The CLI's edge: every failure a learner can meet becomes one red line and a non-zero exit.
+
+    A :class:`UserError` (exit 2, or its own code), any ``OSError`` the feature did not word (a name
+    too long, a full disk, a read-only folder, a permission: exit 2), and Ctrl-C (exit 130, saying
+    whether anything was kept).
+    """
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            from learnloop.cli.render import print_error
+            _fail(_worded(exc), exc.exit_code)
+        except OSError as exc:
+            from learnloop.files import describe_os_error, short_path
 
-            print_error(str(exc))
-            raise typer.Exit(exc.exit_code) from None
+            where = f" ({short_path(exc.filename)})" if getattr(exc, "filename", None) else ""
+            _fail(f"cannot go on: {describe_os_error(exc)}{where}", 2)
+        except KeyboardInterrupt:
+            _fail(_interrupted(), 130)
+        except OverflowError:
+            _fail("a number given is too large", 2)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # the order they were registered in: the loop's order
+
+
+def _fail(message: str, code: int) -> None:
+    from learnloop.cli.render import print_error
+
+    print_error(message)
+    raise typer.Exit(code) from None
+
+
+def _worded(exc: UserError) -> str:
+    """The CLI's words for an error: a file that exists can be replaced with --force."""
+    from learnloop.files import FileExists
+
+    text = str(exc)
+    if isinstance(exc, FileExists):
+        text += "; choose another name, or add --force to replace it"
+    return text
+
+
+def _interrupted() -> str:
+    ctx = _current.get()
+    kept = ctx.kept() if ctx is not None else []
+    if not kept:
+        return "interrupted: nothing was saved"
+    return "interrupted: kept what was finished before (" + ", ".join(kept) + ")"
 
 
 app = typer.Typer(
@@ -51,6 +87,19 @@ class Context:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Store | None = None
+        from learnloop.files import record_writes
+
+        self.written = record_writes()  # the files this run wrote, to say what Ctrl-C kept
+
+    def kept(self) -> list[str]:
+        """What this run saved before it was interrupted, in a few words."""
+        kept: list[str] = []
+        commits = getattr(self._store, "commits", 0) if self._store is not None else 0
+        if commits:
+            kept.append(f"{commits} change{'s' if commits > 1 else ''} recorded")
+        if self.written:
+            kept.append(f"{len(self.written)} file{'s' if len(self.written) > 1 else ''} written")
+        return kept
 
     @property
     def store(self) -> Store:

@@ -29,6 +29,7 @@ def try_(
     target: Annotated[str | None, typer.Option("--target", help="Column to predict (with --data).")] = None,
     png: Annotated[Path | None, typer.Option("--png", help="Where to write the picture "
                                              "(default: your workspace's lab folder).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --png file if it already exists.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run one model on a small offline data set, say what it did, and draw its idea.
@@ -38,6 +39,10 @@ def try_(
     """
     from learnloop.lab.trial import try_model
 
+    if png is not None:
+        from learnloop.files import check_writable_target
+
+        check_writable_target(png, force=force)
     result = try_model(model, data, target, png=png, picture_dir=lab_folder())
     if as_json:
         print_json(result)
@@ -86,6 +91,8 @@ def baseline(
                                                 "LocalCluster, tcp://HOST:PORT uses a running scheduler.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Folder for the Markdown report and PNGs "
                                                 "(default: your workspace's lab folder).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the report files already in the --report "
+                                        "folder.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Cross-validate every classic model family on a table and rank them, with a verdict for each.
@@ -97,6 +104,8 @@ def baseline(
     from learnloop.lab.report import write_report
 
     folder = report or lab_folder() / f"baseline-{_slug(data)}"
+    if report is not None:
+        _check_report_folder(report, force)
     chosen = [m.strip() for m in models.split(",") if m.strip()] if models else None
     with _progress_bar() as show:
         board = run_baseline(data, target, task=task, metric=metric, cv=cv, jobs=jobs, time_budget=time_budget,
@@ -110,6 +119,18 @@ def baseline(
         console.print(f"Report: {written[0]}")
     if board.stopped == "interrupted":
         raise typer.Exit(130)
+
+
+def _check_report_folder(folder: Path, force: bool) -> None:
+    """Refuse, before the long work, a --report that is not a folder or holds an earlier report (without --force)."""
+    from learnloop.errors import UserError
+    from learnloop.files import check_writable_target
+
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--report wants a folder, and {str(folder)[:200]} is a file", field="report")
+    if folder.is_dir():
+        for name in ("baseline.md", "baseline.json", "leaderboard.png"):
+            check_writable_target(folder / name, force=force)
 
 
 def _slug(text: str) -> str:

@@ -13,7 +13,10 @@ err_console = Console(stderr=True, highlight=False)
 
 
 def print_error(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    # The message is plain text: a path or a value with [brackets] in it must not be read as markup.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
 def print_json(value: Any) -> None:

@@ -14,13 +14,14 @@ from learnloop.cli.render import console, print_json
 @app.command("export")
 def export(
     file: Annotated[Path, typer.Argument(help="The JSON file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it already exists.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Write everything you recorded (passes, notes, projects, gaps, ...) to one JSON file."""
     from learnloop.store.transfer import export_to
 
     with store().read() as session:
-        summary = export_to(session, file)
+        summary = export_to(session, file, force=force)
     if as_json:
         print_json(summary)
         return

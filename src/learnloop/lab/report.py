@@ -7,7 +7,6 @@ are never lost.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -20,6 +19,7 @@ def fmt(value: float | None, digits: int = 4) -> str:
 
 def write_report(board: Leaderboard, folder: Path) -> list[Path]:
     """Write baseline.md, baseline.json, leaderboard.png and the learning curve; returns the paths."""
+    from learnloop.files import write_atomic
     from learnloop.lab.plots import save_leaderboard
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -31,12 +31,12 @@ def write_report(board: Leaderboard, folder: Path) -> list[Path]:
         source = Path(board.learning_curve_png)
         curve = folder / source.name
         if source.resolve() != curve.resolve():
-            shutil.copyfile(source, curve)
+            write_atomic(curve, source.read_bytes(), force=True)
         written.append(curve)
     data = folder / "baseline.json"
-    data.write_text(json.dumps(asdict(board), indent=2, default=str) + "\n", encoding="utf-8")
+    write_atomic(data, json.dumps(asdict(board), indent=2, default=str) + "\n", force=True)
     markdown = folder / "baseline.md"
-    markdown.write_text(render_markdown(board, curve), encoding="utf-8")
+    write_atomic(markdown, render_markdown(board, curve), force=True)
     return [markdown, data, *written]
 
 

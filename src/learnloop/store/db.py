@@ -32,6 +32,7 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.commits = 0  # write transactions committed through this store (the CLI says what Ctrl-C kept)
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url, write=True)
         # Reads on SQLite use a plain deferred BEGIN so that they never queue behind writers.
@@ -44,6 +45,7 @@ class Store:
         """One write transaction: commits when the block ends, rolls back as a whole on any error."""
         with self._write_sessions() as s, _translated_errors(), s.begin():
             yield s
+        self.commits += 1
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -61,18 +61,13 @@ def export_data(session: Session) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "tables": tables}
 
 
-def export_to(session: Session, path: Path) -> TransferSummary:
+def export_to(session: Session, path: Path, *, force: bool = False) -> TransferSummary:
+    """Write the export atomically; never over a symlink, device or folder, nor an existing file unless ``force``."""
+    from learnloop.files import check_writable_target, write_atomic
+
+    target = check_writable_target(path, force=force)  # refuse before reading everything
     data = export_data(session)
-    target = path.expanduser()
-    if target.is_dir():
-        raise UserError(f"{target} is a folder; give a file name such as learnloop-export.json")
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+    write_atomic(target, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", force=force)
     return TransferSummary(path=str(target), rows={k: len(v) for k, v in data["tables"].items()})
 
 
