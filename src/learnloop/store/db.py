@@ -79,8 +79,38 @@ def _make_engine(url: str, *, write: bool) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if write:
+            connection.info["changes_at_begin"] = connection.connection.dbapi_connection.total_changes
+
+    if write:
+        @event.listens_for(engine, "commit")
+        def _stamp(connection: Any) -> None:
+            """Put the lineage and a write counter on page 1 in every commit that changed a row (the journal
+            guard uses them to tell this database's WAL from a stray one)."""
+            raw = connection.connection.dbapi_connection
+            if raw is None or raw.total_changes == connection.info.get("changes_at_begin", raw.total_changes):
+                return
+            if not raw.in_transaction:
+                return
+            stamp_write(raw)
 
     return engine
+
+
+def stamp_write(raw: sqlite3.Connection) -> None:
+    """Bump the write counter (``user_version``) and give the database its lineage (``application_id``) once."""
+    import secrets
+
+    from learnloop.store.journal import COUNTER_MASK
+
+    cursor = raw.cursor()
+    try:
+        counter = cursor.execute("PRAGMA user_version").fetchone()[0]
+        cursor.execute(f"PRAGMA user_version = {(counter + 1) & COUNTER_MASK}")
+        if cursor.execute("PRAGMA application_id").fetchone()[0] == 0:
+            cursor.execute(f"PRAGMA application_id = {secrets.randbelow(COUNTER_MASK) + 1}")
+    finally:
+        cursor.close()
 
 
 @contextmanager
@@ -137,6 +167,14 @@ def current_revision(store: Store) -> str | None:
             ) from None
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    name = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return Path(name) if name and name != ":memory:" else None
+
+
 def _describe(store: Store) -> str:
     return store.url.removeprefix("sqlite:///") if store.is_sqlite else "the database"
 
@@ -164,6 +202,11 @@ def open_store(settings: Settings) -> Store:
     """Open (creating and migrating as needed) the learner's database, or fail with one clear line."""
     if settings.is_sqlite and settings.database_url is None:
         _prepare_home(settings)
+    path = sqlite_path(settings.url)
+    if path is not None:
+        from learnloop.store.journal import check_journals
+
+        check_journals(path)  # before any connection can replay a -wal or -journal that is not its own
     store = Store(settings.url)
     try:
         revision = current_revision(store)
