@@ -53,3 +53,13 @@ class StepNotSatisfied(UserError):
     """The loop cannot move on: the message says exactly what is missing."""
 
     http_status = 409
+
+
+class MissingExtra(UserError):
+    """A command needs an optional part of learnloop that is not installed (an extra of the package)."""
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        self.what = what
+        self.extra = extra
+        self.module = module
+        super().__init__(f"{what} needs {module!r}, from learnloop's optional {extra!r} extra, which is not installed")

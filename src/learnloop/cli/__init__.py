@@ -1,13 +1,13 @@
 """The ``learnloop`` command line: a thin front door over the feature packages.
 
-Each module below registers its commands on :data:`learnloop.cli.app.app`; a command parses its
-arguments, calls one feature function and renders the value it returns. Heavy libraries are
-imported inside the commands that need them so that ``learnloop --help`` answers at once.
+Each module of this package registers its commands on :data:`learnloop.cli.app.app`; a command parses its
+arguments, calls one feature function and renders the value it returns. A run imports only the module of the
+command it runs (the index is :mod:`learnloop.cli.commands`), and heavy libraries are imported inside the
+functions that need them, so everyday commands answer near the interpreter's own start.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Annotated
 
@@ -15,22 +15,6 @@ import typer
 
 from learnloop.cli.app import app, begin
 from learnloop.config import resolve_settings
-
-# The order is the loop's order; `learnloop --help` lists commands the same way.
-COMMAND_MODULES: tuple[str, ...] = (
-    "status",
-    "map",
-    "loop",
-    "study",
-    "exercises",
-    "ladder",
-    "lab",
-    "project",
-    "gap",
-    "history",
-    "transfer",
-    "web",
-)
 
 
 def _version(value: bool) -> None:
@@ -62,10 +46,6 @@ def root(
         from learnloop.cli.status import show_status
 
         show_status()
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"learnloop.cli.{_name}")
 
 
 def main() -> None:

@@ -51,11 +51,14 @@ def _fail(message: str, code: int) -> None:
 
 def _worded(exc: UserError) -> str:
     """The CLI's words for an error: a file that exists can be replaced with --force."""
+    from learnloop.errors import MissingExtra
     from learnloop.files import FileExists
 
     text = str(exc)
     if isinstance(exc, FileExists):
         text += "; choose another name, or add --force to replace it"
+    if isinstance(exc, MissingExtra):
+        text += f": python -m pip install 'learnloop[{exc.extra}]'"
     return text
 
 
@@ -67,8 +70,72 @@ def _interrupted() -> str:
     return "interrupted: kept what was finished before (" + ", ".join(kept) + ")"
 
 
+class RootGroup(LearnloopGroup):
+    """``learnloop`` itself: builds only the command it runs, from the index in :mod:`learnloop.cli.commands`."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        from learnloop.cli.commands import COMMANDS
+
+        names = [entry.name for entry in COMMANDS]
+        return names + [name for name in self.commands if name not in names]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if command is None:
+            command = _build_command(cmd_name)
+            if command is not None:
+                self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+        """The command list of ``--help``, from the index's summaries (importing no command module)."""
+        from typer._click.utils import make_default_short_help
+
+        from learnloop.cli.commands import BY_NAME
+
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            entry = BY_NAME.get(name)
+            if entry is not None and name not in self.commands:
+                rows.append((name, make_default_short_help(entry.summary, limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _build_command(name: str) -> Any:
+    """Import the module that defines ``name`` and build that one command (or group) the way Typer would."""
+    import importlib
+
+    import typer.main
+
+    from learnloop.cli.commands import BY_NAME
+
+    entry = BY_NAME.get(name)
+    if entry is None:
+        return None
+    importlib.import_module(f"learnloop.cli.{entry.module}")
+    for info in app.registered_commands:
+        if info.callback is not None and (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            return typer.main.get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                                    rich_markup_mode=app.rich_markup_mode)
+    for group in app.registered_groups:
+        if (group.name or (group.typer_instance and group.typer_instance.info.name)) == name:
+            return typer.main.get_group_from_info(group, pretty_exceptions_short=app.pretty_exceptions_short,
+                                                  rich_markup_mode=app.rich_markup_mode,
+                                                  suggest_commands=app.suggest_commands)
+    return None
+
+
 app = typer.Typer(
-    cls=LearnloopGroup,
+    cls=RootGroup,
     name="learnloop",
     help="A coach for learning machine learning top-down, one short loop at a time.\n\n"
     "Run `learnloop` alone to see where you are and the one thing to do next.",

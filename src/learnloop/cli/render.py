@@ -13,10 +13,14 @@ err_console = Console(stderr=True, highlight=False)
 
 
 def print_error(message: str) -> None:
+    """One red line. The message is text, never markup: a path like ``[draft]/x`` or ``a[/]b`` prints as it is."""
+    import re
+
     from rich.markup import escape
 
-    # The message is plain text: a path or a value with [brackets] in it must not be read as markup.
-    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    # A newline or an escape sequence inside a file name can neither break the line nor drive the terminal.
+    one_line = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", " ".join(message.split()))
+    err_console.print(f"[bold red]error:[/] {escape(one_line)}", markup=True, highlight=False, soft_wrap=True)
 
 
 def print_json(value: Any) -> None:

@@ -94,18 +94,18 @@ def load_source(source: str, loader: str, target: str | None) -> pd.DataFrame:
                 frame[target] = frame[target].map(dict(enumerate(names))).astype("category")
         return frame.copy()
     if source == "statsmodels":
-        import importlib
+        from learnloop.extras import require
 
-        module = importlib.import_module(f"statsmodels.datasets.{loader}")
+        module = require(f"statsmodels.datasets.{loader}", "datasets", f"the data set {loader!r}")
         return module.load_pandas().data.copy()
     if source == "palmerpenguins":
         import palmerpenguins
 
         return getattr(palmerpenguins, loader)()
     if source == "vega":
-        from vega_datasets import local_data
+        from learnloop.extras import require
 
-        return local_data(loader)
+        return require("vega_datasets", "datasets", f"the data set {loader!r}").local_data(loader)
     if source == "repo":
         from importlib import resources
 
@@ -126,6 +126,10 @@ def read_file(path: Path) -> Table:
     kind = TABLE_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         kind = "parquet" if path.read_bytes()[:4] == b"PAR1" else "csv"
+    if kind == "parquet":
+        from learnloop.extras import require
+
+        require("pyarrow", "parquet", f"reading {path.name}")
     try:
         if kind == "parquet":
             frame = pd.read_parquet(path)
