@@ -34,11 +34,17 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently."""
-    from learnloop.store.transfer import import_data, read_export
+    from learnloop.files import short_path
+    from learnloop.store.transfer import HomeNotEmpty, import_data, read_export
 
     data = read_export(file)
-    with store().session() as session:
-        counts = import_data(session, data, str(file))
+    try:
+        with store().session() as session:
+            counts = import_data(session, data, short_path(file))
+    except HomeNotEmpty as exc:
+        exc.message += " (--home NEW_FOLDER)"
+        exc.args = (exc.message,)
+        raise
     if as_json:
         print_json(counts)
         return

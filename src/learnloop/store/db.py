@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from learnloop.config import Settings
-from learnloop.errors import StoreError
+from learnloop.errors import StoreError, UserError
 
 # The newest schema revision this code knows. A test checks it equals Alembic's head.
 SCHEMA_HEAD = "0002"
@@ -119,6 +119,8 @@ def _translated_errors() -> Iterator[None]:
         yield
     except OperationalError as exc:
         raise StoreError(f"the database cannot be used: {_first_line(exc.orig)}") from None
+    except IntegrityError as exc:  # a record breaks a rule (unique, reference): the input is wrong, not the file
+        raise UserError(f"a record breaks a rule of the database ({_first_line(exc.orig)})") from None
     except DatabaseError as exc:
         raise StoreError(f"the database is damaged or not a learnloop database: {_first_line(exc.orig)}") from None
 
