@@ -6,13 +6,14 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from learnloop.config import Settings, resolve_settings
 from learnloop.errors import UserError
 
 if TYPE_CHECKING:
-    from learnloop.store.db import Store
+    from learnloop.store.db import HomeStore
 
 
 class LearnloopGroup(TyperGroup):
@@ -37,9 +38,39 @@ class LearnloopGroup(TyperGroup):
             _fail(_interrupted(), 130)
         except OverflowError:
             _fail("a number given is too large", 2)
+        except UsageError as exc:
+            if isinstance(exc, NoArgsIsHelpError):
+                raise
+            where = exc.ctx.command_path if exc.ctx is not None else "learnloop"
+            _fail(f"{exc.format_message()} (see {where} --help)", 2)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # the order they were registered in: the loop's order
+
+
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+
+
+def finite(value: float | None) -> float | None:
+    """An option callback: a number of seconds or megabytes must be a real number (not nan or inf)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+def _say_notice(kind: str, home: object) -> None:
+    """One dim line on stderr when a read meets a home that does not exist, or one that is read-only."""
+    from learnloop.cli.render import err_console
+    from learnloop.files import short_path
+
+    if kind == "missing":
+        text = (f"note: no learnloop home at {short_path(home)} yet, so nothing is recorded there "
+                "(it is made by your first change; check --home or $LEARNLOOP_HOME if you expected one)")
+    else:
+        text = f"note: the learnloop home {short_path(home)} is read-only: it can be read and exported, not changed"
+    err_console.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: int) -> None:
@@ -153,7 +184,7 @@ class Context:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._store: Store | None = None
+        self._store: HomeStore | None = None
         from learnloop.files import record_writes
 
         self.written = record_writes()  # the files this run wrote, to say what Ctrl-C kept
@@ -169,11 +200,11 @@ class Context:
         return kept
 
     @property
-    def store(self) -> Store:
+    def store(self) -> HomeStore:
         if self._store is None:
-            from learnloop.store.db import open_store
+            from learnloop.store.db import HomeStore
 
-            self._store = open_store(self.settings)
+            self._store = HomeStore(self.settings, notice=_say_notice)
         return self._store
 
 
@@ -199,7 +230,7 @@ def settings() -> Settings:
     return current().settings
 
 
-def store() -> Store:
+def store() -> HomeStore:
     return current().store
 
 

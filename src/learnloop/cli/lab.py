@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learnloop.cli.app import app, settings
+from learnloop.cli.app import app, finite, settings
 from learnloop.cli.render import console, err_console, print_json
 
 if TYPE_CHECKING:
@@ -79,11 +79,14 @@ def baseline(
                                              "(default: detected from the target).")] = None,
     metric: Annotated[str | None, typer.Option("--metric", help="accuracy, balanced_accuracy, f1_macro, roc_auc, "
                                                "r2, rmse or mae (default: accuracy or r2).")] = None,
-    cv: Annotated[int, typer.Option("--cv", help="Number of cross-validation folds.")] = 5,
-    jobs: Annotated[int | None, typer.Option("--jobs", help="Fits run at once (default: one per core).")] = None,
-    time_budget: Annotated[float | None, typer.Option("--time-budget", help="Seconds for the whole run; models "
+    cv: Annotated[int, typer.Option("--cv", min=2, max=100, help="Number of cross-validation folds.")] = 5,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, max=1024,
+                                             help="Fits run at once (default: one per core).")] = None,
+    time_budget: Annotated[float | None, typer.Option("--time-budget", min=1, max=7 * 86400, callback=finite,
+                                                      help="Seconds for the whole run; models "
                                                       "predicted not to fit are skipped.")] = None,
-    model_timeout: Annotated[float, typer.Option("--model-timeout", help="Seconds one fit may take before it "
+    model_timeout: Annotated[float, typer.Option("--model-timeout", min=0.1, max=7 * 86400, callback=finite,
+                                                 help="Seconds one fit may take before it "
                                                  "is stopped.")] = 600.0,
     models: Annotated[str | None, typer.Option("--models", help="Only these model ids, comma-separated.")] = None,
     drop: Annotated[list[str] | None, typer.Option("--drop", help="Leave out a column (repeatable).")] = None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learnloop.cli.app import app
+from learnloop.cli.app import app, finite
 from learnloop.cli.render import console, err_console, print_json
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def study(
                                             "of your current pass.")] = False,
     why: Annotated[str | None, typer.Option("--why", help="With --reference: why it looks like your endgame.",
                                             show_default=False, metavar="TEXT")] = None,
-    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, metavar="MB",
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, max=10_000, callback=finite, metavar="MB",
                                                       help="Skip files larger than this.")] = 2.0,
     workers: Annotated[int | None, typer.Option("--workers", min=1, max=64, help="Processes that parse in parallel "
                                                 "(default: chosen from the size of the tree).",
@@ -57,6 +57,8 @@ def study(
     from learnloop.study.notes import notes_template
     from learnloop.study.survey import study_repository
 
+    if not path.strip():  # "" would be the current folder: say what is wanted instead
+        raise UserError("give the repository to study: a folder, or a .zip / .tar.gz archive of one", field="path")
     chosen = "json" if as_json else fmt
     if chosen is not None and chosen not in FORMATS:
         raise UserError(f"unknown format {chosen!r}; choose md or json")

@@ -229,3 +229,157 @@ def open_store(settings: Settings) -> Store:
     except DatabaseError as exc:
         raise StoreError(f"cannot prepare {_describe(store)}: {_first_line(exc.orig)}") from None
     return store
+
+
+class ReadOnlyHome(StoreError):
+    """The home can be read (and exported) but not changed."""
+
+    http_status = 409
+
+
+def _read_only_engine(path: Path, *, immutable: bool) -> Engine:
+    """A connection that can never write: ``mode=ro`` (sees the WAL), or ``immutable`` when even the -shm
+    cannot be made (a read-only disk): then the database file alone is read."""
+    from urllib.parse import quote
+
+    query = "mode=ro" + ("&immutable=1" if immutable else "")
+    engine = create_engine(f"sqlite:///file:{quote(str(path))}?{query}&uri=true",
+                           connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA query_only = ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def open_read_only(settings: Settings) -> Store:
+    """Open an existing home's database for reading only (a read-only disk or folder): nothing is created."""
+    from learnloop.store.journal import check_journals
+
+    path = settings.database_path
+    check_journals(path)
+    store = Store.__new__(Store)
+    store.url, store.commits, store.is_sqlite = settings.url, 0, True
+    last: Exception | None = None
+    for immutable in (False, True):
+        engine = _read_only_engine(path, immutable=immutable)
+        try:
+            with engine.connect() as conn:
+                revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except DatabaseError as exc:
+            engine.dispose()
+            last = exc
+            continue
+        if revision != SCHEMA_HEAD:
+            engine.dispose()
+            raise ReadOnlyHome(f"{path} needs an upgrade to schema {SCHEMA_HEAD} (it has {revision}), and its "
+                               "home is read-only; copy the home somewhere writable to open it")
+        store.engine = store.read_engine = engine
+        store._write_sessions = store._read_sessions = sessionmaker(engine, expire_on_commit=False)
+        return store
+    raise StoreError(f"cannot read {path}: {_first_line(getattr(last, 'orig', last))}")
+
+
+def empty_store() -> Store:
+    """The schema with no rows, in memory: what reads see in a home that does not exist yet."""
+    from sqlalchemy.pool import StaticPool
+
+    from learnloop.store.models import Base
+
+    engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    Base.metadata.create_all(engine)
+    store = Store.__new__(Store)
+    store.url, store.commits, store.is_sqlite = "sqlite://", 0, True
+    store.engine = store.read_engine = engine
+    store._write_sessions = store._read_sessions = sessionmaker(engine, expire_on_commit=False)
+    return store
+
+
+def home_is_read_only(settings: Settings) -> bool:
+    """Can this process not write the home's database (a read-only disk, folder or file)?"""
+    home, path = settings.home, settings.database_path
+    try:
+        if os.statvfs(home).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):
+        pass
+    return not os.access(home, os.W_OK | os.X_OK) or not os.access(path, os.W_OK)
+
+
+class HomeStore:
+    """The learner's home as a front door meets it, opened on first use.
+
+    * A home that does not exist yet is not made by a read: reads see an empty record (the front door
+      is told, through ``notice``, so it can say so); the first write makes it.
+    * A read-only home (disk, folder or file) can still be read and exported; a write is refused in one line.
+    * Otherwise it is :func:`open_store`: created, migrated, its journals checked.
+    """
+
+    def __init__(self, settings: Settings, notice: Any = None) -> None:
+        self.settings = settings
+        self._notice = notice or (lambda kind, path: None)
+        self._store: Store | None = None
+        self._empty: Store | None = None
+        self.state: str | None = None  # "open", "missing" or "read-only" once used
+
+    @property
+    def commits(self) -> int:
+        return self._store.commits if self._store is not None else 0
+
+    def _is_local_file(self) -> bool:
+        return self.settings.is_sqlite and self.settings.database_url is None
+
+    def _for_reading(self) -> Store:
+        if self._store is not None:
+            return self._store
+        if self._is_local_file() and not self.settings.database_path.exists():
+            if self._empty is None:
+                if self.settings.home.exists() and not self.settings.home.is_dir():
+                    raise StoreError(f"cannot use {self.settings.home} as the learnloop home: it is not a folder")
+                self._empty = empty_store()
+                self.state = "missing"
+                self._notice("missing", self.settings.home)
+            return self._empty
+        if self._is_local_file() and home_is_read_only(self.settings):
+            self._store = open_read_only(self.settings)
+            self.state = "read-only"
+            self._notice("read-only", self.settings.home)
+            return self._store
+        return self._for_writing()
+
+    def _for_writing(self) -> Store:
+        if self.state == "read-only":
+            raise ReadOnlyHome(f"the learnloop home {self.settings.home} is read-only: it can be read and "
+                               "exported, not changed; copy it somewhere writable to go on")
+        if self._store is None:
+            if self._is_local_file() and self.settings.database_path.exists() and home_is_read_only(self.settings):
+                self.state = "read-only"
+                return self._for_writing()
+            self._store = open_store(self.settings)
+            self.state = "open"
+        return self._store
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._for_reading().read() as s:
+            yield s
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._for_writing().session() as s:
+            yield s
+
+    def opened(self) -> Store:
+        """The real store, opened (and created) for writing."""
+        return self._for_writing()
+
+    def dispose(self) -> None:
+        for store in (self._store, self._empty):
+            if store is not None:
+                store.dispose()
