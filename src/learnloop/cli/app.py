@@ -43,6 +43,11 @@ class LearnloopGroup(TyperGroup):
                 raise
             where = exc.ctx.command_path if exc.ctx is not None else "learnloop"
             _fail(f"{exc.format_message()} (see {where} --help)", 2)
+        finally:
+            if ctx.parent is None:  # the run is over: close the database (a clean close folds the WAL in)
+                run = _current.get()
+                if run is not None:
+                    run.close()
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # the order they were registered in: the loop's order
@@ -188,6 +193,10 @@ class Context:
         from learnloop.files import record_writes
 
         self.written = record_writes()  # the files this run wrote, to say what Ctrl-C kept
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
 
     def kept(self) -> list[str]:
         """What this run saved before it was interrupted, in a few words."""

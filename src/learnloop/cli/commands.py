@@ -47,6 +47,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Write everything you recorded (passes, notes, projects, gaps, ...) to one JSON file."),
     CommandEntry("import", "transfer",
                  "Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently."),
+    CommandEntry("doctor", "doctor",
+                 "Check your learnloop home without changing it: the folder, stray journals, the schema, and every "
+                 "page of the database (SQLite's quick_check)."),
     CommandEntry("serve", "web",
                  "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."),
 )

@@ -149,7 +149,8 @@ class _progress_bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
-                            TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True)
+                            TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True,
+                            disable=not err_console.is_terminal)  # a pipe gets no stray blank line
         self.bar.start()
         self.task = self.bar.add_task("loading the data", total=None)
         self.phase = ""

@@ -267,7 +267,11 @@ def open_read_only(settings: Settings) -> Store:
     store = Store.__new__(Store)
     store.url, store.commits, store.is_sqlite = settings.url, 0, True
     last: Exception | None = None
-    for immutable in (False, True):
+    wal = Path(f"{path}-wal")
+    # No WAL to fold in: read the file alone (immutable: no -shm, no lock file, nothing created); else
+    # read-only through the WAL (needs its -shm), and the file alone if even that cannot be had.
+    tries = (True,) if not wal.exists() or wal.stat().st_size == 0 else (False, True)
+    for immutable in tries:
         engine = _read_only_engine(path, immutable=immutable)
         try:
             with engine.connect() as conn:
