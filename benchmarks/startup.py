@@ -1,13 +1,20 @@
-"""How fast does the CLI answer? `learnloop --help` and `learnloop map` against `python -c pass`, same run.
+"""How fast do everyday commands answer? Each against `python -c pass`, interleaved, CPU seconds beside wall.
 
-Run: python benchmarks/startup.py [--runs 21]. Writes benchmarks/results/startup.md.
-Goal (issue 3): median under 0.3 s for both commands here.
+Run: python benchmarks/startup.py [--rounds 15]. Writes benchmarks/results/startup.md.
+
+Every round runs every case once, in a shuffled order (A B C ... then again), so a burst of load from elsewhere
+falls on all cases alike; the table gives medians over the rounds. CPU is user + system time of the child
+process (``resource.getrusage(RUSAGE_CHILDREN)`` deltas): what a loaded or one-core machine pays.
+Goals (issue 18): status, `gap add`, `gap list`, `history`, `map`, `search` <= 8x the CPU of `python -c pass`;
+`--help` and `--version` <= 7x.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -16,6 +23,8 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results" / "startup.md"
+GOALS = {"--help": 7.0, "--version": 7.0}
+DEFAULT_GOAL = 8.0
 
 
 def _learnloop() -> list[str]:
@@ -23,44 +32,70 @@ def _learnloop() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "learnloop"]
 
 
-def measure(argv: list[str], runs: int, env: dict[str, str]) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return times
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``argv``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=21)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="learnloop-bench-")
     env = {**os.environ, "LEARNLOOP_HOME": home, "NO_COLOR": "1", "COLUMNS": "100"}
+    ll = _learnloop()
+    subprocess.run([*ll, "start"], env=env, stdout=subprocess.DEVNULL, check=True)
     cases = {
         "python -c pass": [sys.executable, "-c", "pass"],
-        "learnloop --help": [*_learnloop(), "--help"],
-        "learnloop map": [*_learnloop(), "map"],
-        "learnloop (status)": _learnloop(),
+        "learnloop --help": [*ll, "--help"],
+        "learnloop --version": [*ll, "--version"],
+        "learnloop (status)": ll,
+        "learnloop gap add": [*ll, "gap", "add", "what does a kernel do?"],
+        "learnloop gap list": [*ll, "gap", "list"],
+        "learnloop history": [*ll, "history"],
+        "learnloop map": [*ll, "map"],
+        "learnloop search": [*ll, "search", "graph neural"],
     }
-    for argv in cases.values():  # warm the file cache and the first-run database creation
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    results = {name: measure(argv, args.runs, env) for name, argv in cases.items()}
-    peer = statistics.median(results["python -c pass"])
+    for argv in cases.values():  # warm the file cache, the map cache and the database
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    load_before = os.getloadavg()
+    walls: dict[str, list[float]] = {name: [] for name in cases}
+    cpus: dict[str, list[float]] = {name: [] for name in cases}
+    rng = random.Random(0)
+    for _ in range(args.rounds):
+        order = list(cases)
+        rng.shuffle(order)
+        for name in order:
+            wall, cpu = run_once(cases[name], env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    load_after = os.getloadavg()
+    peer_wall = statistics.median(walls["python -c pass"])
+    peer_cpu = statistics.median(cpus["python -c pass"])
     lines = [
-        "# Startup: learnloop against `python -c pass`",
+        "# Startup: everyday commands against `python -c pass`",
         "",
-        f"{args.runs} runs each, interleaved warm-up first; {os.cpu_count()} cores; Python {sys.version.split()[0]}.",
+        f"{args.rounds} rounds, every case once per round in a shuffled order; {os.cpu_count()} cores; "
+        f"Python {sys.version.split()[0]}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after.",
         "",
-        "| command | median s | p90 s | ratio to python -c pass | goal |",
-        "| --- | ---: | ---: | ---: | --- |",
+        "| command | wall median s | CPU median s | wall ratio | CPU ratio | goal (CPU ratio) |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    for name, times in results.items():
-        median = statistics.median(times)
-        p90 = sorted(times)[int(0.9 * (len(times) - 1))]
-        goal = "" if name.startswith("python") or "status" in name else ("met" if median < 0.3 else "MISSED (< 0.3 s)")
-        lines.append(f"| {name} | {median:.3f} | {p90:.3f} | {median / peer:.2f} | {goal} |")
+    for name in cases:
+        wall = statistics.median(walls[name])
+        cpu = statistics.median(cpus[name])
+        if name.startswith("python"):
+            goal = ""
+        else:
+            limit = next((g for flag, g in GOALS.items() if name.endswith(flag)), DEFAULT_GOAL)
+            goal = f"{'met' if cpu / peer_cpu <= limit else 'MISSED'} (<= {limit:g}x)"
+        lines.append(f"| {name} | {wall:.3f} | {cpu:.3f} | {wall / peer_wall:.1f}x | {cpu / peer_cpu:.1f}x | {goal} |")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
