@@ -52,7 +52,7 @@ def test_existing_file_refused_without_force_and_kept(tmp_path: Path) -> None:
     assert "already exists" in str(caught.value)
     assert "\n" not in str(caught.value)
     assert isinstance(caught.value, UserError)
-    assert caught.value.field == "path"
+    assert caught.value.path == str(target)  # the caller names the field (its option or form field)
     assert _leftovers(tmp_path) == []
 
 

@@ -62,12 +62,14 @@ def resolve_settings(home: str | os.PathLike[str] | None = None) -> Settings:
 
 
 def now() -> datetime:
-    """The current time, timezone-aware UTC; ``LEARNLOOP_NOW`` (ISO 8601) overrides it."""
+    """The current time on the learner's clock (their zone: see ``loop/clock.py``); ``LEARNLOOP_NOW`` overrides it."""
+    from learnloop.loop.clock import local
+
     frozen = os.environ.get(NOW_ENV)
     if frozen:
         try:
             value = datetime.fromisoformat(frozen)
         except ValueError:
             raise UserError(f"{NOW_ENV}={frozen!r} is not an ISO 8601 date-time") from None
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.now(UTC)
+        return local(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return local(datetime.now(UTC))

@@ -23,6 +23,8 @@ class UserError(Exception):
         # The input the error concerns, named as the feature names it (a parameter or model field,
         # e.g. "reason", "days"): the CLI words it as its flag, the web page shows it beside that field.
         self.field = field
+        # What would fix it, as loop actions (learnloop.loop.rules.Action): the front doors word them.
+        self.actions: list[object] = []
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} ({self.hint})"
@@ -50,9 +52,19 @@ class StoreError(UserError):
 
 
 class StepNotSatisfied(UserError):
-    """The loop cannot move on: the message says exactly what is missing."""
+    """The loop cannot move on: the message says exactly what is missing, ``actions`` holds it as values."""
 
     http_status = 409
+
+    def __init__(self, message: str, *, actions: Iterable[object] = (), field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.actions = list(actions)
+
+
+def needing(error: UserError, *actions: object) -> UserError:
+    """``error`` with the actions that would fix it attached (for the front doors to word)."""
+    error.actions = list(actions)
+    return error
 
 
 class MissingExtra(UserError):

@@ -9,8 +9,8 @@ so a kill or a full disk never leaves an empty or half-written file under the le
 Every read of a file the learner named goes through :func:`read_regular`: regular files only,
 size checked before reading, and the read itself bounded.
 
-The errors are :class:`~learnloop.errors.UserError` subclasses with ``field`` left for the
-caller (``path`` by default), so the CLI can name its option and the web page its form field.
+The errors are :class:`~learnloop.errors.UserError` subclasses; ``field`` is left to the
+caller (who knows which option or form field named the path), and ``path`` holds the path.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ __all__ = [
 class FileError(UserError):
     """A named file cannot be written or read (the message says why, in one line)."""
 
-    def __init__(self, message: str, *, path: Path | str, field: str | None = "path", hint: str | None = None) -> None:
+    def __init__(self, message: str, *, path: Path | str, field: str | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint=hint, field=field)
         self.path = str(path)
 

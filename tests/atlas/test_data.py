@@ -7,6 +7,7 @@ topic or resource that covers it. Adding a topic is editing YAML; these tests ke
 from __future__ import annotations
 
 import importlib
+import os
 import textwrap
 from importlib import resources
 from pathlib import Path
@@ -14,6 +15,10 @@ from pathlib import Path
 import pytest
 
 from learnloop.atlas.load import AtlasError, build_atlas, check_references
+
+# Offline data sets the ladders build and ship (learnloop/data, scripts/); the map declares them with these
+# exact ids so the two sides meet at merge.
+SHIPPED_BY_LADDERS = {"tiny-shakespeare", "supply-chain-graph"}
 
 # The model topics are exactly the models learnloop's lab can run (`learnloop try ID`).
 MODEL_IDS = {
@@ -125,18 +130,10 @@ ARTICLE_COVERAGE: list[tuple[str, str, str]] = [
      "nn-architecture-drawing-tools"),
     ("Google Dataset Search engine", "resource", "google-dataset-search"),
     ("LAPACK (netlib)", "resource", "lapack-site"),
-    ("python.org", "resource", "python-tutorial"),
-    ("pandas.pydata.org", "resource", "pandas-docs"),
-    ("numpy.org", "resource", "numpy-docs"),
-    ("scikit-learn.org", "resource", "scikit-learn-user-guide"),
-    ("tensorflow.org", "resource", "tensorflow-tutorials"),
-    ("pytorch.org", "resource", "pytorch-tutorials"),
-    ("keras.io", "resource", "keras-guides"),
-    ("fast.ai", "resource", "fastai-docs"),
-    ("pytorch_geometric", "resource", "pyg-docs"),
-    ("git-scm.com", "resource", "pro-git"),
-    ("jupyter.org", "resource", "jupyter-docs"),
-    ("Google Colab", "resource", "colab-welcome"),
+    # The tools' home pages (python.org, pandas.pydata.org, ...) are covered by the tool topics above; the
+    # documentation resources for them are our picks and are not marked (audit row 19).
+    # the article's own data set for its GNN + supply chain pass (a link: it needs a download)
+    ("Mining Company's Global Supply Chain (figshare)", "resource", "mining-excavator-supply-chain"),
 ]
 
 
@@ -311,11 +308,16 @@ def test_repo_data_sets_match_the_shipped_files(atlas) -> None:
 
     data_dir = resources.files("learnloop") / "data"
     repo_sets = [d for d in atlas.datasets.values() if d.source == "repo"]
-    assert {"cora", "movie-reviews"} <= {d.id for d in repo_sets}
+    assert {"cora", "movie-reviews"} | SHIPPED_BY_LADDERS <= {d.id for d in repo_sets}
     for dataset in repo_sets:
         path = data_dir / dataset.loader
+        if dataset.id in SHIPPED_BY_LADDERS and not path.is_file() and os.environ.get("CI") != "true":
+            continue  # built on the ladders branch; once both land (and always in CI) the file must be there
         assert path.is_file(), f"the map declares {dataset.loader} but src/learnloop/data/ has no such file"
-        if dataset.form == "graph":
+        if dataset.form == "text":
+            text = path.read_text(encoding="utf-8")
+            assert (len(text), len(set(text))) == (dataset.rows, dataset.columns), dataset.id
+        elif dataset.form == "graph":
             with resources.as_file(path) as real, np.load(real) as arrays:
                 assert tuple(arrays["features_shape"]) == (dataset.rows, dataset.columns)
                 assert len(arrays[dataset.target]) == dataset.rows

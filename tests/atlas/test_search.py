@@ -6,7 +6,7 @@ import pytest
 
 from learnloop.atlas.catalog import filter_resources
 from learnloop.atlas.load import load_atlas
-from learnloop.atlas.search import search
+from learnloop.atlas.search import HIT_SCORE, look_up, search
 from learnloop.atlas.stack import stack
 from learnloop.errors import NotFound, UserError
 
@@ -71,3 +71,75 @@ def test_the_json_cache_gives_the_same_map(tmp_path, monkeypatch: pytest.MonkeyP
     cache = next((tmp_path / "cache").glob("atlas-*.json"))
     cache.write_text("{broken", encoding="utf-8")
     assert build_atlas(use_cache=True) == direct  # a damaged cache is ignored and rewritten
+
+
+# ---------------------------------------------------------------- honest search: on the map or not
+
+# Terms a 2026 learner may type that the map does not cover (checked by hand: no topic, alias or summary).
+ABSENT = ["blockchain", "quantum annealing", "kubernetes", "homomorphic encryption", "crypto", "stock market",
+          "zzzzqqqxxx"]
+
+
+@pytest.mark.parametrize("term", ABSENT)
+def test_a_term_the_map_does_not_hold_is_not_on_the_map(term: str) -> None:
+    result = look_up(load_atlas(), term)
+    assert not result.on_map and result.hits == []
+    assert all(h.kind == "topic" and h.score < HIT_SCORE for h in result.nearest)
+    assert search(load_atlas(), term) == []  # the plain list never passes nearest topics off as hits
+
+
+def test_nearest_topics_are_offered_when_something_comes_close() -> None:
+    result = look_up(load_atlas(), "blockchain")
+    assert 1 <= len(result.nearest) <= 5
+    assert [h.score for h in result.nearest] == sorted((h.score for h in result.nearest), reverse=True)
+
+
+@pytest.mark.parametrize(("term", "topic"), [
+    ("LoRA", "fine-tuning"), ("QLoRA", "fine-tuning"), ("RAG", "retrieval-augmented-generation"),
+    ("vector database", "retrieval-augmented-generation"), ("RLHF", "rlhf"), ("DPO", "rlhf"),
+    ("MLOps", "mlops"), ("MLflow", "experiment-tracking"), ("data drift", "model-monitoring"),
+    ("fairness", "fairness"), ("SHAP", "interpretability"), ("permutation importance", "interpretability"),
+    ("diffusion", "diffusion-model"), ("LLM", "large-language-model"), ("calibration", "calibration"),
+    ("ColumnTransformer", "scikit-learn-pipelines"), ("tokenizer", "tokenization"),
+    ("in-context learning", "prompting"), ("LLM-as-a-judge", "llm-evaluation"),
+])
+def test_the_2026_terms_find_their_topic_first(term: str, topic: str) -> None:
+    result = look_up(load_atlas(), term, kinds={"topic"})
+    assert result.on_map and result.hits[0].id == topic, [h.id for h in result.hits[:3]]
+
+
+@pytest.mark.parametrize(("term", "topic"), [
+    ("logistik regresion", "logistic-regression"),            # typos
+    ("grph neural", "graph-neural-network"),
+    ("how do transformers work", "transformer"),             # filler words and plurals
+    ("I don't understand backpropagation", "backpropagation"),
+    ("margin between classes", "svm"),                       # every word in a summary
+    ("dropout on sparse inputs", "dropout"),                 # a whole name inside a longer question
+    ("I want to learn gradient descent for GNNs", "gradient-descent"),
+])
+def test_near_names_and_questions_are_still_hits(term: str, topic: str) -> None:
+    result = look_up(load_atlas(), term, kinds={"topic"})
+    assert result.on_map and topic in [h.id for h in result.hits[:3]]
+
+
+def test_lora_no_longer_finds_exploratory_data_analysis() -> None:
+    ids = [h.id for h in look_up(load_atlas(), "LoRA").hits]
+    assert "exploratory-data-analysis" not in ids and ids[0] == "fine-tuning"
+
+
+def test_a_pasted_paragraph_is_cut_to_the_first_words() -> None:
+    from learnloop.atlas.search import MAX_WORDS
+
+    atlas = load_atlas()
+    assert look_up(atlas, "xgboost " + "zzz " * 500).hits[0].id == "xgboost"  # a name among the first words
+    tail = " ".join(["zzz"] * MAX_WORDS + ["xgboost"])
+    assert look_up(atlas, tail).nearest == look_up(atlas, " ".join(["zzz"] * MAX_WORDS)).nearest
+    assert look_up(atlas, tail).query == tail  # the answer still names what was asked
+
+
+def test_data_sets_are_found_by_look_up_but_not_by_the_page_list() -> None:
+    atlas = load_atlas()
+    found = look_up(atlas, "tiny shakespeare")
+    assert found.on_map and (found.hits[0].kind, found.hits[0].id) == ("dataset", "tiny-shakespeare")
+    assert look_up(atlas, "excavator").hits[0].id == "mining-excavator-supply-chain"  # the catalog's link
+    assert all(h.kind != "dataset" for h in search(atlas, "supply chain graph", limit=50))

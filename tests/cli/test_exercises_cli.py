@@ -83,3 +83,50 @@ def test_an_endless_loop_is_reported_in_one_line(cli: Callable[..., object], hom
 def test_unknown_exercise(cli: Callable[..., object]) -> None:
     result = cli("exercises check fizbuzz")
     assert result.exit_code == 2 and "did you mean 'fizzbuzz'" in result.stderr
+
+
+def test_help_says_what_the_sandbox_does_here(cli: Callable[..., object]) -> None:
+    from learnloop.exercises.grader import sandbox_status
+
+    result = cli("exercises --help")
+    assert result.exit_code == 0
+    assert f"The grader's sandbox on this machine (mode: {sandbox_status().mode})" in result.stdout
+    for line in sandbox_status().lines():
+        assert line.split(":")[0] in result.stdout
+
+
+def test_a_script_exercise_starts_a_folder_and_is_checked_with_arguments(cli: Callable[..., object],
+                                                                       home: Path) -> None:
+    from learnloop.exercises.catalog import find_exercise
+
+    item = find_exercise("second-module")
+    started = json.loads(cli(f"exercises start {item.number} --json").stdout)
+    folder = home / "workspace" / "exercises" / item.file_name
+    assert sorted(Path(p).name for p in started["files"]) == ["geometry.py", "main.py"]
+    assert "Exercise" in (folder / "main.py").read_text()
+    failing = cli(f"exercises check {item.number}")
+    assert failing.exit_code == 1 and "python main.py 2 3" in failing.stdout
+    assert f"learnloop exercises hint {item.number}" in failing.stdout
+    solution = item.exercise.solution
+    assert isinstance(solution, dict)
+    for name, text in solution.items():
+        (folder / name).write_text(text)
+    passing = cli(f"exercises check {item.number}")
+    assert passing.exit_code == 0, passing.stdout
+    assert "pass" in passing.stdout
+
+
+def test_a_hint_on_request_and_the_solution_only_after_passing(cli: Callable[..., object], home: Path) -> None:
+    hint = cli("exercises hint fizzbuzz")
+    assert hint.exit_code == 0 and "range(1, n + 1)" in hint.stdout
+    assert json.loads(cli("exercises hint 1 --json").stdout)["hint"].startswith("Loop over")
+    cli("start")
+    locked = cli("exercises solution 1")
+    assert locked.exit_code == 2
+    assert "opens once your answer passes" in locked.stderr and "learnloop exercises check 1" in locked.stderr
+    cli("exercises start 1")
+    (home / "workspace" / "exercises" / "01_fizzbuzz.py").write_text(RIGHT_FIZZBUZZ)
+    assert cli("exercises check 1").exit_code == 0
+    shown = json.loads(cli("exercises solution 1 --json").stdout)
+    assert "def fizzbuzz(n):" in shown["files"]["01_fizzbuzz.py"]
+    assert cli("exercises solution 1").exit_code == 0

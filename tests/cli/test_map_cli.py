@@ -42,13 +42,24 @@ def test_unknown_topic_suggests_close_ids(cli: Callable[..., object]) -> None:
 
 
 def test_search_ranks_names_first(cli: Callable[..., object]) -> None:
-    hits = json.loads(cli("search random forest --json").stdout)
+    hits = json.loads(cli("search random forest --json").stdout)["hits"]
     assert hits[0]["id"] == "random-forest"
-    hits = json.loads(cli("search graph neural --json").stdout)
+    hits = json.loads(cli("search graph neural --json").stdout)["hits"]
     assert hits[0]["id"] == "graph-neural-network"
     assert "graph-neural-networks" in [h["id"] for h in hits[:5] if h["kind"] == "focus"]
     assert cli("search ???").exit_code == 2
-    assert "Nothing on the map" in cli("search zzzzqqqxxx").stdout
+    assert "not on the map" in cli("search zzzzqqqxxx").stdout
+
+
+def test_search_says_when_a_term_is_not_on_the_map(cli: Callable[..., object]) -> None:
+    found = json.loads(cli("search LoRA --json").stdout)
+    assert found["on_map"] and found["hits"][0]["id"] == "fine-tuning" and found["nearest"] == []
+    absent = json.loads(cli("search blockchain --json").stdout)
+    assert not absent["on_map"] and absent["hits"] == [] and absent["nearest"]
+    assert all(h["kind"] == "topic" for h in absent["nearest"])
+    shown = cli("search quantum annealing").stdout
+    assert "'quantum annealing' is not on the map" in shown and "Nearest topics (not matches)" in shown
+    assert "score" not in shown  # nearest topics are never dressed up as a table of hits
 
 
 def test_resources_filter(cli: Callable[..., object]) -> None:
@@ -70,7 +81,11 @@ def test_interests_and_focus(cli: Callable[..., object]) -> None:
     assert [r["rank"] for r in ranked] == [1, 2]
     assert cli("interests rank --order nlp,nlp").exit_code == 2
     assert cli("focus computer-vison").exit_code == 2
-    assert json.loads(cli("focus --json").stdout)["focus"] == "nlp"
+    listed = json.loads(cli("focus --json").stdout)  # without an id: the focuses, ranked, and the pinned one
+    assert listed["pinned"] is None and [f["id"] for f in listed["focuses"][:2]] == ["nlp", "time-series"]
+    assert json.loads(cli("focus nlp --json").stdout)["focus"] == "nlp"
+    assert json.loads(cli("focus --json").stdout)["pinned"] == "nlp"
+    assert "pinned" in cli("focus").stdout
     listing = json.loads(cli("interests --json").stdout)
     assert listing[0]["pinned"] is True
 
@@ -115,3 +130,21 @@ def test_narrow_terminal_still_renders(cli: Callable[..., object]) -> None:
         result = cli(args, env=narrow)
         assert result.exit_code == 0, (args, result.output)
         assert result.stdout.strip()
+
+
+def test_reference_suggestions_carry_their_status(cli: Callable[..., object]) -> None:
+    assert cli("start").exit_code == 0
+    assert cli("focus large-language-models").exit_code == 0
+    shown = cli("reference list")
+    assert shown.exit_code == 0, shown.output
+    assert "karpathy/nanoGPT" in shown.stdout and "deprecated" in shown.stdout and "nanochat" in shown.stdout
+    data = json.loads(cli("reference list --json").stdout)
+    statuses = {s["repo"]: s["status"] for s in data["suggestions"]}
+    assert statuses["karpathy/nanoGPT"] == "deprecated" and statuses["karpathy/ng-video-lecture"] == "active"
+
+
+def test_search_words_the_best_topic_s_practice_as_commands(cli: Callable[..., object]) -> None:
+    shown = cli("search calibration").stdout
+    assert "learnloop try naive-bayes" in shown and "learnloop baseline breast-cancer --target target" in shown
+    shown = cli("search LoRA").stdout
+    assert "--data tiny-shakespeare" in shown and "learnloop focus large-language-models" in shown

@@ -89,7 +89,8 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     ranked = learner.json("interests rank --order graph-neural-networks,nlp,time-series")
     assert [r["focus_id"] for r in ranked] == ["graph-neural-networks", "nlp", "time-series"]
     learner.refused("next", "pin one focus")
-    learner.ok("focus")  # the top interest
+    assert "graph-neural-networks" in learner.ok("focus")  # the list, ranked
+    learner.ok("focus graph-neural-networks")
     assert "Graph" in learner.ok("stack")
     assert "pass 1" in learner.ok([]).lower() and "learnloop next" in learner.ok([])
     assert learner.json("next")["to_step"] == 1
@@ -137,7 +138,7 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     assert deadline_event.decoded("DTSTART") == date(2026, 11, 18)
     assert deadline_event["UID"] and deadline_event["DTSTAMP"]
     triggers = sorted(a.decoded("TRIGGER") for a in deadline_event.walk("VALARM"))
-    assert triggers == [timedelta(days=-1), timedelta(0)]
+    assert triggers == [timedelta(days=-1, hours=9), timedelta(hours=9)]  # 09:00 local, the day before and on it
     assert any("check-in" in str(e["SUMMARY"]) for e in events)
     learner.refused(["project", "new", "Another", "--days", "10", "--data", "cora"], "one project at a time")
 
@@ -179,8 +180,14 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     closed = learner.json("pass close --retro Time-boxing-worked")
     assert closed == {"closed": 1, "started": 2, "focus": "graph-neural-networks"}
 
-    # Pass 2: a faster one on another focus, finished early.
-    learner.at(25).ok("focus nlp")
+    # Pass 2 starts by looking at the map again: re-rank (or keep the ranking), then confirm the focus.
+    learner.at(25)
+    assert "learnloop interests rank" in learner.ok([]) and "learnloop interests keep" in learner.ok([])
+    learner.refused("next", "re-rank")
+    learner.ok("interests keep")
+    assert "learnloop focus graph-neural-networks" in learner.ok([])
+    # A faster pass on another focus, finished early.
+    learner.ok("focus nlp")
     learner.ok("next")
     learner.ok(["reference", "add", str(project_dir), "--why", "my own last project"])
     learner.ok(["notes", "add", "tokenise, vectorise, fit", "--kind", "understood"])

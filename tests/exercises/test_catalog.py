@@ -1,8 +1,9 @@
-"""The exercise catalog: valid data, 20-30 exercises in three groups, and for every exercise a right
-solution that passes its hidden cases and a plausible wrong one that fails them."""
+"""The exercise catalog: valid data, 30-45 exercises in four groups, and for every exercise its shipped
+solution passes its hidden cases and a plausible wrong one (kept here) fails them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from learnloop.errors import NotFound, UserError
 from learnloop.exercises.catalog import GROUPS, find_exercise, load_exercises
 from learnloop.exercises.grader import grade
 
-# id -> (a right solution, a wrong one: the mistake a learner is likely to make)
+# id -> (a right solution, a wrong one: the mistake a learner is likely to make); the catalog ships the
+# right one as the exercise's `solution` (checked equal below), the wrong one lives only here
 SOLUTIONS: dict[str, tuple[str, str]] = {
     "fizzbuzz": (
         """
@@ -359,20 +361,137 @@ def totals_by_region(sales):
     ),
 }
 
-IDS = [item.exercise.id for item in load_exercises()]
+# script exercises: id -> a wrong answer (file name -> text); the right one is the catalog's solution
+SCRIPT_MISTAKES: dict[str, dict[str, str]] = {
+    "csv-column-mean": {"column_mean.py": """
+import csv, sys
+path, column = sys.argv[1], sys.argv[2]
+with open(path, newline="") as handle:
+    values = [float(row[column] or 0) for row in csv.DictReader(handle)]
+print(f"mean of {column}: {sum(values) / len(values):.2f}")
+"""},
+    "missing-file": {"count_lines.py": """
+import sys
+path = sys.argv[1]
+with open(path) as handle:
+    print(f"{path}: {len(handle.readlines())} lines")
+"""},
+    "second-module": {
+        "geometry.py": "def area(w, h):\n    return w * h\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n",
+        "main.py": """
+import sys
+w, h = float(sys.argv[1]), float(sys.argv[2])
+print(f"area {w * h}, perimeter {2 * (w + h)}")
+"""},
+    "small-class": {"layer.py": """
+class Linear:
+    def __init__(self, weights, bias):
+        self.weights = weights
+        self.bias = bias
+
+    def forward(self, inputs):
+        return sum(w * x for w, x in zip(self.weights, inputs)) + self.bias
 
 
-def test_catalog_has_20_to_30_exercises_in_three_groups() -> None:
-    exercises = load_exercises()
-    assert 20 <= len(exercises) <= 30
-    groups = [item.exercise.group for item in exercises]
+if __name__ == "__main__":
+    print(Linear([1.0, 2.0], 0.5).forward([3.0, 4.0]))
+"""},
+    "subclass-a-module": {
+        "module.py": "class Module:\n    def __init__(self):\n        self.calls = 0\n\n"
+                     "    def __call__(self, *args):\n        self.calls += 1\n        return self.forward(*args)\n",
+        "model.py": """
+from module import Module
+
+
+class TwoSteps(Module):
+    def __init__(self, scale, shift):
+        self.scale = scale
+        self.shift = shift
+
+    def forward(self, x):
+        return [max(0.0, self.scale * v + self.shift) for v in x]
+
+
+if __name__ == "__main__":
+    model = TwoSteps(2.0, -1.0)
+    print(model([0.0, 1.0, 2.0]), model.calls)
+"""},
+    "argparse-options": {"greet.py": """
+import sys
+name = sys.argv[1]
+times = int(sys.argv[sys.argv.index("--times") + 1]) if "--times" in sys.argv else 1
+line = f"Hello, {name}!"
+for _ in range(times):
+    print(line.upper() if "--shout" in sys.argv else line)
+"""},
+    "write-report": {"summarise.py": """
+import sys
+numbers = [float(x) for x in open(sys.argv[1]) if x.strip()]
+with open(sys.argv[2], "w") as report:
+    report.write(f"count: {len(numbers)}\\nmean: {sum(numbers) / len(numbers):.2f}\\nmax: {max(numbers):.2f}\\n")
+print(f"wrote {sys.argv[2]}")
+"""},
+    "json-settings": {"train.py": """
+import json, sys
+settings = json.load(open(sys.argv[1]))
+print(f"epochs={settings.get('epochs', 10)} lr={settings.get('lr', 0.01)}")
+"""},
+    "filter-csv": {"keep_rows.py": """
+import csv, sys
+source, target = sys.argv[1], sys.argv[2]
+minimum = float(sys.argv[4]) if len(sys.argv) > 4 else 50
+rows = list(csv.reader(open(source, newline="")))
+kept = [r for r in rows[1:] if float(r[1]) >= minimum]
+with open(target, "w", newline="") as out:
+    csv.writer(out).writerows([rows[0], *kept])
+print(f"kept {len(kept)} of {len(rows) - 1} rows")
+"""},
+    "main-guard": {"stats.py": """
+import sys
+
+
+def mean(values):
+    return sum(values) / len(values)
+
+
+if sys.argv[1:]:
+    print("mean:", mean([float(word) for word in sys.argv[1:]]))
+else:
+    print("stats loaded")
+"""},
+    "folder-of-files": {"line_counts.py": """
+import os, sys
+folder = sys.argv[1]
+total = 0
+for name in os.listdir(folder):
+    if name.endswith(".txt"):
+        count = len(open(os.path.join(folder, name)).read().splitlines())
+        total += count
+        print(f"{name}: {count}")
+print(f"total: {total}")
+"""},
+}
+
+ITEMS = load_exercises()
+IDS = [item.exercise.id for item in ITEMS]
+SCRIPT_IDS = [item.exercise.id for item in ITEMS if item.exercise.kind == "script"]
+FUNCTION_IDS = [item.exercise.id for item in ITEMS if item.exercise.kind == "function"]
+
+
+def test_catalog_has_30_to_45_exercises_in_four_groups() -> None:
+    groups = [item.exercise.group for item in ITEMS]
+    assert 30 <= len(ITEMS) <= 45
     assert set(groups) == set(GROUPS)
     assert all(groups.count(g) >= 5 for g in GROUPS)
-    assert [item.number for item in exercises] == list(range(1, len(exercises) + 1))
+    assert groups.count("scripts") >= 10
+    assert [item.number for item in ITEMS] == list(range(1, len(ITEMS) + 1))
 
 
-def test_every_exercise_has_a_right_and_a_wrong_solution() -> None:
-    assert set(SOLUTIONS) == set(IDS)
+def test_every_exercise_has_a_shipped_solution_and_a_wrong_one_here() -> None:
+    assert set(SOLUTIONS) == set(FUNCTION_IDS)
+    assert set(SCRIPT_MISTAKES) == set(SCRIPT_IDS)
+    for exercise_id in FUNCTION_IDS:
+        assert find_exercise(exercise_id).exercise.solution.strip() == SOLUTIONS[exercise_id][0].strip()
 
 
 def test_find_by_number_or_id() -> None:
@@ -384,13 +503,25 @@ def test_find_by_number_or_id() -> None:
         find_exercise("99")
 
 
+def _answer(tmp_path: Path, exercise_id: str, kind: str) -> Path:
+    exercise = find_exercise(exercise_id).exercise
+    if exercise.kind == "function":
+        path = tmp_path / "answer.py"
+        path.write_text(exercise.solution if kind == "right" else SOLUTIONS[exercise_id][1])
+        return path
+    files = exercise.solution if kind == "right" else SCRIPT_MISTAKES[exercise_id]
+    folder = tmp_path / "answer"
+    folder.mkdir()
+    assert isinstance(files, dict)
+    for name in exercise.files:  # a wrong answer may leave a given file as the starter had it
+        (folder / name).write_text(files.get(name, exercise.files[name]))
+    return folder
+
+
 @pytest.mark.parametrize("kind", ["right", "wrong"])
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_reference_solutions(exercise_id: str, kind: str, tmp_path: Path) -> None:
-    right, wrong = SOLUTIONS[exercise_id]
-    path = tmp_path / "answer.py"
-    path.write_text(right if kind == "right" else wrong)
-    result = grade(find_exercise(exercise_id), path)
+    result = grade(find_exercise(exercise_id), _answer(tmp_path, exercise_id, kind))
     if kind == "right":
         assert result.passed, result.message
         assert result.cases_passed == result.cases_total
@@ -403,11 +534,41 @@ def test_reference_solutions(exercise_id: str, kind: str, tmp_path: Path) -> Non
 
 
 def test_a_starter_file_is_valid_python_that_does_not_pass_yet(tmp_path: Path) -> None:
-    for item in load_exercises():
-        compile(item.exercise.starter, item.file_name, "exec")
+    for item in ITEMS:
+        for name, text in ({item.file_name: item.exercise.starter} if item.exercise.kind == "function"
+                           else item.exercise.files).items():
+            compile(text or "", name, "exec")
     item = find_exercise("fizzbuzz")
     path = tmp_path / "starter.py"
-    path.write_text(item.exercise.starter)
+    path.write_text(item.exercise.starter or "")
     result = grade(item, path)
     assert result.outcome == "failed"
     assert "fizzbuzz(5) returned [], but the answer is ['1', '2', 'Fizz', '4', 'Buzz']" in result.message
+
+
+@pytest.mark.parametrize("exercise_id", SCRIPT_IDS)
+def test_a_script_starter_fails_its_checks(exercise_id: str, tmp_path: Path) -> None:
+    item = find_exercise(exercise_id)
+    folder = tmp_path / "starter"
+    folder.mkdir()
+    for name, text in item.exercise.files.items():
+        (folder / name).write_text(text)
+    result = grade(item, folder)
+    assert not result.passed
+    assert result.message.startswith("check 1 of")
+
+
+# the calls a starter must not name (the answer's own library calls); the hint may name them
+TELLING = re.compile(r"\b(?:split|strip|setdefault|sorted\(|zip|convolve|cumsum|add\.at|keepdims|value_counts|"
+                     r"merge|pivot_table|fillna|\.median\(|groupby|DictReader|argparse|json\.load|FileNotFoundError|"
+                     r"super\(\)|glob|open\(|sys\.exit|reset_index|np\.eye|np\.exp)")
+
+
+def test_starters_do_not_name_the_calls_to_use_and_hints_do() -> None:
+    for item in ITEMS:
+        exercise = item.exercise
+        starters = [exercise.starter or ""] if exercise.kind == "function" else [
+            text for name, text in exercise.files.items() if "Do not change this file" not in text]
+        for text in starters:
+            assert not TELLING.findall(text), (exercise.id, TELLING.findall(text))
+        assert len(exercise.hint) >= 40, exercise.id

@@ -43,7 +43,7 @@ def test_list_marks_started_and_passed(tmp_path: Path) -> None:
 def test_check_one_and_all(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no exercise started yet"):
         check_exercises(tmp_path)
-    with pytest.raises(UserError, match="exercises start 5"):
+    with pytest.raises(UserError, match="start exercise 5 first"):
         check_exercises(tmp_path, "5")
     flatten = start_exercise(tmp_path, "flatten")
     start_exercise(tmp_path, "batches")

@@ -10,53 +10,64 @@ from hypothesis import strategies as st
 
 from learnloop.errors import UserError
 from learnloop.loop import rules
-from learnloop.loop.rules import GapView, PassView, ProjectView
+from learnloop.loop.rules import GapView, Kind, PassView, ProjectView
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
+def kinds(view: PassView, today: date = NOW.date()) -> list[Kind]:
+    return [a.kind for a in rules.needs(view, today)]
+
+
 def test_step_zero_needs_a_pinned_focus() -> None:
-    assert rules.missing_for_next(PassView(number=1, step=0)) == [
-        "pin one focus: `learnloop focus ID` (see `learnloop interests rank`)"
-    ]
+    assert kinds(PassView(number=1, step=0)) == [Kind.RANK_INTERESTS]
+    assert kinds(PassView(number=1, step=0, top_interest="nlp")) == [Kind.PIN_FOCUS]
+    assert rules.needs(PassView(number=1, step=0, top_interest="nlp"))[0].targets == {"focus": "nlp"}
     assert rules.missing_for_next(PassView(number=1, step=0, focus_id="nlp")) == []
 
 
 def test_step_one_needs_a_reference_and_a_note() -> None:
     missing = rules.missing_for_next(PassView(number=1, step=1, focus_id="nlp"))
-    assert len(missing) == 2 and "reference" in missing[0] and "note" in missing[1]
+    assert len(missing) == 2 and "project" in missing[0] and "note" in missing[1]
     assert rules.missing_for_next(PassView(number=1, step=1, references=1)) == [missing[1]]
     assert rules.missing_for_next(PassView(number=1, step=1, references=1, notes=2)) == []
 
 
+def test_step_one_names_the_focus_suggestion() -> None:
+    action = rules.needs(PassView(number=1, step=1, focus_id="nlp", suggested_reference="karpathy/nanoGPT"))[0]
+    assert action.kind is Kind.ADD_REFERENCE and action.targets == {"suggestion": "karpathy/nanoGPT"}
+
+
 def test_steps_two_and_three_need_practice_or_a_skip() -> None:
-    assert "exercise" in rules.missing_for_next(PassView(number=1, step=2))[0]
+    assert kinds(PassView(number=1, step=2)) == [Kind.DO_EXERCISE]
+    assert rules.needs(PassView(number=1, step=2))[0].alternatives[0].kind is Kind.SKIP_STEP
     assert rules.missing_for_next(PassView(number=1, step=2, exercises_passed=1)) == []
-    assert "rung" in rules.missing_for_next(PassView(number=1, step=3))[0]
+    assert kinds(PassView(number=1, step=3)) == [Kind.RUN_RUNG]
     assert rules.missing_for_next(PassView(number=1, step=3, rungs_run=1)) == []
 
 
 def test_step_four_needs_a_finished_project() -> None:
     deadline = date(2026, 12, 9)
-    assert "start a project" in rules.missing_for_next(PassView(number=1, step=4))[0]
+    assert kinds(PassView(number=1, step=4)) == [Kind.NEW_PROJECT]
     active = PassView(number=1, step=4, projects=(ProjectView("active", deadline),))
-    assert "finish your project" in rules.missing_for_next(active)[0]
+    assert kinds(active)[-1] is Kind.FINISH_PROJECT
     dropped = PassView(number=1, step=4, projects=(ProjectView("dropped", deadline),))
-    assert "start a project" in rules.missing_for_next(dropped)[0]
+    assert "another" in rules.missing_for_next(dropped)[0]
     done = PassView(number=1, step=4, projects=(ProjectView("dropped", deadline), ProjectView("done", deadline)))
     assert rules.missing_for_next(done) == []
 
 
 def test_step_five_walks_from_capture_to_keep_to_close() -> None:
-    assert "gap add" in rules.missing_for_next(PassView(number=1, step=5))[0]
-    assert "gap rank" in rules.missing_for_next(PassView(number=1, step=5, gaps=(GapView("open"),)))[0]
-    kept = PassView(number=1, step=5, gaps=(GapView("kept", date(2026, 11, 28)), GapView("set_aside")))
-    assert "gap done" in rules.missing_for_next(kept)[0]
+    assert kinds(PassView(number=1, step=5)) == [Kind.ADD_GAP]
+    assert kinds(PassView(number=1, step=5, gaps=(GapView("open", id=1), GapView("open", id=2)))) == [Kind.RANK_GAPS]
+    assert kinds(PassView(number=1, step=5, gaps=(GapView("open", id=1),))) == [Kind.KEEP_GAP]
+    kept = PassView(number=1, step=5, gaps=(GapView("kept", date(2026, 11, 28), id=1), GapView("set_aside", id=2)))
+    assert kinds(kept) == [Kind.CLOSE_GAP]
     assert rules.missing_for_next(PassView(number=1, step=5, gaps=(GapView("done"),))) == []
 
 
 def test_step_six_always_asks_for_the_retrospective() -> None:
-    assert "pass close" in rules.missing_for_next(PassView(number=1, step=6))[0]
+    assert kinds(PassView(number=1, step=6)) == [Kind.CLOSE_PASS]
 
 
 def test_only_steps_two_and_three_skip_and_only_with_a_reason() -> None:
@@ -113,31 +124,34 @@ def test_deadlines_and_overdue_follow_the_injected_clock() -> None:
     assert not rules.is_early(deadline, NOW + timedelta(days=7))
 
 
-def test_next_action_starts_then_follows_the_missing_list() -> None:
-    assert rules.next_action(None, NOW).command == "learnloop start"
-    assert rules.next_action(PassView(number=1, step=0), NOW).command == "learnloop focus ID"
-    assert rules.next_action(PassView(number=1, step=0, focus_id="nlp"), NOW).command == "learnloop next"
+def test_next_action_starts_then_follows_the_needs() -> None:
+    assert rules.next_action(None, NOW).kind is Kind.START_PASS
+    assert rules.next_action(PassView(number=1, step=0), NOW).kind is Kind.RANK_INTERESTS
+    assert rules.next_action(PassView(number=1, step=0, focus_id="nlp"), NOW).kind is Kind.NEXT_STEP
 
 
-def test_overdue_project_is_urgent_with_one_action() -> None:
-    late = PassView(number=1, step=4, projects=(ProjectView("active", date(2026, 11, 20)),))
+def test_overdue_project_is_urgent_with_extend_and_drop_beside_it() -> None:
+    late = PassView(number=1, step=4, projects=(ProjectView("active", date(2026, 11, 20), id=3),))
     action = rules.next_action(late, NOW)
-    assert action.urgent and action.command == "learnloop project done --summary TEXT"
-    assert "extend" in action.why and "drop" in action.why
+    assert action.urgent and action.kind is Kind.FINISH_PROJECT and action.targets["project"] == 3
+    assert [a.kind for a in action.alternatives] == [Kind.EXTEND_PROJECT, Kind.DROP_PROJECT]
+    assert action.fields == ("summary",) and action.alternatives[0].fields == ("days", "reason")
 
 
 def test_overdue_gap_is_urgent() -> None:
     late = PassView(number=1, step=5, gaps=(GapView("kept", date(2026, 11, 24)),))
     action = rules.next_action(late, NOW)
-    assert action.urgent and action.command.startswith("learnloop gap done")
+    assert action.urgent and action.kind is Kind.CLOSE_GAP
 
 
 @given(step=st.integers(0, 6), focus=st.booleans(), refs=st.integers(0, 2), notes=st.integers(0, 2),
-       ex=st.integers(0, 2), rungs=st.integers(0, 2))
-def test_next_action_is_always_a_learnloop_command(step: int, focus: bool, refs: int, notes: int, ex: int,
-                                                   rungs: int) -> None:
-    view = PassView(number=1, step=step, focus_id="nlp" if focus else None, references=refs, notes=notes,
+       ex=st.integers(0, 2), rungs=st.integers(0, 2), number=st.integers(1, 3))
+def test_next_action_is_always_a_value_without_a_command(step: int, focus: bool, refs: int, notes: int, ex: int,
+                                                         rungs: int, number: int) -> None:
+    view = PassView(number=number, step=step, focus_id="nlp" if focus else None, references=refs, notes=notes,
                     exercises_passed=ex, rungs_run=rungs)
     action = rules.next_action(view, NOW)
-    assert action.command.startswith("learnloop ")
-    assert (action.command == "learnloop next") == (rules.missing_for_next(view) == [])
+    assert isinstance(action.kind, Kind)
+    for a in (action, *action.alternatives):
+        assert "learnloop " not in a.why and "--" not in a.why and "`" not in a.why
+    assert (action.kind is Kind.NEXT_STEP) == (rules.missing_for_next(view, NOW.date()) == [])

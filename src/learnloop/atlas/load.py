@@ -139,11 +139,11 @@ def build_atlas(directory: Path | None = None, *, use_cache: bool = False) -> At
     """Read, validate and cross-check every data file (the packaged ones unless ``directory`` is given).
 
     ``use_cache`` reads the packaged YAML through a JSON cache; everything is validated either way."""
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
     from learnloop.atlas import schema
 
-    file_models = {
+    file_models: dict[str, type[BaseModel]] = {
         "topics": schema.TopicFile,
         "resources": schema.ResourceFile,
         "datasets": schema.DatasetFile,
@@ -184,6 +184,11 @@ def check_references(atlas: Atlas) -> list[str]:
             need(atlas.topics, other, f"topic {t.id}")
         for r in t.resources:
             need(atlas.resources, r, f"topic {t.id} resources")
+        for p in t.practice:
+            if p.kind == "dataset":
+                need(atlas.datasets, p.id, f"topic {t.id} practice")
+            elif p.kind == "focus":
+                need(atlas.focuses, p.id, f"topic {t.id} practice")
     for r in atlas.resources.values():
         for t in r.topics:
             need(atlas.topics, t, f"resource {r.id}")
@@ -194,6 +199,12 @@ def check_references(atlas: Atlas) -> list[str]:
             need(atlas.resources, r, f"focus {f.id} resources")
         for idea in f.ideas:
             need(atlas.datasets, idea.dataset, f"focus {f.id} idea {idea.id}")
+            if idea.next_step is not None:
+                need(atlas.resources, idea.next_step, f"focus {f.id} idea {idea.id} next_step")
+                step = atlas.resources.get(idea.next_step)
+                if step is not None and step.kind != "dataset":
+                    problems.append(f"focus {f.id} idea {idea.id}: next_step {idea.next_step!r} is a "
+                                    f"{step.kind}, not a dataset")
     return problems
 
 

@@ -40,10 +40,22 @@ Task = Literal[
 ]
 Level = Literal["beginner", "intermediate", "advanced"]
 ResourceKind = Literal[
-    "book", "blog", "community", "event", "course", "video", "paper", "documentation", "podcast", "newsletter"
+    "book", "blog", "community", "event", "course", "video", "paper", "documentation", "podcast", "newsletter",
+    "dataset",
 ]
+# How usable a resource or a reference project is today. Anything but "active" carries a note saying why
+# and what to use instead, so a learner is never sent to code that no longer installs without being told.
+#   active:       maintained, use it
+#   superseded:   a newer edition or project replaces it (the note names it); the old one is still correct
+#   deprecated:   its authors say so; still worth reading, do not build on it
+#   reading-only: good to read, but it does not install on a current Python (pinned old dependencies)
+#   archived:     no longer updated (a blog or journal on hiatus); the archive stays useful
+Status = Literal["active", "superseded", "deprecated", "reading-only", "archived"]
+# What a topic can be practised with: ids the front doors turn into a command or a button.
+PracticeKind = Literal["dataset", "focus", "lab"]
 DatasetSource = Literal["sklearn", "statsmodels", "palmerpenguins", "vega", "repo"]
 
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 TOPIC_KINDS: tuple[str, ...] = TopicKind.__args__  # type: ignore[attr-defined]
 RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-defined]
 LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
@@ -64,6 +76,21 @@ class ModelFacts(Strict):
     cost: str = Field(description="how fitting and predicting grow with rows n and features d, in words")
 
 
+class Practice(Strict):
+    """Something runnable for a topic: a data set to load, a focus to pin, a lab model to try."""
+
+    kind: PracticeKind
+    id: Id
+    why: str
+
+
+def _check_status(item_id: str, status: str, note: str | None) -> None:
+    if status == "active" and note:
+        raise ValueError(f"{item_id}: a status_note is only for a status other than active")
+    if status != "active" and not (note and note.strip()):
+        raise ValueError(f"{item_id}: status {status} needs a status_note saying why and what to use instead")
+
+
 class Topic(Strict):
     id: Id
     name: str
@@ -76,6 +103,7 @@ class Topic(Strict):
     resources: list[Id] = []
     in_article: bool = False
     model: ModelFacts | None = None
+    practice: list[Practice] = []
 
     @model_validator(mode="after")
     def _shape(self) -> Topic:
@@ -101,6 +129,13 @@ class Resource(Strict):
     topics: list[Id] = Field(min_length=1)
     description: str
     in_article: bool = False
+    status: Status = "active"
+    status_note: str | None = None
+
+    @model_validator(mode="after")
+    def _status(self) -> Resource:
+        _check_status(f"resource {self.id}", self.status, self.status_note)
+        return self
 
 
 class Dataset(Strict):
@@ -114,8 +149,10 @@ class Dataset(Strict):
                         "learnloop/data")
     target: str | None = Field(default=None, description="column to predict, None for unsupervised data")
     task: Task
-    form: Literal["table", "graph"] = Field(default="table", description="table: one row per sample, loadable "
-                                          "as a DataFrame; graph: nodes, edges and features (ladders use it)")
+    form: Literal["table", "graph", "text"] = Field(
+        default="table", description="table: one row per sample, loadable as a DataFrame; graph: nodes, edges "
+        "and features (ladders use it); text: one UTF-8 corpus (rows = characters, columns = distinct characters)")
+    licence: str | None = Field(default=None, description="the licence or public-domain status that lets it ship")
     rows: int = Field(gt=0)
     columns: int = Field(gt=0)
     summary: str
@@ -135,6 +172,13 @@ class ReferenceProject(Strict):
     title: str
     why: str
     read_first: list[str] = Field(min_length=1, description="files or folders to open first, in order")
+    status: Status = "active"
+    status_note: str | None = None
+
+    @model_validator(mode="after")
+    def _status(self) -> ReferenceProject:
+        _check_status(f"reference {self.repo}", self.status, self.status_note)
+        return self
 
     @property
     def url(self) -> str:
@@ -148,6 +192,8 @@ class ProjectIdea(Strict):
     dataset: Id
     days: int = Field(ge=7, le=31)
     stretch: str | None = None
+    next_step: Id | None = Field(default=None, description="a resource of kind dataset: the real data to take "
+                                 "the idea to once the offline version works (a link, never a download)")
 
 
 class Focus(Strict):

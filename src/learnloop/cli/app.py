@@ -28,7 +28,7 @@ class LearnloopGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            _fail(_worded(exc), exc.exit_code)
+            _fail(_worded(exc, self.get_command(ctx, ctx.invoked_subcommand or "")), exc.exit_code)
         except OSError as exc:
             from learnloop.files import describe_os_error, short_path
 
@@ -85,12 +85,13 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code) from None
 
 
-def _worded(exc: UserError) -> str:
-    """The CLI's words for an error: a file that exists can be replaced with --force."""
+def _worded(exc: UserError, command: Any = None) -> str:
+    """The CLI's words for an error: the flag of its field, --force for a file that exists, an extra's install."""
+    from learnloop.cli.render import word_error
     from learnloop.errors import MissingExtra
     from learnloop.files import FileExists
 
-    text = str(exc)
+    text = word_error(exc, command)
     if isinstance(exc, FileExists):
         text += "; choose another name, or add --force to replace it"
     if isinstance(exc, MissingExtra):

@@ -21,7 +21,7 @@ class CommandEntry(NamedTuple):
 COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("start", "status", "Begin your first pass round the loop, at step 0 (immerse yourself in the field)."),
     CommandEntry("map", "map", "See the field of machine learning as a tree, or one topic's card."),
-    CommandEntry("search", "map", "Fuzzy search over the map's topics, resources and focuses, best match first."),
+    CommandEntry("search", "map", "Search the map's topics, resources, focuses and data sets, best match first."),
     CommandEntry("resources", "map", "Books, blogs, communities, events and courses, filtered as you like."),
     CommandEntry("interests", "map", "Rank what draws you in machine learning, most wanted first."),
     CommandEntry("focus", "map",
@@ -34,9 +34,13 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "import graph and a reading order."),
     CommandEntry("notes", "loop", "Step 1: your three lists (repeated patterns, what you understand, what you don't)."),
     CommandEntry("exercises", "exercises",
-                 "Step 2: check the Python you need with short exercises in core Python, NumPy and pandas."),
+                 "Step 2: check the Python you need with short exercises in core Python, NumPy, pandas and "
+                 "scripts."),
     CommandEntry("ladder", "ladder", "Step 3: learn the libraries top-down, one task at 3-4 levels of abstraction."),
     CommandEntry("project", "project", "Step 4: one project you care about, time-boxed to 7-31 days."),
+    CommandEntry("ideas", "project", "Project ideas for step 4, each with its offline data set and time box."),
+    CommandEntry("datasets", "project",
+                 "The offline data sets of the map: rows × columns, target, licence, and the command that uses each."),
     CommandEntry("try", "lab", "Run one model on a small offline data set, say what it did, and draw its idea."),
     CommandEntry("baseline", "lab",
                  "Cross-validate every classic model family on a table and rank them, with a verdict for each."),
@@ -47,6 +51,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Write everything you recorded (passes, notes, projects, gaps, ...) to one JSON file."),
     CommandEntry("import", "transfer",
                  "Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently."),
+    CommandEntry("settings", "status",
+                 "Show or change your settings: the time zone days are counted in, and the hour reminders ring."),
     CommandEntry("doctor", "doctor",
                  "Check your learnloop home without changing it: the folder, stray journals, the schema, and every "
                  "page of the database (SQLite's quick_check)."),

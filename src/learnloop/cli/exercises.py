@@ -1,23 +1,59 @@
-"""Step 2 commands: `learnloop exercises` lists the self-check; start one, check your answers."""
+"""Step 2 commands: `learnloop exercises` lists the self-check; start one, check your answers, ask for a
+hint, see the solution once you passed. `learnloop exercises --help` says what the grader's sandbox does
+on this machine, measured when the help is shown."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from learnloop.cli.app import finite, make_group, settings, store
+from learnloop.cli.app import LearnloopGroup, finite, make_group, settings, store
 from learnloop.cli.render import console, print_json
+
+
+class ExercisesGroup(LearnloopGroup):
+    """The group's help ends with what the sandbox does here (built once, only when the help is shown)."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        super().format_help(ctx, formatter)
+        import os
+
+        if os.environ.get("LEARNLOOP_HELP_FOR_DOCS"):  # docs/cli.md: the same on every machine
+            text = ("\nOn each machine this help ends with what the grader's sandbox does there (network, files, "
+                    "processes, limits), measured when the help is shown.\n")
+            if formatter.getvalue():
+                formatter.write(text)
+            else:
+                console.print(text, markup=False)
+            return
+        from learnloop.exercises.grader import sandbox_status
+
+        status = sandbox_status()
+        import textwrap
+
+        lines = "\n".join(textwrap.fill(line, width=100, initial_indent="  - ", subsequent_indent="    ")
+                          for line in status.lines())
+        text = f"\nThe grader's sandbox on this machine (mode: {status.mode}):\n{lines}\n"
+        if formatter.getvalue():  # plain Click help: keep it in the same buffer
+            formatter.write(text)
+        else:  # Rich help was printed already
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
+
 
 exercises_group = make_group(
     "exercises",
-    "Step 2: check the Python you need with short exercises in core Python, NumPy and pandas.\n\n"
-    "`learnloop exercises` lists them; `start N` writes a starter file; `check [N]` grades it.",
+    "Step 2: check the Python you need with short exercises in core Python, NumPy, pandas and scripts.\n\n"
+    "The scripts are whole files, run with command-line arguments and files of their own: reading a CSV,\n"
+    "a second module, try/except, a class with forward(), argparse, writing a file.\n\n"
+    "`learnloop exercises` lists them; `start N` writes the starter file(s); `check [N]` grades them in a\n"
+    "sandbox against hidden cases; `hint N` gives a hint; `solution N` shows one answer once yours passed.",
 )
 exercises_group.info.no_args_is_help = False  # `learnloop exercises` alone lists them
+exercises_group.info.cls = ExercisesGroup
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-GroupOption = Annotated[str | None, typer.Option("--group", help="Only one group: core, numpy or pandas.")]
+GroupOption = Annotated[str | None, typer.Option("--group", help="Only one group: core, numpy, pandas or scripts.")]
 
 
 @exercises_group.callback(invoke_without_command=True)
@@ -68,9 +104,11 @@ def start_command(
         print_json(started)
         return
     console.print(f"[bold]Exercise {started.number}: {started.title}[/]")
-    console.print(started.prompt)
-    console.print(f"wrote [bold]{started.path}[/]")
-    console.print(f"[dim]edit it, then: {started.check_with}[/]")
+    console.print(started.prompt, markup=False)
+    for path in started.files:
+        console.print(f"wrote [bold]{path}[/]")
+    console.print(f"[dim]edit {'it' if len(started.files) == 1 else 'them'}, then: {started.check_with}"
+                  f" · stuck? learnloop exercises hint {started.number}[/]")
 
 
 @exercises_group.command("check")
@@ -81,7 +119,7 @@ def check_command(
                                            help="Seconds your code may run per exercise.")] = 20.0,
     as_json: JsonOption = False,
 ) -> None:
-    """Grade your answer against hidden cases (in a separate, limited process) and record it.
+    """Grade your answer against hidden cases (in the sandbox, see `learnloop exercises --help`) and record it.
 
     Exits with status 1 when a check fails, so scripts can tell.
     """
@@ -93,7 +131,7 @@ def check_command(
     from learnloop.exercises.workspace import check_exercises
 
     with console.status("checking ...") if not as_json else nullcontext():
-        results = check_exercises(settings().workspace, exercise, limits_for(timeout))
+        results = check_exercises(settings().workspace, exercise, limits_for(timeout), hide=[settings().home])
     recorded = record_checks(store(), results, config.now())
     if as_json:
         print_json({"results": results, "recorded": recorded})
@@ -103,8 +141,53 @@ def check_command(
             console.print(f"{mark} {r.number}. {r.title} [dim]({r.cases_passed}/{r.cases_total} checks)[/]")
             if not r.passed:
                 console.print(f"     {r.message}", markup=False, highlight=False)
+                console.print(f"     [dim]a hint: learnloop exercises hint {r.number}[/]")
+            elif r.sandbox == "none":
+                console.print("     [dim]graded without a sandbox here (see learnloop exercises --help)[/]")
         if not recorded:
             console.print("[dim]not recorded: no pass in progress (`learnloop start` begins one)[/]")
     if not all(r.passed for r in results):
         raise typer.Exit(1)
 
+
+
+@exercises_group.command("hint")
+def hint_command(
+    exercise: Annotated[str, typer.Argument(help="The exercise's number or id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show a hint for an exercise: which tools of Python it needs (the starter does not say)."""
+    from learnloop.exercises.workspace import exercise_hint
+
+    hint = exercise_hint(exercise)
+    if as_json:
+        print_json(hint)
+        return
+    console.print(f"[bold]Hint for exercise {hint.number}: {hint.title}[/]")
+    console.print(hint.hint, markup=False, highlight=False)
+
+
+@exercises_group.command("solution")
+def solution_command(
+    exercise: Annotated[str, typer.Argument(help="The exercise's number or id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one right answer, once your own answer has passed its checks (in any pass)."""
+    from learnloop.errors import UserError
+    from learnloop.exercises.progress import ever_passed_exercises
+    from learnloop.exercises.workspace import SolutionLocked, exercise_solution
+
+    try:
+        solution = exercise_solution(exercise, ever_passed_exercises(store()))
+    except SolutionLocked as exc:
+        raise UserError(f"{exc} (learnloop exercises check {exc.number}; learnloop exercises hint "
+                        f"{exc.number})") from None
+    if as_json:
+        print_json(solution)
+        return
+    from rich.syntax import Syntax
+
+    console.print(f"[bold]A solution of exercise {solution.number}: {solution.title}[/]")
+    for name, text in solution.files.items():
+        console.print(f"[dim]{name}[/]")
+        console.print(Syntax(text, "python", theme="ansi_dark", line_numbers=False))

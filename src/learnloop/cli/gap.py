@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,14 +20,14 @@ def _line(g: object) -> str:
     from learnloop.loop.gaps import GapView
 
     assert isinstance(g, GapView)
-    rank = f"#{g.rank}" if g.rank else "  "
+    rank = f"#{g.rank}" if g.rank else ""  # the rank, then "gap N": never two bare numbers side by side
     extra = ""
     if g.status == "kept":
         extra = (f" [bold red]overdue since {g.deadline}[/]" if g.overdue else f" [green]kept[/], due {g.deadline}")
     elif g.status != "open":
         extra = f" [dim]{g.status.replace('_', ' ')} (pass {g.pass_number})[/]"
     topic = f" [dim]· {g.topic_id}[/]" if g.topic_id else ""
-    return f"{rank:>3} [bold]{g.id}[/] {g.text}{topic}{extra}"
+    return f"{rank:>3} gap [bold]{g.id}[/]: {g.text}{topic}{extra}"
 
 
 def _guide(guide: object) -> None:
@@ -134,7 +135,46 @@ def gap_keep(
         print_json(info)
         return
     console.print(f"Kept gap {view.id} until {view.deadline}: {view.text}. The others are set aside.")
+    _write_gap_calendar(view.id)
     _guide(info)
+
+
+def _write_gap_calendar(gap_id: int, out: Path | None = None) -> Path:
+    """Write the kept gap's own .ics (in the workspace unless ``out``) and say how to add it."""
+    from learnloop.cli.app import settings
+    from learnloop.cli.render import calendar_link
+    from learnloop.loop.gaps import gap_calendar_for
+
+    with store().read() as session:
+        name, data, events = gap_calendar_for(session, config.now(), gap_id)
+    from learnloop.files import write_atomic
+
+    target = out or settings().workspace / "gaps" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data, force=True)  # the same time box, rewritten after an extension
+    console.print(f"Its time box is in [bold]{target}[/] (reminders at the alarm hour); Google Calendar: "
+                  f"{calendar_link(events[0])}", soft_wrap=True)
+    return target
+
+
+@gap_app.command("ics")
+def gap_ics(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the calendar file "
+                                             "(default: your workspace's gaps folder).")] = None,
+) -> None:
+    """Write the kept gap's time box as a calendar file (again), e.g. after an extension."""
+    _write_gap_calendar(_kept_id(), out)
+
+
+def _kept_id() -> int:
+    from learnloop.errors import UserError
+    from learnloop.loop.gaps import kept_gap
+
+    with store().read() as session:
+        gap = kept_gap(session)
+        if gap is None:
+            raise UserError("no gap kept yet: `learnloop gap keep ID --days N` first")
+        return gap.id
 
 
 @gap_app.command("show")

@@ -100,6 +100,8 @@ def reference_list(as_json: JsonOption = False) -> None:
         console.print(f"\nSuggested for your focus ([magenta]{focus_id}[/]):")
         for s in ideas:
             console.print(f"  [bold]{s.repo}[/] {s.title} — {s.why}\n    read first: {', '.join(s.read_first)}")
+            if s.status != "active":  # deprecated, superseded, reading-only or archived: say so, and why
+                console.print(f"    [yellow]{s.status}[/]: {s.status_note}")
         console.print(f"\nPick one: [bold cyan]learnloop reference add {ideas[0].repo}[/]")
 
 

@@ -18,17 +18,33 @@ def map_(
     topic: Annotated[str | None, typer.Argument(help="A topic id (e.g. svm) to see its card.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind: paradigm, model, application, "
                                              "tool, math, concept.")] = None,
+    mark: Annotated[str | None, typer.Option("--mark", help="Mark the topic done, in-progress or skipped "
+                                             "(none clears it); closing a gap on a topic marks it done.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """See the field of machine learning as a tree, or one topic's card.
 
-    Examples: `learnloop map`, `learnloop map --kind model`, `learnloop map xgboost`.
+    Examples: `learnloop map`, `learnloop map --kind model`, `learnloop map xgboost`,
+    `learnloop map xgboost --mark done`.
     """
     from learnloop.atlas.load import load_atlas
     from learnloop.atlas.schema import TOPIC_KINDS
     from learnloop.errors import UserError
 
     atlas = load_atlas()
+    if mark is not None:
+        if topic is None:
+            raise UserError("name the topic to mark: `learnloop map TOPIC --mark done`")
+        from learnloop.loop.marks import mark_topic
+
+        with store().session() as session:
+            marked = mark_topic(session, atlas, topic, mark, config.now())
+        if as_json:
+            print_json(marked)
+        else:
+            name = atlas.topics[topic].name
+            console.print(f"{name}: [bold]{marked.mark}[/]" if marked.mark else f"{name}: mark cleared")
+        return
     if topic is not None:
         card = atlas.topic(topic)
         if as_json:
@@ -39,20 +55,43 @@ def map_(
     if kind is not None and kind not in TOPIC_KINDS:
         raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(TOPIC_KINDS)}")
     kinds = [kind] if kind else list(TOPIC_KINDS)
+    marked = _marks()
     if as_json:
-        print_json({k: [t for t in atlas.topics.values() if t.kind == k] for k in kinds})
+        print_json({k: [{**t.model_dump(mode="json"), "mark": marked.get(t.id)} for t in atlas.topics.values()
+                        if t.kind == k] for k in kinds})
         return
     from rich.tree import Tree
 
-    tree = Tree(f"[bold]Machine learning[/] · {len(atlas.topics)} topics")
+    from learnloop.loop.marks import progress
+
+    counts = {p.kind: p for p in progress(atlas, marked, kinds)}
+    signs = {"done": "[green]✔[/] ", "in-progress": "[yellow]◐[/] ", "skipped": "[dim]↷[/] "}
+    total_done = sum(p.done for p in counts.values())
+    tree = Tree(f"[bold]Machine learning[/] · {len(atlas.topics)} topics" + (f" · {total_done} done" if marked
+                                                                            else ""))
     for k in kinds:
         members = sorted((t for t in atlas.topics.values() if t.kind == k), key=lambda t: t.name.lower())
-        branch = tree.add(f"[bold magenta]{k}s[/] ({len(members)})" if not k.endswith("h") else
-                          f"[bold magenta]{k}[/] ({len(members)})")
+        p = counts[k]
+        tally = f"{p.done}/{p.topics} done" + (f", {p.in_progress} in progress" if p.in_progress else "") \
+            + (f", {p.skipped} skipped" if p.skipped else "") if marked else str(len(members))
+        branch = tree.add(f"[bold magenta]{k}s[/] ({tally})" if not k.endswith("h") else
+                          f"[bold magenta]{k}[/] ({tally})")
         for t in members:
-            branch.add(f"{t.name} [dim]{t.id}[/]")
+            branch.add(f"{signs.get(marked.get(t.id, ''), '')}{t.name} [dim]{t.id}[/]")
     console.print(tree)
     console.print("[dim]A topic's card: learnloop map ID · search: learnloop search WORDS[/]")
+
+
+def _marks() -> dict[str, str]:
+    """The learner's marks on the map; none before the home has a database (the map needs no store)."""
+    from learnloop.cli.app import settings
+
+    if settings().is_sqlite and not settings().database_path.exists():
+        return {}
+    from learnloop.loop.marks import marks
+
+    with store().read() as session:
+        return marks(session)
 
 
 def render_card(topic: object) -> None:
@@ -99,25 +138,59 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Most hits to show.")] = 15,
     as_json: JsonOption = False,
 ) -> None:
-    """Fuzzy search over the map's topics, resources and focuses, best match first."""
-    from learnloop.atlas.load import load_atlas
-    from learnloop.atlas.search import search as run_search
+    """Search the map's topics, resources, focuses and data sets, best match first.
 
-    hits = run_search(load_atlas(), " ".join(query), limit=limit)
+    When nothing matches well it says the term is not on the map and shows the nearest topics instead
+    (--json: {"on_map": false, "hits": [], "nearest": [...]}).
+    """
+    from learnloop.atlas.load import load_atlas
+    from learnloop.atlas.search import look_up
+
+    words = " ".join(query)
+    result = look_up(load_atlas(), words, limit=limit)
     if as_json:
-        print_json(hits)
-        return
-    if not hits:
-        console.print(f"Nothing on the map matches {' '.join(query)!r}. Try fewer or other words.")
+        print_json(result)
         return
     from rich.table import Table
 
+    if not result.on_map:
+        console.print(f"[bold]{words!r} is not on the map.[/]")
+        if result.nearest:
+            console.print("Nearest topics (not matches):")
+            for h in result.nearest:
+                console.print(f"  {h.name} [dim]{h.id}[/]")
+            console.print(f"[dim]A topic's card: learnloop map {result.nearest[0].id} · or try other words[/]")
+        else:
+            console.print("Nothing on the map comes close. Try fewer or other words.")
+        return
     table = Table(box=None, header_style="bold")
     for col in ("score", "kind", "id", "name"):
         table.add_column(col)
-    for h in hits:
+    for h in result.hits:
         table.add_row(f"{h.score:.0f}", f"{h.kind}/{h.detail}" if h.kind != "focus" else "focus", h.id, h.name)
     console.print(table)
+    _print_practice([h.id for h in result.hits if h.kind == "topic"])
+
+
+def _print_practice(topic_ids: list[str]) -> None:
+    """The best topic hit's practice links, worded as the commands that run them."""
+    from learnloop.atlas.load import load_atlas
+
+    atlas = load_atlas()
+    topic = next((atlas.topics[i] for i in topic_ids if atlas.topics[i].practice), None)
+    if topic is None:
+        return
+    console.print(f"\nPractise {topic.name}:")
+    for p in topic.practice:
+        if p.kind == "lab":
+            command = f"learnloop try {p.id}"
+        elif p.kind == "focus":
+            command = f"learnloop focus {p.id}"
+        else:
+            data = atlas.datasets[p.id]
+            command = (f"learnloop baseline {p.id} --target {data.target}" if data.form == "table" and data.target
+                       else f"learnloop project new TITLE --data {p.id} --days 14")
+        console.print(f"  [bold cyan]{command}[/] [dim]· {p.why}[/]")
 
 
 @app.command()
@@ -213,16 +286,35 @@ def _prompt_order(atlas: object) -> str:
     return ",".join(ids)
 
 
+@interests_app.command("keep")
+def interests_keep() -> None:
+    """Keep your ranking as it is for this pass (pass 2 and later start by looking at it again)."""
+    from learnloop.loop.passes import keep_ranking
+
+    with store().session() as session:
+        current = keep_ranking(session, config.now())
+        focus_id = current.focus_id
+    console.print("Ranking kept." + (f" Confirm your focus: [bold cyan]learnloop focus {focus_id}[/]"
+                                     if focus_id else " Pin one focus: [bold cyan]learnloop focus ID[/]"))
+
+
 @app.command()
 def focus(
-    focus_id: Annotated[str | None, typer.Argument(help="The focus to pin; default: your top interest.")] = None,
+    focus_id: Annotated[str | None, typer.Argument(help="The focus to pin. Without it: the list of focuses, "
+                                                   "your ranking and the pinned one.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Pin ONE focus for this pass; everything else waits (the article: pin one, leave the rest)."""
+    """Pin ONE focus for this pass; everything else waits (the article: pin one, leave the rest).
+
+    `learnloop focus` alone lists the focuses you can pin, with your ranking and the one pinned now.
+    """
     from learnloop.atlas.load import load_atlas
     from learnloop.loop.focus import pin_focus
 
     atlas = load_atlas()
+    if focus_id is None:
+        _list_focuses(atlas, as_json)
+        return
     with store().session() as session:
         pinned = pin_focus(session, atlas, focus_id, config.now())
     f = atlas.focuses[pinned]
@@ -231,6 +323,34 @@ def focus(
         return
     console.print(f"Pinned: [bold magenta]{f.name}[/]. This is what you learn this pass, and nothing else.")
     console.print("Its stack: [bold cyan]learnloop stack --check[/] · then [bold cyan]learnloop next[/]")
+
+
+def _list_focuses(atlas: object, as_json: bool) -> None:
+    from learnloop.loop.focus import interests
+    from learnloop.loop.passes import current_pass
+
+    with store().read() as session:
+        ranked = {r.focus_id: r.rank for r in interests(session, atlas)}  # type: ignore[arg-type]
+        current = current_pass(session)
+        pinned = current.focus_id if current is not None and current.closed_at is None else None
+    focuses = list(atlas.focuses.values())  # type: ignore[attr-defined]
+    focuses.sort(key=lambda f: (ranked.get(f.id, 10**6), f.name.lower()))
+    rows = [{"id": f.id, "name": f.name, "rank": ranked.get(f.id), "pinned": f.id == pinned,
+             "ideas": len(f.ideas), "summary": f.summary} for f in focuses]
+    if as_json:
+        print_json({"pinned": pinned, "focuses": rows})
+        return
+    from rich.table import Table
+
+    table = Table(header_style="bold", box=None)
+    for col in ("rank", "id", "name", "ideas", ""):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["rank"] or "-"), str(r["id"]), str(r["name"]), str(r["ideas"]),
+                      "[bold green]◀ pinned[/]" if r["pinned"] else "")
+    console.print(table)
+    console.print("Pinned: " + (f"[bold magenta]{pinned}[/]" if pinned else "none yet")
+                  + " · pin one: [bold cyan]learnloop focus ID[/] · its ideas: [bold cyan]learnloop ideas[/]")
 
 
 @app.command()
@@ -251,7 +371,7 @@ def stack(
             current = current_pass(session)
             focus_id = current.focus_id if current else None
         if focus_id is None:
-            raise UserError("no focus pinned yet: `learnloop focus ID`, or name one: `learnloop stack ID`")
+            raise UserError("no focus pinned yet: pin one, or name the focus whose stack you want", field="focus_id")
     report = focus_stack(load_atlas(), focus_id, check=check)
     if as_json:
         print_json(report)

@@ -8,12 +8,21 @@ from typing import Annotated
 import typer
 
 from learnloop import config
-from learnloop.cli.app import make_group, settings, store
+from learnloop.cli.app import app, make_group, settings, store
 from learnloop.cli.render import console, print_json
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 project_app = make_group("project", "Step 4: one project you care about, time-boxed to 7-31 days.")
+
+
+def _calendar_hint(view: object, ics: Path) -> None:
+    from learnloop.cli.render import calendar_link
+
+    console.print(f"  Add [bold]{ics}[/] to your calendar (reminders at the alarm hour), or add each date "
+                  "to Google Calendar, which ignores the reminders of imported files:")
+    for event in getattr(view, "calendar", []):
+        console.print(f"    {event.title}: {calendar_link(event)}", soft_wrap=True)
 
 
 def _render(view: object, headline: str | None = None) -> None:
@@ -71,8 +80,16 @@ def project_new(
         print_json(view)
         return
     _render(view, "[green]Project started.[/]")
+    if idea:
+        from learnloop.loop.ideas import idea as idea_row
+
+        row = idea_row(load_atlas(), idea)
+        d = row.dataset
+        console.print(f"  idea: {row.title} — {row.summary}")
+        console.print(f"  its data: [bold]{d.name}[/] ({d.id}), {d.rows:,} rows × {d.columns} columns, "
+                      f"target {d.target or '-'}, {d.form}")
     console.print(f"  files: {', '.join(view.files)}")
-    console.print(f"  Add [bold]{Path(view.directory or '.') / 'deadline.ics'}[/] to your calendar.")
+    _calendar_hint(view, Path(view.directory or ".") / "deadline.ics")
 
 
 @project_app.command("status")
@@ -81,12 +98,13 @@ def project_status(as_json: JsonOption = False) -> None:
     from learnloop.loop.projects import project_status as status
 
     with store().read() as session:
-        view = status(session, config.now())
+        view = status(session, config.now(), settings().workspace)
     if as_json:
         print_json(view)
         return
     if view is None:
-        console.print("No project in this pass yet: [bold cyan]learnloop project new TITLE --days N --data DATA[/]")
+        console.print("No project in this pass yet: [bold cyan]learnloop project new TITLE --days 14 --idea IDEA_ID[/]"
+                      " (see [bold cyan]learnloop ideas[/])")
         return
     _render(view)
 
@@ -114,7 +132,13 @@ def project_extend(
 
     with store().session() as session:
         view = extend(session, days, reason, config.now())
-    print_json(view) if as_json else _render(view, f"Extended by {days} day(s); deadline.ics updated.")
+    if as_json:
+        print_json(view)
+        return
+    _render(view, f"Extended by {days} day(s); deadline.ics updated.")
+    if view.overdue:
+        console.print(f"[bold yellow]warning:[/] still overdue by {-view.days_left} day(s) after the extension: "
+                      "finish it ([bold cyan]learnloop project done --summary TEXT[/]) or drop it")
 
 
 @project_app.command("done")
@@ -155,3 +179,73 @@ def project_ics(
 
     write_atomic(out, data, force=force)
     console.print(f"Wrote {out}")
+
+
+def dataset_command(d: object) -> str:
+    """The command that puts a data set to use: a baseline on a table, a project on a graph."""
+    from learnloop.loop.ideas import DatasetRow
+
+    assert isinstance(d, DatasetRow)
+    if d.form == "table" and d.target:
+        return f"learnloop baseline {d.id} --target {d.target}"
+    if d.form == "table":
+        return f"learnloop baseline {d.id} --target COLUMN"
+    return f"learnloop project new TITLE --days 14 --data {d.id}"
+
+
+@app.command("ideas")
+def ideas(
+    focus_id: Annotated[str | None, typer.Option("--focus", help="Only the ideas of this focus "
+                                                 "(default: every focus).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Project ideas for step 4, each with its offline data set and time box.
+
+    Example: `learnloop ideas --focus tabular-prediction`, then `learnloop project new TITLE --days 14 --idea ID`.
+    """
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop.ideas import list_ideas
+
+    rows = list_ideas(load_atlas(), focus_id)
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(header_style="bold", box=None)
+    for col in ("id", "focus", "idea", "data", "days"):
+        table.add_column(col, no_wrap=col in ("id", "days"))
+    for r in rows:
+        table.add_row(r.id, r.focus_id, r.title, f"{r.dataset.id} ({r.dataset.rows:,} × {r.dataset.columns})",
+                      str(r.days))
+    console.print(table)
+    if rows:
+        console.print(f"Start one: [bold cyan]learnloop project new TITLE --days {rows[0].days} --idea {rows[0].id}[/]")
+
+
+@app.command("datasets")
+def datasets(
+    focus_id: Annotated[str | None, typer.Option("--focus", help="Only the data sets this focus's ideas use "
+                                                 "(default: every data set of the map).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The offline data sets of the map: rows × columns, target, licence, and the command that uses each.
+
+    Example: `learnloop datasets --focus time-series`.
+    """
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop.ideas import list_datasets
+
+    rows = list_datasets(load_atlas(), focus_id)
+    if as_json:
+        print_json([{**r.model_dump(mode="json"), "command": dataset_command(r)} for r in rows])
+        return
+    from rich.table import Table
+
+    table = Table(header_style="bold", box=None)
+    for col in ("id", "rows × cols", "target", "task", "licence", "use it"):
+        table.add_column(col, no_wrap=col in ("id", "rows × cols"))
+    for r in rows:
+        table.add_row(r.id, f"{r.rows:,} × {r.columns}", r.target or "-", r.task, r.licence or r.source,
+                      dataset_command(r))
+    console.print(table)

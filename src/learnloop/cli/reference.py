@@ -21,7 +21,7 @@ def _help(argv: list[str]) -> str:
 
     from learnloop.cli import app
 
-    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "LEARNLOOP_HELP_FOR_DOCS": "1"}  # no machine facts
     result = CliRunner().invoke(app, [*argv, "--help"], prog_name="learnloop", env=env, catch_exceptions=False)
     return result.stdout.rstrip() + "\n"
 

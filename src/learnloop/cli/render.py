@@ -42,3 +42,49 @@ def to_data(value: Any) -> Any:
     if hasattr(value, "__fspath__"):
         return str(value)
     return value
+
+
+def word_error(exc: Exception, command: object | None = None) -> str:
+    """A :class:`UserError` as the CLI says it: the message, and the flag of the field it concerns.
+
+    ``command`` is the Click command that ran; its parameters tell which option spells the field
+    (``directory`` is ``--dir``, ``reason`` is ``--reason``), so features never name flags themselves.
+    """
+    message = str(exc)
+    actions = getattr(exc, "actions", None)
+    if actions:
+        from learnloop.cli.status import command_for
+
+        message = f"{message}. Next: {command_for(actions[0])}"
+    name = getattr(exc, "field", None)
+    if not name or command is None:
+        return message
+    for param in getattr(command, "params", []):
+        if param.name != name:
+            continue
+        opts = [o for o in param.opts if o.startswith("--")] if getattr(param, "param_type_name", "") == "option" \
+            else []
+        if opts:
+            flag = opts[0] if getattr(param, "is_flag", False) else f"{opts[0]} {_metavar(param)}"
+        else:
+            flag = _metavar(param)
+        return message if flag in message else f"{message} ({flag})"
+    return message
+
+
+def _metavar(param: object) -> str:
+    name = getattr(param, "name", "") or ""
+    kind = str(getattr(getattr(param, "type", None), "name", "text")).lower()
+    if name == "order":
+        return "ID,ID,..."
+    return {"integer": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
+
+
+def calendar_link(event: object) -> str:
+    """An "add to Google Calendar" link for an all-day event (Google drops the alarms of imported files)."""
+    from urllib.parse import urlencode
+
+    day, end = event.day, event.end  # type: ignore[attr-defined]
+    query = urlencode({"action": "TEMPLATE", "text": event.title,  # type: ignore[attr-defined]
+                       "dates": f"{day:%Y%m%d}/{end:%Y%m%d}", "details": event.description})  # type: ignore[attr-defined]
+    return f"https://calendar.google.com/calendar/render?{query}"

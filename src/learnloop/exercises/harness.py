@@ -1,10 +1,13 @@
-"""Runs inside the grading subprocess: load the learner's file, call it on each hidden case, write results.
+"""Runs on the learner's side of the sandbox: load the learner's file, make each hidden call, send back
+the values it returned. It judges nothing: the answers stay with the supervisor, which compares.
 
-Started as ``python -I harness.py`` in a temporary folder holding ``solution.py`` and ``cases.json``; it
-limits its own resources first (the limits travel in ``cases.json``), then writes ``result.json`` there.
-It uses only the standard library, plus NumPy / pandas for the exercises that need them. Everything the
-learner's code can do wrong is caught and described here, except what kills the process (limits,
-os._exit, crashes): the grader explains those from the exit status.
+Started as ``python -I harness.py`` in the learner's folder (a copy of this file sits beside
+``solution.py``), with ``{"function", "group", "calls": [[call, should_raise], ...]}`` on stdin and
+the channel's descriptor number in ``LEARNLOOP_CHANNEL``. Each message is one JSON line:
+``{"loaded": true}`` or ``{"load_error": ...}``, then ``{"case": i, "value": ENCODED}`` or
+``{"case": i, "raised": NAME, "error": WORDS}``. Whatever the learner's code writes there itself can
+only claim values, never a verdict.
+Only the standard library is imported, plus NumPy / pandas for the exercises that need them.
 """
 
 from __future__ import annotations
@@ -12,67 +15,89 @@ from __future__ import annotations
 import errno
 import importlib.util
 import json
-import math
-import numbers
+import os
 import sys
 import traceback
 from pathlib import Path
 from typing import Any
 
 MAX_REPR = 160
+MAX_ITEMS = 200_000
+TOO_MUCH_OUTPUT = "printed too much output"
 
 
 def describe(value: Any) -> str:
-    """A short, readable form of a value for a message."""
-    pandas = sys.modules.get("pandas")
     try:
-        if pandas is not None and isinstance(value, pandas.DataFrame):
-            return f"a DataFrame of shape {value.shape}:\n{value.to_string(max_rows=8, max_cols=8)}"
-        if pandas is not None and isinstance(value, pandas.Series):
-            return f"a Series of length {len(value)}:\n{value.to_string(max_rows=8)}"
         text = repr(value)
-    except Exception:  # a learner's object whose repr fails
+    except Exception:
         text = f"a {type(value).__name__} that cannot be printed"
     return text if len(text) <= MAX_REPR else text[:MAX_REPR] + " ..."
 
 
-def same(got: Any, want: Any, compare: str) -> bool:
-    try:
-        return compare_values(got, want, compare)
-    except (TypeError, ValueError):  # e.g. an array where a number was expected
-        return False
+def encode(value: Any, depth: int = 0) -> Any:
+    """A JSON tree for a value: exact built-in types as they are, containers tagged, NumPy and pandas by
+    their data, anything else as an opaque object (its own ``__eq__`` never reaches the judge)."""
+    if depth > 50:
+        raise ValueError("nested too deeply")
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bytes):
+        return {"bytes": bytes(value).hex()}
+    if isinstance(value, dict):
+        return {"dict": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in _bounded(dict.items(value))]}
+    if isinstance(value, list):
+        return [encode(x, depth + 1) for x in _bounded(list.__iter__(value))]
+    if isinstance(value, tuple):
+        return {"tuple": [encode(x, depth + 1) for x in _bounded(tuple.__iter__(value))]}
+    if isinstance(value, (set, frozenset)):
+        tag = "set" if isinstance(value, set) else "frozenset"
+        return {tag: [encode(x, depth + 1) for x in _bounded(iter(value))]}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        if isinstance(value, numpy.generic):
+            return {"npscalar": {"dtype": value.dtype.str, "value": encode(value.item(), depth + 1)}}
+        if isinstance(value, numpy.ndarray):
+            if value.size > MAX_ITEMS:
+                raise ValueError("too large to send back")
+            return {"ndarray": {"dtype": value.dtype.str, "shape": list(value.shape),
+                                "data": encode(value.tolist(), depth + 1)}}
+    pandas = sys.modules.get("pandas")
+    if pandas is not None:
+        if isinstance(value, pandas.Series):
+            return {"series": {"index": _index(value.index, depth), "dtype": str(value.dtype),
+                               "data": encode(value.tolist(), depth + 1), "name": encode(value.name, depth + 1)}}
+        if isinstance(value, pandas.DataFrame):
+            return {"frame": {"columns": encode(list(value.columns), depth + 1),
+                              "index": _index(value.index, depth),
+                              "dtypes": [str(t) for t in value.dtypes],
+                              "data": [encode(value.iloc[:, i].tolist(), depth + 1)
+                                       for i in range(value.shape[1])]}}
+    return {"object": {"type": kind.__name__, "repr": describe(value)}}
 
 
-def compare_values(got: Any, want: Any, compare: str) -> bool:
-    if compare == "equal":
-        return type(got) is type(want) and got == want if isinstance(want, bool) else bool(got == want)
-    if compare == "close":
-        return isinstance(got, numbers.Real) and not isinstance(got, bool) and math.isclose(
-            got, want, rel_tol=1e-6, abs_tol=1e-9)
-    if compare == "array":
-        import numpy as np
-
-        got_array = np.asarray(got)
-        want_array = np.asarray(want)
-        return (isinstance(got, np.ndarray) and got_array.shape == want_array.shape
-                and bool(np.allclose(got_array, want_array, equal_nan=True)))
-    if compare in ("frame", "series"):
-        import pandas as pd
-        import pandas.testing as pdt
-
-        kind = pd.DataFrame if compare == "frame" else pd.Series
-        if not isinstance(got, kind):
-            return False
-        check = pdt.assert_frame_equal if compare == "frame" else pdt.assert_series_equal
-        try:
-            check(got, want, check_dtype=False, check_exact=False, check_names=False)
-        except AssertionError:
-            return False
-        return True
-    raise LookupError(f"unknown comparison {compare!r}")
+def _index(index: Any, depth: int) -> Any:
+    pandas = sys.modules["pandas"]
+    if isinstance(index, pandas.RangeIndex):
+        return {"range": [index.start, index.stop, index.step]}
+    return {"labels": encode(list(index), depth + 1), "dtype": str(index.dtype)}
 
 
-TOO_MUCH_OUTPUT = "printed too much output"
+def _bounded(items: Any) -> list[Any]:
+    out = []
+    for item in items:
+        out.append(item)
+        if len(out) > MAX_ITEMS:
+            raise ValueError("too large to send back")
+    return out
 
 
 def error_words(exc: BaseException) -> str:
@@ -91,23 +116,15 @@ def error_words(exc: BaseException) -> str:
     return f"raised {type(exc).__name__}: {exc}{where}"
 
 
-def apply_limits(limits: dict[str, int]) -> None:
-    """Limit this process before any learner code runs: CPU seconds, address space, file size, no core."""
-    import resource
-
-    for name, value in (("RLIMIT_CPU", limits["cpu_seconds"]), ("RLIMIT_AS", limits["memory_bytes"]),
-                        ("RLIMIT_FSIZE", limits["output_bytes"]), ("RLIMIT_CORE", 0)):
-        resource.setrlimit(getattr(resource, name), (value, value))
-
-
 def main() -> None:
-    folder = Path.cwd()
-    spec = json.loads((folder / "cases.json").read_text(encoding="utf-8"))
-    apply_limits(spec["limits"])
-    result: dict[str, Any] = {"loaded": False, "cases": []}
+    spec = json.loads(sys.stdin.buffer.read())
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
+    channel = os.fdopen(int(os.environ.pop("LEARNLOOP_CHANNEL")), "w", encoding="utf-8", buffering=1)
+    write = channel.write
+    dumps = json.dumps
 
-    def save() -> None:
-        (folder / "result.json").write_text(json.dumps(result), encoding="utf-8")
+    def send(message: dict[str, Any]) -> None:
+        write(dumps(message) + "\n")
 
     namespace: dict[str, Any] = {}
     if spec["group"] in ("numpy", "pandas"):
@@ -118,51 +135,34 @@ def main() -> None:
         import pandas as pd
 
         namespace["pd"] = pd
+    folder = Path.cwd()
     try:
         module_spec = importlib.util.spec_from_file_location("solution", folder / "solution.py")
         module = importlib.util.module_from_spec(module_spec)  # type: ignore[arg-type]
         module_spec.loader.exec_module(module)  # type: ignore[union-attr]
     except SyntaxError as exc:
-        result["load_error"] = f"is not valid Python: {exc.msg} (line {exc.lineno})"
-        save()
+        send({"load_error": f"is not valid Python: {exc.msg} (line {exc.lineno})"})
         return
-    except BaseException as exc:  # anything the file does while loading is the learner's
-        result["load_error"] = "failed while loading: " + error_words(exc)
-        save()
+    except BaseException as exc:
+        send({"load_error": "failed while loading: " + error_words(exc)})
         return
     function = getattr(module, spec["function"], None)
     if not callable(function):
-        result["load_error"] = f"defines no function called {spec['function']}()"
-        save()
+        send({"load_error": f"defines no function called {spec['function']}()"})
         return
-    result["loaded"] = True
+    send({"loaded": True})
     namespace[spec["function"]] = function
-    for case in spec["cases"]:
-        outcome: dict[str, Any] = {"call": case["call"], "why": case.get("why")}
-        compare = case.get("compare", "equal")
+    for index, (call, should_raise) in enumerate(spec["calls"]):
         try:
-            want = case["expect"] if compare == "raises" else eval(case["expect"], dict(namespace))
-            got = eval(case["call"], dict(namespace))  # the catalog's own expressions
+            got = eval(call, dict(namespace))
+            message = {"case": index, "value": encode(got)}
+            line = dumps(message)
         except BaseException as exc:
-            if compare == "raises" and type(exc).__name__ == case["expect"]:
-                outcome["passed"] = True
-                result["cases"].append(outcome)
+            send({"case": index, "raised": type(exc).__name__, "error": error_words(exc)})
+            if should_raise:
                 continue
-            outcome.update(passed=False, error=error_words(exc))
-            result["cases"].append(outcome)
-            break
-        if compare == "raises":
-            outcome.update(passed=False, error=f"returned {describe(got)}, but it should raise {want}")
-            result["cases"].append(outcome)
-            break
-        ok = same(got, want, compare)
-        outcome["passed"] = ok
-        if not ok:
-            outcome.update(got=describe(got), want=describe(want))
-            result["cases"].append(outcome)
-            break
-        result["cases"].append(outcome)
-    save()
+            return
+        write(line + "\n")
 
 
 if __name__ == "__main__":

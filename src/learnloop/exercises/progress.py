@@ -19,6 +19,18 @@ def passed_exercises(store: Store) -> set[str]:
         return set(practice_summary(session).exercises_passed)
 
 
+def ever_passed_exercises(store: Store) -> set[str]:
+    """Ids of the exercises checked and passed in any pass (their solutions may be shown)."""
+    from sqlalchemy import select
+
+    from learnloop.store.models import Practice
+
+    with store.read() as session:
+        rows = session.scalars(select(Practice.subject).where(Practice.kind == "exercise",
+                                                              Practice.passed.is_(True))).all()
+    return set(rows)
+
+
 def record_checks(store: Store, results: list[CheckResult], now: datetime) -> bool:
     """Record every check in the pass in progress (one transaction); False when no pass is open."""
     from learnloop.loop.passes import current_pass

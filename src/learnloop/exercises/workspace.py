@@ -1,17 +1,20 @@
-"""The learner's side of the self-check: list the exercises, write starter files, check them.
+"""The learner's side of the self-check: list the exercises, write starter files, check them, and give a
+hint on request and the solution once the answer passed.
 
-Starter files live in ``<workspace>/exercises/NN_name.py``; checking finds them there again.
+A function exercise's starter lives in ``<workspace>/exercises/NN_name.py``; a script exercise's files in
+the folder ``<workspace>/exercises/NN_name/``; checking finds them there again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from learnloop.errors import UserError
 from learnloop.exercises.catalog import GROUP_NAMES, NumberedExercise, find_exercise, load_exercises
-from learnloop.exercises.grader import DEFAULT_LIMITS, CheckResult, Limits, grade
+from learnloop.exercises.grader import DEFAULT_LIMITS, CheckResult, Isolation, Limits, grade
 
 FOLDER = "exercises"
 
@@ -32,8 +35,32 @@ class StartedExercise(BaseModel):
     id: str
     title: str
     prompt: str
-    path: Path
+    path: Path  # the file, or a script exercise's folder
+    files: list[str]  # what was written (a script exercise writes several files)
     check_with: str
+
+
+class SolutionLocked(UserError):
+    """The solution of an exercise whose answer has not passed yet."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"the solution of exercise {number} opens once your answer passes its checks; the hint "
+                         "may help first", field="exercise")
+        self.number = number
+
+
+class ExerciseHint(BaseModel):
+    number: int
+    id: str
+    title: str
+    hint: str
+
+
+class ExerciseSolution(BaseModel):
+    number: int
+    id: str
+    title: str
+    files: dict[str, str]  # file name -> one right answer
 
 
 def exercise_folder(workspace: Path) -> Path:
@@ -56,38 +83,74 @@ def list_exercises(workspace: Path, passed: set[str] | frozenset[str] = frozense
             continue
         path = exercise_path(workspace, item)
         infos.append(ExerciseInfo(number=item.number, id=e.id, group=e.group, group_name=GROUP_NAMES[e.group],
-                                  title=e.title, started=path.is_file(), passed=e.id in passed, path=str(path)))
+                                  title=e.title, started=is_started(workspace, item), passed=e.id in passed,
+                                  path=str(path)))
     return infos
 
 
+def is_started(workspace: Path, item: NumberedExercise) -> bool:
+    path = exercise_path(workspace, item)
+    if item.exercise.kind == "function":
+        return path.is_file()
+    return (path / str(item.exercise.run)).is_file()
+
+
 def start_exercise(workspace: Path, key: str, *, force: bool = False) -> StartedExercise:
-    """Write the starter file of exercise ``key`` (number or id) into the workspace."""
+    """Write the starter file(s) of exercise ``key`` (number or id) into the workspace."""
     item = find_exercise(key)
     path = exercise_path(workspace, item)
-    if path.exists() and not force:
-        raise UserError(f"{path} already exists: edit it, then `learnloop exercises check {item.number}` "
-                        "(or --force to start over)")
     e = item.exercise
     header = f'"""Exercise {item.number}: {e.title}.\n\n{_wrap(e.prompt)}\n\nCheck it with: learnloop exercises ' \
              f'check {item.number}\n"""\n\n\n'
+    if e.kind == "function":
+        targets = {path: header + (e.starter or "")}
+    else:
+        targets = {path / name: (header + text if name == e.run else text) for name, text in e.files.items()}
+    existing = [t for t in targets if t.exists() or t.is_symlink()]
+    if existing and not force:
+        raise UserError(f"{existing[0]} already exists: edit it, then `learnloop exercises check {item.number}` "
+                        "(or --force to start over)", field="force")
+    from learnloop.files import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(header + e.starter, encoding="utf-8")
+        for target, text in targets.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, text, force=force)  # refuses a symlink, device or folder in the way
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     return StartedExercise(number=item.number, id=e.id, title=e.title, prompt=e.prompt, path=path,
-                           check_with=f"learnloop exercises check {item.number}")
+                           files=[str(t) for t in targets], check_with=f"learnloop exercises check {item.number}")
 
 
-def check_exercises(workspace: Path, key: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[CheckResult]:
-    """Grade one exercise (by number or id), or, without a key, every exercise started in the workspace."""
+def exercise_hint(key: str) -> ExerciseHint:
+    """The hint of an exercise (the starters no longer name the calls to use: the hint does)."""
+    item = find_exercise(key)
+    return ExerciseHint(number=item.number, id=item.exercise.id, title=item.exercise.title, hint=item.exercise.hint)
+
+
+def exercise_solution(key: str, passed: set[str] | frozenset[str]) -> ExerciseSolution:
+    """One right answer, only for an exercise whose answer has passed (``passed``: ids that did)."""
+    item = find_exercise(key)
+    e = item.exercise
+    if e.id not in passed:
+        raise SolutionLocked(item.number)
+    files = {item.file_name: e.solution} if isinstance(e.solution, str) else dict(e.solution)
+    return ExerciseSolution(number=item.number, id=e.id, title=e.title, files=files)
+
+
+def check_exercises(workspace: Path, key: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                    isolation: Isolation = "best", hide: Sequence[Path] = ()) -> list[CheckResult]:
+    """Grade one exercise (by number or id), or, without a key, every exercise started in the workspace.
+
+    ``isolation="required"`` refuses to grade where this machine offers no sandbox (the web page);
+    ``hide`` are folders the learner's code must not read (the learnloop home)."""
     if key is not None:
         item = find_exercise(key)
-        return [grade(item, exercise_path(workspace, item), limits)]
-    started = [item for item in load_exercises() if exercise_path(workspace, item).is_file()]
+        return [grade(item, exercise_path(workspace, item), limits, isolation, hide)]
+    started = [item for item in load_exercises() if is_started(workspace, item)]
     if not started:
-        raise UserError("no exercise started yet: `learnloop exercises start 1` writes the first one")
-    return [grade(item, exercise_path(workspace, item), limits) for item in started]
+        raise UserError("no exercise started yet: start exercise 1 first", field="exercise")
+    return [grade(item, exercise_path(workspace, item), limits, isolation, hide) for item in started]
 
 
 def _wrap(text: str, width: int = 100) -> str:

@@ -29,16 +29,21 @@ def parse_order(text: str) -> list[str]:
 def rank_interests(session: Session, atlas: Atlas, order: list[str], now: datetime) -> list[RankedInterest]:
     """Replace the learner's ranking with ``order`` (most wanted first)."""
     if not order:
-        raise UserError("give at least one focus id, most wanted first: --order a,b,c")
+        raise UserError("give at least one focus id, most wanted first", field="order")
     seen: set[str] = set()
     for focus_id in order:
         atlas.focus(focus_id)  # unknown id → NotFound with "did you mean"
         if focus_id in seen:
-            raise UserError(f"{focus_id!r} appears twice in the ranking")
+            raise UserError(f"{focus_id!r} appears twice in the ranking", field="order")
         seen.add(focus_id)
     session.execute(delete(Interest))
     for rank, focus_id in enumerate(order, start=1):
         session.add(Interest(focus_id=focus_id, rank=rank, ranked_at=now))
+    from learnloop.loop.passes import current_pass
+
+    current = current_pass(session)
+    if current is not None and current.closed_at is None:
+        record(session, current, "interests", now, subject=",".join(order))
     session.flush()
     return interests(session, atlas)
 
@@ -67,8 +72,7 @@ def pin_focus(session: Session, atlas: Atlas, focus_id: str | None, now: datetim
     if focus_id is None:
         focus_id = top_interest(session)
         if focus_id is None:
-            raise UserError("name a focus (`learnloop focus ID`) or rank your interests first: "
-                            "`learnloop interests rank`")
+            raise UserError("name the focus to pin, or rank your interests first", field="focus_id")
     atlas.focus(focus_id)
     if current.step > 0 and current.focus_id and current.focus_id != focus_id:
         raise UserError(f"pass {current.number} is at step {current.step} with focus {current.focus_id!r}; "

@@ -12,7 +12,7 @@ from learnloop.atlas.load import Atlas
 from learnloop.errors import NotFound, UserError
 from learnloop.loop import rules
 from learnloop.loop.passes import current_pass, open_pass, record
-from learnloop.store.models import Gap, Pass
+from learnloop.store.models import Event, Gap, Pass
 
 VISIBLE = ("open", "kept")
 
@@ -70,7 +70,7 @@ def add_gap(session: Session, atlas: Atlas, text: str, topic_id: str | None, now
     """Gaps appear while you build: capture one at any step of the pass."""
     current = open_pass(session)
     if not text.strip():
-        raise UserError("describe the gap: what did you find you do not know?")
+        raise UserError("describe the gap: what did you find you do not know?", field="text")
     if topic_id is not None:
         atlas.topic(topic_id)
     gap = Gap(pass_id=current.id, text=text.strip(), topic_id=topic_id, status="open", created_at=now)
@@ -107,9 +107,9 @@ def rank_gaps(session: Session, order: list[int], now: datetime) -> list[GapView
     """Rank the pass's open gaps, most important first; gaps not named keep their order after those named."""
     current = open_pass(session)
     if not order:
-        raise UserError("name the gaps in order of importance: --order ID,ID,...")
+        raise UserError("name the gaps in order of importance", field="order")
     if len(set(order)) != len(order):
-        raise UserError("a gap appears twice in the ranking")
+        raise UserError("a gap appears twice in the ranking", field="order")
     gaps = [_get(session, gap_id, current) for gap_id in order]
     for g in gaps:
         if g.status != "open":
@@ -156,9 +156,9 @@ def keep_gap(session: Session, gap_id: int, days: int, now: datetime) -> GapView
     rules.check_gap_days(days)
     if current.step != 5:
         raise UserError(f"a gap is kept at step 5 and pass {current.number} is at step {current.step}; "
-                        "keep capturing gaps with `learnloop gap add` until then")
+                        "keep capturing gaps until then")
     if kept_gap(session) is not None:
-        raise UserError("you already keep a gap: close it (`learnloop gap done`) or drop it first")
+        raise UserError("you already keep a gap: close it or drop it first")
     gap = _get(session, gap_id, current)
     if gap.status not in ("open", "set_aside"):
         raise UserError(f"gap {gap.id} is {gap.status}; keep an open one")
@@ -174,30 +174,40 @@ def keep_gap(session: Session, gap_id: int, days: int, now: datetime) -> GapView
 def _require_kept(session: Session) -> Gap:
     gap = kept_gap(session)
     if gap is None:
-        raise UserError("no gap kept yet: `learnloop gap rank`, then `learnloop gap keep ID --days N`")
+        raise UserError("no gap kept yet: rank your gaps, then keep the top one")
     return gap
 
 
 def close_gap(session: Session, learned: str, now: datetime) -> GapView:
     gap = _require_kept(session)
     if not learned or not learned.strip():
-        raise UserError("say what you learned: --learned TEXT")
+        raise UserError("say what you learned", field="learned")
     current = open_pass(session)
     if gap.deadline and rules.is_early(gap.deadline, now):
         record(session, current, "early", now, subject=f"gap:{gap.id}",
                reason=f"{rules.days_left(gap.deadline, now)} day(s) before the deadline")
+    elif gap.deadline and rules.is_overdue(gap.deadline, now):
+        record(session, current, "late", now, subject=f"gap:{gap.id}",
+               reason=f"{-rules.days_left(gap.deadline, now)} day(s) after the deadline")
     gap.status, gap.closed_at, gap.learned = "done", now, learned.strip()
     record(session, current, "gap-done", now, subject=f"gap:{gap.id}")
+    if gap.topic_id:  # a closed gap on a map topic marks the topic done
+        from learnloop.atlas.load import load_atlas
+        from learnloop.loop.marks import mark_topic
+
+        atlas = load_atlas()
+        if gap.topic_id in atlas.topics:
+            mark_topic(session, atlas, gap.topic_id, "done", now, source=f"gap:{gap.id}")
     return _view(session, gap, now)
 
 
 def extend_gap(session: Session, days: int, reason: str, now: datetime) -> GapView:
     gap = _require_kept(session)
     if not reason or not reason.strip():
-        raise UserError("say why you extend: --reason TEXT")
+        raise UserError("say why you extend", field="reason")
     total = rules.check_extension(gap.days or 0, days, rules.GAP_DAYS, "gap")
     gap.days = total
-    gap.deadline = rules.deadline_for(gap.kept_at or now, total)
+    gap.deadline = rules.deadline_for((gap.kept_at or now).astimezone(now.tzinfo), total)
     record(session, open_pass(session), "extend", now, subject=f"gap:{gap.id}",
            reason=f"+{days} days: {reason.strip()}")
     return _view(session, gap, now)
@@ -206,7 +216,7 @@ def extend_gap(session: Session, days: int, reason: str, now: datetime) -> GapVi
 def drop_gap(session: Session, reason: str, now: datetime) -> GapView:
     gap = _require_kept(session)
     if not reason or not reason.strip():
-        raise UserError("say why you drop it: --reason TEXT")
+        raise UserError("say why you drop it", field="reason")
     gap.status, gap.closed_at, gap.learned = "dropped", now, None
     record(session, open_pass(session), "drop", now, subject=f"gap:{gap.id}", reason=reason.strip())
     return _view(session, gap, now)
@@ -239,3 +249,20 @@ def guide(session: Session, atlas: Atlas, now: datetime, gap_id: int | None = No
                  for r in atlas.resources_for(topic_id)[:6]]
     return GapGuide(gap=_view(session, gap, now), matched=matched, topic=brief(topic),
                     neighbours=[brief(atlas.topics[i]) for i in neighbour_ids[:8]], resources=resources)
+
+
+def gap_calendar_for(session: Session, now: datetime, gap_id: int | None = None) -> tuple[str, bytes, list[object]]:
+    """The kept gap's time box as a calendar file (name, bytes) and its events (for an "add to calendar" link)."""
+    from learnloop.loop.calendar import gap_calendar, gap_events
+    from learnloop.loop.clock import alarm_time
+
+    gap = _require_kept(session) if gap_id is None else session.get(Gap, gap_id)
+    if gap is None or gap.deadline is None:
+        raise UserError("that gap has no time box: keep it first")
+    extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
+                                                            Event.subject == f"gap:{gap.id}")).all())
+    alarm = alarm_time()
+    return (f"gap-{gap.id}-deadline.ics",
+            gap_calendar(gap_id=gap.id, text=gap.text, deadline=gap.deadline, now=now, sequence=extensions,
+                         alarm=alarm),
+            list(gap_events(gap_id=gap.id, text=gap.text, deadline=gap.deadline, alarm=alarm)))

@@ -39,7 +39,8 @@ class PassHistory(BaseModel):
     gap: str | None
     gap_status: str | None
     gaps_captured: int
-    gaps_open_after: int
+    gaps_open_after: int  # distinct gaps you know of and have not closed, at the end of the pass (the loss)
+    gaps_closed_total: int = 0  # distinct gaps closed so far, this pass included
     speed_ups: list[Change]
     slow_downs: list[Change]
     retro: str | None
@@ -47,6 +48,29 @@ class PassHistory(BaseModel):
 
 def _days(a: datetime, b: datetime) -> float:
     return round((b - a).total_seconds() / 86400, 2)
+
+
+def gap_key(g: Gap) -> str:
+    """One gap, however often it was written down: its map topic, or its words."""
+    return f"topic:{g.topic_id}" if g.topic_id else "text:" + " ".join(g.text.lower().split())
+
+
+def carried(gaps: list[Gap], end: datetime) -> tuple[int, int]:
+    """(gaps still carried, gaps closed) at ``end``: a gap set aside is still carried; written down again, it
+    counts once; closed once, it is closed (a dropped one is let go)."""
+    known: set[str] = set()
+    closed: set[str] = set()
+    dropped: set[str] = set()
+    for g in gaps:
+        if g.created_at > end:
+            continue
+        key = gap_key(g)
+        known.add(key)
+        if g.status == "done" and g.closed_at and g.closed_at <= end:
+            closed.add(key)
+        elif g.status == "dropped" and g.closed_at and g.closed_at <= end:
+            dropped.add(key)
+    return len(known - closed - dropped), len(closed)
 
 
 def history(session: Session, now: datetime) -> list[PassHistory]:
@@ -65,8 +89,7 @@ def history(session: Session, now: datetime) -> list[PassHistory]:
         project = session.scalars(select(Project).where(Project.pass_id == p.id).order_by(Project.id.desc())).first()
         mine = [g for g in all_gaps if g.pass_id == p.id]
         kept = next((g for g in mine if g.status in ("kept", "done", "dropped") and g.kept_at), None)
-        open_after = sum(1 for g in all_gaps
-                         if g.created_at <= end and not (g.status == "done" and g.closed_at and g.closed_at <= end))
+        open_after, closed_total = carried(list(all_gaps), end)
 
         def change(e: Event) -> Change:
             return Change(kind=e.kind, step=e.step, subject=e.subject, reason=e.reason, at=e.at)
@@ -76,9 +99,9 @@ def history(session: Session, now: datetime) -> list[PassHistory]:
             days=_days(p.started_at, end), step=p.step, days_per_step=per_step,
             project=project.title if project else None, project_status=project.status if project else None,
             gap=kept.text if kept else None, gap_status=kept.status if kept else None, gaps_captured=len(mine),
-            gaps_open_after=open_after,
+            gaps_open_after=open_after, gaps_closed_total=closed_total,
             speed_ups=[change(e) for e in events if e.kind in ("skip", "early")],
-            slow_downs=[change(e) for e in events if e.kind == "extend"],
+            slow_downs=[change(e) for e in events if e.kind in ("extend", "late")],
             retro=p.retro,
         ))
     return rows
@@ -89,7 +112,7 @@ def descent_plot(rows: list[PassHistory], path: Path, *, force: bool = False) ->
     from learnloop.errors import UserError
 
     if not rows:
-        raise UserError("no passes yet to draw: `learnloop start`")
+        raise UserError("no passes yet to draw: start your first pass")
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -98,7 +121,13 @@ def descent_plot(rows: list[PassHistory], path: Path, *, force: bool = False) ->
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     xs = [r.number for r in rows]
     loss = [r.gaps_open_after for r in rows]
-    top.plot(xs, loss, "-o", color=blue, lw=2, ms=8, label="gaps still open\n(your ignorance, as you know it)")
+    closed = [r.gaps_closed_total for r in rows]
+    top.plot(xs, loss, "-o", color=blue, lw=2.5, ms=8, label="gaps you still carry\n(your ignorance, as you know "
+             "it:\nset aside counts, closed\ndoes not, the same gap once)")
+    top.plot(xs, closed, "--s", color=green, lw=1.5, ms=6, alpha=0.8, label="gaps closed so far")
+    for x, y in zip(xs, loss, strict=True):
+        top.annotate(str(y), (x, y), xytext=(-10, -4), textcoords="offset points", ha="right", color=blue,
+                     fontsize=9)
     for r in rows:
         lines = []
         if r.speed_ups:
@@ -109,11 +138,11 @@ def descent_plot(rows: list[PassHistory], path: Path, *, force: bool = False) ->
             top.annotate(label, (r.number, r.gaps_open_after), xytext=(0, 12 + 13 * i), textcoords="offset points",
                          ha="center", color=color, fontsize=8, fontweight="bold")
     top.plot([], [], ls="none", marker="v", color=green, label="speed-up: a skipped step,\nan early finish")
-    top.plot([], [], ls="none", marker="^", color=red, label="slow-down: an extension")
-    top.set_ylabel("gaps still open")
+    top.plot([], [], ls="none", marker="^", color=red, label="slow-down: an extension,\na late finish")
+    top.set_ylabel("gaps")
     top.set_title("Descent: each pass round the loop is one step downhill", loc="left")
     top.grid(alpha=0.3)
-    top.set_ylim(bottom=0, top=max([*loss, 1]) * 1.4 + 0.5)
+    top.set_ylim(bottom=0, top=max([*loss, *closed, 1]) * 1.4 + 0.5)
     top.yaxis.set_major_locator(MaxNLocator(integer=True))
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 

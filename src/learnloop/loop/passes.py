@@ -5,13 +5,13 @@ Each public function takes an open session (one transaction, owned by the caller
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learnloop.errors import StepNotSatisfied, UserError
+from learnloop.errors import StepNotSatisfied, UserError, needing
 from learnloop.loop import rules
 from learnloop.store.models import Event, Gap, Note, Pass, Practice, Project, Reference
 
@@ -25,9 +25,11 @@ def open_pass(session: Session) -> Pass:
     """The pass in progress; a clear error when there is none."""
     current = current_pass(session)
     if current is None:
-        raise UserError("you have not started yet: run `learnloop start`")
+        raise needing(UserError("you have not started yet: start your first pass"),
+                      rules.Action(rules.Kind.START_PASS, "begin your first pass"))
     if current.closed_at is not None:
-        raise UserError(f"pass {current.number} is closed: run `learnloop start` to begin pass {current.number + 1}")
+        raise needing(UserError(f"pass {current.number} is closed: start pass {current.number + 1} first"),
+                      rules.Action(rules.Kind.START_PASS, "begin the next pass"))
     return current
 
 
@@ -44,7 +46,7 @@ def start_pass(session: Session, now: datetime) -> Pass:
     previous = current_pass(session)
     if previous is not None and previous.closed_at is None:
         raise UserError(f"pass {previous.number} is under way (step {previous.step}); "
-                        "`learnloop` shows where you are")
+                        "your status shows where you are")
     number = 1 if previous is None else previous.number + 1
     new = Pass(number=number, started_at=now, step=0, step_started_at=now,
                focus_id=previous.focus_id if previous else None)
@@ -54,13 +56,98 @@ def start_pass(session: Session, now: datetime) -> Pass:
     return new
 
 
-def pass_view(session: Session, pass_: Pass) -> rules.PassView:
+def local_day(moment: datetime, now: datetime) -> date:
+    """The date of a stored moment on the learner's calendar (``now`` carries the learner's time zone)."""
+    return moment.astimezone(now.tzinfo).date() if now.tzinfo else moment.date()
+
+
+DATA_FORMS = {".csv": "table", ".parquet": "table", ".pq": "table", ".tsv": "table", ".npz": "graph"}
+
+
+def project_folder_facts(directory: str | None) -> dict[str, object]:
+    """What the learner did in the project's folder: the data file, the notebook opened, a lab report written.
+
+    Jupyter leaves ``.ipynb_checkpoints`` beside a notebook it opened, and an executed notebook keeps its
+    outputs; ``learnloop baseline --report reports/...`` (as the scaffold's README suggests) writes a report.
+    """
+    from pathlib import Path
+
+    facts: dict[str, object] = {"data_file": None, "data_form": "none", "notebook_opened": False, "lab_run": False}
+    if not directory:
+        return facts
+    folder = Path(directory)
+    try:
+        data = sorted(p for p in (folder / "data").iterdir() if p.name != "README.md" and not p.name.startswith("."))
+    except OSError:
+        data = []
+    if data:
+        facts["data_file"] = f"data/{data[0].name}"
+        facts["data_form"] = DATA_FORMS.get(data[0].suffix.lower(), "file")
+    notebooks = folder / "notebooks"
+    facts["notebook_opened"] = (notebooks / ".ipynb_checkpoints").is_dir() or _has_outputs(notebooks)
+    try:
+        facts["lab_run"] = any((folder / "reports").iterdir())
+    except OSError:
+        facts["lab_run"] = False
+    return facts
+
+
+def _has_outputs(notebooks: object) -> bool:
+    import json
+    from pathlib import Path
+
+    assert isinstance(notebooks, Path)
+    try:
+        paths = list(notebooks.glob("*.ipynb"))
+    except OSError:
+        return False
+    for path in paths:
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        if any(c.get("execution_count") or c.get("outputs") for c in cells if isinstance(c, dict)):
+            return True
+    return False
+
+
+def pass_view(session: Session, pass_: Pass, now: datetime | None = None, atlas: object | None = None
+              ) -> rules.PassView:
     """The plain values the rules look at."""
+    from learnloop.store.models import Checkin, Interest
+
+    now = now or pass_.started_at
+
     def count(model: type, *where: object) -> int:
         return session.scalar(select(func.count()).select_from(model).where(model.pass_id == pass_.id, *where)) or 0
 
     projects = session.scalars(select(Project).where(Project.pass_id == pass_.id).order_by(Project.id)).all()
     gaps = session.scalars(select(Gap).where(Gap.pass_id == pass_.id).order_by(Gap.id)).all()
+    kinds = set(session.scalars(select(Event.kind).where(Event.pass_id == pass_.id)))
+    top = session.scalars(select(Interest.focus_id).order_by(Interest.rank).limit(1)).first()
+    datasets = getattr(atlas, "datasets", {}) if atlas is not None else {}
+    focuses = getattr(atlas, "focuses", {}) if atlas is not None else {}
+    focus = focuses.get(pass_.focus_id or "")
+    suggestion = focus.references[0].repo if focus is not None and focus.references else None
+    idea = focus.ideas[0].id if focus is not None and focus.ideas else None
+
+    def project_view(p: Project) -> rules.ProjectView:
+        checkins = session.scalars(select(Checkin.at).where(Checkin.project_id == p.id).order_by(Checkin.id)).all()
+        facts = project_folder_facts(p.directory) if p.status == "active" else {}
+        dataset = datasets.get(p.data_source or "")
+        return rules.ProjectView(
+            p.status, p.deadline, id=p.id, started=local_day(p.started_at, now), checkins=len(checkins),
+            last_checkin=local_day(checkins[-1], now) if checkins else None,
+            notebook_opened=bool(facts.get("notebook_opened")), lab_run=bool(facts.get("lab_run")),
+            data_file=facts.get("data_file"),  # type: ignore[arg-type]
+            data_form=(getattr(dataset, "form", None) if dataset is not None and facts.get("data_file")
+                       else facts.get("data_form")),  # type: ignore[arg-type]
+            target=getattr(dataset, "target", None), directory=p.directory)
+
+    # Exercises passed count once each, however often they were checked again.
+    passed = session.scalars(select(Practice.subject).where(Practice.pass_id == pass_.id,
+                                                             Practice.kind == "exercise",
+                                                             Practice.passed.is_(True))).all()
     return rules.PassView(
         number=pass_.number,
         step=pass_.step,
@@ -68,12 +155,17 @@ def pass_view(session: Session, pass_: Pass) -> rules.PassView:
         focus_id=pass_.focus_id,
         references=count(Reference),
         notes=count(Note),
-        exercises_passed=count(Practice, Practice.kind == "exercise", Practice.passed.is_(True)),
+        exercises_passed=len(set(passed)),
         rungs_run=count(Practice, Practice.kind == "rung"),
-        projects=tuple(rules.ProjectView(p.status, p.deadline) for p in projects),
-        gaps=tuple(rules.GapView(g.status, g.deadline) for g in gaps),
+        projects=tuple(project_view(p) for p in projects),
+        gaps=tuple(rules.GapView(g.status, g.deadline, id=g.id, rank=g.rank) for g in gaps),
+        interests_ranked=top is not None,
+        top_interest=top,
+        ranking_reviewed=bool(kinds & {"interests", "keep-ranking"}),
+        focus_confirmed="focus" in kinds,
+        suggested_reference=suggestion,
+        suggested_idea=idea,
     )
-
 
 class Moved(BaseModel):
     pass_number: int
@@ -86,15 +178,17 @@ class Moved(BaseModel):
 def advance(session: Session, now: datetime, *, skip: bool = False, reason: str | None = None) -> Moved:
     """Move to the next step if the current one is satisfied (or skipped with a reason)."""
     current = open_pass(session)
-    view = pass_view(session, current)
+    view = pass_view(session, current, now)
     if skip:
         rules.check_skip(view, reason)
     else:
-        missing = rules.missing_for_next(view)
+        missing = rules.needs(view, now.date())
         if missing:
-            raise StepNotSatisfied(f"step {current.step} is not done yet: " + "; ".join(missing))
+            raise StepNotSatisfied(f"step {current.step} is not done yet: "
+                                   + "; ".join(rules.missing_for_next(view, now.date())), actions=missing)
     if current.step >= 6:
-        raise StepNotSatisfied("step 6 ends with `learnloop pass close --retro TEXT`")
+        raise StepNotSatisfied("step 6 ends when you close the pass with a short retrospective",
+                               actions=rules.needs(view, now.date()))
     moved = Moved(pass_number=current.number, from_step=current.step, to_step=current.step + 1, skipped=skip,
                   reason=reason.strip() if reason else None)
     record(session, current, "skip" if skip else "complete", now, reason=moved.reason)
@@ -108,11 +202,12 @@ def close_pass(session: Session, now: datetime, retro: str) -> tuple[Pass, Pass]
     """End the pass at step 6 with a short retrospective, and start the next one at step 0."""
     current = open_pass(session)
     if not retro or not retro.strip():
-        raise UserError("write a short retrospective: --retro TEXT")
+        raise UserError("write a short retrospective: what worked, what to change", field="retro")
     if current.step != 6:
-        missing = rules.missing_for_next(pass_view(session, current))
-        hint = missing[0] if missing else "`learnloop next`"
-        raise StepNotSatisfied(f"pass {current.number} is at step {current.step}; it closes at step 6. Next: {hint}")
+        view = pass_view(session, current, now)
+        missing = rules.needs(view, now.date()) or [rules.next_action(view, now)]
+        raise StepNotSatisfied(f"pass {current.number} is at step {current.step}; it closes at step 6. "
+                               f"Next: {missing[0].why}", actions=missing)
     current.retro = retro.strip()
     current.closed_at = now
     record(session, current, "close", now, reason=current.retro)
@@ -126,6 +221,18 @@ class Deadline(BaseModel):
     deadline: date
     days_left: int
     overdue: bool
+
+
+class Today(BaseModel):
+    """The line for today, under the next action: the running box, the last check-in, the streak."""
+
+    box: str | None = None  # "project" or "gap": the time box running now
+    box_title: str | None = None
+    box_days_left: int | None = None
+    last_checkin_days_ago: int | None = None
+    checkin_due: date | None = None  # the half-way check-in, when it has come and none was made
+    days_active: int = 0  # days of this pass with something recorded
+    streak: int = 0  # days in a row, up to today or yesterday, with something recorded
 
 
 class Status(BaseModel):
@@ -142,32 +249,70 @@ class Status(BaseModel):
     focus_name: str | None = None
     days_in_step: int | None = None
     deadlines: list[Deadline] = []
-    missing: list[str] = []
+    needs: list[rules.Action] = []
     exercises_passed: int = 0
     rungs_run: int = 0
-    next_command: str
-    next_why: str
-    urgent: bool = False
+    next: rules.Action
+    today: Today = Today()
+
+    @property
+    def urgent(self) -> bool:
+        return self.next.urgent
+
+    @property
+    def missing(self) -> list[str]:
+        return [a.why for a in self.needs]
 
 
-def status(session: Session, now: datetime, focus_names: dict[str, str] | None = None) -> Status:
+def streak(days: set[date], today: date) -> int:
+    """Days in a row with activity, ending today (or yesterday, so the morning run does not break it)."""
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def today_facts(session: Session, current: Pass, view: rules.PassView, now: datetime) -> Today:
+    today = now.date()
+    active_days = {local_day(at, now) for at in session.scalars(select(Event.at).where(Event.pass_id == current.id))}
+    value = Today(days_active=len(active_days), streak=streak(active_days, today))
+    project = view.active_project
+    kept = view.kept_gap
+    if project is not None:
+        value.box, value.box_days_left = "project", (project.deadline - today).days
+        value.box_title = session.get(Project, project.id).title if project.id else None  # type: ignore[union-attr]
+        if project.last_checkin is not None:
+            value.last_checkin_days_ago = (today - project.last_checkin).days
+        if project.checkins == 0 and project.halfway is not None and today >= project.halfway:
+            value.checkin_due = project.halfway
+    elif kept is not None and kept.deadline is not None:
+        value.box, value.box_days_left = "gap", (kept.deadline - today).days
+        value.box_title = session.get(Gap, kept.id).text if kept.id else None  # type: ignore[union-attr]
+    return value
+
+
+def status(session: Session, now: datetime, focus_names: dict[str, str] | None = None, *,
+           atlas: object | None = None) -> Status:
+    """Where the learner is and the one next action; ``now`` in the learner's time zone."""
     current = current_pass(session)
     if current is None:
-        action = rules.next_action(None, now)
-        return Status(started=False, next_command=action.command, next_why=action.why)
-    view = pass_view(session, current)
+        return Status(started=False, next=rules.next_action(None, now))
+    view = pass_view(session, current, now, atlas)
     action = rules.next_action(view, now)
+    today = now.date()
     deadlines: list[Deadline] = []
     for p in session.scalars(select(Project).where(Project.pass_id == current.id, Project.status == "active")):
         deadlines.append(Deadline(what="project", title=p.title, deadline=p.deadline,
-                                  days_left=rules.days_left(p.deadline, now),
-                                  overdue=rules.is_overdue(p.deadline, now)))
+                                  days_left=(p.deadline - today).days, overdue=today > p.deadline))
     for g in session.scalars(select(Gap).where(Gap.pass_id == current.id, Gap.status == "kept")):
         if g.deadline:
             deadlines.append(Deadline(what="gap", title=g.text, deadline=g.deadline,
-                                      days_left=rules.days_left(g.deadline, now),
-                                      overdue=rules.is_overdue(g.deadline, now)))
+                                      days_left=(g.deadline - today).days, overdue=today > g.deadline))
     info = rules.step(current.step)
+    if focus_names is None and atlas is not None:
+        focus_names = {f.id: f.name for f in atlas.focuses.values()}  # type: ignore[attr-defined]
     return Status(
         started=True,
         pass_number=current.number,
@@ -178,12 +323,18 @@ def status(session: Session, now: datetime, focus_names: dict[str, str] | None =
         step_goal=info.goal,
         focus_id=current.focus_id,
         focus_name=(focus_names or {}).get(current.focus_id or "", current.focus_id),
-        days_in_step=(now - current.step_started_at).days,
+        days_in_step=(today - local_day(current.step_started_at, now)).days,
         deadlines=deadlines,
-        missing=rules.missing_for_next(view) if not view.closed else [],
+        needs=rules.needs(view, today) if not view.closed else [],
         exercises_passed=view.exercises_passed,
         rungs_run=view.rungs_run,
-        next_command=action.command,
-        next_why=action.why,
-        urgent=action.urgent,
+        next=action,
+        today=today_facts(session, current, view, now),
     )
+
+
+def keep_ranking(session: Session, now: datetime) -> Pass:
+    """Pass 2+, step 0: the learner looked at the map and keeps the ranking as it is (one command)."""
+    current = open_pass(session)
+    record(session, current, "keep-ranking", now)
+    return current

@@ -33,6 +33,8 @@ class Suggestion(BaseModel):
     title: str
     why: str
     read_first: list[str]
+    status: str = "active"
+    status_note: str | None = None
 
 
 def normalise_source(source: str) -> str:
@@ -75,5 +77,6 @@ def suggestions(atlas: Atlas, focus_id: str | None) -> list[Suggestion]:
     if not focus_id:
         return []
     focus = atlas.focus(focus_id)
-    return [Suggestion(repo=r.repo, url=r.url, title=r.title, why=r.why, read_first=list(r.read_first))
+    return [Suggestion(repo=r.repo, url=r.url, title=r.title, why=r.why, read_first=list(r.read_first),
+                       status=r.status, status_note=r.status_note)
             for r in focus.references]

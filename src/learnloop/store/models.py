@@ -165,3 +165,14 @@ class Practice(Base):
     score: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column()
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TopicMark(Base):
+    """Progress on the map: a topic the learner marked done, in progress or skipped (one mark per topic)."""
+
+    __tablename__ = "topic_marks"
+
+    topic_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    mark: Mapped[str] = mapped_column(String(20))  # done, in-progress, skipped
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str | None] = mapped_column(String(40))  # "gap:12" when closing a gap marked it

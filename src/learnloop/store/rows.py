@@ -195,6 +195,13 @@ class PracticeRow(Row):
     at: Moment
 
 
+class TopicMarkRow(Row):
+    topic_id: Text(80, min_length=1)
+    mark: Literal["done", "in-progress", "skipped"]  # learnloop.loop.marks.MARKS (a test checks they agree)
+    marked_at: Moment
+    source: Text(40) | None = None
+
+
 ROW_MODELS: dict[str, type[Row]] = {
     "passes": PassRow,
     "interests": InterestRow,
@@ -205,6 +212,7 @@ ROW_MODELS: dict[str, type[Row]] = {
     "checkins": CheckinRow,
     "gaps": GapRow,
     "practice": PracticeRow,
+    "topic_marks": TopicMarkRow,
 }
 
 
@@ -247,6 +255,7 @@ def check_tables(rows: dict[str, list[Row]]) -> None:
     unique("passes", "number")
     unique("interests", "focus_id")
     unique("interests", "rank")
+    unique("topic_marks", "topic_id")
     project_ids = unique("projects", "id")
     for table in ("events", "reference_projects", "notes", "gaps", "practice", "checkins"):
         unique(table, "id")

@@ -125,9 +125,9 @@ def validate_export(data: dict[str, Any], source: str = "the file") -> dict[str,
         rows = data["tables"].get(table.name, [])
         if not isinstance(rows, list):
             raise RowError(table.name, None, None, "is not a list of rows")
-        model = ROW_MODELS[table.name]
-        if set(model.model_fields) != set(table.columns.keys()):  # a schema change without its model
-            raise RuntimeError(f"the export model of {table.name} does not match its table")
+        model = ROW_MODELS.get(table.name)
+        if model is None or set(model.model_fields) != set(table.columns.keys()):  # a schema change without its model
+            raise RuntimeError(f"table {table.name} changed without its row model in learnloop/store/rows.py")
         parsed[table.name] = [parse_row(table.name, i, row) for i, row in enumerate(rows)]
     check_tables(parsed)
     return {name: [r.model_dump() for r in rows] for name, rows in parsed.items()}

@@ -1,10 +1,15 @@
-"""The home page's one button: the loop's next action (a CLI command) as the page or form that does it."""
+"""The home page's buttons: the loop's next action (a typed value) as the page or form that does it.
+
+Nothing here reads a command line: each kind of :class:`learnloop.loop.rules.Action` maps to a label and
+either a link to the page that does it or a small form posted from the home page.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from learnloop.loop.passes import Status
+from learnloop.loop.rules import Action, Kind
 
 
 @dataclass(frozen=True)
@@ -13,35 +18,58 @@ class WebAction:
     why: str
     href: str | None = None  # a link to the page that does it...
     post: str | None = None  # ...or a form posted right here
+    hidden: dict[str, str] = field(default_factory=dict)  # the form's fixed values (the focus to confirm)
     urgent: bool = False
+    alternatives: tuple[WebAction, ...] = ()
 
 
-# Command prefix → (button label, page). The first match wins, so longer prefixes come first.
-PAGES: tuple[tuple[str, str, str], ...] = (
-    ("learnloop interests", "Rank your interests", "/focus"),
-    ("learnloop focus", "Pin one focus", "/focus"),
-    ("learnloop reference", "Choose a reference project", "/study#reference"),
-    ("learnloop notes", "Write your notes", "/study#notes"),
-    ("learnloop study", "Study a repository", "/study#study"),
-    ("learnloop exercises", "Do an exercise", "/exercises"),
-    ("learnloop ladder", "Climb a ladder", "/ladders"),
-    ("learnloop project new", "Start your project", "/project"),
-    ("learnloop project", "Open your project", "/project"),
-    ("learnloop gap add", "Write down a gap", "/gaps"),
-    ("learnloop gap", "Work on your gap", "/gaps"),
-    ("learnloop pass close", "Close the pass", "/#retro"),
-)
+# Kind → (button label, page). A label may use {targets}.
+PAGES: dict[Kind, tuple[str, str]] = {
+    Kind.RANK_INTERESTS: ("Rank your interests", "/focus"),
+    Kind.REVIEW_RANKING: ("Look at the map and re-rank", "/focus"),
+    Kind.PIN_FOCUS: ("Pin one focus", "/focus"),
+    Kind.ADD_REFERENCE: ("Choose a reference project", "/study#reference"),
+    Kind.ADD_NOTE: ("Write your notes", "/study#notes"),
+    Kind.DO_EXERCISE: ("Do an exercise", "/exercises"),
+    Kind.RUN_RUNG: ("Climb a ladder", "/ladders"),
+    Kind.NEW_PROJECT: ("Start your project", "/project"),
+    Kind.OPEN_NOTEBOOK: ("Open your project", "/project"),
+    Kind.RUN_BASELINE: ("Run a baseline on your data", "/lab"),
+    Kind.CHECK_IN: ("Check in on your project", "/project"),
+    Kind.FINISH_PROJECT: ("Finish your project", "/project"),
+    Kind.EXTEND_PROJECT: ("Give it more days", "/project"),
+    Kind.DROP_PROJECT: ("Drop it", "/project"),
+    Kind.ADD_GAP: ("Write down a gap", "/gaps"),
+    Kind.RANK_GAPS: ("Rank your gaps", "/gaps"),
+    Kind.KEEP_GAP: ("Keep your top gap", "/gaps"),
+    Kind.CLOSE_GAP: ("Close your gap", "/gaps"),
+    Kind.EXTEND_GAP: ("Give it more days", "/gaps"),
+    Kind.DROP_GAP: ("Drop it", "/gaps"),
+    Kind.SKIP_STEP: ("Skip this step", "/#skip"),
+    Kind.CLOSE_PASS: ("Close the pass", "/#retro"),
+}
+
+
+def web_action(action: Action, status: Status) -> WebAction:
+    """One action as a button: a form posted from home, or a link to its page."""
+    urgent = action.urgent
+    alternatives = tuple(web_action(a, status) for a in action.alternatives)
+    if action.kind is Kind.START_PASS:
+        label = "Start your first pass" if not status.started else f"Start pass {(status.pass_number or 0) + 1}"
+        return WebAction(label, action.why, post="/start", urgent=urgent)
+    if action.kind is Kind.NEXT_STEP:
+        target = (status.step or 0) + 1
+        return WebAction(f"Move on to step {target}", action.why, post="/next", urgent=urgent)
+    if action.kind is Kind.KEEP_RANKING:
+        return WebAction("Keep my ranking", action.why, post="/interests/keep", urgent=urgent)
+    if action.kind is Kind.CONFIRM_FOCUS:
+        focus = str(action.targets.get("focus", ""))
+        name = status.focus_name or focus
+        return WebAction(f"Keep {name} as my focus", action.why, post="/focus", hidden={"focus_id": focus},
+                         urgent=urgent, alternatives=(WebAction("Pin another", "", href="/focus"),))
+    label, href = PAGES.get(action.kind, ("Open the map", "/map"))
+    return WebAction(label, action.why, href=href, urgent=urgent, alternatives=alternatives)
 
 
 def next_action(status: Status) -> WebAction:
-    command = status.next_command
-    if command.startswith("learnloop start"):
-        label = "Start your first pass" if not status.started else f"Start pass {(status.pass_number or 0) + 1}"
-        return WebAction(label, status.next_why, post="/start", urgent=status.urgent)
-    if command == "learnloop next":
-        target = (status.step or 0) + 1
-        return WebAction(f"Move on to step {target}", status.next_why, post="/next", urgent=status.urgent)
-    for prefix, label, href in PAGES:
-        if command.startswith(prefix):
-            return WebAction(label, status.next_why, href=href, urgent=status.urgent)
-    return WebAction("Open the map", status.next_why, href="/map", urgent=status.urgent)
+    return web_action(status.next, status)

@@ -22,6 +22,17 @@ def test_exercises_list_and_one_exercise(web: Web) -> None:
     assert "Starter" in one and "<pre><code>" in one and "Start: write the starter file" in one
 
 
+def test_a_script_exercise_shows_its_files_a_hint_on_request_and_the_sandbox(web: Web) -> None:
+    from learnloop.exercises.catalog import find_exercise
+
+    item = find_exercise("second-module")
+    page = web.get(f"/exercises/{item.number}").text
+    assert "geometry.py" in page and "main.py" in page and "sandbox" in page
+    assert "Hint:" not in page and "A solution" not in page
+    assert "Hint:" in web.get(f"/exercises/{item.number}?show=hint").text
+    assert web.get(f"/exercises/{item.number}?show=solution").status_code == 400  # not passed yet
+
+
 def test_unknown_exercise_is_a_404_or_400(web: Web) -> None:
     assert web.get("/exercises/999").status_code == 400
     response = web.get("/exercises/fizbuzz")

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from learnloop import config
-from learnloop.loop.passes import Status
+from learnloop.loop.passes import Status, Today
 from learnloop.loop.rules import SKIPPABLE_STEPS, STEPS
 from learnloop.web.actions import next_action
 from learnloop.web.deps import PageRouter, WriteSession
@@ -26,7 +26,9 @@ NOTICES = {
     "started": "A new pass has begun at step 0: look around the map and pin one focus.",
     "moved": "Step done; here is the next one.",
     "skipped": "Step skipped; your reason is recorded as a speed-up.",
-    "closed": "Pass closed. The next one starts at step 0; keep your focus or pin another.",
+    "closed": "Pass closed. The next one starts at step 0: look at the map again, then keep your focus or pin "
+              "another.",
+    "kept": "Ranking kept as it is.",
 }
 
 
@@ -45,9 +47,8 @@ def fresh_status(server: Server, now: datetime) -> Status:
     from learnloop.loop.passes import status
 
     atlas = server.atlas()
-    names = {f.id: f.name for f in atlas.focuses.values()}
     with server.store.read() as session:
-        return status(session, now, names)
+        return status(session, now, atlas=atlas)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -71,7 +72,7 @@ async def home(request: Request) -> HTMLResponse:
                 value = await run_in_threadpool(fresh_status, server, now)
                 shell = render_shell(request, "home.html", {
                     "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
-                    "notice": notice_text,
+                    "notice": notice_text, "today": today_lines(value.today),
                 })
                 server.status_cache.remember(version, key, shell)
     return fill(request, shell)
@@ -83,6 +84,32 @@ def start(session: WriteSession) -> RedirectResponse:
 
     start_pass(session, config.now())
     return RedirectResponse("/?notice=started", status_code=303)
+
+
+@router.post("/interests/keep")
+def keep_ranking(session: WriteSession) -> RedirectResponse:
+    from learnloop.loop.passes import keep_ranking as keep
+
+    keep(session, config.now())
+    return RedirectResponse("/?notice=kept", status_code=303)
+
+
+def today_lines(today: Today) -> list[str]:
+    """The line for today, in words for the page (at most three)."""
+    lines: list[str] = []
+    if today.box is not None and today.box_days_left is not None:
+        left = today.box_days_left
+        when = (f"overdue by {-left} day{'s' if left != -1 else ''}" if left < 0 else "due today" if left == 0
+                else f"{left} day{'s' if left != 1 else ''} left")
+        lines.append(f"Your {today.box}: {when}.")
+    if today.checkin_due is not None:
+        lines.append(f"The half-way check-in is due (since {today.checkin_due.isoformat()}).")
+    elif today.last_checkin_days_ago is not None:
+        ago = today.last_checkin_days_ago
+        lines.append("Last check-in " + ("today." if ago == 0 else "yesterday." if ago == 1 else f"{ago} days ago."))
+    line = f"{today.days_active} day{'s' if today.days_active != 1 else ''} active this pass"
+    lines.append(line + (f", {today.streak} in a row." if today.streak > 1 else "."))
+    return lines[:3]
 
 
 @router.post("/next")

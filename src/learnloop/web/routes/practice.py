@@ -1,8 +1,8 @@
 """Steps 2 and 3: the language self-check and the library ladders: list, code, progress, check and run.
 
-Checking an exercise grades the learner's own file from their workspace in the grader's limited
-subprocess (as `learnloop exercises check` does); running a rung runs a script that ships with
-learnloop. No code ever comes from the request.
+Checking an exercise grades the learner's own file from their workspace in the grader's sandbox (as
+`learnloop exercises check` does), and is refused here when this machine offers no sandbox; running a
+rung runs a script that ships with learnloop. No code ever comes from the request.
 """
 
 from __future__ import annotations
@@ -34,18 +34,26 @@ def exercises_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/exercises/{key}", response_class=HTMLResponse)
-def exercise_page(request: Request, key: str, notice: str | None = None) -> HTMLResponse:
+def exercise_page(request: Request, key: str, notice: str | None = None, show: str | None = None) -> HTMLResponse:
+    """One exercise: its starter file(s); the hint with ``?show=hint``; the solution with ``?show=solution``
+    once the learner's answer has passed; what the sandbox does on this machine."""
     from learnloop.exercises.catalog import GROUP_NAMES, find_exercise
-    from learnloop.exercises.progress import passed_exercises
-    from learnloop.exercises.workspace import exercise_path
+    from learnloop.exercises.grader import sandbox_status
+    from learnloop.exercises.progress import ever_passed_exercises, passed_exercises
+    from learnloop.exercises.workspace import exercise_path, exercise_solution, is_started
 
     server = server_of(request)
     item = find_exercise(key)
+    exercise = item.exercise
     path = exercise_path(server.settings.workspace, item)
+    ever = ever_passed_exercises(server.store)
+    starters = {item.file_name: exercise.starter or ""} if exercise.kind == "function" else dict(exercise.files)
+    solution = exercise_solution(key, ever).files if show == "solution" else None
     return render(request, "exercise.html", {
-        "item": item, "exercise": item.exercise, "group": GROUP_NAMES[item.exercise.group], "path": str(path),
-        "started": path.is_file(), "passed": item.exercise.id in passed_exercises(server.store),
-        "notice": NOTICES.get(notice or ""),
+        "item": item, "exercise": exercise, "group": GROUP_NAMES[exercise.group], "path": str(path),
+        "started": is_started(server.settings.workspace, item), "passed": exercise.id in passed_exercises(server.store),
+        "ever_passed": exercise.id in ever, "notice": NOTICES.get(notice or ""), "starters": starters,
+        "hint": exercise.hint if show == "hint" else None, "solution": solution, "sandbox": sandbox_status(),
     })
 
 
@@ -63,14 +71,14 @@ def check_exercise(request: Request, key: str) -> RedirectResponse:
 
     server = server_of(request)
     item = find_exercise(key)
-    workspace, store = server.settings.workspace, server.store
+    workspace, store, home = server.settings.workspace, server.store, server.settings.home
 
     def work(progress: ProgressFn) -> dict[str, Any]:
         from learnloop.exercises.progress import record_checks
         from learnloop.exercises.workspace import check_exercises
 
-        progress(0, 1, "running your file against the hidden cases")
-        results = check_exercises(workspace, str(item.number))
+        progress(0, 1, "running your file against the hidden cases, in the sandbox")
+        results = check_exercises(workspace, str(item.number), isolation="required", hide=[home])
         recorded = record_checks(store, results, config.now())
         return {"results": results, "recorded": recorded, "number": item.number}
 

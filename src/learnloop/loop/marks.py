@@ -1,0 +1,72 @@
+"""Progress on the map: topics marked done, in progress or skipped, and a count per branch (like roadmap.sh)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.atlas.load import Atlas
+from learnloop.errors import UserError
+from learnloop.store.models import TopicMark
+
+MARKS = ("done", "in-progress", "skipped")
+CLEAR = "none"
+
+
+class MarkView(BaseModel):
+    topic_id: str
+    mark: str | None  # None once cleared
+    marked_at: datetime
+    source: str | None = None
+
+
+class BranchProgress(BaseModel):
+    kind: str
+    topics: int
+    done: int
+    in_progress: int
+    skipped: int
+
+
+def check_mark(mark: str) -> str:
+    if mark not in (*MARKS, CLEAR):
+        raise UserError(f"a mark is one of {', '.join(MARKS)} (or {CLEAR} to clear it); not {mark!r}", field="mark")
+    return mark
+
+
+def mark_topic(session: Session, atlas: Atlas, topic_id: str, mark: str, now: datetime,
+               source: str | None = None) -> MarkView:
+    """Mark one topic of the map (an unknown id says "did you mean"); ``none`` clears its mark."""
+    check_mark(mark)
+    atlas.topic(topic_id)
+    row = session.get(TopicMark, topic_id)
+    if mark == CLEAR:
+        if row is not None:
+            session.delete(row)
+        return MarkView(topic_id=topic_id, mark=None, marked_at=now, source=source)
+    if row is None:
+        row = TopicMark(topic_id=topic_id, mark=mark, marked_at=now, source=source)
+        session.add(row)
+    else:
+        row.mark, row.marked_at, row.source = mark, now, source
+    session.flush()
+    return MarkView(topic_id=topic_id, mark=mark, marked_at=now, source=source)
+
+
+def marks(session: Session) -> dict[str, str]:
+    """topic id → its mark."""
+    return {m.topic_id: m.mark for m in session.scalars(select(TopicMark))}
+
+
+def progress(atlas: Atlas, marked: dict[str, str], kinds: list[str] | None = None) -> list[BranchProgress]:
+    """Per branch of the map (a kind of topic): how many topics, how many done, in progress, skipped."""
+    rows: list[BranchProgress] = []
+    for kind in kinds or sorted({t.kind for t in atlas.topics.values()}):
+        members = [t.id for t in atlas.topics.values() if t.kind == kind]
+        states = [marked.get(i) for i in members]
+        rows.append(BranchProgress(kind=kind, topics=len(members), done=states.count("done"),
+                                   in_progress=states.count("in-progress"), skipped=states.count("skipped")))
+    return rows
