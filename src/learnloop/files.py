@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import stat
 import tempfile
@@ -203,10 +204,30 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, force: bool
             tmp.unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+    _sweep_stale_temps(folder, target.name)
     recording = _written.get()
     if recording is not None:
         recording.append(target)
     return target
+
+
+STALE_TEMP_SECONDS = 600
+
+
+def _sweep_stale_temps(folder: Path, name: str) -> None:
+    """Remove the temp files an earlier write of ``name`` left when it was killed (older than 10 minutes,
+    so a write still under way in another process keeps its own)."""
+    import time
+
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        for leftover in folder.glob(f".{glob.escape(name[:60])}.*.tmp"):
+            with contextlib.suppress(OSError):
+                info = leftover.lstat()
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                    leftover.unlink()
+    except OSError:
+        pass
 
 
 def check_writable_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
