@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer._click.core import Context as ClickContext
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
@@ -24,7 +25,7 @@ class LearnloopGroup(TyperGroup):
     whether anything was kept).
     """
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:
@@ -49,7 +50,7 @@ class LearnloopGroup(TyperGroup):
                 if run is not None:
                     run.close()
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.commands)  # the order they were registered in: the loop's order
 
 
@@ -110,13 +111,13 @@ def _interrupted() -> str:
 class RootGroup(LearnloopGroup):
     """``learnloop`` itself: builds only the command it runs, from the index in :mod:`learnloop.cli.commands`."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         from learnloop.cli.commands import COMMANDS
 
         names = [entry.name for entry in COMMANDS]
         return names + [name for name in self.commands if name not in names]
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: ClickContext, cmd_name: str) -> Any:
         command = self.commands.get(cmd_name)
         if command is None:
             command = _build_command(cmd_name)
@@ -124,7 +125,7 @@ class RootGroup(LearnloopGroup):
                 self.add_command(command, cmd_name)
         return command
 
-    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_commands(self, ctx: ClickContext, formatter: Any) -> None:
         """The command list of ``--help``, from the index's summaries (importing no command module)."""
         from typer._click.utils import make_default_short_help
 

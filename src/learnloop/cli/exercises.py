@@ -8,14 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from learnloop.cli.app import LearnloopGroup, finite, make_group, settings, store
+from learnloop.cli.app import ClickContext, LearnloopGroup, finite, make_group, settings, store
 from learnloop.cli.render import console, print_json
 
 
 class ExercisesGroup(LearnloopGroup):
     """The group's help ends with what the sandbox does here (built once, only when the help is shown)."""
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: ClickContext, formatter: Any) -> None:
         super().format_help(ctx, formatter)
         import os
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 HEADER = """# learnloop command reference
 
@@ -43,7 +44,7 @@ def _walk() -> Iterator[list[str]]:
                 yield [entry.name, sub]
 
 
-def _root_group():  # type: ignore[no-untyped-def]
+def _root_group() -> Any:
     import typer.main
 
     from learnloop.cli import app

@@ -190,14 +190,14 @@ def _build_filesystem(libc: ctypes.CDLL, box: Box, hide: list[str]) -> None:
                 if all(k != str(keep) for k, _ in reopen):
                     reopen.append((str(keep), os.open(keep, os.O_PATH)))
         covered: set[str] = set()
-        for keep, _fd in reopen:
-            parent = str(Path(keep).parent)
+        for kept, _fd in reopen:
+            parent = str(Path(kept).parent)
             if parent not in covered:
                 _mount(libc, "tmpfs", parent, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
                 covered.add(parent)
-        for keep, fd in reopen:
-            os.makedirs(keep, exist_ok=True)
-            _mount(libc, f"/proc/self/fd/{fd}", keep, None, MS_BIND | MS_REC)
+        for kept, fd in reopen:
+            os.makedirs(kept, exist_ok=True)
+            _mount(libc, f"/proc/self/fd/{fd}", kept, None, MS_BIND | MS_REC)
             os.close(fd)
         for hidden in hide:  # the learnloop home: its files are not even readable from inside
             if os.path.isdir(hidden) and not os.path.islink(hidden):
@@ -288,7 +288,7 @@ def run_learner(box: Box, folder: Path, argv: list[str], limits: dict[str, int],
     out_path, err_path = out_dir / f"{folder.name}.out", out_dir / f"{folder.name}.err"
     read_end, write_end = os.pipe()
     os.set_inheritable(write_end, True)
-    user = {} if box.user is None else {"user": box.user, "group": box.user, "extra_groups": []}
+    user: dict[str, Any] = {} if box.user is None else {"user": box.user, "group": box.user, "extra_groups": []}
     with out_path.open("wb") as out, err_path.open("wb") as err:
         process = subprocess.Popen(
             [sys.executable, *argv], cwd=folder, stdin=subprocess.PIPE, stdout=out, stderr=err,
@@ -540,7 +540,7 @@ def compare_values(got: Any, want: Any, compare: str) -> bool:
         kind = pd.DataFrame if compare == "frame" else pd.Series
         if not isinstance(got, kind):
             return False
-        check = pdt.assert_frame_equal if compare == "frame" else pdt.assert_series_equal
+        check: Any = pdt.assert_frame_equal if compare == "frame" else pdt.assert_series_equal
         try:
             check(got, want, check_dtype=False, check_exact=False, check_names=False)
         except AssertionError:
