@@ -316,8 +316,8 @@ def home_is_read_only(settings: Settings) -> bool:
     return not os.access(home, os.W_OK | os.X_OK) or not os.access(path, os.W_OK)
 
 
-class HomeStore:
-    """The learner's home as a front door meets it, opened on first use.
+class HomeStore(Store):
+    """The learner's home as a front door meets it, opened on first use (a :class:`Store` to its callers).
 
     * A home that does not exist yet is not made by a read: reads see an empty record (the front door
       is told, through ``notice``, so it can say so); the first write makes it.
@@ -327,14 +327,24 @@ class HomeStore:
 
     def __init__(self, settings: Settings, notice: Any = None) -> None:
         self.settings = settings
+        self.url = settings.url
+        self.is_sqlite = settings.is_sqlite
         self._notice = notice or (lambda kind, path: None)
         self._store: Store | None = None
         self._empty: Store | None = None
         self.state: str | None = None  # "open", "missing" or "read-only" once used
 
     @property
-    def commits(self) -> int:
+    def commits(self) -> int:  # type: ignore[override]
         return self._store.commits if self._store is not None else 0
+
+    @property
+    def engine(self) -> Engine:  # type: ignore[override]
+        return self._for_writing().engine
+
+    @property
+    def read_engine(self) -> Engine:  # type: ignore[override]
+        return self._for_reading().read_engine
 
     def _is_local_file(self) -> bool:
         return self.settings.is_sqlite and self.settings.database_url is None

@@ -96,8 +96,18 @@ Step = Annotated[int, Field(ge=STEPS[0], le=STEPS[1])]
 Rank = Annotated[int, Field(ge=1, le=1_000_000)]
 
 
-def Text(max_length: int | None = None, *, min_length: int = 0) -> Any:
-    return Annotated[str, BeforeValidator(_text), Field(min_length=min_length, max_length=max_length)]
+# Text fields: any length (Prose), or at most N characters (TextN); "Named" ones may not be empty.
+Prose = Annotated[str, BeforeValidator(_text)]
+NamedProse = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Text40 = Annotated[str, BeforeValidator(_text), Field(max_length=40)]
+Text80 = Annotated[str, BeforeValidator(_text), Field(max_length=80)]
+Named80 = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=80)]
+Named120 = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=120)]
+Text200 = Annotated[str, BeforeValidator(_text), Field(max_length=200)]
+Named200 = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)]
+Text500 = Annotated[str, BeforeValidator(_text), Field(max_length=500)]
+Named500 = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=500)]
+Text1000 = Annotated[str, BeforeValidator(_text), Field(max_length=1000)]
 
 
 class Row(BaseModel):
@@ -110,13 +120,13 @@ class PassRow(Row):
     started_at: Moment
     step: Step
     step_started_at: Moment
-    focus_id: Text(80) | None = None
+    focus_id: Text80 | None = None
     closed_at: Moment | None = None
-    retro: Text() | None = None
+    retro: Prose | None = None
 
 
 class InterestRow(Row):
-    focus_id: Text(80, min_length=1)
+    focus_id: Named80
     rank: Rank
     ranked_at: Moment
 
@@ -127,15 +137,15 @@ class EventRow(Row):
     at: Moment
     kind: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
     step: Step | None = None
-    subject: Text(200) | None = None
-    reason: Text() | None = None
+    subject: Text200 | None = None
+    reason: Prose | None = None
 
 
 class ReferenceRow(Row):
     id: Id
     pass_id: Id
-    source: Text(500, min_length=1)
-    why: Text() | None = None
+    source: Named500
+    why: Prose | None = None
     added_at: Moment
 
 
@@ -143,38 +153,38 @@ class NoteRow(Row):
     id: Id
     pass_id: Id
     kind: Literal["pattern", "understood", "unclear"]
-    text: Text(min_length=1)
+    text: NamedProse
     added_at: Moment
 
 
 class ProjectRow(Row):
     id: Id
     pass_id: Id
-    title: Text(200, min_length=1)
-    idea_id: Text(80) | None = None
-    data_source: Text(500) | None = None
-    no_data_reason: Text() | None = None
-    directory: Text(1000) | None = None
+    title: Named200
+    idea_id: Text80 | None = None
+    data_source: Text500 | None = None
+    no_data_reason: Prose | None = None
+    directory: Text1000 | None = None
     started_at: Moment
     days: Annotated[int, Field(ge=PROJECT_DAYS[0], le=PROJECT_DAYS[1])]
     deadline: Day
     status: Literal["active", "done", "dropped"]
     finished_at: Moment | None = None
-    summary: Text() | None = None
+    summary: Prose | None = None
 
 
 class CheckinRow(Row):
     id: Id
     project_id: Id
     at: Moment
-    text: Text()
+    text: Prose
 
 
 class GapRow(Row):
     id: Id
     pass_id: Id
-    text: Text(min_length=1)
-    topic_id: Text(80) | None = None
+    text: NamedProse
+    topic_id: Text80 | None = None
     rank: Rank | None = None
     status: Literal["open", "kept", "set_aside", "done", "dropped"]
     created_at: Moment
@@ -182,24 +192,24 @@ class GapRow(Row):
     days: Annotated[int, Field(ge=GAP_DAYS[0], le=GAP_DAYS[1])] | None = None
     deadline: Day | None = None
     closed_at: Moment | None = None
-    learned: Text() | None = None
+    learned: Prose | None = None
 
 
 class PracticeRow(Row):
     id: Id
     pass_id: Id
     kind: Literal["exercise", "rung"]
-    subject: Text(120, min_length=1)
+    subject: Named120
     score: Annotated[float, AfterValidator(_finite)] | None = None
     passed: bool | None = None
     at: Moment
 
 
 class TopicMarkRow(Row):
-    topic_id: Text(80, min_length=1)
+    topic_id: Named80
     mark: Literal["done", "in-progress", "skipped"]  # learnloop.loop.marks.MARKS (a test checks they agree)
     marked_at: Moment
-    source: Text(40) | None = None
+    source: Text40 | None = None
 
 
 ROW_MODELS: dict[str, type[Row]] = {
@@ -225,9 +235,8 @@ def parse_row(table: str, index: int, raw: Any) -> Row:
         return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"] if not isinstance(p, int) and p not in
-                         ("function-after[_finite(), float]",))
-        field = field.split(".")[0] if field else None
+        names = [str(p) for p in first["loc"] if not isinstance(p, int)]
+        field: str | None = names[0] if names else None
         problem = first["msg"]
         if first["type"] == "extra_forbidden":
             problem = "is not a field of this table"
@@ -269,7 +278,7 @@ def check_tables(rows: dict[str, list[Row]]) -> None:
             raise RowError("checkins", index + 1, "project_id",
                            f"no project has id {r.project_id}")  # type: ignore[attr-defined]
 
-    passes: list[PassRow] = rows.get("passes", [])  # type: ignore[assignment]
+    passes = [p for p in rows.get("passes", []) if isinstance(p, PassRow)]
     latest = max(passes, key=lambda p: p.number, default=None)
     for index, p in enumerate(passes):
         if p.closed_at is None and p is not latest:
@@ -282,19 +291,20 @@ def check_tables(rows: dict[str, list[Row]]) -> None:
             raise RowError("passes", index + 1, "step_started_at", "the step starts before its pass")
     open_pass = latest.id if latest is not None and latest.closed_at is None else None
 
-    active = [(i, p) for i, p in enumerate(rows.get("projects", [])) if p.status == "active"]  # type: ignore[attr-defined]
+    projects = [r for r in rows.get("projects", []) if isinstance(r, ProjectRow)]
+    active = [(i, project) for i, project in enumerate(projects) if project.status == "active"]
     if len(active) > 1:
         raise RowError("projects", active[1][0] + 1, "status", "a second active project (one at a time)")
-    for index, p in active:
-        if p.pass_id != open_pass:  # type: ignore[attr-defined]
+    for index, project in active:
+        if project.pass_id != open_pass:
             raise RowError("projects", index + 1, "status", "an active project must belong to the open pass")
 
     kept: Counter[int] = Counter()
-    for index, g in enumerate(rows.get("gaps", [])):
-        if g.status == "kept":  # type: ignore[attr-defined]
-            kept[g.pass_id] += 1  # type: ignore[attr-defined]
-            if kept[g.pass_id] > 1:  # type: ignore[attr-defined]
+    for index, gap in enumerate(r for r in rows.get("gaps", []) if isinstance(r, GapRow)):
+        if gap.status == "kept":
+            kept[gap.pass_id] += 1
+            if kept[gap.pass_id] > 1:
                 raise RowError("gaps", index + 1, "status", "a second kept gap in one pass (keep only one)")
-            if g.days is None or g.deadline is None:  # type: ignore[attr-defined]
-                raise RowError("gaps", index + 1, "days" if g.days is None else "deadline",  # type: ignore[attr-defined]
+            if gap.days is None or gap.deadline is None:
+                raise RowError("gaps", index + 1, "days" if gap.days is None else "deadline",
                                "a kept gap needs its days and its deadline")
