@@ -8,6 +8,7 @@ ship inside learnloop and scikit-learn). Larger or rarer parts are extras (`pypr
 - ``excel``: reading ``.xlsx`` tables (openpyxl);
 - ``deep``: the PyTorch rungs of the ladders (torch, torch-geometric);
 - ``scale``: baselines on a Dask cluster (dask[distributed]);
+- ``rl``: the Gymnasium rung of the reinforcement-learning ladder (gymnasium);
 - ``server``: the class server on PostgreSQL (psycopg).
 """
 

@@ -22,8 +22,9 @@ def test_the_pinned_focus_ladders_come_first(cli: Callable[..., object]) -> None
     assert cli("start").exit_code == 0
     assert cli("focus nlp").exit_code == 0
     ladders = json.loads(cli("ladder --json").stdout)
-    assert ladders[0]["id"] == "reviews" and ladders[0]["for_pinned_focus"] is True
-    assert not any(item["for_pinned_focus"] for item in ladders[1:])
+    assert [item["id"] for item in ladders[:2]] == ["reviews", "shakespeare"]
+    assert all(item["for_pinned_focus"] for item in ladders[:2])
+    assert not any(item["for_pinned_focus"] for item in ladders[2:])
     assert "serves your pinned focus (nlp)" in cli("ladder").stdout
 
 
@@ -82,5 +83,16 @@ def test_copy_puts_the_script_where_the_learner_edits_it(cli: Callable[..., obje
     assert copied.is_file() and "def run(" in copied.read_text()
     again = cli(f"ladder copy digits --rung 4 {tmp_path / 'mine'}")
     assert again.exit_code == 2 and "already exists" in again.stderr
-    default = json.loads(cli("ladder copy reviews --rung 2 --json").stdout)
-    assert Path(default["path"]) == home / "workspace" / "ladders" / "reviews" / "rung2_numpy.py"
+    default = json.loads(cli("ladder copy reviews --rung 3 --json").stdout)
+    assert Path(default["path"]) == home / "workspace" / "ladders" / "reviews" / "rung3_numpy.py"
+
+
+def test_compare_runs_every_rung_and_baseline_side_by_side(cli: Callable[..., object]) -> None:
+    result = cli("ladder compare anomaly")
+    assert result.exit_code == 0
+    assert "the rungs agree" in result.stdout and "baseline z-score" in result.stdout
+    data = json.loads(cli("ladder compare anomaly --json").stdout)
+    assert [row["kind"] for row in data["rows"]] == ["rung", "rung", "rung", "baseline", "baseline"]
+    assert data["agree"] is True and data["metric"] == "roc_auc"
+    missing = cli("ladder compare no-such-ladder")
+    assert missing.exit_code == 2 and "no ladder called" in missing.stderr

@@ -15,15 +15,24 @@ from learnloop.ladders.registry import BelowFloor, find_ladder, find_rung, load_
 LADDERS = load_ladders()
 
 
-def test_five_ladders_with_three_or_four_rungs_except_text() -> None:
-    assert list(LADDERS) == ["cora", "digits", "penguins", "reviews", "diabetes"]
-    assert {k: v.lowest for k, v in LADDERS.items()} == {"cora": 3, "digits": 4, "penguins": 3, "reviews": 2,
-                                                        "diabetes": 4}
+def test_twelve_ladders_of_three_to_five_rungs() -> None:
+    assert {k: v.lowest for k, v in LADDERS.items()} == {
+        "cora": 3, "digits": 4, "penguins": 3, "reviews": 3, "diabetes": 4, "co2": 3, "supply_chain": 5,
+        "shakespeare": 3, "frozen_lake": 3, "anomaly": 3, "digits_generative": 3, "ratings": 3}
+
+
+def test_every_focus_of_the_map_has_a_ladder() -> None:
+    served = {focus for ladder in LADDERS.values() for focus in ladder.focuses}
+    assert set(load_atlas().focuses) <= served, set(load_atlas().focuses) - served
+
+
+def test_the_top_rungs_are_libraries_learners_use_elsewhere() -> None:
+    assert all(ladder.rungs[0].library != "learnloop" for ladder in LADDERS.values())
 
 
 def test_every_rung_script_exists_and_defines_run() -> None:
     for ladder in LADDERS.values():
-        for rung in ladder.rungs:
+        for rung in [*ladder.rungs, *ladder.baselines]:
             source = script_resource(ladder, rung).read_text(encoding="utf-8")  # type: ignore[attr-defined]
             tree = ast.parse(source)
             functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
@@ -36,7 +45,7 @@ def test_every_rung_script_exists_and_defines_run() -> None:
 def test_every_focus_and_dataset_exists_in_the_map() -> None:
     atlas = load_atlas()
     for ladder in LADDERS.values():
-        assert ladder.dataset in atlas.datasets, ladder.id
+        assert ladder.dataset is None or ladder.dataset in atlas.datasets, ladder.id
         for focus in ladder.focuses:
             assert focus in atlas.focuses, (ladder.id, focus)
 

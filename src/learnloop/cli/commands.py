@@ -58,6 +58,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "page of the database (SQLite's quick_check)."),
     CommandEntry("serve", "web",
                  "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."),
+    CommandEntry("demo", "demo",
+                 "Replay the article author's first pass (GNN for a supply chain) in a throwaway home, command by "
+                 "command."),
 )
 
 BY_NAME: dict[str, CommandEntry] = {entry.name: entry for entry in COMMANDS}

@@ -49,6 +49,7 @@ def list_command(as_json: JsonOption = False) -> None:
 
 
 def render_ladders(ladders: list[LadderInfo], focus: str | None) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Library ladders: learn top-down, stop before LAPACK", title_justify="left")
@@ -62,12 +63,14 @@ def render_ladders(ladders: list[LadderInfo], focus: str | None) -> None:
             mark = "[green]✓[/] " if r.runs else ""
             need = f" [yellow]({r.extra} extra)[/]" if not r.available else ""
             rungs.append(f"{mark}{r.level}. {r.title}{need}")
+        if info.baselines:
+            rungs.append("[dim]beside: " + escape("; ".join(b.title for b in info.baselines)) + "[/]")
         pin = " [magenta]★[/]" if info.for_pinned_focus else ""
         table.add_row(info.id + pin, info.title, "\n".join(rungs), ", ".join(info.focuses))
     console.print(table)
     hint = f"★ serves your pinned focus ({focus}). " if focus else ""
     console.print(f"[dim]{hint}See a rung: learnloop ladder show NAME --rung N · run it: learnloop ladder run "
-                  "NAME --rung N[/]")
+                  "NAME --rung N · all rungs and baselines side by side: learnloop ladder compare NAME[/]")
 
 
 @ladder_group.command("show")
@@ -134,6 +137,35 @@ def run_command(
         console.print(f"  {note}")
     if not recorded:
         console.print("[dim]not recorded: no pass in progress (`learnloop start` begins one)[/]")
+
+
+@ladder_group.command("compare")
+def compare_command(name: NameArgument, seed: Annotated[int, typer.Option("--seed", help="Random seed for the "
+                    "models (the split never changes).")] = 0, as_json: JsonOption = False) -> None:
+    """Run every rung and baseline of a ladder on its shared split, side by side: do the rungs agree?"""
+    from learnloop.ladders.execution import compare_ladder
+
+    if as_json:
+        print_json(compare_ladder(name, seed=seed))
+        return
+    from rich.table import Table
+
+    with console.status(f"{name}: running every rung and baseline"):
+        comparison = compare_ladder(name, seed=seed)
+    table = Table(title=f"{comparison.ladder}: every rung on the same split ({comparison.metric})",
+                  title_justify="left")
+    for column in ("", "title", comparison.metric, "same predictions as rung 1", "seconds"):
+        table.add_column(column, justify="right" if column in (comparison.metric, "seconds") else "left",
+                         no_wrap=not column)
+    for row in comparison.rows:
+        label = f"rung {row.name}" if row.kind == "rung" else f"[dim]baseline {row.name}[/]"
+        same = "" if row.same_as_top is None else f"{row.same_as_top:.1%}"
+        table.add_row(label, row.title, f"{row.score:.4f}", same, f"{row.seconds:.1f}")
+    console.print(table)
+    verdict = "agree" if comparison.agree else "[red]do not agree[/]"
+    console.print(f"the rungs {verdict}: {comparison.spread:.4f} apart (tolerance {comparison.tolerance})")
+    for skipped in comparison.skipped:
+        console.print(f"[yellow]skipped[/] {skipped}")
 
 
 @ladder_group.command("copy")

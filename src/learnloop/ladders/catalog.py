@@ -34,16 +34,27 @@ class RungInfo(BaseModel):
     best_score: float | None = None
 
 
+class BaselineInfo(BaseModel):
+    """A simpler method scored beside the rungs on the same split."""
+
+    id: str
+    title: str
+    library: str
+    why: str
+    available: bool = True
+
+
 class LadderInfo(BaseModel):
     id: str
     title: str
     task: str
-    dataset: str
+    dataset: str | None  # None: the rungs simulate their own world (a game, generated ratings)
     focuses: list[str]
     metric: str
     tolerance: float
     for_pinned_focus: bool
     rungs: list[RungInfo]
+    baselines: list[BaselineInfo] = []
 
 
 class RungView(BaseModel):
@@ -74,6 +85,8 @@ def ladder_info(ladder: Ladder, pinned: str | None, progress: dict[tuple[str, in
         id=ladder.id, title=ladder.title, task=ladder.task, dataset=ladder.dataset, focuses=ladder.focuses,
         metric=ladder.metric, tolerance=ladder.tolerance, for_pinned_focus=pinned in ladder.focuses,
         rungs=[rung_info(r, progress.get((ladder.id, r.level))) for r in ladder.rungs],
+        baselines=[BaselineInfo(id=b.id, title=b.title, library=b.library, why=b.why,
+                                available=not missing_packages(b)) for b in ladder.baselines],
     )
 
 

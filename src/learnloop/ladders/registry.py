@@ -19,6 +19,9 @@ from learnloop.errors import NotFound, UserError
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")  # a ladder id names a Python package folder
 _SCRIPT = re.compile(r"^rung[1-9]_[a-z0-9_]+\.py$")
+_BASELINE_SCRIPT = re.compile(r"^baseline_[a-z0-9_]+\.py$")
+# Every metric is "higher is better", so the best run of a rung is its highest score.
+Metric = Literal["accuracy", "r2", "roc_auc", "log_likelihood", "success_rate"]
 RUNGS_PACKAGE = "learnloop.ladders.rungs"
 EXTRA_COMMAND = "pip install 'learnloop[{extra}]'"
 
@@ -49,16 +52,38 @@ class Rung(Strict):
         return self
 
 
+class Baseline(Strict):
+    """A simpler method scored on the same split beside the rungs: the bar a rung must clear.
+
+    Baselines are not held to the ladder's tolerance (they are meant to be worse, or to show that the
+    fancy model does not help)."""
+
+    id: str
+    title: str
+    script: str = Field(description="file name under rungs/<ladder>/, baseline_<name>.py")
+    library: str
+    why: str = Field(description="what comparing with it teaches")
+    needs: list[str] = Field(default=[], description="import names that must be installed to run it")
+    extra: str | None = Field(default=None, description="the learnloop extra that installs `needs`")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Baseline:
+        if not _BASELINE_SCRIPT.match(self.script):
+            raise ValueError(f"baseline {self.id}: script {self.script!r} must be named baseline_<name>.py")
+        return self
+
+
 class Ladder(Strict):
     id: str
     title: str
     task: str
-    dataset: str = Field(description="the map's data set id")
+    dataset: str | None = Field(description="the map's data set id (None: the rungs simulate their own world)")
     focuses: list[str] = Field(min_length=1, description="the map's focus ids this ladder serves")
-    metric: Literal["accuracy", "r2"]
+    metric: Metric
     tolerance: float = Field(gt=0, description="largest allowed gap between two rungs' test scores")
     floor: str = Field(description="why the ladder stops below its last rung")
     rungs: list[Rung] = Field(min_length=2)
+    baselines: list[Baseline] = Field(default=[], description="simpler methods scored beside the rungs")
 
     @model_validator(mode="after")
     def _shape(self) -> Ladder:
@@ -67,7 +92,17 @@ class Ladder(Strict):
         levels = [r.level for r in self.rungs]
         if levels != list(range(1, len(levels) + 1)):
             raise ValueError(f"ladder {self.id}: rung levels must be 1, 2, 3 ... in order, got {levels}")
+        if len({b.id for b in self.baselines}) != len(self.baselines):
+            raise ValueError(f"ladder {self.id}: two baselines share an id")
         return self
+
+    def baseline(self, baseline_id: str) -> Baseline:
+        for baseline in self.baselines:
+            if baseline.id == baseline_id:
+                return baseline
+        from learnloop.atlas.load import close_ids
+
+        raise NotFound(f"baseline of {self.id}", baseline_id, close_ids(baseline_id, [b.id for b in self.baselines]))
 
     @property
     def lowest(self) -> int:
@@ -117,20 +152,20 @@ def find_rung(ladder: Ladder, level: int) -> Rung:
     return ladder.rungs[level - 1]
 
 
-def script_module(ladder: Ladder, rung: Rung) -> str:
+def script_module(ladder: Ladder, rung: Rung | Baseline) -> str:
     """The dotted module name of a rung's script."""
     return f"{RUNGS_PACKAGE}.{ladder.id}.{rung.script.removesuffix('.py')}"
 
 
-def script_resource(ladder: Ladder, rung: Rung) -> object:
+def script_resource(ladder: Ladder, rung: Rung | Baseline) -> object:
     """The rung's script as a package resource (``.read_text()``, ``.name``)."""
     return resources.files(RUNGS_PACKAGE) / ladder.id / rung.script
 
 
-def missing_packages(rung: Rung) -> list[str]:
+def missing_packages(rung: Rung | Baseline) -> list[str]:
     """The import names the rung needs that are not installed (found without importing them)."""
     return [name for name in rung.needs if find_spec(name) is None]
 
 
-def install_hint(rung: Rung) -> str:
+def install_hint(rung: Rung | Baseline) -> str:
     return EXTRA_COMMAND.format(extra=rung.extra) if rung.extra else ""

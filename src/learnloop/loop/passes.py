@@ -117,6 +117,10 @@ def pass_view(session: Session, pass_: Pass, now: datetime | None = None, atlas:
     from learnloop.store.models import Checkin, Interest
 
     now = now or pass_.started_at
+    if atlas is None:
+        from learnloop.atlas.load import load_atlas
+
+        atlas = load_atlas()  # the focus's suggestions and the data sets' targets (loaded once per process)
 
     def count(model: type, *where: object) -> int:
         return session.scalar(select(func.count()).select_from(model).where(model.pass_id == pass_.id, *where)) or 0
@@ -125,8 +129,8 @@ def pass_view(session: Session, pass_: Pass, now: datetime | None = None, atlas:
     gaps = session.scalars(select(Gap).where(Gap.pass_id == pass_.id).order_by(Gap.id)).all()
     kinds = set(session.scalars(select(Event.kind).where(Event.pass_id == pass_.id)))
     top = session.scalars(select(Interest.focus_id).order_by(Interest.rank).limit(1)).first()
-    datasets = getattr(atlas, "datasets", {}) if atlas is not None else {}
-    focuses = getattr(atlas, "focuses", {}) if atlas is not None else {}
+    datasets = getattr(atlas, "datasets", {})
+    focuses = getattr(atlas, "focuses", {})
     focus = focuses.get(pass_.focus_id or "")
     suggestion = focus.references[0].repo if focus is not None and focus.references else None
     idea = focus.ideas[0].id if focus is not None and focus.ideas else None
@@ -276,7 +280,13 @@ def streak(days: set[date], today: date) -> int:
 
 def today_facts(session: Session, current: Pass, view: rules.PassView, now: datetime) -> Today:
     today = now.date()
-    active_days = {local_day(at, now) for at in session.scalars(select(Event.at).where(Event.pass_id == current.id))}
+    from learnloop.store.models import Checkin
+
+    moments = [*session.scalars(select(Event.at).where(Event.pass_id == current.id)),
+               *session.scalars(select(Practice.at).where(Practice.pass_id == current.id)),
+               *session.scalars(select(Note.added_at).where(Note.pass_id == current.id)),
+               *session.scalars(select(Checkin.at).join(Project).where(Project.pass_id == current.id))]
+    active_days = {local_day(at, now) for at in moments}
     value = Today(days_active=len(active_days), streak=streak(active_days, today))
     project = view.active_project
     kept = view.kept_gap

@@ -73,3 +73,16 @@ def web_action(action: Action, status: Status) -> WebAction:
 
 def next_action(status: Status) -> WebAction:
     return web_action(status.next, status)
+
+
+def calendar_link(what: str, title: str, day: object) -> str:
+    """An "add to Google Calendar" link for a time box's last day (an all-day event; Google ignores the
+    reminders of imported .ics files, so the page offers both)."""
+    from datetime import timedelta
+    from urllib.parse import urlencode
+
+    end = day + timedelta(days=1)  # type: ignore[operator]
+    query = urlencode({"action": "TEMPLATE", "text": f"{what.capitalize()} due: {title}",
+                       "dates": f"{day:%Y%m%d}/{end:%Y%m%d}",
+                       "details": f"learnloop time box for your {what}: finish it today, or give it more days."})
+    return f"https://calendar.google.com/calendar/render?{query}"

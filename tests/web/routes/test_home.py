@@ -121,9 +121,46 @@ def test_many_requests_at_a_miss_read_the_status_once(web: Web, monkeypatch: pyt
 
     async def burst() -> list[int]:
         transport = httpx.ASGITransport(app=web.client.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             responses = await asyncio.gather(*(client.get("/") for _ in range(12)))
         return [r.status_code for r in responses]
 
     assert asyncio.run(burst()) == [200] * 12
     assert len(calls) == 1
+
+
+def test_pass_two_starts_by_keeping_or_redoing_the_ranking_then_confirming(web: Web) -> None:
+    web.to_step(6)
+    web.ok("/pass/close", {"retro": "time boxes work"})
+    page = web.get("/").text
+    assert "Look at the map and re-rank" in page and 'action="/interests/keep"' in page
+    page = web.ok("/interests/keep").text
+    assert "Ranking kept" in page and 'name="focus_id" value="tabular-prediction"' in page
+    web.ok("/focus", {"focus_id": "tabular-prediction"})
+    assert "Move on to step 1" in web.get("/").text
+
+
+def test_deadlines_offer_a_google_calendar_link_and_the_gap_ics(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    from icalendar import Calendar
+
+    monkeypatch.setenv("LEARNLOOP_NOW", "2026-11-25T09:00:00+00:00")
+    web.to_step(5)
+    web.ok("/gaps", {"text": "cross-validation"})
+    gap_id = re.findall(r'action="/gaps/(\d+)/keep"', web.get("/gaps").text)[-1]
+    web.ok(f"/gaps/{gap_id}/keep", {"days": "2"})
+    page = web.get("/").text
+    assert "calendar.google.com/calendar/render?action=TEMPLATE" in page and "dates=20261127%2F20261128" in page
+    ics = web.get("/gap/deadline.ics")
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    (event,) = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert str(event.decoded("DTSTART")) == "2026-11-27"
+
+
+def test_the_topic_page_marks_progress_on_the_map(web: Web, cli: object) -> None:
+    page = web.get("/map/svm").text
+    assert 'action="/map/svm/mark"' in page
+    web.ok("/map/svm/mark", {"mark": "done"})
+    assert web.rows()["topic_marks"][0][:2] == ("svm", "done")
+    assert "✔ Support vector machine" in cli("map --kind model").stdout  # type: ignore[operator]
+    assert "a mark is one of" in web.refused("/map/svm/mark", {"mark": "finished"})
+    assert web.refused("/map/svmm/mark", {"mark": "done"}, status=404).startswith("no topic called 'svmm'")

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Form, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from learnloop import config
 from learnloop.loop.passes import Status, Today
 from learnloop.loop.rules import SKIPPABLE_STEPS, STEPS
-from learnloop.web.actions import next_action
-from learnloop.web.deps import PageRouter, WriteSession
+from learnloop.web.actions import calendar_link, next_action
+from learnloop.web.deps import PageRouter, ReadSession, WriteSession
 from learnloop.web.forms import optional
 from learnloop.web.render import fill, render_shell, server_of
 
@@ -72,7 +72,7 @@ async def home(request: Request) -> HTMLResponse:
                 value = await run_in_threadpool(fresh_status, server, now)
                 shell = render_shell(request, "home.html", {
                     "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
-                    "notice": notice_text, "today": today_lines(value.today),
+                    "notice": notice_text, "today": today_lines(value.today), "calendar_link": calendar_link,
                 })
                 server.status_cache.remember(version, key, shell)
     return fill(request, shell)
@@ -84,6 +84,26 @@ def start(session: WriteSession) -> RedirectResponse:
 
     start_pass(session, config.now())
     return RedirectResponse("/?notice=started", status_code=303)
+
+
+@router.get("/gap/deadline.ics")
+def gap_ics(session: ReadSession) -> Response:
+    """The kept gap's time box as a calendar file, reminders at the alarm hour."""
+    from learnloop.loop.gaps import gap_calendar_for
+
+    name, data, _events = gap_calendar_for(session, config.now())
+    return Response(data, media_type="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/map/{topic_id}/mark")
+def mark(request: Request, session: WriteSession, topic_id: str,
+         mark: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Progress on the map: the topic page's small form (done, in progress, skipped, clear)."""
+    from learnloop.loop.marks import mark_topic
+
+    mark_topic(session, server_of(request).atlas(), topic_id, mark, config.now())
+    return RedirectResponse(f"/map/{topic_id}", status_code=303)
 
 
 @router.post("/interests/keep")

@@ -1,7 +1,7 @@
 """Penguins, rung 2: the preprocessing and the model assembled by hand as a scikit-learn Pipeline.
 
-What ``learnloop baseline`` decided for you, you now write: fill the missing numbers with the median and
-scale them, fill the missing categories with the most frequent one and one-hot encode them, then fit a
+What the boosted trees of rung 1 handled by themselves, you now write: fill the missing numbers with
+the median and scale them, fill the missing categories with the most frequent one and one-hot encode them, then fit a
 logistic regression. The Pipeline makes sure every step is learned on the training rows only.
 Run it: ``python rung2_pipeline.py``.
 """

@@ -1,10 +1,10 @@
-"""Movie reviews, rung 2: the bag of words, TF-IDF and logistic regression written with Python and NumPy.
+"""Movie reviews, rung 3: the bag of words, TF-IDF and logistic regression written with Python and NumPy.
 
 Split reviews into lower-case words, keep the words seen in at least two training reviews, count them,
 weigh each count by how rare the word is (inverse document frequency) and scale each review to length 1.
 A review uses a dozen of the thousands of words, so we keep only the non-zero entries, as three arrays
 (review, word, weight), and write the two matrix products a linear model needs with ``np.bincount``.
-Logistic regression is then fitted by gradient descent. Run it: ``python rung2_numpy.py``.
+Logistic regression is then fitted by gradient descent. Run it: ``python rung3_numpy.py``.
 """
 
 from __future__ import annotations
