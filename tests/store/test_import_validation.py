@@ -169,7 +169,8 @@ def test_a_mutated_export_is_refused_cleanly_or_works_everywhere(data: st.DataOb
 
     from learnloop.web.app import create_app
 
-    with TestClient(create_app(Settings(home=home)), raise_server_exceptions=False) as client:
+    with TestClient(create_app(Settings(home=home)), base_url="http://127.0.0.1",
+                    raise_server_exceptions=False) as client:
         for page in ("/", "/history", "/gaps"):
             response = client.get(page)
             assert response.status_code == 200, (label, page, response.status_code)
