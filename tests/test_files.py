@@ -52,7 +52,7 @@ def test_existing_file_refused_without_force_and_kept(tmp_path: Path) -> None:
     assert "already exists" in str(caught.value)
     assert "\n" not in str(caught.value)
     assert isinstance(caught.value, UserError)
-    assert caught.value.field == "path"
+    assert caught.value.path == str(target)  # the caller names the field (its option or form field)
     assert _leftovers(tmp_path) == []
 
 
@@ -281,3 +281,17 @@ def test_read_regular_stops_if_the_file_grows(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr("learnloop.files.os.read", read_more)
     with pytest.raises(FileTooLarge):
         read_regular(path, 10)
+
+
+def test_temp_files_left_by_a_killed_write_are_swept_later(tmp_path: Path) -> None:
+    stale = tmp_path / ".plot.png.abc123.tmp"
+    stale.write_bytes(b"half a picture")
+    old = os.stat(stale).st_mtime - 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".plot.png.def456.tmp"  # another process may be writing this one right now
+    fresh.write_bytes(b"in progress")
+    other = tmp_path / ".notes.md.abc123.tmp"
+    other.write_bytes(b"not ours")
+    os.utime(other, (old, old))
+    write_atomic(tmp_path / "plot.png", b"whole")
+    assert not stale.exists() and fresh.exists() and other.exists()

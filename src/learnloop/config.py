@@ -54,6 +54,8 @@ def default_home() -> Path:
 
 def resolve_settings(home: str | os.PathLike[str] | None = None) -> Settings:
     """Build the settings from an explicit home, the environment, or the platform default."""
+    if home is not None and not os.fspath(home).strip():
+        raise UserError("the learnloop home given is an empty name; name a folder (or leave it out)", field="home")
     chosen = home or os.environ.get(HOME_ENV) or None
     path = Path(chosen).expanduser() if chosen else default_home()
     return Settings(home=path.absolute(), database_url=os.environ.get(DATABASE_URL_ENV) or None)

@@ -9,17 +9,19 @@ so a kill or a full disk never leaves an empty or half-written file under the le
 Every read of a file the learner named goes through :func:`read_regular`: regular files only,
 size checked before reading, and the read itself bounded.
 
-The errors are :class:`~learnloop.errors.UserError` subclasses with ``field`` left for the
-caller (``path`` by default), so the CLI can name its option and the web page its form field.
+The errors are :class:`~learnloop.errors.UserError` subclasses; ``field`` is left to the
+caller (who knows which option or form field named the path), and ``path`` holds the path.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import stat
 import tempfile
+from contextvars import ContextVar
 from pathlib import Path
 
 from learnloop.errors import UserError
@@ -37,7 +39,7 @@ __all__ = [
 class FileError(UserError):
     """A named file cannot be written or read (the message says why, in one line)."""
 
-    def __init__(self, message: str, *, path: Path | str, field: str | None = "path", hint: str | None = None) -> None:
+    def __init__(self, message: str, *, path: Path | str, field: str | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint=hint, field=field)
         self.path = str(path)
 
@@ -66,6 +68,21 @@ def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a regular file"
+
+
+_written: ContextVar[list[Path] | None] = ContextVar("learnloop_files_written", default=None)
+
+
+def record_writes() -> list[Path]:
+    """Start recording the paths :func:`write_atomic` writes in this context (the CLI says what Ctrl-C kept)."""
+    written: list[Path] = []
+    _written.set(written)
+    return written
+
+
+def short_path(path: object) -> str:
+    """A path for a one-line message: cut down if someone passed 10,000 characters, no raw newlines."""
+    return _short(os.fsdecode(path) if isinstance(path, bytes | os.PathLike) else str(path))
 
 
 def _short(path: Path | str) -> str:
@@ -187,7 +204,30 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, force: bool
             tmp.unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+    _sweep_stale_temps(folder, target.name)
+    recording = _written.get()
+    if recording is not None:
+        recording.append(target)
     return target
+
+
+STALE_TEMP_SECONDS = 600
+
+
+def _sweep_stale_temps(folder: Path, name: str) -> None:
+    """Remove the temp files an earlier write of ``name`` left when it was killed (older than 10 minutes,
+    so a write still under way in another process keeps its own)."""
+    import time
+
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        for leftover in folder.glob(f".{glob.escape(name[:60])}.*.tmp"):
+            with contextlib.suppress(OSError):
+                info = leftover.lstat()
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                    leftover.unlink()
+    except OSError:
+        pass
 
 
 def check_writable_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
@@ -198,6 +238,9 @@ def check_writable_target(path: str | os.PathLike[str], *, force: bool = False) 
     _refuse_target(target, force=force)
     try:
         parent = target.parent.stat()
+    except FileNotFoundError:
+        raise FileError(f"cannot write {_short(target.name)}: no such folder {_short(target.parent)}",
+                        path=target) from None
     except OSError as exc:
         raise FileError(f"cannot write {_short(target)}: {describe_os_error(exc)}", path=target) from None
     if not stat.S_ISDIR(parent.st_mode):

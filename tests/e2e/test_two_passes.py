@@ -60,7 +60,7 @@ class Learner:
 
     def snapshot(self) -> dict[str, object]:
         out = self.tmp / "snapshot.json"
-        result = self.cli(["export", str(out)], env={"LEARNLOOP_NOW": DAY0.isoformat()})
+        result = self.cli(["export", str(out), "--force"], env={"LEARNLOOP_NOW": DAY0.isoformat()})
         assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
         return json.loads(out.read_text())["tables"]
 

@@ -37,15 +37,24 @@ def _fresh(template: Path, root: Path, name: str) -> Settings:
     return Settings(home=home)
 
 
+days_ = st.dates(min_value=datetime(1970, 1, 2).date(), max_value=datetime(2999, 12, 30).date())
+
+
 @st.composite
 def learner_records(draw: st.DrawFn) -> list[object]:
+    """A valid learner's records: earlier passes closed, at most one active project (in the open pass),
+    at most one kept gap per pass (with its days and deadline)."""
     records: list[object] = []
     n_passes = draw(st.integers(1, 3))
+    last_open = draw(st.booleans())
     for number in range(1, n_passes + 1):
         start = draw(moments)
+        is_open = number == n_passes and last_open
         records.append(Pass(id=number, number=number, started_at=start, step=draw(st.integers(0, 6)),
-                            step_started_at=start, focus_id=draw(st.none() | st.sampled_from(["nlp", "time-series"])),
-                            closed_at=draw(st.none() | moments), retro=draw(st.none() | texts)))
+                            step_started_at=start + timedelta(seconds=draw(st.integers(0, 10**6))),
+                            focus_id=draw(st.none() | st.sampled_from(["nlp", "time-series"])),
+                            closed_at=None if is_open else start + timedelta(seconds=draw(st.integers(0, 10**7))),
+                            retro=draw(st.none() | texts)))
         for _ in range(draw(st.integers(0, 3))):
             records.append(Event(pass_id=number, at=draw(moments), kind=draw(st.sampled_from(["skip", "extend"])),
                                  step=draw(st.integers(0, 6)), subject=draw(st.none() | texts),
@@ -53,17 +62,23 @@ def learner_records(draw: st.DrawFn) -> list[object]:
         for _ in range(draw(st.integers(0, 3))):
             records.append(Note(pass_id=number, kind=draw(st.sampled_from(["pattern", "understood", "unclear"])),
                                 text=draw(texts), added_at=draw(moments)))
+        kept = False
         for _ in range(draw(st.integers(0, 3))):
+            status = draw(st.sampled_from(["open", "set_aside", "done"] + ([] if kept else ["kept"])))
+            kept = kept or status == "kept"
             records.append(Gap(pass_id=number, text=draw(texts), topic_id=draw(st.none() | st.just("svm")),
-                               rank=draw(st.none() | st.integers(1, 9)), status=draw(st.sampled_from(
-                                   ["open", "kept", "set_aside", "done"])), created_at=draw(moments),
-                               deadline=draw(st.none() | st.dates()), learned=draw(st.none() | texts)))
+                               rank=draw(st.none() | st.integers(1, 9)), status=status, created_at=draw(moments),
+                               days=draw(st.integers(1, 7)) if status == "kept" else None,
+                               deadline=draw(days_) if status == "kept" else draw(st.none() | days_),
+                               learned=draw(st.none() | texts)))
         records.append(Reference(pass_id=number, source=draw(texts), why=draw(st.none() | texts),
                                  added_at=draw(moments)))
         records.append(Practice(pass_id=number, kind="rung", subject="digits:2",
                                 score=draw(st.none() | st.floats(0, 1)), passed=None, at=draw(moments)))
-    records.append(Project(id=1, pass_id=1, title=draw(texts), started_at=draw(moments), days=draw(st.integers(7, 31)),
-                           deadline=draw(st.dates()), status="active", directory=None))
+    records.append(Project(id=1, pass_id=n_passes, title=draw(texts), started_at=draw(moments),
+                           days=draw(st.integers(7, 31)), deadline=draw(days_),
+                           status="active" if last_open else draw(st.sampled_from(["done", "dropped"])),
+                           directory=None))
     records.append(Checkin(project_id=1, at=draw(moments), text=draw(texts)))
     records.append(Interest(focus_id="nlp", rank=1, ranked_at=draw(moments)))
     return records
@@ -129,7 +144,7 @@ def test_import_with_a_bad_row_writes_nothing(tmp_path: Path, template: Path) ->
         "interests": [{"focus_id": "nlp", "rank": 1, "ranked_at": "2026-01-01T00:00:00+00:00"}],
         "passes": [{"id": 1, "number": 1, "started_at": "not a date", "step": 0,
                     "step_started_at": "2026-01-01T00:00:00+00:00"}]}}
-    with pytest.raises(UserError, match="bad value"), store.session() as s:
+    with pytest.raises(UserError, match="table passes, row 1, field started_at"), store.session() as s:
         import_data(s, data)
     with store.read() as s:
         assert s.query(Interest).count() == 0

@@ -8,7 +8,6 @@ functions that need them, so everyday commands answer near the interpreter's own
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,8 +28,9 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     home: Annotated[
-        Path | None,
-        typer.Option("--home", help="Folder for your learnloop data (default: $LEARNLOOP_HOME or your user data dir).",
+        str | None,
+        typer.Option("--home", metavar="FOLDER",
+                     help="Folder for your learnloop data (default: $LEARNLOOP_HOME or your user data dir).",
                      show_default=False),
     ] = None,
     version: Annotated[

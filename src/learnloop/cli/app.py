@@ -7,33 +7,105 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from typer._click.core import Context as ClickContext
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from learnloop.config import Settings, resolve_settings
 from learnloop.errors import UserError
 
 if TYPE_CHECKING:
-    from learnloop.store.db import Store
+    from learnloop.store.db import HomeStore
 
 
 class LearnloopGroup(TyperGroup):
-    """Turns a :class:`UserError` raised anywhere below into one red line and exit code 2."""
+    """The CLI's edge: every failure a learner can meet becomes one red line and a non-zero exit.
+
+    A :class:`UserError` (exit 2, or its own code), any ``OSError`` the feature did not word (a name
+    too long, a full disk, a read-only folder, a permission: exit 2), and Ctrl-C (exit 130, saying
+    whether anything was kept).
+    """
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            from learnloop.cli.render import print_error, word_error
-            from learnloop.errors import MissingExtra
+            _fail(_worded(exc, self.get_command(ctx, ctx.invoked_subcommand or "")), exc.exit_code)
+        except OSError as exc:
+            from learnloop.files import describe_os_error, short_path
 
-            text = word_error(exc, self.get_command(ctx, ctx.invoked_subcommand or ""))
-            if isinstance(exc, MissingExtra):
-                text += f": python -m pip install 'learnloop[{exc.extra}]'"
-            print_error(text)
-            raise typer.Exit(exc.exit_code) from None
+            where = f" ({short_path(exc.filename)})" if getattr(exc, "filename", None) else ""
+            _fail(f"cannot go on: {describe_os_error(exc)}{where}", 2)
+        except KeyboardInterrupt:
+            _fail(_interrupted(), 130)
+        except OverflowError:
+            _fail("a number given is too large", 2)
+        except UsageError as exc:
+            if isinstance(exc, NoArgsIsHelpError):
+                raise
+            where = exc.ctx.command_path if exc.ctx is not None else "learnloop"
+            _fail(f"{exc.format_message()} (see {where} --help)", 2)
+        finally:
+            if ctx.parent is None:  # the run is over: close the database (a clean close folds the WAL in)
+                run = _current.get()
+                if run is not None:
+                    run.close()
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.commands)  # the order they were registered in: the loop's order
+
+
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+
+
+def finite(value: float | None) -> float | None:
+    """An option callback: a number of seconds or megabytes must be a real number (not nan or inf)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+def _say_notice(kind: str, home: object) -> None:
+    """One dim line on stderr when a read meets a home that does not exist, or one that is read-only."""
+    from learnloop.cli.render import err_console
+    from learnloop.files import short_path
+
+    if kind == "missing":
+        text = (f"note: no learnloop home at {short_path(home)} yet, so nothing is recorded there "
+                "(it is made by your first change; check --home or $LEARNLOOP_HOME if you expected one)")
+    else:
+        text = f"note: the learnloop home {short_path(home)} is read-only: it can be read and exported, not changed"
+    err_console.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int) -> None:
+    from learnloop.cli.render import print_error
+
+    print_error(message)
+    raise typer.Exit(code) from None
+
+
+def _worded(exc: UserError, command: Any = None) -> str:
+    """The CLI's words for an error: the flag of its field, --force for a file that exists, an extra's install."""
+    from learnloop.cli.render import word_error
+    from learnloop.errors import MissingExtra
+    from learnloop.files import FileExists
+
+    text = word_error(exc, command)
+    if isinstance(exc, FileExists):
+        text += "; choose another name, or add --force to replace it"
+    if isinstance(exc, MissingExtra):
+        text += f": python -m pip install 'learnloop[{exc.extra}]'"
+    return text
+
+
+def _interrupted() -> str:
+    ctx = _current.get()
+    kept = ctx.kept() if ctx is not None else []
+    if not kept:
+        return "interrupted: nothing was saved"
+    return "interrupted: kept what was finished before (" + ", ".join(kept) + ")"
 
 
 class RootGroup(LearnloopGroup):
@@ -119,14 +191,31 @@ class Context:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._store: Store | None = None
+        self._store: HomeStore | None = None
+        from learnloop.files import record_writes
+
+        self.written = record_writes()  # the files this run wrote, to say what Ctrl-C kept
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+
+    def kept(self) -> list[str]:
+        """What this run saved before it was interrupted, in a few words."""
+        kept: list[str] = []
+        commits = getattr(self._store, "commits", 0) if self._store is not None else 0
+        if commits:
+            kept.append(f"{commits} change{'s' if commits > 1 else ''} recorded")
+        if self.written:
+            kept.append(f"{len(self.written)} file{'s' if len(self.written) > 1 else ''} written")
+        return kept
 
     @property
-    def store(self) -> Store:
+    def store(self) -> HomeStore:
         if self._store is None:
-            from learnloop.store.db import open_store
+            from learnloop.store.db import HomeStore
 
-            self._store = open_store(self.settings)
+            self._store = HomeStore(self.settings, notice=_say_notice)
         return self._store
 
 
@@ -152,7 +241,7 @@ def settings() -> Settings:
     return current().settings
 
 
-def store() -> Store:
+def store() -> HomeStore:
     return current().store
 
 

@@ -53,6 +53,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently."),
     CommandEntry("settings", "status",
                  "Show or change your settings: the time zone days are counted in, and the hour reminders ring."),
+    CommandEntry("doctor", "doctor",
+                 "Check your learnloop home without changing it: the folder, stray journals, the schema, and every "
+                 "page of the database (SQLite's quick_check)."),
     CommandEntry("serve", "web",
                  "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."),
     CommandEntry("demo", "demo",

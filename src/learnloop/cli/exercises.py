@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from learnloop.cli.app import ClickContext, LearnloopGroup, make_group, settings, store
+from learnloop.cli.app import ClickContext, LearnloopGroup, finite, make_group, settings, store
 from learnloop.cli.render import console, print_json
 
 
@@ -115,7 +115,7 @@ def start_command(
 def check_command(
     exercise: Annotated[str | None, typer.Argument(help="Number or id; without it, every exercise you "
                                                    "started.", show_default=False)] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, max=600,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, max=600, callback=finite,
                                            help="Seconds your code may run per exercise.")] = 20.0,
     as_json: JsonOption = False,
 ) -> None:

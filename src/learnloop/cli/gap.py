@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from learnloop import config
-from learnloop.cli.app import make_group, store
+from learnloop.cli.app import MAX_ID, make_group, store
 from learnloop.cli.render import console, esc, print_json
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -128,7 +128,7 @@ def gap_rank(
 
 @gap_app.command("keep")
 def gap_keep(
-    gap_id: Annotated[int, typer.Argument(help="The gap to keep.")],
+    gap_id: Annotated[int, typer.Argument(help="The gap to keep.", min=1, max=MAX_ID)],
     days: Annotated[int, typer.Option("--days", help="The time box: 1 to 7 days.")],
     as_json: JsonOption = False,
 ) -> None:
@@ -188,7 +188,7 @@ def _kept_id() -> int:
 
 @gap_app.command("show")
 def gap_show(
-    gap_id: Annotated[int | None, typer.Argument(help="A gap id (default: the kept gap).")] = None,
+    gap_id: Annotated[int | None, typer.Argument(help="A gap id (default: the kept gap).", min=1, max=MAX_ID)] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Where to learn a gap: its map topic, the neighbouring topics, resources."""

@@ -15,18 +15,26 @@ from learnloop.cli.render import console, print_json
 @app.command()
 def history(
     png: Annotated[Path | None, typer.Option("--png", help="Draw the descent plot into this PNG file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --png file if it already exists.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Every pass: focus, days per step, project, gap, speed-ups and slow-downs."""
     from learnloop.cli.light import reading
     from learnloop.loop.reads import history as rows_of
 
+    if png is not None:
+        from learnloop.errors import UserError
+        from learnloop.files import check_writable_target
+
+        if png.suffix.lower() != ".png":
+            raise UserError(f"--png needs a file name ending in .png, not {png.name[:80]!r}", field="png")
+        check_writable_target(png, force=force)
     with reading() as light_rows:
         rows = rows_of(light_rows, config.now())
     if png is not None:
         from learnloop.loop.history import descent_plot
 
-        descent_plot(rows, png)
+        descent_plot(rows, png, force=force)
     if as_json:
         print_json(rows)
         return

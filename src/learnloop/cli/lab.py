@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learnloop.cli.app import app, settings
+from learnloop.cli.app import app, finite, settings
 from learnloop.cli.render import console, err_console, print_json
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ def try_(
     target: Annotated[str | None, typer.Option("--target", help="Column to predict (with --data).")] = None,
     png: Annotated[Path | None, typer.Option("--png", help="Where to write the picture "
                                              "(default: your workspace's lab folder).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --png file if it already exists.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run one model on a small offline data set, say what it did, and draw its idea.
@@ -38,6 +39,10 @@ def try_(
     """
     from learnloop.lab.trial import try_model
 
+    if png is not None:
+        from learnloop.files import check_writable_target
+
+        check_writable_target(png, force=force)
     result = try_model(model, data, target, png=png, picture_dir=lab_folder())
     if as_json:
         print_json(result)
@@ -77,16 +82,19 @@ def baseline(
     metric: Annotated[str | None, typer.Option("--metric", help="accuracy, balanced_accuracy, f1_macro, roc_auc, "
                                                "r2, rmse or mae (default: accuracy, balanced accuracy when a "
                                                "class is rare, or r2).")] = None,
-    cv: Annotated[int, typer.Option("--cv", help="Number of cross-validation folds (2-20).")] = 5,
+    cv: Annotated[int, typer.Option("--cv", min=2, max=20, help="Number of cross-validation folds (2-20).")] = 5,
     split: Annotated[str, typer.Option("--split", help="auto, time or random: time-ordered folds train on the "
                                        "past and score the future (auto: time when the rows carry dates).")]
     = "auto",
     groups: Annotated[str | None, typer.Option("--groups", help="A column whose rows belong together (one "
                                                "person, one shop): each group stays in one fold.")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", help="Fits run at once (default: one per core).")] = None,
-    time_budget: Annotated[float | None, typer.Option("--time-budget", help="Seconds for the whole run; models "
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, max=1024,
+                                             help="Fits run at once (default: one per core).")] = None,
+    time_budget: Annotated[float | None, typer.Option("--time-budget", min=1, max=7 * 86400, callback=finite,
+                                                      help="Seconds for the whole run; models "
                                                       "predicted not to fit are skipped.")] = None,
-    model_timeout: Annotated[float, typer.Option("--model-timeout", help="Seconds one fit may take before it "
+    model_timeout: Annotated[float, typer.Option("--model-timeout", min=0.1, max=7 * 86400, callback=finite,
+                                                 help="Seconds one fit may take before it "
                                                  "is stopped.")] = 600.0,
     models: Annotated[str | None, typer.Option("--models", help="Only these model ids, comma-separated.")] = None,
     drop: Annotated[list[str] | None, typer.Option("--drop", help="Leave out a column (repeatable).")] = None,
@@ -95,6 +103,8 @@ def baseline(
     report: Annotated[Path | None, typer.Option("--report", help="Folder for the report with its pictures "
                                                 "(leaderboard and learning curve). Without it the Markdown and "
                                                 "JSON go to your workspace's lab folder, undrawn.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the report files already in the --report "
+                                        "folder.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Cross-validate every classic model family on a table and rank them, with a verdict for each.
@@ -108,6 +118,8 @@ def baseline(
     from learnloop.lab.baseline import BaselineOptions, run_baseline
     from learnloop.lab.report import write_report
 
+    if report is not None:
+        _check_report_folder(report, force)
     chosen = [m.strip() for m in models.split(",") if m.strip()] if models else None
     options = BaselineOptions.parse(data=data, target=target, task=task, metric=metric, cv=cv, split=split,
                                     groups=groups, jobs=jobs, time_budget=time_budget, fit_timeout=model_timeout,
@@ -126,6 +138,18 @@ def baseline(
         raise typer.Exit(130)
 
 
+def _check_report_folder(folder: Path, force: bool) -> None:
+    """Refuse, before the long work, a --report that is not a folder or holds an earlier report (without --force)."""
+    from learnloop.errors import UserError
+    from learnloop.files import check_writable_target
+
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--report wants a folder, and {str(folder)[:200]} is a file", field="report")
+    if folder.is_dir():
+        for name in ("baseline.md", "baseline.json", "leaderboard.png"):
+            check_writable_target(folder / name, force=force)
+
+
 def _slug(text: str) -> str:
     import re
 
@@ -139,7 +163,8 @@ class _progress_bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
-                            TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True)
+                            TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True,
+                            disable=not err_console.is_terminal)  # a pipe gets no stray blank line
         self.bar.start()
         self.task = self.bar.add_task("loading the data", total=None)
         self.phase = ""

@@ -22,7 +22,8 @@ ladder_group.info.no_args_is_help = False  # `learnloop ladder` alone lists the 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 NameArgument = Annotated[str, typer.Argument(help="The ladder's id, e.g. cora (see `learnloop ladder`).")]
-RungOption = Annotated[int, typer.Option("--rung", "-r", help="Rung number: 1 is the highest-level library.")]
+RungOption = Annotated[int, typer.Option("--rung", "-r", max=99,
+                                         help="Rung number: 1 is the highest-level library.")]
 
 
 @ladder_group.callback(invoke_without_command=True)
@@ -99,9 +100,11 @@ def show_command(name: NameArgument, rung: RungOption = 1, as_json: JsonOption =
 def run_command(
     name: NameArgument,
     rung: RungOption = 1,
-    epochs: Annotated[int | None, typer.Option("--epochs", help="Passes over the data (default: the script's).")]
+    epochs: Annotated[int | None, typer.Option("--epochs", max=100_000,
+                                               help="Passes over the data (default: the script's).")]
     = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed for the model (the split never changes).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
+                                      help="Random seed for the model (the split never changes).")] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Run a rung on the ladder's shared split, with progress, and record its score in this pass."""

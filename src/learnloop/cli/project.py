@@ -168,13 +168,16 @@ def project_drop(
 @project_app.command("ics")
 def project_ics(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the calendar file.")] = Path("deadline.ics"),
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it already exists.")] = False,
 ) -> None:
     """Write the project's deadline as a calendar file (again), e.g. after an extension."""
     from learnloop.loop.projects import calendar_for
 
     with store().read() as session:
         _name, data = calendar_for(session, config.now())
-    out.write_bytes(data)
+    from learnloop.files import write_atomic
+
+    write_atomic(out, data, force=force)
     console.print(f"Wrote {out}")
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learnloop.cli.app import app
+from learnloop.cli.app import app, finite
 from learnloop.cli.render import console, err_console
 
 if TYPE_CHECKING:
@@ -37,12 +37,12 @@ def study(
     notes: Annotated[Path | None, typer.Option("--notes", help="Write a notes file to fill in: repeated patterns, "
                                                "what you understand, what you don't.", show_default=False,
                                                metavar="FILE")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --notes file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing --out, --notes and --graph files.")] = False,
     reference: Annotated[bool, typer.Option("--reference", help="Record this repository as the reference project "
                                             "of your current pass.")] = False,
     why: Annotated[str | None, typer.Option("--why", help="With --reference: why it looks like your endgame.",
                                             show_default=False, metavar="TEXT")] = None,
-    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, metavar="MB",
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, max=10_000, callback=finite, metavar="MB",
                                                       help="Skip files larger than this.")] = 2.0,
     workers: Annotated[int | None, typer.Option("--workers", min=1, max=64, help="Processes that parse in parallel "
                                                 "(default: chosen from the size of the tree).",
@@ -61,6 +61,8 @@ def study(
     from learnloop.study.notes import notes_template
     from learnloop.study.survey import study_repository
 
+    if not path.strip():  # "" would be the current folder: say what is wanted instead
+        raise UserError("give the repository to study: a folder, or a .zip / .tar.gz archive of one", field="path")
     chosen = "json" if as_json else fmt
     if chosen is not None and chosen not in FORMATS:
         raise UserError(f"unknown format {chosen!r}; choose md or json")
@@ -70,8 +72,11 @@ def study(
     dots = [g for g in graph or [] if g.suffix.lower() in (".dot", ".gv")]
     if len(pictures) > 1:
         raise UserError("give one picture (.png or .svg) with --graph; DOT files (.dot) may be added")
-    if notes is not None and notes.exists() and not force:
-        raise UserError(f"{notes} already exists; choose another name or add --force to overwrite it")
+    from learnloop.files import check_writable_target
+
+    for named in [out, notes, *(graph or [])]:
+        if named is not None:  # refuse a bad target before the long work
+            check_writable_target(named, force=force)
     if reference:  # refuse a reference that cannot be recorded before the long work
         from learnloop.cli.app import store
         from learnloop.loop.passes import open_pass
@@ -87,10 +92,10 @@ def study(
 
     written: list[str] = [str(p) for p in pictures]
     for dot in dots:
-        _write(dot, to_dot(report.graph, name=report.name))
+        _write(dot, to_dot(report.graph, name=report.name), force)
         written.append(str(dot))
     if notes is not None:
-        _write(notes, notes_template(report, today=config.now().date()))
+        _write(notes, notes_template(report, today=config.now().date()), force)
         written.append(str(notes))
     text = None
     if chosen == "md":
@@ -98,7 +103,7 @@ def study(
     elif chosen == "json":
         text = report.model_dump_json(indent=2) + "\n"
     if out is not None and text is not None:
-        _write(out, text)
+        _write(out, text, force)
         written.append(str(out))
     elif chosen == "json":  # pydantic's own encoder: a large report is several times quicker than json.dumps
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
@@ -119,13 +124,10 @@ def study(
         err_console.print(f"Reference for pass {ref.pass_number}: {_e(ref.source)}", highlight=False)
 
 
-def _write(path: Path, text: str) -> None:
-    from learnloop.errors import UserError
+def _write(path: Path, text: str, force: bool) -> None:
+    from learnloop.files import write_atomic
 
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+    write_atomic(path, text, force=force)
 
 
 class ReadingProgress:

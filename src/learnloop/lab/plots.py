@@ -46,9 +46,15 @@ def new_figure(width: float = 7.0, height: float = 5.0) -> Figure:
 
 
 def save(figure: Figure, path: Path) -> Path:
+    """Write the PNG all at once (temp file, fsync, rename): a kill never leaves a half picture."""
+    import io
+
+    from learnloop.files import write_atomic
+
+    drawn = io.BytesIO()
+    figure.savefig(drawn, dpi=100, format="png")
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100, format="png")
-    return path
+    return write_atomic(path, drawn.getvalue(), force=True)  # the front door decides about replacing
 
 
 def _class_colors(y: Any) -> tuple[list[Any], Any]:

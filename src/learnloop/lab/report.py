@@ -7,7 +7,6 @@ are never lost.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,6 +23,8 @@ def write_report(board: Leaderboard, folder: Path, *, pictures: bool = True) -> 
     Drawing is the slow part of a small run (matplotlib's import and layout), so a caller that only
     prints the board can leave the pictures out; the Markdown then says so.
     """
+    from learnloop.files import write_atomic
+
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if pictures and any(r.score_mean is not None for r in board.results):
@@ -35,12 +36,12 @@ def write_report(board: Leaderboard, folder: Path, *, pictures: bool = True) -> 
         source = Path(board.learning_curve_png)
         curve = folder / source.name
         if source.resolve() != curve.resolve():
-            shutil.copyfile(source, curve)
+            write_atomic(curve, source.read_bytes(), force=True)
         written.append(curve)
     data = folder / "baseline.json"
-    data.write_text(json.dumps(asdict(board), indent=2, default=str) + "\n", encoding="utf-8")
+    write_atomic(data, json.dumps(asdict(board), indent=2, default=str) + "\n", force=True)
     markdown = folder / "baseline.md"
-    markdown.write_text(render_markdown(board, curve, pictures=bool(written)), encoding="utf-8")
+    write_atomic(markdown, render_markdown(board, curve, pictures=bool(written)), force=True)
     return [markdown, data, *written]
 
 

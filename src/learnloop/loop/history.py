@@ -55,7 +55,7 @@ def history(session: Session, now: datetime) -> list[PassHistory]:
     return rows
 
 
-def descent_plot(rows: list[PassHistory], path: Path) -> Path:
+def descent_plot(rows: list[PassHistory], path: Path, *, force: bool = False) -> Path:
     """Draw the descent: gaps still open after each pass (the loss), days per pass, speed-ups and slow-downs."""
     from learnloop.errors import UserError
 
@@ -114,6 +114,11 @@ def descent_plot(rows: list[PassHistory], path: Path) -> Path:
         bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="step",
                       title_fontsize=8)
     bottom.grid(axis="y", alpha=0.3)
+    import io
+
+    from learnloop.files import write_atomic
+
+    picture = io.BytesIO()
+    fig.savefig(picture, format="png")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
+    return write_atomic(path, picture.getvalue(), force=force)  # a kill never leaves a half or empty PNG

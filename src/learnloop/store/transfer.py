@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Date, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from learnloop.errors import UserError
-from learnloop.store.models import Base, UTCDateTime
+from learnloop.store.models import Base
 
 FORMAT = "learnloop-export"
 VERSION = 1
+
+
+class HomeNotEmpty(UserError):
+    """Import goes into an empty home only: it never merges silently."""
 
 
 class TransferSummary(BaseModel):
@@ -39,19 +43,6 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(column.type, UTCDateTime):
-        parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            raise ValueError("naive date-time")
-        return parsed
-    if isinstance(column.type, Date):
-        return date.fromisoformat(value)
-    return value
-
-
 def export_data(session: Session) -> dict[str, Any]:
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in _tables():
@@ -61,18 +52,13 @@ def export_data(session: Session) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "tables": tables}
 
 
-def export_to(session: Session, path: Path) -> TransferSummary:
+def export_to(session: Session, path: Path, *, force: bool = False) -> TransferSummary:
+    """Write the export atomically; never over a symlink, device or folder, nor an existing file unless ``force``."""
+    from learnloop.files import check_writable_target, write_atomic
+
+    target = check_writable_target(path, force=force)  # refuse before reading everything
     data = export_data(session)
-    target = path.expanduser()
-    if target.is_dir():
-        raise UserError(f"{target} is a folder; give a file name such as learnloop-export.json")
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+    write_atomic(target, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", force=force)
     return TransferSummary(path=str(target), rows={k: len(v) for k, v in data["tables"].items()})
 
 
@@ -80,48 +66,93 @@ def _is_empty(session: Session) -> bool:
     return all(session.scalar(select(func.count()).select_from(t)) == 0 for t in _tables())
 
 
+MAX_EXPORT_BYTES = 512 * 1024 * 1024
+
+
 def read_export(path: Path) -> dict[str, Any]:
+    """Read and parse an export file (a regular file, size checked before reading); the shape, not the rows."""
+    from learnloop.files import read_regular
+
+    raw = read_regular(path, MAX_EXPORT_BYTES)
+    name = _name(path)
     try:
-        raw = path.expanduser().read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from None
+        text_ = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{name} is not UTF-8 text (byte {exc.start})") from None
     try:
-        data = json.loads(raw)
+        data = json.loads(text_, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path} is not JSON (line {exc.lineno}: {exc.msg})") from None
+        raise UserError(f"{name} is not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise UserError(f"{name} nests too deeply to be a learnloop export") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer of thousands of digits
+        raise UserError(f"{name} is not a learnloop export ({str(exc).splitlines()[0][:120]})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise UserError(f"{path} is not a learnloop export")
+        raise UserError(f"{name} is not a learnloop export")
     if data.get("version") != VERSION:
-        raise UserError(f"{path} is export format version {data.get('version')}; this learnloop reads {VERSION}")
+        version = data.get("version")
+        shown = repr(version)[:40] if not isinstance(version, int) or abs(version) < 10**9 else "?"
+        raise UserError(f"{name} is export format version {shown}; this learnloop reads {VERSION}")
     if not isinstance(data.get("tables"), dict):
-        raise UserError(f"{path} has no tables")
+        raise UserError(f"{name} has no tables")
     return data
 
 
-def import_data(session: Session, data: dict[str, Any], source: str = "the file") -> dict[str, int]:
-    """Load an export into an EMPTY database, in one transaction; refuse to merge silently."""
-    if not _is_empty(session):
-        raise UserError("this learnloop home already has data; import into an empty one (--home NEW_FOLDER) "
-                        "rather than merging silently")
+def _name(path: Path) -> str:
+    from learnloop.files import short_path
+
+    return short_path(path)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number learnloop stores")
+
+
+def validate_export(data: dict[str, Any], source: str = "the file") -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table through its typed model, then the checks across rows; nothing is written.
+
+    Returns the rows ready to insert (decoded values, every column present), table by table.
+    A :class:`~learnloop.store.rows.RowError` names the table, the row and the field of the first problem.
+    """
+    from learnloop.store.rows import ROW_MODELS, RowError, check_tables, parse_row
+
     known = {t.name: t for t in _tables()}
-    unknown = set(data["tables"]) - set(known)
+    unknown = sorted(str(k)[:60] for k in data["tables"] if k not in known)
     if unknown:
-        raise UserError(f"{source} has tables this learnloop does not know: {', '.join(sorted(unknown))}")
-    counts: dict[str, int] = {}
+        raise UserError(f"{source} has tables this learnloop does not know: {', '.join(unknown)}")
+    parsed: dict[str, list[Any]] = {}
     for table in _tables():
         rows = data["tables"].get(table.name, [])
         if not isinstance(rows, list):
-            raise UserError(f"{source}: table {table.name} is not a list of rows")
-        decoded = []
-        for i, row in enumerate(rows):
-            if not isinstance(row, dict) or set(row) - set(table.columns.keys()):
-                raise UserError(f"{source}: row {i + 1} of {table.name} has unknown fields")
-            try:
-                decoded.append({c.name: _decode(c, row.get(c.name)) for c in table.columns})
-            except (TypeError, ValueError) as exc:
-                raise UserError(f"{source}: row {i + 1} of {table.name} has a bad value ({exc})") from None
+            raise RowError(table.name, None, None, "is not a list of rows")
+        model = ROW_MODELS.get(table.name)
+        if model is None or set(model.model_fields) != set(table.columns.keys()):  # a schema change without its model
+            raise RuntimeError(f"table {table.name} changed without its row model in learnloop/store/rows.py")
+        parsed[table.name] = [parse_row(table.name, i, row) for i, row in enumerate(rows)]
+    check_tables(parsed)
+    return {name: [r.model_dump() for r in rows] for name, rows in parsed.items()}
+
+
+def import_data(session: Session, data: dict[str, Any], source: str = "the file") -> dict[str, int]:
+    """Load an export into an EMPTY database, in one transaction; refuse to merge silently.
+
+    Every row is validated (types, ranges, words, references, one open pass, one active project)
+    before the first one is written.
+    """
+    from learnloop.store.rows import RowError
+
+    if not _is_empty(session):
+        raise HomeNotEmpty("this learnloop home already has data; import into an empty home rather than "
+                           "merging silently", field="home")
+    try:
+        decoded_tables = validate_export(data, source)
+    except RowError as exc:
+        exc.message = f"{source}: {exc.message}"
+        exc.args = (exc.message,)
+        raise
+    counts: dict[str, int] = {}
+    for table in _tables():
+        decoded = decoded_tables.get(table.name, [])
         if decoded:
             session.execute(insert(table), decoded)
         counts[table.name] = len(decoded)

@@ -374,7 +374,10 @@ def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positio
     figure.legend(handles=legend, loc="upper center", fontsize=8, frameon=False, ncols=5,
                   bbox_to_anchor=(0.5, 1 - 0.55 / height))
     fmt = path.suffix.lower().lstrip(".")
-    try:  # fast zlib level: the picture is mostly flat colour, level 1 is nearly as small and much quicker
-        figure.savefig(path, format=fmt, **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write the picture ({exc.strerror or exc})") from None
+    import io
+
+    from learnloop.files import write_atomic
+
+    drawn = io.BytesIO()  # fast zlib level: the picture is mostly flat colour, level 1 is nearly as small
+    figure.savefig(drawn, format=fmt, **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
+    write_atomic(path, drawn.getvalue(), force=True)  # the front door checked the name; written all at once

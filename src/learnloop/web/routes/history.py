@@ -31,7 +31,7 @@ def history_page(request: Request, session: ReadSession, notice: str | None = No
         digest = hashlib.sha256(json.dumps([r.model_dump(mode="json") for r in rows]).encode()).hexdigest()[:20]
         picture = f"descent-{digest}.png"
         if not pictures.exists(picture):
-            descent_plot(rows, pictures.path_for(picture))
+            descent_plot(rows, pictures.path_for(picture), force=True)
     notices = {"imported": "Imported: everything from the export is here."}
     return render(request, "history.html", {"rows": rows, "picture": picture, "notice": notices.get(notice or "")})
 
