@@ -92,7 +92,7 @@ def test_an_os_error_nobody_worded_is_one_line(learner: Callable, tmp_path: Path
     monkeypatch.setattr("learnloop.store.transfer.export_data", full)
     err = _one_line(learner(["export", str(tmp_path / "e.json")]), "disk is full", "somewhere")
     assert not (tmp_path / "e.json").exists()
-    monkeypatch.setattr("learnloop.loop.history.history", lambda *_a: (_ for _ in ()).throw(
+    monkeypatch.setattr("learnloop.loop.reads.history", lambda *_a: (_ for _ in ()).throw(
         PermissionError(errno.EACCES, "Permission denied")))
     _one_line(learner(["history"]), "permission denied")
     assert "Errno" not in err
@@ -102,7 +102,7 @@ def test_ctrl_c_says_nothing_was_saved(learner: Callable, monkeypatch: pytest.Mo
     def interrupted(*_a: object, **_k: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("learnloop.loop.history.history", interrupted)
+    monkeypatch.setattr("learnloop.loop.reads.history", interrupted)
     err = _one_line(learner(["history"]), "interrupted: nothing was saved", code=130)
     assert err.count("\n") == 1
 
@@ -126,7 +126,7 @@ def test_ctrl_c_in_a_real_process_is_one_line(tmp_path: Path) -> None:
     import time
 
     env = {**os.environ, "LEARNLOOP_HOME": str(tmp_path / "home"), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
-    script = ("import time, learnloop.loop.history as h\n"
+    script = ("import time, learnloop.loop.reads as h\n"
               "h.history = lambda *a, **k: time.sleep(60)\n"
               "from learnloop.cli import main\nimport sys\nsys.argv = ['learnloop', 'history']\nmain()\n")
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -195,6 +195,7 @@ class Context:
         from learnloop.files import record_writes
 
         self.written = record_writes()  # the files this run wrote, to say what Ctrl-C kept
+        self.light_commits = 0  # write transactions committed through the light path (learnloop.cli.light)
 
     def close(self) -> None:
         if self._store is not None:
@@ -204,6 +205,7 @@ class Context:
         """What this run saved before it was interrupted, in a few words."""
         kept: list[str] = []
         commits = getattr(self._store, "commits", 0) if self._store is not None else 0
+        commits += self.light_commits
         if commits:
             kept.append(f"{commits} change{'s' if commits > 1 else ''} recorded")
         if self.written:

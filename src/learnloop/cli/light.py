@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from learnloop.cli.app import settings, store
+from learnloop.cli.app import current, settings, store
 from learnloop.store.light import Rows, SessionRows
 
 
@@ -35,6 +35,8 @@ def writing() -> Iterator[Rows]:
     with light_writing(settings()) as rows:
         if rows is not None:
             yield rows
-            return
+    if rows is not None:  # committed: what Ctrl-C later says was kept
+        current().light_commits += 1
+        return
     with store().session() as session:
         yield SessionRows(session)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from learnloop.config import Settings
 from learnloop.errors import StoreError, UserError
+from learnloop.store.light import home_is_read_only
 
 # The newest schema revision this code knows. A test checks it equals Alembic's head.
 SCHEMA_HEAD = "0004_jobs"
@@ -303,17 +304,6 @@ def empty_store() -> Store:
     store.engine = store.read_engine = engine
     store._write_sessions = store._read_sessions = sessionmaker(engine, expire_on_commit=False)
     return store
-
-
-def home_is_read_only(settings: Settings) -> bool:
-    """Can this process not write the home's database (a read-only disk, folder or file)?"""
-    home, path = settings.home, settings.database_path
-    try:
-        if os.statvfs(home).f_flag & os.ST_RDONLY:
-            return True
-    except (OSError, AttributeError):
-        pass
-    return not os.access(home, os.W_OK | os.X_OK) or not os.access(path, os.W_OK)
 
 
 class HomeStore(Store):

@@ -14,6 +14,7 @@ migrations' head and the rows the ORM writes.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,15 +94,29 @@ class SessionRows:
         return value.astimezone(UTC).replace(tzinfo=None)
 
 
+def home_is_read_only(settings: Settings) -> bool:
+    """Can this process not write the home's database (a read-only disk, folder or file)?"""
+    home, path = settings.home, settings.database_path
+    try:
+        if os.statvfs(home).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):
+        pass
+    return not os.access(home, os.W_OK | os.X_OK) or not os.access(path, os.W_OK)
+
+
 def database_file(settings: Settings) -> Path | None:
-    """The SQLite file the light path may use, or None when it does not apply (another database, none yet)."""
+    """The SQLite file the light path may use, or None when it does not apply: another database, none yet, or
+    a read-only home (the full store reads it and the front door says it is read-only)."""
     if settings.database_url is not None:
         return None
     path = settings.database_path
     try:
-        return path if path.is_file() else None
+        if not path.is_file():
+            return None
     except OSError:
         return None
+    return None if home_is_read_only(settings) else path
 
 
 def _guard(path: Path) -> None:
