@@ -74,10 +74,11 @@ def word_error(exc: Exception, command: object | None = None) -> str:
 
 def _metavar(param: object) -> str:
     name = getattr(param, "name", "") or ""
-    kind = str(getattr(getattr(param, "type", None), "name", "text")).lower()
+    kind = (str(getattr(getattr(param, "type", None), "name", "text")).lower().split() or ["text"])[0]  # "float range"
     if name == "order":
         return "ID,ID,..."
-    return {"integer": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
+    # Click names its int type "integer", the Click vendored in Typer "int"
+    return {"integer": "N", "int": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
 
 
 def calendar_link(event: object) -> str:
