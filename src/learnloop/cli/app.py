@@ -39,6 +39,15 @@ class LearnloopGroup(TyperGroup):
 class RootGroup(LearnloopGroup):
     """``learnloop`` itself: builds only the command it runs, from the index in :mod:`learnloop.cli.commands`."""
 
+    def invoke(self, ctx: ClickContext) -> Any:
+        from learnloop import config
+
+        outer = config.choose_home(None)  # begin() chooses this run's home; put back the outer one afterwards
+        try:
+            return super().invoke(ctx)
+        finally:
+            config.choose_home(outer)
+
     def list_commands(self, ctx: ClickContext) -> list[str]:
         from learnloop.cli.commands import COMMANDS
 
@@ -135,6 +144,9 @@ _current: ContextVar[Context | None] = ContextVar("learnloop_cli_context", defau
 
 def begin(settings: Settings) -> Context:
     """Called by the root callback at the start of every invocation."""
+    from learnloop.config import choose_home
+
+    choose_home(settings.home)  # so the clock reads the tz setting of --home, not of $LEARNLOOP_HOME
     ctx = Context(settings)
     _current.set(ctx)
     return ctx
