@@ -40,7 +40,8 @@ def test_start_writes_a_starter_file_in_the_workspace(cli: Callable[..., object]
     assert again.stderr.rstrip().endswith("start over and overwrite it with the starter (--force)")
     assert cli("exercises start fizzbuzz --force").exit_code == 0
     started = json.loads(cli("exercises start softmax --json").stdout)
-    assert started["path"].endswith("softmax.py") and started["check_with"] == f"learnloop exercises check {started['number']}"
+    assert started["path"].endswith("softmax.py")
+    assert started["check_with"] == f"learnloop exercises check {started['number']}"
 
 
 def test_check_reports_the_first_failing_case_then_a_pass(cli: Callable[..., object], home: Path) -> None:
