@@ -15,5 +15,8 @@ def test_every_section_is_there(gcn_repo: Path, tiny_atlas: Atlas) -> None:
                     "## Entry points", "## Where the models are defined", "## Import graph", "## Reading order"):
         assert heading in text
     assert "| torch | torch |" in text and "PyTorch (`learnloop map pytorch`)" in text
-    assert "1. `README.md`" in text and "`GCN` in `tinygcn/models.py`" in text
+    assert "1. **readme** `README.md`" in text and "`GCN` in `tinygcn/models.py`" in text
+    for heading in ("## How to run it", "## Where things are"):
+        assert heading in text
+    assert "   - The graph convolution layer." in text and "defines GraphConvolution (line 8)" in text
     assert "## Files that did not parse" not in text

@@ -42,4 +42,6 @@ def test_a_file_that_is_not_a_notebook_raises_notebook_error() -> None:
 
 
 def test_python_of_cell_keeps_line_numbers() -> None:
-    assert python_of_cell("%time x = 1\nimport os\nos?") == "\nimport os\n"
+    assert python_of_cell("%time x = 1\nimport os\nos?") == "pass\nimport os\npass"
+    # an indented magic inside a block leaves a block that still parses
+    assert python_of_cell("if True:\n    %pip install torch\nimport os") == "if True:\n    pass\nimport os"

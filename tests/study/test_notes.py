@@ -16,7 +16,8 @@ def test_three_lists_with_prompts_from_the_report(gcn_repo: Path, tiny_atlas: At
     patterns, understood, unclear = (text.index(h) for h in (
         "## Repeated patterns", "## What I understand", "## What I don't understand (yet)"))
     assert patterns < understood < unclear
-    assert "- [ ] `tinygcn/train.py`" in text
+    assert "- [ ] `tinygcn/train.py` (run)" in text
     assert "Model classes (PyTorch): `GraphConvolution`, `GCN`" in text[patterns:understood]
     assert "How `tinygcn/train.py` starts the program" in text[understood:unclear]
-    assert "PyTorch (`learnloop map pytorch`)" in text[unclear:]
+    assert "`learnloop map" not in text[unclear:]  # no longer every library's card
+    assert "class GraphConvolution" in text[unclear:] and "`tinygcn/utils.py`" in text[unclear:]

@@ -41,9 +41,15 @@ def test_a_console_script_beats_a_main_block() -> None:
     assert steps[0].path == "app/train.py" and "`app-train` command" in steps[0].reason
 
 
-def test_a_library_starts_at_its_package_and_models_out_of_reach_are_still_named() -> None:
+def test_a_library_starts_at_the_module_defining_its_classes_not_its_package() -> None:
     steps = reading_order(files=[], modules=MODULES, edges=[], entry_points=[], models=[MODEL])
-    assert steps[0].path == "app/__init__.py" and "top-level package" in steps[0].reason
+    assert steps[0].path == "app/models.py" and "defines the model: Net" in steps[0].reason
+    assert "app/__init__.py" not in [s.path for s in steps]
+
+
+def test_models_out_of_reach_are_still_named() -> None:
+    entries = [EntryPoint(kind="main-block", path="app/data.py", line=5, module="app.data")]
+    steps = reading_order(files=[], modules=MODULES, edges=[], entry_points=entries, models=[MODEL])
     assert steps[-1].path == "app/models.py" and "not reached" in steps[-1].reason
 
 

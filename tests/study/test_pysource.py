@@ -112,3 +112,31 @@ def test_line_scan_of_imports_handles_aliases_relative_and_parentheses() -> None
         ("a.b", None, "c", 0), ("d", None, None, 0), ("x", "y", None, 2), ("x", "z", "w", 2), ("", "*", None, 1),
         ("e", None, None, 0),
     ]
+
+
+def test_the_line_scan_finds_the_same_imports_as_the_syntax_tree_on_our_own_source() -> None:
+    """Tests and vendored code are read by the line scan: on learnloop's own files it agrees with ``ast``."""
+    from pathlib import Path
+
+    import learnloop
+    from learnloop.study.pysource import scan_python
+
+    root = Path(learnloop.__file__).parent
+    checked = 0
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        by_tree = {(m, n, a, lvl, opt) for m, n, a, lvl, _line, opt in read_python(text).imports}
+        by_line = {(m, n, a, lvl, opt) for m, n, a, lvl, _line, opt in scan_python(text).imports}
+        assert by_line == by_tree, path
+        assert scan_python(text).main_line == read_python(text).main_line, path
+        checked += 1
+    assert checked > 50
+
+
+def test_the_line_scan_skips_strings_and_reads_parentheses() -> None:
+    from learnloop.study.pysource import scan_python
+
+    text = ('"""Docs\nimport fake\n"""\nimport os\ntry:\n    import pooch\nexcept ImportError:\n    pooch = None\n'
+            'CODE = """\nimport mymodule\n"""\nfrom x.y import (a,\n    b as c)  # two\n')
+    assert [(m, n, a, opt) for m, n, a, _lvl, _line, opt in scan_python(text).imports] == [
+        ("os", None, None, False), ("pooch", None, None, True), ("x.y", "a", None, False), ("x.y", "b", "c", False)]

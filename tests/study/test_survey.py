@@ -27,14 +27,16 @@ def test_a_small_gcn_project_end_to_end(gcn_repo: Path, tiny_atlas: Atlas) -> No
     assert [(d.name, d.source) for d in report.dependencies] == [
         ("numpy", "requirements.txt"), ("torch", "requirements.txt"), ("scipy", "requirements.txt")]
     kinds = {(e.kind, e.path) for e in report.entry_points}
-    assert kinds == {("console-script", "tinygcn/train.py"), ("argparse", "tinygcn/train.py"),
-                     ("main-block", "tinygcn/train.py")}
+    assert kinds == {("console-script", "tinygcn/train.py"), ("main-block", "tinygcn/train.py")}
+    main = next(e for e in report.entry_points if e.kind == "main-block")
+    assert main.detail == "Train a GCN" and main.command == "python -m tinygcn.train"  # the argparse merged in
     assert [(m.name, m.framework) for m in report.models] == [("GraphConvolution", "PyTorch"), ("GCN", "PyTorch")]
     edges = {(e.source, e.target) for e in report.graph.edges}
     assert ("tinygcn.train", "tinygcn.models") in edges and ("test_models", "tinygcn.models") in edges
     assert [h.module for h in report.graph.hubs] == ["tinygcn.layers", "tinygcn.models"]
-    assert [s.path for s in report.reading_order] == [
-        "README.md", "tinygcn/train.py", "tinygcn/models.py", "tinygcn/utils.py", "tinygcn/layers.py"]
+    assert [(s.stage, s.path) for s in report.reading_order] == [
+        ("readme", "README.md"), ("run", "tinygcn/train.py"), ("data", "tinygcn/utils.py"),
+        ("model", "tinygcn/models.py"), ("model", "tinygcn/layers.py")]
     assert next(m for m in report.modules if m.name == "tinygcn.layers").summary == "The graph convolution layer."
     assert next(m for m in report.modules if m.name == "test_models").test
     assert report.problems == [] and report.notices == []
@@ -126,7 +128,9 @@ def test_the_installed_scikit_learn_tree(tmp_path: Path) -> None:
     assert {"numpy", "scipy", "joblib"} <= set(names)
     assert "json" not in names and "re" not in names and "collections" not in names
     assert report.internal == ["sklearn"] and report.totals.python_files > 500
-    assert report.reading_order[0].path == "__init__.py"
+    roles = {f.path: f.role for f in report.files}
+    assert all(roles.get(s.path) not in ("re-export", "cli", "tests") for s in report.reading_order)
+    assert any(s.stage == "model" for s in report.reading_order) and report.models_total > len(report.models)
     assert any(m.name == "LogisticRegression" for m in report.models)
     assert picture.stat().st_size > 10_000
 
@@ -147,7 +151,7 @@ def test_a_src_layout_with_a_notebook(make_tree: Callable[..., Path]) -> None:
     pandas = next(lib for lib in report.third_party if lib.import_name == "pandas")
     assert pandas.declared and pandas.modules == 1
     notebook_count = next(c for c in report.languages if c.language == "Jupyter Notebook")
-    assert notebook_count.files == 1 and notebook_count.code == 2 and notebook_count.comment == 1
+    assert notebook_count.files == 1 and notebook_count.code == 3 and notebook_count.comment == 1
 
 
 def test_an_empty_folder_gives_an_empty_report(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import typer
 
 from learnloop import config
 from learnloop.cli.app import make_group, store
-from learnloop.cli.render import console, print_json
+from learnloop.cli.render import console, esc, print_json
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -27,7 +27,7 @@ def _line(g: object) -> str:
     elif g.status != "open":
         extra = f" [dim]{g.status.replace('_', ' ')} (pass {g.pass_number})[/]"
     topic = f" [dim]· {g.topic_id}[/]" if g.topic_id else ""
-    return f"{rank:>3} gap [bold]{g.id}[/]: {g.text}{topic}{extra}"
+    return f"{rank:>3} gap [bold]{g.id}[/]: {esc(g.text)}{topic}{extra}"
 
 
 def _guide(guide: object) -> None:
@@ -38,12 +38,13 @@ def _guide(guide: object) -> None:
         console.print("[dim]No map topic matches this gap; give one with --topic when you add a gap.[/]")
         return
     how = "matched on the map" if guide.matched else "on the map"
-    console.print(f"\n[bold]{guide.topic.name}[/] ({how}: learnloop map {guide.topic.id})\n  {guide.topic.summary}")
+    console.print(f"\n[bold]{guide.topic.name}[/] ({how}: learnloop map {guide.topic.id})\n"
+                  f"  {esc(guide.topic.summary)}")
     if guide.neighbours:
         console.print("Neighbours: " + ", ".join(f"{t.name} [dim]({t.id})[/]" for t in guide.neighbours))
     for r in guide.resources:
         cost = "free" if r.free else "paid"
-        console.print(f"  • {r.title} [dim]({r.kind}, {cost})[/]" + (f" {r.url}" if r.url else ""))
+        console.print(f"  • {esc(r.title)} [dim]({r.kind}, {cost})[/]" + (f" {r.url}" if r.url else ""))
 
 
 @gap_app.command("add")
@@ -58,7 +59,7 @@ def gap_add(
 
     with store().session() as session:
         view = add_gap(session, load_atlas(), text, topic, config.now())
-    print_json(view) if as_json else console.print(f"Gap {view.id} noted: {view.text}")
+    print_json(view) if as_json else console.print(f"Gap {view.id} noted: {esc(view.text)}")
 
 
 @gap_app.command("list")
@@ -134,7 +135,7 @@ def gap_keep(
     if as_json:
         print_json(info)
         return
-    console.print(f"Kept gap {view.id} until {view.deadline}: {view.text}. The others are set aside.")
+    console.print(f"Kept gap {view.id} until {view.deadline}: {esc(view.text)}. The others are set aside.")
     _write_gap_calendar(view.id)
     _guide(info)
 
@@ -204,7 +205,7 @@ def gap_done(
 
     with store().session() as session:
         view = close_gap(session, learned, config.now())
-    print_json(view) if as_json else console.print(f"[green]Gap closed[/]: {view.text}. Next: "
+    print_json(view) if as_json else console.print(f"[green]Gap closed[/]: {esc(view.text)}. Next: "
                                                    "[bold cyan]learnloop next[/]")
 
 

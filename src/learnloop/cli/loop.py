@@ -8,7 +8,7 @@ import typer
 
 from learnloop import config
 from learnloop.cli.app import app, make_group, store
-from learnloop.cli.render import console, print_json
+from learnloop.cli.render import console, esc, print_json
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -30,7 +30,7 @@ def next_(
         return
     verb = "Skipped" if moved.skipped else "Done with"
     info = step(moved.to_step)
-    console.print(f"{verb} step {moved.from_step}. Now step {moved.to_step}: [bold]{info.title}[/] — {info.goal}.")
+    console.print(f"{verb} step {moved.from_step}. Now step {moved.to_step}: [bold]{esc(info.title)}[/] — {info.goal}.")
 
 
 pass_app = make_group("pass", "End a pass with a retrospective; the next one starts at step 0.")
@@ -60,7 +60,8 @@ reference_app = make_group("reference", "Step 1: the project like your endgame t
 
 @reference_app.command("add")
 def reference_add(
-    source: Annotated[str, typer.Argument(help="A URL, an owner/name GitHub repository, or a local folder.")],
+    source: Annotated[str, typer.Argument(help="What `learnloop study` accepts: a folder, an archive, OWNER/NAME "
+                                          "or a git URL.")],
     why: Annotated[str | None, typer.Option("--why", help="Why this one looks like your endgame.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -72,7 +73,7 @@ def reference_add(
     if as_json:
         print_json(ref)
         return
-    console.print(f"Reference for pass {ref.pass_number}: [bold]{ref.source}[/]")
+    console.print(f"Reference for pass {ref.pass_number}: [bold]{esc(ref.source)}[/]")
     console.print("Map it before you read it: [bold cyan]learnloop study PATH[/] · "
                   "then [bold cyan]learnloop notes add TEXT --kind pattern|understood|unclear[/]")
 
@@ -93,15 +94,16 @@ def reference_list(as_json: JsonOption = False) -> None:
         print_json({"references": refs, "suggestions": ideas})
         return
     for r in refs:
-        console.print(f"[bold]{r.source}[/]" + (f" — {r.why}" if r.why else ""))
+        console.print(f"[bold]{esc(r.source)}[/]" + (f" — {esc(r.why)}" if r.why else ""))
     if not refs:
         console.print("No reference project yet.")
     if ideas:
         console.print(f"\nSuggested for your focus ([magenta]{focus_id}[/]):")
         for s in ideas:
-            console.print(f"  [bold]{s.repo}[/] {s.title} — {s.why}\n    read first: {', '.join(s.read_first)}")
+            console.print(f"  [bold]{s.repo}[/] {esc(s.title)} — {esc(s.why)}\n"
+                          f"    read first: {', '.join(s.read_first)}")
             if s.status != "active":  # deprecated, superseded, reading-only or archived: say so, and why
-                console.print(f"    [yellow]{s.status}[/]: {s.status_note}")
+                console.print(f"    [yellow]{s.status}[/]: {esc(s.status_note)}")
         console.print(f"\nPick one: [bold cyan]learnloop reference add {ideas[0].repo}[/]")
 
 
@@ -144,7 +146,7 @@ def notes_show(
         items = getattr(value, kind)
         console.print(f"[bold]{heading}[/] ({len(items)})")
         for n in items:
-            console.print(f"  • {n.text}")
+            console.print(f"  • {esc(n.text)}")
     if not any(getattr(value, k) for k in HEADINGS):
         console.print("[dim]Add one: learnloop notes add TEXT --kind pattern|understood|unclear[/]")
 
@@ -191,6 +193,6 @@ def notes_add(
     if as_json:
         print_json(note)
         return
-    console.print(f"Noted ({note.kind}): {note.text}")
+    console.print(f"Noted ({note.kind}): {esc(note.text)}")
 
 

@@ -9,7 +9,7 @@ import typer
 
 from learnloop import config
 from learnloop.cli.app import app, make_group, settings, store
-from learnloop.cli.render import console, print_json
+from learnloop.cli.render import console, esc, print_json
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -22,7 +22,7 @@ def _calendar_hint(view: object, ics: Path) -> None:
     console.print(f"  Add [bold]{ics}[/] to your calendar (reminders at the alarm hour), or add each date "
                   "to Google Calendar, which ignores the reminders of imported files:")
     for event in getattr(view, "calendar", []):
-        console.print(f"    {event.title}: {calendar_link(event)}", soft_wrap=True)
+        console.print(f"    {esc(event.title)}: {calendar_link(event)}", soft_wrap=True)
 
 
 def _render(view: object, headline: str | None = None) -> None:
@@ -33,18 +33,18 @@ def _render(view: object, headline: str | None = None) -> None:
         console.print(headline)
     due = (f"[bold red]overdue by {-view.days_left} day(s)[/]" if view.overdue
            else f"{view.days_left} day(s) left" if view.status == "active" else view.status)
-    console.print(f"[bold]{view.title}[/] · pass {view.pass_number} · {view.days} days · due "
+    console.print(f"[bold]{esc(view.title)}[/] · pass {view.pass_number} · {view.days} days · due "
                   f"{view.deadline.isoformat()} ({due})")
     if view.data_source:
-        console.print(f"  data: {view.data_source}")
+        console.print(f"  data: {esc(view.data_source)}")
     elif view.no_data_reason:
         console.print(f"  [yellow]no data yet[/]: {view.no_data_reason}")
     if view.directory:
-        console.print(f"  folder: {view.directory}")
+        console.print(f"  folder: {esc(view.directory)}")
     for c in view.checkins[-5:]:
-        console.print(f"  [dim]{c.at:%Y-%m-%d}[/] {c.text}")
+        console.print(f"  [dim]{c.at:%Y-%m-%d}[/] {esc(c.text)}")
     if view.summary:
-        console.print(f"  summary: {view.summary}")
+        console.print(f"  summary: {esc(view.summary)}")
 
 
 @project_app.command("new")
@@ -85,7 +85,7 @@ def project_new(
 
         row = idea_row(load_atlas(), idea)
         d = row.dataset
-        console.print(f"  idea: {row.title} — {row.summary}")
+        console.print(f"  idea: {esc(row.title)} — {esc(row.summary)}")
         console.print(f"  its data: [bold]{d.name}[/] ({d.id}), {d.rows:,} rows × {d.columns} columns, "
                       f"target {d.target or '-'}, {d.form}")
     console.print(f"  files: {', '.join(view.files)}")

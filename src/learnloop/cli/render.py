@@ -12,6 +12,13 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+def esc(value: object) -> str:
+    """Text the learner typed (or a file name), made safe to put inside Rich markup."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
 def print_error(message: str) -> None:
     """One red line. The message is text, never markup: a path like ``[draft]/x`` or ``a[/]b`` prints as it is."""
     import re

@@ -12,7 +12,7 @@ import typer
 
 from learnloop import config
 from learnloop.cli.app import app, store
-from learnloop.cli.render import console
+from learnloop.cli.render import console, esc
 
 if TYPE_CHECKING:
     from learnloop.loop.passes import Status, Today
@@ -96,7 +96,7 @@ def today_lines(today: Today) -> list[str]:
     if today.box is not None and today.box_days_left is not None:
         left = today.box_days_left
         when = (f"overdue by {-left} day(s)" if left < 0 else "due today" if left == 0 else f"{left} day(s) left")
-        lines.append(f"{today.box} box: {when}" + (f" ({today.box_title})" if today.box_title else ""))
+        lines.append(f"{today.box} box: {when}" + (f" ({esc(today.box_title)})" if today.box_title else ""))
     if today.checkin_due is not None:
         lines.append(f"half-way check-in due since {today.checkin_due.isoformat()}")
     elif today.last_checkin_days_ago is not None:
@@ -128,13 +128,13 @@ def render_status(value: Status) -> None:
         for d in value.deadlines:
             when = (f"[bold red]overdue by {-d.days_left} day(s)[/]" if d.overdue
                     else f"in {d.days_left} day(s)" if d.days_left else "today")
-            table.add_row(d.deadline.isoformat(), f"{d.what}: {d.title}", when)
+            table.add_row(d.deadline.isoformat(), f"{d.what}: {esc(d.title)}", when)
         console.print(table)
     action = value.next
     style = "bold red" if action.urgent else "bold cyan"
-    console.print(f"\nNext: [{style}]{command_for(action)}[/]\n  [dim]{action.why}[/]")
+    console.print(f"\nNext: [{style}]{command_for(action)}[/]\n  [dim]{esc(action.why)}[/]")
     for alt in action.alternatives:
-        console.print(f"  [dim]or[/] [cyan]{command_for(alt)}[/] [dim]({alt.why})[/]")
+        console.print(f"  [dim]or[/] [cyan]{command_for(alt)}[/] [dim]({esc(alt.why)})[/]")
     for line in today_lines(value.today):
         console.print(f"  [green]·[/] {line}")
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from learnloop.cli.app import app
-from learnloop.cli.render import console, err_console, print_json
+from learnloop.cli.render import console, err_console
 
 if TYPE_CHECKING:
     from learnloop.study.report import StudyReport
@@ -20,8 +20,11 @@ SHOWN = 12
 
 @app.command("study")
 def study(
-    path: Annotated[str, typer.Argument(help="A repository folder, or a .zip / .tar.gz archive of one.",
-                                        show_default=False, metavar="PATH")],
+    path: Annotated[str, typer.Argument(help="A repository folder, a .zip / .tar.gz archive of one, a bare git "
+                                        "repository, OWNER/NAME, a GitHub page or a git URL (https://, git://, "
+                                        "ssh://, git@host:path, file://): remote ones are cloned (shallow, hooks "
+                                        "off) into your cache and reused next time.",
+                                        show_default=False, metavar="ADDRESS")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="Print the report as md or json instead of "
                                             "the terminal view (to --out FILE if given).", show_default=False,
                                             metavar="md|json")] = None,
@@ -48,7 +51,8 @@ def study(
     """Map a repository before you read it: size, libraries (with their map cards), entry points, models,
     import graph and a reading order. Its code is parsed, never imported or run.
 
-    Examples: `learnloop study ./pygcn`, `learnloop study pygcn-master.zip --graph graph.png --notes notes.md`.
+    Examples: `learnloop study ./pygcn`, `learnloop study tkipf/pygcn`, `learnloop study
+    https://github.com/karpathy/nanoGPT --notes notes.md`, `learnloop study pygcn-master.zip --graph graph.png`.
     """
     from learnloop import config
     from learnloop.errors import UserError
@@ -71,9 +75,9 @@ def study(
     if reference:  # refuse a reference that cannot be recorded before the long work
         from learnloop.cli.app import store
         from learnloop.loop.passes import open_pass
-        from learnloop.loop.references import normalise_source
+        from learnloop.study.address import reference_source
 
-        normalise_source(path)
+        reference_source(path)
         with store().read() as session:
             open_pass(session)
 
@@ -96,20 +100,23 @@ def study(
     if out is not None and text is not None:
         _write(out, text)
         written.append(str(out))
-    elif chosen == "json":
-        print_json(report)
+    elif chosen == "json":  # pydantic's own encoder: a large report is several times quicker than json.dumps
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     elif text is not None:
         sys.stdout.write(text)
     if chosen is None or out is not None:
         render_report(report)
+    if report.origin in ("cloned", "reused"):
+        err_console.print(("cloned into your cache" if report.origin == "cloned" else
+                           "read from the clone already in your cache") + f": {_e(report.source)}", highlight=False)
     for item in written:
-        err_console.print(f"wrote {item}", highlight=False)
+        err_console.print(f"wrote {_e(item)}", highlight=False)
     if reference:
         from learnloop.loop.references import add_reference
 
         with store().session() as session:
             ref = add_reference(session, path, why, config.now())
-        err_console.print(f"Reference for pass {ref.pass_number}: {ref.source}", highlight=False)
+        err_console.print(f"Reference for pass {ref.pass_number}: {_e(ref.source)}", highlight=False)
 
 
 def _write(path: Path, text: str) -> None:
@@ -137,7 +144,10 @@ class ReadingProgress:
         self.task = self.bar.add_task("scanning", total=None)
 
         def update(phase: str, done: int, total: int) -> None:
-            self.bar.update(self.task, description=phase, completed=done, total=total or None)
+            if phase == "cloning":  # bytes received so far, against the cap: shown as MiB, no bar to fill
+                self.bar.update(self.task, description=f"cloning ({done / 1024**2:.1f} MiB)", completed=0, total=None)
+            else:
+                self.bar.update(self.task, description=phase, completed=done, total=total or None)
             self.bar.refresh()
 
         return update
@@ -147,13 +157,25 @@ class ReadingProgress:
             self.bar.stop()
 
 
+def _e(text: object) -> str:
+    """A value from the studied tree, safe in Rich markup: control characters shown as escapes, ``[`` escaped."""
+    from rich.markup import escape
+
+    from learnloop.study.printable import printable
+
+    return escape(printable(text))
+
+
 def render_report(report: StudyReport) -> None:
-    """The terminal view: tables and a tree, the long lists cut to their first rows."""
+    """The terminal view: tables and a tree, the long lists cut to their first rows. Every name that comes from
+    the studied tree goes through ``_e`` (a file may be called ``[/]`` or hold an escape sequence)."""
     from rich.table import Table
     from rich.tree import Tree
 
+    from learnloop.study.report import symbols_text
+
     t = report.totals
-    console.print(f"[bold]Study of {report.name}[/]  {t.files:,} files · {t.lines:,} lines ({t.code:,} code) · "
+    console.print(f"[bold]Study of {_e(report.name)}[/]  {t.files:,} files · {t.lines:,} lines ({t.code:,} code) · "
                   f"{t.python_files:,} Python files · {t.notebooks} notebooks · nothing was run")
     size = Table(title="Size", title_justify="left", box=None, header_style="bold")
     for column in ("language", "files", "code", "comment", "blank"):
@@ -169,64 +191,94 @@ def render_report(report: StudyReport) -> None:
         for column in ("import", "pip install", "here", "declared", "modules", "on the map"):
             libs.add_column(column)
         for lib in report.third_party[:SHOWN]:
-            here = lib.installed_version or "[yellow]not installed[/]"
-            card = ", ".join(f"{t.name} [dim]({t.id})[/]" for t in lib.topics)
+            here = _e(lib.installed_version) if lib.installed_version else "[yellow]not installed[/]"
+            card = ", ".join(f"{_e(t.name)} [dim]({_e(t.id)})[/]" for t in lib.topics)
             stacks = len({s.focus for s in lib.stacks})
             if stacks:
                 card += ("; " if card else "") + f"{stacks} focus stack{'s' if stacks > 1 else ''}"
-            libs.add_row(lib.import_name, lib.distribution or "", here, "yes" if lib.declared else "-",
+            libs.add_row(_e(lib.import_name), _e(lib.distribution or ""), here, "yes" if lib.declared else "-",
                          str(lib.modules), card or "[dim]-[/]")
         console.print(libs)
         _more(len(report.third_party), "libraries")
         if any(lib.topics for lib in report.third_party[:SHOWN]):
             console.print("[dim]a library's card on the map: learnloop map ID[/]")
     if report.stdlib:
-        console.print("[dim]standard library:[/] " + ", ".join(lib.import_name for lib in report.stdlib[:25])
+        console.print("[dim]standard library:[/] " + ", ".join(_e(lib.import_name) for lib in report.stdlib[:25])
                       + (" ..." if len(report.stdlib) > 25 else ""))
+
+    where = report.where
+    run = Tree("[bold]How to run it[/]")
+    for place in where.run:
+        run.add(f"{_e(place.what)} [dim]{_e(place.path)}{f':{place.line}' if place.line else ''}[/]")
+    if not where.run:
+        run.add("[dim]no command in the README and no script: a library[/]")
+    console.print(run)
+    things = Tree("[bold]Where things are[/]")
+    for title, places in (("data comes from", where.data), ("the model is defined", where.model),
+                          ("training happens", where.training), ("the trained model is used", where.evaluation)):
+        if places:
+            branch = things.add(f"[bold]{title}[/]")
+            for place in places[:SHOWN]:
+                branch.add(f"[dim]{_e(place.path)}{f':{place.line}' if place.line else ''}[/] {_e(place.what)}")
+    if not (where.data or where.model or where.training or where.evaluation):
+        things.add("[dim]no data loading, model or training loop recognised[/]")
+    console.print(things)
 
     entries = Tree("[bold]Entry points[/]")
     for entry in report.entry_points[:SHOWN]:
-        where = entry.path + (f":{entry.line}" if entry.line else "")
-        label = f" [bold]{entry.name}[/]" if entry.name else ""
-        entries.add(f"{entry.kind}{label} [dim]{where}[/]" + (f" · {entry.detail}" if entry.detail else ""))
+        spot = _e(entry.path) + (f":{entry.line}" if entry.line else "")
+        label = f" [bold]{_e(entry.name)}[/]" if entry.name else ""
+        text = f"{entry.kind}{label} [dim]{spot}[/]" + (f" · {_e(entry.detail)}" if entry.detail else "")
+        if entry.named_in:
+            text += f" · [green]{_e(entry.named_in)}[/] quotes `{_e(entry.quote)}`"
+        elif entry.command:
+            text += f" · run `{_e(entry.command)}`"
+        entries.add(text)
     if not report.entry_points:
-        entries.add("[dim]none: a library; start at its top-level package[/]")
+        entries.add("[dim]none: a library; start at the modules that define its classes[/]")
     console.print(entries)
-    _more(len(report.entry_points), "entry points")
+    _more(report.entry_points_total, "entry points", shown=len(report.entry_points[:SHOWN]))
 
     if report.models:
         models = Tree("[bold]Where the models are defined[/]")
         for model in report.models[:SHOWN]:
-            models.add(f"[bold]{model.name}[/] [dim]{model.path}:{model.line}[/] · {model.framework} ({model.base})")
+            models.add(f"[bold]{_e(model.name)}[/] [dim]{_e(model.path)}:{model.line}[/] · {_e(model.framework)} "
+                       f"({_e(model.base)})")
         console.print(models)
-        _more(len(report.models), "model classes")
+        _more(report.models_total, "model classes", shown=len(report.models[:SHOWN]))
 
     g = report.graph
-    hubs = ", ".join(f"{h.module} ({h.imported_by})" for h in g.hubs[:5])
+    hubs = ", ".join(f"{_e(h.module)} ({h.imported_by})" for h in g.hubs[:5])
     console.print(f"[bold]Import graph[/] {len(g.nodes):,} modules, {len(g.edges):,} imports"
                   + (f" · hubs: {hubs}" if hubs else "")
                   + (f" · {len(g.cycles)} import cycle group(s)" if g.cycles else ""))
 
     order = Table(title="Reading order", title_justify="left", box=None, header_style="bold")
     order.add_column("#", justify="right")
+    order.add_column("stage")
     order.add_column("file")
-    order.add_column("why")
+    order.add_column("why, and what is in it")
     for number, step in enumerate(report.reading_order, start=1):
-        order.add_row(str(number), step.path, step.reason)
+        about = _e(step.reason)
+        if step.summary:
+            about += f"\n[italic]{_e(step.summary)}[/]"
+        if step.symbols:
+            about += f"\n[dim]defines {_e(symbols_text(step.symbols))}[/]"
+        order.add_row(str(number), step.stage, _e(step.path), about)
     console.print(order)
 
     if report.problems:
         console.print(f"[yellow]{len(report.problems)} file(s) did not parse[/] (counted, not read further): "
-                      + ", ".join(f"{p.path} ({p.kind})" for p in report.problems[:5])
+                      + ", ".join(f"{_e(p.path)} ({p.kind})" for p in report.problems[:5])
                       + (" ..." if len(report.problems) > 5 else ""))
     if report.notices:
         console.print(f"[yellow]{len(report.notices)} file(s) left out or read with care[/]: "
-                      + ", ".join(f"{n.path} ({n.kind})" for n in report.notices[:5])
+                      + ", ".join(f"{_e(n.path)} ({n.kind})" for n in report.notices[:5])
                       + (" ..." if len(report.notices) > 5 else ""))
     console.print("[dim]Next: --graph graph.png to see the imports · --notes notes.md for your three lists · "
                   "--format md|json for all of it[/]")
 
 
-def _more(total: int, what: str) -> None:
-    if total > SHOWN:
-        console.print(f"[dim]... and {total - SHOWN} more {what} (--format md or json lists all)[/]")
+def _more(total: int, what: str, *, shown: int = SHOWN) -> None:
+    if total > shown:
+        console.print(f"[dim]... and {total - shown} more {what} (--format md or json lists them)[/]")

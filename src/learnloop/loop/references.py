@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.atlas.load import Atlas
-from learnloop.errors import UserError
 from learnloop.loop.passes import current_pass, open_pass, record
 from learnloop.store.models import Reference
-
-_URL = re.compile(r"^https?://\S+$")
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
 class ReferenceView(BaseModel):
@@ -38,20 +32,11 @@ class Suggestion(BaseModel):
 
 
 def normalise_source(source: str) -> str:
-    """A URL, an ``owner/name`` GitHub repository, or a local folder (made absolute)."""
-    text = source.strip()
-    if not text:
-        raise UserError("give a URL, an owner/name repository, or a local folder")
-    if _URL.match(text):
-        return text.rstrip("/")
-    path = Path(text).expanduser()
-    if path.exists():
-        if not path.is_dir():
-            raise UserError(f"{text} is a file; a reference project is a repository folder or URL")
-        return str(path.resolve())
-    if _REPO.match(text):
-        return f"https://github.com/{text}"
-    raise UserError(f"{text!r} is neither a URL, an owner/name repository, nor an existing folder")
+    """What ``study`` accepts: a folder, an archive, a bare repository, ``OWNER/NAME`` or a git URL (the parsing
+    lives with the study: :func:`learnloop.study.address.reference_source`)."""
+    from learnloop.study.address import reference_source
+
+    return reference_source(source)
 
 
 def add_reference(session: Session, source: str, why: str | None, now: datetime) -> ReferenceView:

@@ -8,17 +8,17 @@ capped so that a zip bomb stops with a clear message instead of filling the disk
 from __future__ import annotations
 
 import stat
-import tarfile
-import tempfile
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from learnloop.errors import UserError
 from learnloop.study.notices import FileNotice
+
+if TYPE_CHECKING:
+    import tarfile
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
 MAX_UNPACKED_BYTES = 2 * 1024**3
@@ -27,11 +27,12 @@ MAX_MEMBERS = 200_000
 
 @dataclass
 class OpenedSource:
-    """A folder ready to be read, the name to show for it, and what unpacking left out."""
+    """A folder ready to be read, the name to show for it, what unpacking left out, and where it came from."""
 
     root: Path
     name: str
     notices: list[FileNotice] = field(default_factory=list)
+    origin: str | None = None  # "cloned", "reused" (a clone from the cache), "archive", "bare"
 
 
 def archive_suffix(path: Path) -> str | None:
@@ -40,24 +41,32 @@ def archive_suffix(path: Path) -> str | None:
 
 
 @contextmanager
-def opened_source(source: str | Path) -> Iterator[OpenedSource]:
-    """Yield the folder to study; an archive is unpacked into a temporary folder removed afterwards."""
-    path = Path(source).expanduser()
-    if not path.exists() and not path.is_symlink():
-        raise UserError(f"{source}: no such file or folder")
-    if path.is_dir():
-        resolved = path.resolve()
-        yield OpenedSource(root=resolved, name=resolved.name or str(resolved))
+def opened_source(source: str | Path, *, max_member_bytes: int | None = None, progress: Any = None,
+                  cache: Path | None = None) -> Iterator[OpenedSource]:
+    """Yield the folder to study: a folder as it is; an archive or a bare repository unpacked into a temporary
+    folder removed afterwards; a remote repository cloned into the cache (or the clone found there reused)."""
+    from learnloop.study.address import archive_bare, cached_clone, parse_address
+
+    address = parse_address(str(source))
+    if address.kind == "folder":
+        yield OpenedSource(root=Path(address.location), name=address.name)
         return
-    suffix = archive_suffix(path)
-    if not path.is_file() or suffix is None:
-        raise UserError(f"{source}: not a folder or an archive (.zip, .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar)")
-    name = path.name[: -len(suffix)]
+    if address.kind == "git":
+        root, reused = cached_clone(address, cache=cache, progress=progress)
+        yield OpenedSource(root=root, name=address.name, origin="reused" if reused else "cloned")
+        return
+    import tempfile  # tarfile, zipfile and tempfile only when there is something to unpack: a folder starts faster
+
     with tempfile.TemporaryDirectory(prefix="learnloop-study-") as tmp:
+        if address.kind == "bare":
+            tree, notices = archive_bare(address, Path(tmp), max_member_bytes=max_member_bytes or MAX_UNPACKED_BYTES,
+                                         progress=progress)
+            yield OpenedSource(root=tree, name=address.name, notices=notices, origin="bare")
+            return
         target = Path(tmp) / "unpacked"
         target.mkdir()
-        notices = unpack(path, target)
-        yield OpenedSource(root=single_top_folder(target), name=name, notices=notices)
+        notices = unpack(Path(address.location), target, max_member_bytes=max_member_bytes)
+        yield OpenedSource(root=single_top_folder(target), name=address.name, notices=notices, origin="archive")
 
 
 def single_top_folder(target: Path) -> Path:
@@ -68,12 +77,18 @@ def single_top_folder(target: Path) -> Path:
     return target
 
 
-def unpack(archive: Path, target: Path) -> list[FileNotice]:
-    """Unpack ``archive`` into the empty folder ``target``; return notices for the members left out."""
+def unpack(archive: Path, target: Path, *, max_member_bytes: int | None = None) -> list[FileNotice]:
+    """Unpack ``archive`` into the empty folder ``target``; return notices for the members left out. A member
+    larger than ``max_member_bytes`` (as its header says; a forged header is caught while copying) is never
+    written: it would be left out of the study anyway."""
+    import tarfile
+    import zipfile
+
+    cap = max_member_bytes if max_member_bytes is not None else MAX_UNPACKED_BYTES
     try:
         if archive.name.lower().endswith(".zip"):
-            return _unpack_zip(archive, target)
-        return _unpack_tar(archive, target)
+            return _unpack_zip(archive, target, cap)
+        return _unpack_tar(archive, target, cap)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
         if isinstance(exc, OSError) and exc.errno is not None and "No space" in str(exc):
             raise UserError(f"{archive.name}: ran out of disk space while unpacking") from None
@@ -92,11 +107,18 @@ def safe_member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
-def _unpack_zip(archive: Path, target: Path) -> list[FileNotice]:
+def _too_big(name: str, size: int, cap: int) -> FileNotice:
+    return FileNotice(path=name, kind="oversized", detail=f"{size / 1024**2:.1f} MiB in the archive, over the "
+                      f"{cap / 1024**2:.1f} MiB limit: not unpacked")
+
+
+def _unpack_zip(archive: Path, target: Path, cap: int) -> list[FileNotice]:
+    import zipfile
+
     notices: list[FileNotice] = []
     with zipfile.ZipFile(archive) as zf:
         infos = zf.infolist()
-        _check_size(archive, len(infos), sum(i.file_size for i in infos))
+        _check_size(archive, len(infos), sum(i.file_size for i in infos if i.file_size <= cap))
         for info in infos:
             relative = safe_member_path(info.filename)
             mode = info.external_attr >> 16
@@ -109,6 +131,9 @@ def _unpack_zip(archive: Path, target: Path) -> list[FileNotice]:
             destination = target.joinpath(*relative.parts)
             if info.is_dir():
                 destination.mkdir(parents=True, exist_ok=True)
+                continue
+            if info.file_size > cap:
+                notices.append(_too_big(info.filename, info.file_size, cap))
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(info) as src, open(destination, "wb") as out:
@@ -126,12 +151,17 @@ def _copy_capped(src: BinaryIO, out: BinaryIO, declared: int, archive: Path) -> 
         out.write(chunk)
 
 
-def _unpack_tar(archive: Path, target: Path) -> list[FileNotice]:
+def _unpack_tar(archive: Path, target: Path, cap: int) -> list[FileNotice]:
+    import tarfile
+
     notices: list[FileNotice] = []
 
     def keep_safe(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
         if member.islnk() or member.issym():
             notices.append(_left_out(member.name, "links inside archives are not followed"))
+            return None
+        if member.isfile() and member.size > cap:
+            notices.append(_too_big(member.name, member.size, cap))
             return None
         try:
             return tarfile.data_filter(member, path)
@@ -141,7 +171,7 @@ def _unpack_tar(archive: Path, target: Path) -> list[FileNotice]:
 
     with tarfile.open(archive) as tf:
         members = tf.getmembers()
-        _check_size(archive, len(members), sum(m.size for m in members if m.isfile()))
+        _check_size(archive, len(members), sum(m.size for m in members if m.isfile() and m.size <= cap))
         tf.extractall(target, filter=keep_safe)
     return notices
 

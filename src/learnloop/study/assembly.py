@@ -13,38 +13,32 @@ from learnloop.study.graph import build_graph
 from learnloop.study.inspection import FileFacts
 from learnloop.study.libraries import LibraryUse, describe_libraries, library_key
 from learnloop.study.model_classes import find_models
-from learnloop.study.modules import SOURCE_SUFFIXES, ModuleIndex, build_index, package_of
+from learnloop.study.modules import SOURCE_SUFFIXES, Module, ModuleIndex, build_index, package_of
 from learnloop.study.notices import FileNotice
-from learnloop.study.order import ENTRY_RANK, is_side_path, reading_order
+from learnloop.study.order import is_side_path, reading_order
 from learnloop.study.pysource import ClassFact, ImportFact
 from learnloop.study.report import (
     EntryPoint,
+    FileRole,
     LanguageCount,
     ModelClass,
     ModuleInfo,
     Notice,
     ParseProblem,
+    Place,
     StudyReport,
+    Symbol,
     Totals,
+    WhereThingsAre,
 )
+from learnloop.study.roles import is_test_path, is_vendored_path
 from learnloop.study.scan import Scan
 
-TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests"})
-VENDOR_DIRS = frozenset({"vendor", "_vendor", "vendored", "third_party", "thirdparty", "externals", "extern",
-                         "_external", "external"})
+__all__ = ["assemble", "is_test_path", "is_vendored_path", "trim_models"]
 
-
-def is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (any(p in TEST_DIRS for p in parts[:-1]) or name.startswith("test_") or name == "conftest.py"
-            or name.endswith(("_test.py", "_tests.py")))
-
-
-def is_vendored_path(path: str) -> bool:
-    return any(p in VENDOR_DIRS for p in path.split("/")[:-1])
-
-
+MAX_ENTRIES = 15
+MAX_EXAMPLE_ENTRIES = 3
+MAX_MODELS = 40
 def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[FileFacts],
              declarations: Declarations, *, atlas: Any = None, extra_notices: list[FileNotice] | None = None,
              ) -> StudyReport:
@@ -58,7 +52,7 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
     for fact in facts:
         if fact.notice is not None:
             notices.append(Notice(path=fact.path, kind=fact.notice[0], detail=fact.notice[1]))  # type: ignore[arg-type]
-            if fact.notice[0] in ("binary", "unreadable", "notebook"):
+            if fact.notice[0] in ("binary", "unreadable", "notebook", "oversized"):
                 continue
         read.append(fact)
         count = counts.setdefault(fact.language, [0, 0, 0, 0])
@@ -81,15 +75,17 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
 
     index = build_index([f.path for f in facts if f.path.endswith(SOURCE_SUFFIXES)], root_name)
     linked = _link_imports(index, read)
-    models = [ModelClass(name=m.name, module=m.module, path=index.modules[m.module].path, line=m.line, base=m.base,
-                         framework=m.framework)
-              for m in find_models(index, linked.classes, linked.imports)
-              if not is_test_path(index.modules[m.module].path) and not is_vendored_path(index.modules[m.module].path)]
+    found_models = [ModelClass(name=m.name, module=m.module, path=index.modules[m.module].path, line=m.line,
+                               base=m.base, framework=m.framework)
+                    for m in find_models(index, linked.classes, linked.imports)
+                    if not is_test_path(index.modules[m.module].path)
+                    and not is_vendored_path(index.modules[m.module].path)]
     modules = [ModuleInfo(name=m.id, path=m.path, lines=linked.lines.get(m.path, 0), package=m.package,
                           test=is_test_path(m.path), vendored=is_vendored_path(m.path),
                           summary=linked.summaries.get(m.path))
                for m in sorted(index.modules.values(), key=lambda m: m.id)]
-    entry_points = _entry_points(index, read, declarations)
+    package_dirs = {p.rpartition("/")[0] for p in index.by_path if p.rpartition("/")[2] == "__init__.py"}
+    entry_points, entry_total = _entry_points(index, read, declarations, package_dirs)
     file_nodes = sorted({a for a, _b in linked.edges if a not in index.modules})  # notebooks, "my-script.py"
     tests = frozenset(m.name for m in modules if m.test)
     graph = build_graph([*index.modules, *file_nodes], linked.edges, not_counted=tests)
@@ -97,8 +93,16 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
     stdlib = describe_libraries(linked.stdlib, stdlib=True)
     third_party = describe_libraries(linked.third_party, stdlib=False, declared=declared, atlas=atlas)
     all_paths = [f.path for f in facts]
+    roles = _file_roles(read, index, found_models)
+    where = _where(read, roles, entry_points, found_models)
     order = reading_order(files=all_paths, modules=modules, edges=[(e.source, e.target) for e in graph.edges],
-                          entry_points=entry_points, models=models)
+                          entry_points=entry_points, models=found_models, roles=roles)
+    popularity: dict[str, int] = {}
+    for facts_of_module in linked.imports.values():
+        for _target, imported, _alias, _level, _line, _optional in facts_of_module:
+            if imported:
+                popularity[imported] = popularity.get(imported, 0) + 1
+    models = trim_models(found_models, popularity=popularity)
     code = sum(c.code for c in language_list)
     totals = Totals(files=len(read) + scan.other_files, lines=sum(c.lines for c in language_list), code=code,
                     bytes=sum(f.size for f in read) + scan.other_bytes,
@@ -111,9 +115,103 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
     return StudyReport(
         source=source, name=name, totals=totals, languages=language_list, packages=index.packages,
         modules=modules, stdlib=stdlib, third_party=third_party, internal=internal,
-        dependencies=declarations.dependencies, entry_points=entry_points, models=models, graph=graph,
+        dependencies=declarations.dependencies, entry_points=entry_points, entry_points_total=entry_total,
+        models=models, models_total=len(found_models), files=roles, where=where, graph=graph,
         reading_order=order, problems=problems, notices=notices, excluded=sorted(scan.excluded),
     )
+
+
+def trim_models(models: list[ModelClass], limit: int = MAX_MODELS,
+                popularity: dict[str, int] | None = None) -> list[ModelClass]:
+    """The repository's models a learner reads: public classes first, the ones its other modules import most,
+    examples after, at most ``limit`` (a very large tree defines thousands of classes; the report counts them)."""
+    used = popularity or {}
+    ranked = sorted(models, key=lambda m: (m.name.startswith("_"), _is_example(m.path) or is_side_path(m.path),
+                                           -used.get(m.name, 0), m.framework == "its own" and m.base.startswith("("),
+                                           m.path, m.line))
+    kept = ranked[:limit]
+    return sorted(kept, key=lambda m: (m.path, m.line))
+
+
+def _symbols(fact: FileFacts) -> list[Symbol]:
+    """The classes and functions a file defines at module level, public ones first (at most six)."""
+    if fact.python is not None:
+        found = [Symbol(name=c.name, kind="class", line=c.line) for c in fact.python.classes if c.top]
+        found += [Symbol(name=n, kind="function", line=line) for n, line in fact.python.functions]
+    elif fact.notebook is not None:
+        found = [Symbol(name=c.name, kind="class", line=c.line) for c in fact.notebook.classes]
+    else:
+        return []
+    found.sort(key=lambda s: (s.name.startswith("_"), s.kind != "class", s.line))
+    return sorted(found[:6], key=lambda s: s.line)
+
+
+def _file_roles(facts: list[FileFacts], index: ModuleIndex, models: list[ModelClass]) -> list[FileRole]:
+    from learnloop.study.roles import classify
+
+    per_path: dict[str, int] = {}
+    for model in models:
+        per_path[model.path] = per_path.get(model.path, 0) + 1
+    roles: list[FileRole] = []
+    for fact in facts:
+        if fact.python is None and fact.notebook is None:
+            continue
+        test, vendored = is_test_path(fact.path), is_vendored_path(fact.path)
+        if vendored:
+            continue
+        judged = classify(fact.path, python=fact.python, signals=fact.signals, models=per_path.get(fact.path, 0),
+                          test=test, vendored=vendored, notebook=fact.notebook is not None)
+        if judged.role == "tests":
+            continue
+        module = index.by_path.get(fact.path)
+        summary = fact.python.summary if fact.python else fact.notebook.summary if fact.notebook else None
+        roles.append(FileRole(path=fact.path, module=module.id if module else None, role=judged.role,  # type: ignore[arg-type]
+                              reasons=list(judged.reasons), summary=summary, symbols=_symbols(fact)))
+    return roles
+
+
+MAX_PLACES = 6
+
+
+def _where(facts: list[FileFacts], roles: list[FileRole], entry_points: list[EntryPoint],
+           models: list[ModelClass]) -> WhereThingsAre:
+    """Where the model is defined, where training happens, where data comes from and how to run it (file:line)."""
+    role_of = {r.path: r.role for r in roles}
+    side = {r.path for r in roles if r.role in ("docs", "examples")} | {p for p in role_of if is_side_path(p)}
+    run = []
+    for entry in entry_points[:MAX_PLACES]:
+        if entry.named_in:
+            doc, _, line = entry.named_in.rpartition(":")
+            run.append(Place(path=doc, line=int(line), what=f"{entry.quote} (runs {entry.path})"))
+        elif entry.command and not is_side_path(entry.path) and not is_test_path(entry.path):
+            run.append(Place(path=entry.path, line=entry.line, what=entry.command))
+    model_places = [Place(path=m.path, line=m.line, what=f"class {m.name} ({m.base})")
+                    for m in trim_models(models, MAX_PLACES)]
+    training, evaluation, data = [], [], []
+    entry_rank = {}
+    for number, entry in enumerate(entry_points):
+        entry_rank.setdefault(entry.path, number)
+    for fact in sorted(facts, key=lambda f: (f.path in side, entry_rank.get(f.path, len(entry_rank)),
+                                             f.path.count("/"), f.path)):
+        signals = fact.signals
+        role = role_of.get(fact.path)
+        if signals is None or role is None or fact.path in side:
+            continue
+        if role == "training" and len(training) < MAX_PLACES:
+            hit = signals.best_training()
+            if hit is not None:
+                training.append(Place(path=fact.path, line=hit[0], what=f"{hit[1].strip()} (the training loop)"))
+        if role == "evaluation" and signals.evaluation and len(evaluation) < MAX_PLACES:
+            evaluation.append(Place(path=fact.path, line=signals.evaluation[0][0], what=signals.evaluation[0][1]))
+        if role in ("data", "training", "script", "evaluation", "examples", "library") and len(data) < 2 * MAX_PLACES:
+            data += [Place(path=fact.path, line=line, what=f"downloads {url}") for line, url in signals.urls[:2]]
+            if role == "data" or signals.urls:
+                data += [Place(path=fact.path, line=line, what=f"loads with {what.strip()}")
+                         for line, what in signals.data[:2]]
+                data += [Place(path=fact.path, line=line, what=f"expects the file {name}")
+                         for line, name in signals.files[:2]]
+    return WhereThingsAre(run=run, data=data[: 2 * MAX_PLACES], model=model_places, training=training,
+                          evaluation=evaluation)
 
 
 class _Linked:
@@ -162,35 +260,160 @@ def _link_imports(index: ModuleIndex, facts: list[FileFacts]) -> _Linked:
     return linked
 
 
-def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Declarations) -> list[EntryPoint]:
-    found: list[EntryPoint] = []
+# Which kinds a learner runs first (lower first); a README that quotes the command comes before all of them.
+KIND_RANK = {"readme-command": 0, "console-script": 1, "gui-script": 1, "dunder-main": 2, "main-block": 3,
+             "script": 3, "argparse": 4, "click": 4, "typer": 4, "fire": 4, "hydra": 4, "make-target": 5,
+             "just-target": 5, "tox-env": 6, "nox-session": 6, "notebook": 5}
+
+
+def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Declarations,
+                  package_dirs: set[str]) -> tuple[list[EntryPoint], int]:
+    """Every way to run the project, one entry per file or command, ranked as a learner would run them (what the
+    README quotes first, then the project's own commands, helpers and tests last) and trimmed."""
+    found: dict[str, EntryPoint] = {}  # one per path (targets and console scripts: per name)
+    by_path = {f.path: f for f in facts}
+
+    def add(key: str, entry: EntryPoint) -> None:
+        old = found.get(key)
+        if old is None or KIND_RANK[entry.kind] < KIND_RANK[old.kind]:
+            if old is not None:
+                entry = entry.model_copy(update={"detail": _join(entry.detail, old.detail),
+                                                 "named_in": entry.named_in or old.named_in,
+                                                 "quote": entry.quote or old.quote,
+                                                 "command": entry.command or old.command})
+            found[key] = entry
+        else:
+            found[key] = old.model_copy(update={"detail": _join(old.detail, entry.detail if entry.kind != old.kind
+                                                                else None)})
+
     for fact in facts:
         module = index.by_path.get(fact.path)
         module_id = module.id if module else None
         if fact.notebook is not None:
-            found.append(EntryPoint(kind="notebook", path=fact.path,
-                                    detail=f"{fact.notebook.code_cells} code cells, "
-                                           f"{fact.notebook.markdown_cells} text cells"))
+            add(fact.path, EntryPoint(kind="notebook", path=fact.path, command=f"jupyter notebook {fact.path}",
+                                      detail=f"{fact.notebook.code_cells} code cells, "
+                                             f"{fact.notebook.markdown_cells} text cells"))
             continue
+        for target, line in fact.targets or []:
+            name = fact.path.rpartition("/")[2].lower()
+            kind = "tox-env" if name == "tox.ini" else "just-target" if "just" in name else "make-target"
+            command = {"tox-env": f"tox -e {target}", "just-target": f"just {target}"}.get(kind, f"make {target}")
+            add(f"{kind}:{target}", EntryPoint(kind=kind, path=fact.path, line=line, name=target,  # type: ignore[arg-type]
+                                               command=command))
         if fact.python is None:
             continue
+        python = fact.python
+        folder = fact.path.rpartition("/")[0]
+        runs_as = _run_command(fact.path, module)
         if fact.path.rpartition("/")[2] == "__main__.py" and module is not None:
             package = module.import_name.rpartition(".")[0]
             if package:
-                found.append(EntryPoint(kind="dunder-main", path=fact.path, module=module_id, detail=package))
-        if fact.python.main_line is not None:
-            found.append(EntryPoint(kind="main-block", path=fact.path, line=fact.python.main_line, module=module_id))
-        for cli in fact.python.clis:
-            found.append(EntryPoint(kind=cli.kind, path=fact.path, line=cli.line, module=module_id,  # type: ignore[arg-type]
-                                    name=cli.name, detail=cli.detail))
+                add(fact.path, EntryPoint(kind="dunder-main", path=fact.path, module=module_id, detail=package,
+                                          command=f"python -m {package}"))
+        if python.main_line is not None:
+            add(fact.path, EntryPoint(kind="main-block", path=fact.path, line=python.main_line, module=module_id,
+                                      command=runs_as))
+        elif python.work_count >= 2 and folder not in package_dirs and fact.path.endswith(".py"):
+            add(fact.path, EntryPoint(kind="script", path=fact.path, line=python.work_lines[0], module=module_id,
+                                      command=runs_as, detail=f"{python.work_count} statements run at module level"))
+        for cli in python.clis:
+            if cli.kind == "nox":
+                add(f"nox:{cli.name}", EntryPoint(kind="nox-session", path=fact.path, line=cli.line, name=cli.name,
+                                                  command=f"nox -s {cli.name}"))
+                continue
+            add(fact.path, EntryPoint(kind=cli.kind, path=fact.path, line=cli.line, module=module_id,  # type: ignore[arg-type]
+                                      name=cli.name, detail=cli.detail, command=runs_as))
     for script in declarations.scripts:
         module_id = _module_by_import_name(index, script.module)
         path = index.modules[module_id].path if module_id else script.source
-        found.append(EntryPoint(kind="gui-script" if script.gui else "console-script", path=path, module=module_id,
-                                name=script.name, detail=script.target))
-    # the ones a learner would run first: the project's own commands before helpers, tests and build tools
-    found.sort(key=lambda e: (is_test_path(e.path) or is_side_path(e.path), ENTRY_RANK[e.kind], e.path, e.line or 0))
-    return found
+        add(f"script:{script.name}", EntryPoint(kind="gui-script" if script.gui else "console-script", path=path,
+                                                module=module_id, name=script.name, detail=script.target,
+                                                command=script.name))
+    # what the README and docs quote: the file it names becomes the first thing to run
+    quoted_rank: dict[str, int] = {}
+    sequence = 0
+    for doc in sorted((f for f in facts if f.commands), key=lambda f: (f.path.count("/"), "readme" not in
+                                                                        f.path.lower(), f.path)):
+        for command in doc.commands or []:
+            path = _quoted_path(command.kind, command.target, by_path, index)
+            key = path
+            if command.kind in ("make", "just", "nox", "tox"):
+                key = {"make": "make-target", "just": "just-target", "nox": "nox", "tox": "tox-env"}[command.kind]
+                key = f"{key}:{command.target}"
+                if key not in found:
+                    continue
+                path = found[key].path
+            if path is None or key is None:
+                continue
+            named = f"{doc.path}:{command.line}"
+            old = found.get(key)
+            if old is None:
+                module = index.by_path.get(path)
+                found[key] = EntryPoint(kind="readme-command", path=path, module=module.id if module else None,
+                                        command=command.text, named_in=named, quote=command.text)
+            elif old.named_in is None:
+                found[key] = old.model_copy(update={"named_in": named, "quote": command.text,
+                                                    "command": command.text})
+            if key not in quoted_rank:
+                quoted_rank[key] = sequence
+                sequence += 1
+
+    def rank(item: tuple[str, EntryPoint]) -> tuple[object, ...]:
+        key, e = item
+        side = is_test_path(e.path) or is_side_path(e.path) or is_vendored_path(e.path)
+        example = _is_example(e.path)
+        quoted = quoted_rank.get(key)
+        return (side, example and quoted is None, quoted is None, quoted or 0, KIND_RANK[e.kind], e.path.count("/"),
+                e.path, e.line or 0)
+
+    ranked = [e for _key, e in sorted(found.items(), key=rank)]
+    kept: list[EntryPoint] = []
+    examples = 0
+    for entry in ranked:
+        if _is_example(entry.path) and entry.named_in is None:
+            examples += 1
+            if examples > MAX_EXAMPLE_ENTRIES:
+                continue
+        kept.append(entry)
+    return kept[:MAX_ENTRIES], len(ranked)
+
+
+def _join(first: str | None, second: str | None) -> str | None:
+    if first and second and second not in first:
+        return f"{first}; {second}"
+    return first or second
+
+
+def _is_example(path: str) -> bool:
+    from learnloop.study.roles import EXAMPLE_FOLDERS
+
+    return any(p in EXAMPLE_FOLDERS for p in path.split("/")[:-1])
+
+
+def _run_command(path: str, module: Module | None) -> str:
+    if module is not None and "." in module.import_name and not path.endswith("__main__.py"):
+        return f"python -m {module.import_name}"
+    import shlex
+
+    return f"python {shlex.quote(path)}"
+
+
+def _quoted_path(kind: str, target: str, by_path: dict[str, FileFacts], index: ModuleIndex) -> str | None:
+    """The repository file a quoted command runs, or None when it names none of them."""
+    if kind in ("python", "notebook", "shell"):
+        cleaned = target.removeprefix("./")
+        if cleaned in by_path:
+            return cleaned
+        tail = [p for p in by_path if p.endswith("/" + cleaned)]
+        return tail[0] if len(tail) == 1 else None
+    if kind == "module":
+        module_id = _module_by_import_name(index, target) or _module_by_import_name(index, f"{target}.__main__")
+        if module_id is None:
+            return None
+        path = index.modules[module_id].path
+        main = path.replace("__init__.py", "__main__.py")
+        return main if main in by_path else path
+    return ""  # make / just targets: found by name
 
 
 def _module_by_import_name(index: ModuleIndex, import_name: str) -> str | None:

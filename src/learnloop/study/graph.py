@@ -31,8 +31,9 @@ def build_graph(nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, hub_c
         adjacency[a].append(b)
     cycles = [sorted(c) for c in strongly_connected(node_list, adjacency) if len(c) > 1]
     cycles.sort(key=lambda c: (-len(c), c))
-    return ImportGraph(nodes=node_list, edges=[Edge(source=a, target=b) for a, b in pairs], hubs=hubs,
-                       cycles=cycles)
+    # thousands of edges on a large tree: built without validation (two strings each, made right here)
+    return ImportGraph.model_construct(nodes=node_list, edges=[Edge.model_construct(source=a, target=b)
+                                                               for a, b in pairs], hubs=hubs, cycles=cycles)
 
 
 def strongly_connected(nodes: list[str], adjacency: dict[str, list[str]]) -> list[list[str]]:
@@ -124,12 +125,12 @@ def collapse(nodes: list[str], edges: list[tuple[str, str]], *, max_nodes: int =
     the top-level names are too many, the least connected go into "(other)". Parts holding a module of
     ``keep`` (the hubs) get their boxes first."""
     if len(nodes) <= max_nodes:
-        return _grouped(nodes, edges, {n: n for n in nodes}, collapsed=False)
+        return grouped(nodes, edges, {n: n for n in nodes}, collapsed=False)
     groups: dict[str, list[str]] = {}
     for node in nodes:
         groups.setdefault(node.split(".")[0], []).append(node)
     if len(groups) > max_nodes:
-        return _grouped(nodes, edges, _lump({n: n.split(".")[0] for n in nodes}, edges, max_nodes), collapsed=True)
+        return grouped(nodes, edges, _lump({n: n.split(".")[0] for n in nodes}, edges, max_nodes), collapsed=True)
     closed: set[str] = set()  # groups that cannot be split within the limit
     while True:
         candidates = [g for g in sorted(groups, key=lambda g: (not keep.intersection(groups[g]), -len(groups[g]), g))
@@ -153,7 +154,7 @@ def collapse(nodes: list[str], edges: list[tuple[str, str]], *, max_nodes: int =
         del groups[key]
         groups.update(children)
     members = {node: key for key, group in groups.items() for node in group}
-    return _grouped(nodes, edges, members, collapsed=True)
+    return grouped(nodes, edges, members, collapsed=True)
 
 
 def _split(key: str, members: list[str]) -> dict[str, list[str]]:
@@ -182,7 +183,7 @@ def _lump(groups: dict[str, str], edges: list[tuple[str, str]], max_nodes: int) 
     return {n: g if g in kept else "(other)" for n, g in groups.items()}
 
 
-def _grouped(nodes: list[str], edges: list[tuple[str, str]], groups: dict[str, str], *, collapsed: bool) -> Collapsed:
+def grouped(nodes: list[str], edges: list[tuple[str, str]], groups: dict[str, str], *, collapsed: bool) -> Collapsed:
     result = Collapsed(collapsed=collapsed, members=groups)
     for node in nodes:
         result.nodes[groups[node]] = result.nodes.get(groups[node], 0) + 1

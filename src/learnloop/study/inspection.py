@@ -19,12 +19,19 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from learnloop.study.commands import QuotedCommand, is_doc_page, read_commands, read_targets
 from learnloop.study.languages import LineCount, count_lines, count_python_lines, language_table
 from learnloop.study.notebooks import NotebookError, NotebookFacts, read_notebook
-from learnloop.study.pysource import PythonFacts, read_python
-from learnloop.study.scan import FoundFile
+from learnloop.study.parse_cache import ParseCache
+from learnloop.study.pysource import Problem, PythonFacts, read_python, scan_imports_by_line, scan_python
+from learnloop.study.roles import is_test_path, is_vendored_path, may_run
+from learnloop.study.scan import FoundFile, read_regular_bytes
+from learnloop.study.signals import Signals, read_signals
 
 PARALLEL_MIN_BYTES = 1_500_000
+# Python files larger than this are not given to ``ast`` (a generated 200 MB file would exhaust memory): their
+# imports are read line by line and their lines counted.
+PARSE_MAX_BYTES = 8 * 1024 * 1024
 BINARY_SNIFF = 8192
 PARSED_LANGUAGES = ("Python", "Jupyter Notebook")
 
@@ -42,39 +49,63 @@ class FileFacts:
     notice: tuple[str, str] | None = None  # (kind, detail) when the file was skipped or read degraded
     python: PythonFacts | None = None
     notebook: NotebookFacts | None = None
+    signals: Signals | None = None
+    commands: list[QuotedCommand] | None = None  # run commands quoted in a README or docs page
+    targets: list[tuple[str, int]] | None = None  # Makefile / justfile / tox.ini targets
 
 
 def inspect_files(root: str, files: list[FoundFile], *, workers: int | None = None,
                   progress: Progress | None = None, meanwhile: Callable[[bool], None] | None = None,
-                  ) -> list[FileFacts]:
+                  max_file_bytes: int | None = None, cache: ParseCache | None = None) -> list[FileFacts]:
     """Facts for each file, in the order given. ``workers``: None chooses, 1 reads in this process.
     ``meanwhile(parallel)`` runs in this process while the workers parse (``parallel`` True), or after
-    reading when there are no workers (False)."""
+    reading when there are no workers (False). ``cache``: facts of unchanged files are taken from it, and the
+    ones read now are kept in it."""
+    if cache is None:
+        return _inspect_all(root, files, workers, progress, meanwhile, max_file_bytes)
+    known = cache.lookup(files)
+    missing = [f for f in files if f.path not in known]
+    read = _inspect_all(root, missing, workers, progress, meanwhile, max_file_bytes) if missing else []
+    if not missing and meanwhile is not None:
+        meanwhile(False)
+    cache.keep(missing, read)
+    cache.save(files)
+    fresh = {f.path: f for f in read}
+    return [known.get(f.path) or fresh[f.path] for f in files]
+
+
+def _inspect_all(root: str, files: list[FoundFile], workers: int | None, progress: Progress | None,
+                 meanwhile: Callable[[bool], None] | None, max_file_bytes: int | None) -> list[FileFacts]:
     parsed_bytes = sum(f.size for f in files if f.language in PARSED_LANGUAGES)
     if workers is None:
         workers = default_workers(parsed_bytes)
     if workers <= 1 or len(files) < 2:
-        results = _inspect_here(root, files, progress)
+        results = _inspect_here(root, files, progress, max_file_bytes)
         if meanwhile is not None:
             meanwhile(False)
         return results
-    return _inspect_in_pool(root, files, workers, progress, meanwhile)
+    return _inspect_in_pool(root, files, workers, progress, meanwhile, max_file_bytes)
 
 
 def default_workers(parsed_bytes: int) -> int:
-    if parsed_bytes < PARALLEL_MIN_BYTES:
+    """One process below ``PARALLEL_MIN_BYTES`` of source, and on machines of two cores or fewer (measured here:
+    two workers on two shared cores cost 15% more CPU and were no faster once another program ran); else one per
+    core, at most eight."""
+    cores = os.cpu_count() or 1
+    if parsed_bytes < PARALLEL_MIN_BYTES or cores <= 2:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    return min(cores, 8)
 
 
-def _inspect_here(root: str, files: list[FoundFile], progress: Progress | None) -> list[FileFacts]:
+def _inspect_here(root: str, files: list[FoundFile], progress: Progress | None,
+                  max_file_bytes: int | None = None) -> list[FileFacts]:
     results: list[FileFacts] = []
     step = max(1, len(files) // 50)
     was_enabled = gc.isenabled()
     gc.disable()  # syntax trees hold no cycles; collecting while building them doubles the cost
     try:
         for index, found in enumerate(files, start=1):
-            results.append(inspect_file(root, found))
+            results.append(inspect_file(root, found, max_file_bytes=max_file_bytes))
             if progress is not None and (index % step == 0 or index == len(files)):
                 progress(index, len(files))
     finally:
@@ -83,13 +114,13 @@ def _inspect_here(root: str, files: list[FoundFile], progress: Progress | None) 
     return results
 
 
-def _inspect_chunk(root: str, files: list[FoundFile]) -> list[FileFacts]:
+def _inspect_chunk(root: str, files: list[FoundFile], max_file_bytes: int | None) -> list[FileFacts]:
     gc.disable()
-    return [inspect_file(root, found) for found in files]
+    return [inspect_file(root, found, max_file_bytes=max_file_bytes) for found in files]
 
 
 def _inspect_in_pool(root: str, files: list[FoundFile], workers: int, progress: Progress | None,
-                     meanwhile: Callable[[bool], None] | None) -> list[FileFacts]:
+                     meanwhile: Callable[[bool], None] | None, max_file_bytes: int | None) -> list[FileFacts]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -98,7 +129,7 @@ def _inspect_in_pool(root: str, files: list[FoundFile], workers: int, progress: 
     done = 0
     by_path: dict[str, FileFacts] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = [pool.submit(_inspect_chunk, root, chunk) for chunk in chunks]
+        futures = [pool.submit(_inspect_chunk, root, chunk, max_file_bytes) for chunk in chunks]
         if meanwhile is not None:  # the workers are forked by now: safe to import and read in this process
             meanwhile(True)
         for future in as_completed(futures):
@@ -122,16 +153,20 @@ def balanced_chunks(files: list[FoundFile], count: int) -> list[list[FoundFile]]
     return [c for c in chunks if c]
 
 
-def inspect_file(root: str, found: FoundFile) -> FileFacts:
-    """Read one file (never raises: problems become a notice on the result)."""
+def inspect_file(root: str, found: FoundFile, *, max_file_bytes: int | None = None) -> FileFacts:
+    """Read one file (never raises: problems become a notice on the result).
+
+    Only a regular file is opened (never a pipe or a device, even one swapped in since the walk), without
+    following links, and never more than its size allows: the first bytes are sniffed for binary content
+    before the rest is read."""
     facts = FileFacts(found.path, found.language or "other", found.size)
+    limit = found.size + BINARY_SNIFF  # the walk checked the size against the limit; a file that grew is refused
     try:
-        with open(os.path.join(root, found.path), "rb") as handle:
-            data = handle.read()
+        data = read_regular_bytes(os.path.join(root, found.path), limit, sniff=BINARY_SNIFF)
     except OSError as exc:
         facts.notice = ("unreadable", exc.strerror or str(exc))
         return facts
-    if b"\0" in data[:BINARY_SNIFF]:
+    if data is None:
         facts.notice = ("binary", f"binary content in a {facts.language} file: not read")
         return facts
     text, encoding_note = decode(data)
@@ -139,7 +174,17 @@ def inspect_file(root: str, found: FoundFile) -> FileFacts:
         facts.notice = ("not-utf8", encoding_note)
     table = language_table()
     if facts.language == "Python":
-        python = read_python(text, filename=found.path)
+        if len(data) > PARSE_MAX_BYTES:
+            python = PythonFacts(imports=scan_imports_by_line(text),
+                                 problem=Problem("too-large", None, f"{len(data) / 1024**2:.0f} MiB: its imports "
+                                                 "were read line by line, it was not parsed"))
+        elif is_test_path(found.path) or is_vendored_path(found.path):
+            # tests and vendored code: only their imports and __main__ guard matter (their role is their path);
+            # read line by line, a tenth of the cost of a syntax tree (their docstrings count as code lines)
+            python = scan_python(text)
+        else:
+            python = read_python(text, filename=found.path)
+            facts.signals = read_signals(text, runs=may_run(found.path, python))
         facts.python = python
         facts.lines = count_python_lines(text, python.docstring_lines)
     elif facts.language == "Jupyter Notebook":
@@ -148,10 +193,20 @@ def inspect_file(root: str, found: FoundFile) -> FileFacts:
         except NotebookError as exc:
             facts.notice = ("notebook", f"not a readable notebook ({exc})")
             return facts
+        if max_file_bytes is not None and notebook.source_bytes > max_file_bytes:
+            facts.notice = ("oversized", f"{notebook.source_bytes / 1024**2:.1f} MiB of cell source, over the "
+                            f"{max_file_bytes / 1024**2:.1f} MiB limit: not read")
+            return facts
         facts.notebook = notebook
         facts.lines = notebook.lines
+        facts.signals = notebook.signals
     else:
         facts.lines = count_lines(text, table.by_name[facts.language])
+        name = found.path.rpartition("/")[2]
+        if is_doc_page(found.path):
+            facts.commands = read_commands(text)
+        elif facts.language in ("Makefile", "just", "INI"):
+            facts.targets = read_targets(name, text)
     return facts
 
 

@@ -8,6 +8,7 @@ knows where they are from the syntax tree.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from learnloop.study.tables import read_table
@@ -72,22 +73,41 @@ class LineCount:
         return self.code + self.comment + self.blank
 
 
+# Both start with a new line, which the regular expression engine searches for as a literal: much quicker than
+# ``^`` in multi-line mode, which is tried at every position.
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*(?=\n)")
+_HASH_LINE = re.compile(r"\n[ \t\f\v]*#")
+
+
 def count_python_lines(text: str, docstrings: list[tuple[int, int]]) -> LineCount:
     """Python lines: ``#`` lines and the non-blank lines of docstrings (1-based ranges) are comments.
 
-    A plain loop over the lines: measured faster than regular expressions over the whole text."""
-    lines = text.splitlines()
-    marked: set[int] = set()
-    for start, end in docstrings:
-        marked.update(range(start, end + 1))
-    blank = comment = 0
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line:
-            blank += 1
-        elif line[0] == "#" or number in marked:
-            comment += 1
-    return LineCount(code=len(lines) - blank - comment, comment=comment, blank=blank)
+    Blank and ``#`` lines are counted by two regular expressions over the whole text (a scan in C, several
+    times faster than a loop over the lines); only docstring lines are looked at one by one."""
+    if not text:
+        return LineCount()
+    total = text.count("\n") + (0 if text.endswith("\n") else 1)
+    framed = "\n" + text if text.endswith("\n") else "\n" + text + "\n"
+    blank = len(_BLANK_LINE.findall(framed))
+    comment = len(_HASH_LINE.findall(framed)) if "#" in text else 0
+    if docstrings:  # their non-blank lines are comments too (the ``#`` ones are counted already)
+        lines = text.split("\n")
+        for start, end in _disjoint(docstrings):
+            segment = "\n" + "\n".join(lines[start - 1 : end]) + "\n"
+            inside = min(end, len(lines)) - start + 1
+            if inside > 0:
+                comment += inside - len(_BLANK_LINE.findall(segment)) - len(_HASH_LINE.findall(segment))
+    return LineCount(code=total - blank - comment, comment=comment, blank=blank)
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def count_lines(text: str, language: Language, comment_lines: frozenset[int] = frozenset()) -> LineCount:

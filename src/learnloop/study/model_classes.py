@@ -57,11 +57,46 @@ def _relative_base(package: str, target: str, level: int) -> str:
     return ".".join([*parts, target] if target else parts)
 
 
+OWN_BASE_METHODS = (frozenset({"forward"}), frozenset({"parameters", "zero_grad"}),
+                    frozenset({"parameters", "__call__"}),
+                    frozenset({"fit", "predict"}), frozenset({"fit", "transform"}), frozenset({"call", "build"}))
+OWN = "its own"
+
+
+def is_own_base(fact: ClassFact) -> bool:
+    """A repository class that is a model base by what it defines (``forward``; ``parameters`` and ``zero_grad``
+    as micrograd's ``Module``; ``fit`` and ``predict``), without subclassing a framework's base."""
+    methods = set(fact.methods)
+    return any(needed <= methods for needed in OWN_BASE_METHODS)
+
+
+def _star_bindings(index: ModuleIndex, bound: dict[str, dict[str, str]], classes: dict[str, list[ClassFact]],
+                   imports: dict[str, list[ImportFact]]) -> None:
+    """``from .layers import *`` binds every public name of ``layers`` (its classes and what it binds itself)."""
+    for _ in range(3):  # chains of star imports, a few deep
+        for mid, facts in imports.items():
+            module = index.modules[mid]
+            for target, name, _alias, level, _line, _optional in facts:
+                if name != "*":
+                    continue
+                kind, found = index.resolve(module.root, package_of(module), target, None, level)
+                if kind != "internal" or found == mid:
+                    continue
+                source = index.modules[found].import_name
+                names = {c.name: f"{source}.{c.name}" for c in classes.get(found, []) if c.top}
+                names.update(bound.get(found, {}))
+                table = bound.setdefault(mid, {})
+                for public, qualified in names.items():
+                    if not public.startswith("_"):
+                        table.setdefault(public, qualified)
+
+
 def find_models(index: ModuleIndex, classes: dict[str, list[ClassFact]],
                 imports: dict[str, list[ImportFact]]) -> list[FoundModel]:
     """Model classes among ``classes`` (module id -> classes defined there)."""
-    bases = known_bases()
+    bases = dict(known_bases())
     bound = {mid: bindings(index.modules[mid], imports.get(mid, [])) for mid in imports}
+    _star_bindings(index, bound, classes, imports)
     by_qualified: dict[str, tuple[str, ClassFact]] = {}
     for mid, facts in classes.items():
         for fact in facts:
@@ -88,6 +123,7 @@ def find_models(index: ModuleIndex, classes: dict[str, list[ClassFact]],
         return qualified
 
     framework_of: dict[str, tuple[str, str]] = {}  # qualified class -> (framework, the framework base)
+    own_bases = {q for q, (_mid, fact) in by_qualified.items() if fact.top and is_own_base(fact)}
     for _ in range(MAX_ROUNDS):
         changed = False
         for qualified, (mid, fact) in by_qualified.items():
@@ -103,6 +139,22 @@ def find_models(index: ModuleIndex, classes: dict[str, list[ClassFact]],
                     continue
                 changed = True
                 break
+        if not changed:
+            break
+    # the repository's own model bases (a micrograd-like ``Module``) and what subclasses them
+    for qualified in sorted(own_bases - framework_of.keys()):
+        framework_of[qualified] = (OWN, "(a base of its own)")
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for qualified, (mid, fact) in by_qualified.items():
+            if qualified in framework_of:
+                continue
+            for written in fact.bases:
+                target = follow(qualify(mid, written))
+                if target in framework_of and target != qualified and framework_of[target][0] == OWN:
+                    framework_of[qualified] = (OWN, target)
+                    changed = True
+                    break
         if not changed:
             break
     found = [FoundModel(mid, fact.name, fact.line, framework_of[q][1], framework_of[q][0])

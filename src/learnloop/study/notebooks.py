@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from learnloop.study.languages import LineCount, count_lines, language_table
 from learnloop.study.pysource import ClassFact, CliFact, ImportFact, Problem, read_python
+from learnloop.study.signals import Signals, read_signals
 
 
 class NotebookError(ValueError):
@@ -27,6 +28,8 @@ class NotebookFacts:
     clis: list[CliFact] = field(default_factory=list)
     summary: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    source_bytes: int = 0  # the cells' text, outputs left out: what the size limit judges
+    signals: Signals = field(default_factory=Signals)
 
 
 def read_notebook(text: str) -> NotebookFacts:
@@ -43,6 +46,9 @@ def read_notebook(text: str) -> NotebookFacts:
         if isinstance(source, list):  # nbformat 3 keeps lists of lines
             source = "".join(source)
         kind = cell.get("cell_type")
+        if not isinstance(source, str):
+            continue
+        facts.source_bytes += len(source)
         if kind == "markdown":
             facts.markdown_cells += 1
             if facts.summary is None:
@@ -59,6 +65,11 @@ def read_notebook(text: str) -> NotebookFacts:
             facts.lines.comment += counted.comment
             facts.lines.blank += counted.blank
             cell_facts = read_python(code)
+            cell_signals = read_signals(code)
+            for name in ("training", "evaluation", "data", "urls", "files"):
+                kept = getattr(facts.signals, name)
+                if len(kept) < 4:
+                    kept.extend((number, what) for _line, what in getattr(cell_signals, name)[: 4 - len(kept)])
             facts.imports.extend((m, n, a, lvl, number, opt) for m, n, a, lvl, _line, opt in cell_facts.imports)
             facts.classes.extend(ClassFact(c.name, number, c.bases) for c in cell_facts.classes)
             facts.clis.extend(CliFact(c.kind, number, c.name, c.detail) for c in cell_facts.clis)
@@ -69,12 +80,20 @@ def read_notebook(text: str) -> NotebookFacts:
 
 
 def python_of_cell(source: str) -> str:
-    """The cell's source with IPython-only lines blanked (line numbers kept)."""
+    """The cell's source with IPython-only lines made ``pass`` at their own indentation (line numbers kept, and
+    an indented ``%pip install`` inside an ``if`` still leaves a block that parses); ``x = !ls`` keeps ``x``."""
     if source.lstrip().startswith("%%"):
-        return ""
+        first, _, rest = source.lstrip().partition("\n")
+        if first.split()[0] not in ("%%time", "%%timeit", "%%capture", "%%prun"):
+            return ""  # %%bash, %%writefile, %%html...: not Python
+        source = "\n" + rest  # the cell magic's line blanked, the Python under it kept
     lines = source.splitlines()
     for index, line in enumerate(lines):
         stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
         if stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#")):
-            lines[index] = ""
+            lines[index] = indent + "pass"
+        elif "= !" in stripped or "= %" in stripped:
+            target, _, _shell = line.partition("=")
+            lines[index] = target + "= None"
     return "\n".join(lines)

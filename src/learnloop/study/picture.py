@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from learnloop.errors import UserError
+from learnloop.study.printable import printable
 
 if TYPE_CHECKING:
     from learnloop.study.graph import Collapsed
@@ -24,7 +25,14 @@ if TYPE_CHECKING:
 MAX_NODES = 45
 MAX_ROW = 9
 MAX_LAYERS = 8
-COLOURS = {"entry": "#b8e186", "model": "#cbb5e2", "hub": "#fdb863", "plain": "#d1e5f0", "other": "#eeeeee"}
+COLOURS = {"entry": "#b8e186", "model": "#cbb5e2", "hub": "#fdb863", "plain": "#d1e5f0", "other": "#eeeeee",
+           "side": "#f4f4f4"}
+# Folders around the project rather than the project: each becomes one box, whatever it holds.
+SIDE_BOXES = {"examples": "examples/", "example": "examples/", "demos": "examples/", "tutorials": "examples/",
+              "tests": "tests/", "test": "tests/", "testing": "tests/", "docs": "docs/", "doc": "docs/",
+              "benchmarks": "benchmarks/", "benchmark": "benchmarks/", "asv_bench": "benchmarks/",
+              "scripts": "scripts/", "tools": "tools/", "build_tools": "tools/", "config": "config/",
+              "configs": "config/", "conf": "config/"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class Picture:
     arrows: int
     collapsed: bool
     left_out: int
+    side_boxes: dict[str, int] | None = None  # a folder shown as one box -> how many files it holds
 
 
 PICTURE_SUFFIXES = (".png", ".svg")
@@ -66,20 +75,43 @@ def prepare_drawing() -> None:
     figure.savefig(io.BytesIO(), format="png")
 
 
+def side_box(path: str, test: bool) -> str | None:
+    """The one box a file around the project goes into (``examples/``, ``tests/``, ``docs/``...), or None."""
+    for part in path.split("/")[:-1]:
+        if part in SIDE_BOXES:
+            return SIDE_BOXES[part]
+    return "tests/" if test else None
+
+
 def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -> Picture:
-    """Write the import graph picture of ``report`` to ``path`` (.png or .svg)."""
-    from learnloop.study.graph import collapse
+    """Write the import graph picture of ``report`` to ``path`` (.png or .svg): the main package's modules
+    (grouped into packages when many), and examples, tests, docs... as one box each; vendored code left out."""
+    from learnloop.study.graph import collapse, grouped
 
     check_picture_path(path)
-    hidden = {m.name for m in report.modules if m.test or m.vendored}
-    nodes = [n for n in report.graph.nodes if n not in hidden]
-    edges = [(e.source, e.target) for e in report.graph.edges if e.source not in hidden and e.target not in hidden]
-    view = collapse(nodes, edges, max_nodes=max_nodes, keep=frozenset(h.module for h in report.graph.hubs))
+    info = {m.name: m for m in report.modules}
+    hidden = {m.name for m in report.modules if m.vendored}
+    side: dict[str, str] = {}
+    for node in report.graph.nodes:
+        module = info.get(node)
+        box = side_box(module.path if module else node, bool(module and module.test))
+        if box is not None and node not in hidden:
+            side[node] = box
+    main = [n for n in report.graph.nodes if n not in hidden and n not in side]
+    all_edges = [(e.source, e.target) for e in report.graph.edges if e.source not in hidden and e.target not in hidden]
+    main_edges = [(a, b) for a, b in all_edges if a not in side and b not in side]
+    boxes = sorted(set(side.values()))
+    view = collapse(main, main_edges, max_nodes=max(3, max_nodes - len(boxes)),
+                    keep=frozenset(h.module for h in report.graph.hubs))
+    members = {**view.members, **side}
+    view = grouped([*main, *side], all_edges, members, collapsed=view.collapsed)
+    counts = {box: sum(1 for b in side.values() if b == box) for box in boxes}
     kinds = _kinds(report, view)
-    positions, rows = layout(list(view.nodes), list(view.edges))
-    _render(report, view, kinds, positions, rows, path, left_out=len(hidden))
+    kinds.update({box: "side" for box in boxes})
+    positions, rows, routes = layout_with_routes(list(view.nodes), list(view.edges))
+    _render(report, view, kinds, positions, rows, path, left_out=len(hidden), routes=routes, side=counts)
     return Picture(path=str(path), boxes=len(view.nodes), arrows=len(view.edges), collapsed=view.collapsed,
-                   left_out=len(hidden))
+                   left_out=len(hidden), side_boxes=counts)
 
 
 def _kinds(report: StudyReport, view: Collapsed) -> dict[str, str]:
@@ -109,10 +141,23 @@ def _kinds(report: StudyReport, view: Collapsed) -> dict[str, str]:
     return kinds
 
 
+Route = list[tuple[float, float]]
+
+
 def layout(nodes: list[str], edges: list[tuple[str, str]]) -> tuple[dict[str, tuple[float, float]], int]:
     """Positions (x in [0, 1], y = row index from the top) for a layered drawing, and the number of rows."""
+    positions, rows, _routes = layout_with_routes(nodes, edges)
+    return positions, rows
+
+
+def layout_with_routes(nodes: list[str], edges: list[tuple[str, str]],
+                       ) -> tuple[dict[str, tuple[float, float]], int, dict[tuple[str, str], Route]]:
+    """A layered drawing (Sugiyama style): rows of boxes, importers above what they import, and for every arrow
+    the points it bends through. An arrow that spans several rows passes through a lane kept free in each row
+    between (a dummy node placed with the boxes), so it never crosses a box; an arrow inside one row arcs above
+    it. Returns positions, the number of rows, and the bend points of each arrow (empty: a straight line)."""
     if not nodes:
-        return {}, 0
+        return {}, 0, {}
     order = _feedback_order(nodes, edges)
     rank = {n: i for i, n in enumerate(order)}
     forward = [(a, b) for a, b in edges if rank[a] < rank[b]]
@@ -134,12 +179,30 @@ def layout(nodes: list[str], edges: list[tuple[str, str]]) -> tuple[dict[str, tu
         members = layers[index]
         for start in range(0, len(members), MAX_ROW):
             rows.append(members[start : start + MAX_ROW])
+    row_of = {n: r for r, row in enumerate(rows) for n in row}
     neighbours: dict[str, list[str]] = defaultdict(list)
+    chains: dict[tuple[str, str], list[str]] = {}
     for a, b in edges:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
+        ra, rb = row_of[a], row_of[b]
+        if abs(ra - rb) <= 1:
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+            continue
+        step = 1 if rb > ra else -1
+        chain = []
+        previous = a
+        for r in range(ra + step, rb, step):
+            dummy = f"\0{a}\0{b}\0{r}"
+            rows[r].append(dummy)
+            chain.append(dummy)
+            neighbours[previous].append(dummy)
+            neighbours[dummy].append(previous)
+            previous = dummy
+        neighbours[previous].append(b)
+        neighbours[b].append(previous)
+        chains[(a, b)] = chain
     slot: dict[str, float] = {}
-    for sweep in range(4):  # barycentre ordering, downwards then upwards
+    for sweep in range(6):  # barycentre ordering, downwards then upwards
         sequence = rows if sweep % 2 == 0 else list(reversed(rows))
         for row in sequence:
             for n in row:
@@ -148,10 +211,30 @@ def layout(nodes: list[str], edges: list[tuple[str, str]]) -> tuple[dict[str, tu
                 if placed:
                     slot[n] = sum(placed) / len(placed)
             row.sort(key=lambda n: slot[n])
-            for i, n in enumerate(row):
-                slot[n] = (i + 1) / (len(row) + 1)
-    positions = {n: (slot[n], float(r)) for r, row in enumerate(rows) for n in row}
-    return positions, len(rows)
+            _spread(row, slot)
+    positions = {n: (slot[n], float(r)) for r, row in enumerate(rows) for n in row if not n.startswith("\0")}
+    routes: dict[tuple[str, str], Route] = {}
+    for (a, b), chain in chains.items():
+        routes[(a, b)] = [(slot[d], float(row_of_dummy)) for d in chain
+                          for row_of_dummy in [int(d.rsplit("\0", 1)[1])]]
+    for a, b in edges:
+        if row_of[a] == row_of[b] and a != b:
+            (xa, y), (xb, _y) = positions[a], positions[b]
+            between = [n for n in rows[row_of[a]] if not n.startswith("\0") and min(xa, xb) < slot[n] < max(xa, xb)]
+            if between:  # an arc over the boxes between them, not a line through them
+                routes[(a, b)] = [(xa + (xb - xa) * 0.15, y - 0.5), (xb - (xb - xa) * 0.15, y - 0.5)]
+    return positions, len(rows), routes
+
+
+def _spread(row: list[str], slot: dict[str, float]) -> None:
+    """Place a row's items left to right: a box takes a full share of the width, a lane for a passing arrow a
+    third of one."""
+    widths = [0.34 if n.startswith("\0") else 1.0 for n in row]
+    total = sum(widths)
+    done = 0.0
+    for n, width in zip(row, widths, strict=True):
+        slot[n] = 0.04 + 0.92 * (done + width / 2) / total
+        done += width
 
 
 def _feedback_order(nodes: list[str], edges: list[tuple[str, str]]) -> list[str]:
@@ -187,6 +270,8 @@ def _feedback_order(nodes: list[str], edges: list[tuple[str, str]]) -> list[str]
 
 def _label(group: str, prefix: str, size: int, collapsed: bool) -> str:
     """A box's text: the name without the shared prefix, broken at a dot when long, and the module count."""
+    if group.endswith("/"):
+        return f"{group}\n({size} file{'s' if size > 1 else ''})"
     rest = group.endswith(".…")
     name = group[:-2] if rest else group
     text = name[len(prefix) :] if prefix and name.startswith(prefix) and name != prefix.rstrip(".") else name
@@ -196,7 +281,7 @@ def _label(group: str, prefix: str, size: int, collapsed: bool) -> str:
         head, _, tail = text.rpartition(".")
         text = f"{head}.\n{tail}"
     lines = [line if len(line) <= 28 else line[:27] + "…" for line in text.split("\n")]
-    text = "\n".join(lines)
+    text = "\n".join(printable(line).replace("$", "\\$") for line in lines)  # no escapes, no mathtext
     return f"{text}\n({size} modules)" if collapsed and size > 1 else text
 
 
@@ -213,26 +298,30 @@ def _common_prefix(names: list[str]) -> str:
 
 
 def _draw_arrows(axes: Any, view: Collapsed, positions: dict[str, tuple[float, float]], inch_x: float,
-                 inch_y: float) -> None:
-    """All arrows as two artists (shafts as one LineCollection, heads as one quiver): hundreds of separate
-    arrow patches would cost seconds."""
+                 inch_y: float, routes: dict[tuple[str, str], Route]) -> None:
+    """All arrows as two artists (shafts as one LineCollection of polylines, heads as one quiver): hundreds of
+    separate arrow patches would cost seconds. An arrow bends through its route's points (lanes kept free
+    between boxes), so it never runs through a box it does not touch."""
     from matplotlib.collections import LineCollection
 
     heaviest = max(view.edges.values())
     shafts, widths, tips, directions = [], [], [], []
     for (a, b), weight in view.edges.items():
-        (x0, y0), (x1, y1) = positions[a], positions[b]
-        dx, dy = x1 - x0, y1 - y0
-        length = math.hypot(dx * inch_x, dy * inch_y)  # in inches
-        if length < 1e-6:
+        points = [positions[a], *routes.get((a, b), []), positions[b]]
+        (x0, y0), (x1, y1) = points[0], points[1]
+        (xp, yp), (xe, ye) = points[-2], points[-1]
+        first = math.hypot((x1 - x0) * inch_x, (y1 - y0) * inch_y)
+        last = math.hypot((xe - xp) * inch_x, (ye - yp) * inch_y)
+        if first < 1e-6 or last < 1e-6:
             continue
-        gap = min(0.45, 0.28 / length)  # stop short of the boxes
-        start = (x0 + dx * gap, y0 + dy * gap)
-        end = (x1 - dx * gap, y1 - dy * gap)
-        shafts.append([start, end])
+        start_gap = min(0.45, 0.28 / first)  # stop short of the boxes
+        end_gap = min(0.45, 0.28 / last)
+        start = (x0 + (x1 - x0) * start_gap, y0 + (y1 - y0) * start_gap)
+        end = (xe - (xe - xp) * end_gap, ye - (ye - yp) * end_gap)
+        shafts.append([start, *points[1:-1], end])
         widths.append(0.5 + 2.0 * math.log1p(weight) / math.log1p(heaviest))
         tips.append(end)
-        directions.append((dx * inch_x / length, dy * inch_y / length))  # unit vectors, in inches
+        directions.append(((xe - xp) * inch_x / last, (ye - yp) * inch_y / last))  # unit vectors, in inches
     axes.add_collection(LineCollection(shafts, linewidths=widths, colors="#7f7f7f", alpha=0.35, zorder=1))
     if tips:
         xs, ys = zip(*tips, strict=True)
@@ -243,7 +332,8 @@ def _draw_arrows(axes: Any, view: Collapsed, positions: dict[str, tuple[float, f
 
 
 def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positions: dict[str, tuple[float, float]],
-            rows: int, path: Path, *, left_out: int) -> None:
+            rows: int, path: Path, *, left_out: int, routes: dict[tuple[str, str], Route] | None = None,
+            side: dict[str, int] | None = None) -> None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
@@ -258,7 +348,7 @@ def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positio
     axes.axis("off")
     if view.edges:
         inch_x, inch_y = width * 0.98, height * (1 - top - bottom) / max(rows, 1)
-        _draw_arrows(axes, view, positions, inch_x, inch_y)
+        _draw_arrows(axes, view, positions, inch_x, inch_y, routes or {})
     prefix = _common_prefix(list(view.nodes))
     font = 8 if widest > 5 else 9
     for group, (x, y) in positions.items():
@@ -266,18 +356,22 @@ def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positio
                   fontsize=font, zorder=3,
                   bbox={"boxstyle": "round,pad=0.35", "facecolor": COLOURS[kinds[group]], "edgecolor": "#555555",
                         "linewidth": 0.6})
-    modules = len([n for n in report.graph.nodes if n in view.members])
+    modules = len([n for n in report.graph.nodes if n in view.members and not view.members[n].endswith("/")])
     grouped = "grouped into packages; " if view.collapsed else ""
-    hidden = f"{left_out} test and vendored modules left out" if left_out else "nothing left out"
-    figure.suptitle(f"{report.name}: who imports whom", fontsize=12, y=1 - 0.12 / height, va="top")
+    boxed = [f"{box} ({count})" for box, count in (side or {}).items()]
+    hidden = ("collapsed into one box each: " + ", ".join(boxed) + "; ") if boxed else ""
+    hidden += f"{left_out} vendored modules left out" if left_out else "nothing left out"
+    title = printable(report.name).replace("$", "\\$")
+    figure.suptitle(f"{title}: who imports whom", fontsize=12, y=1 - 0.12 / height, va="top")
     figure.text(0.5, 1 - 0.42 / height, f"{modules} modules, {sum(view.edges.values())} imports; {grouped}{hidden}. "
                 "Arrows point from a module to what it imports.", ha="center", fontsize=8.5, color="#333333")
     hubs = ", ".join(f"{h.module} ({h.imported_by})" for h in report.graph.hubs[:5])
     if hubs:
         figure.text(0.01, 0.12 / height, f"Hubs, the most imported: {hubs}", fontsize=8, color="#333333")
     legend = [Patch(facecolor=COLOURS[k], edgecolor="#555555", label=label) for k, label in
-              (("entry", "entry point"), ("model", "defines a model"), ("hub", "hub"), ("plain", "module"))]
-    figure.legend(handles=legend, loc="upper center", fontsize=8, frameon=False, ncols=4,
+              (("entry", "entry point"), ("model", "defines a model"), ("hub", "hub"), ("plain", "module"),
+               ("side", "a folder, one box"))]
+    figure.legend(handles=legend, loc="upper center", fontsize=8, frameon=False, ncols=5,
                   bbox_to_anchor=(0.5, 1 - 0.55 / height))
     fmt = path.suffix.lower().lstrip(".")
     try:  # fast zlib level: the picture is mostly flat colour, level 1 is nearly as small and much quicker

@@ -14,9 +14,13 @@ NoticeKind = Literal[
     "oversized", "binary", "not-utf8", "symlink-loop", "symlink-outside", "broken-symlink", "unreadable",
     "archive-member", "notebook",
 ]
-ProblemKind = Literal["python2", "syntax-error"]
-EntryKind = Literal["main-block", "dunder-main", "console-script", "gui-script", "argparse", "click", "typer",
-                    "fire", "hydra", "notebook"]
+ProblemKind = Literal["python2", "syntax-error", "too-large"]
+EntryKind = Literal["readme-command", "main-block", "script", "dunder-main", "console-script", "gui-script", "argparse",
+                    "click", "typer", "fire", "hydra", "notebook", "make-target", "just-target", "tox-env",
+                    "nox-session"]
+RoleKind = Literal["configuration", "data", "model", "training", "evaluation", "cli", "re-export", "tests", "script",
+                   "library", "docs", "examples", "other"]
+StageKind = Literal["readme", "run", "data", "model", "training", "evaluation", "more"]
 LibraryKind = Literal["stdlib", "third-party"]
 
 
@@ -109,10 +113,54 @@ class EntryPoint(Part):
     module: str | None = None
     name: str | None = None
     detail: str | None = None
+    command: str | None = Field(default=None, description="how to run it, as a learner types it")
+    named_in: str | None = Field(default=None, description="the README or docs line that quotes it (path:line)")
+    quote: str | None = Field(default=None, description="the command as that line quotes it")
+
+
+class Symbol(Part):
+    """A class or function a file defines at module level."""
+
+    name: str
+    kind: Literal["class", "function"]
+    line: int
+
+
+def symbols_text(symbols: list[Symbol]) -> str:
+    """``GPT (line 19), get_batch() (line 20)``: what a file defines, for a reading step."""
+    return ", ".join(f"{s.name}{'()' if s.kind == 'function' else ''} (line {s.line})" for s in symbols)
+
+
+class FileRole(Part):
+    """What one source file does, judged from its syntax tree and text, and why."""
+
+    path: str
+    module: str | None = None
+    role: RoleKind
+    reasons: list[str] = []
+    summary: str | None = None
+    symbols: list[Symbol] = []
+
+
+class Place(Part):
+    """Where something is: a file, a line, and what is there."""
+
+    path: str
+    line: int | None = None
+    what: str
+
+
+class WhereThingsAre(Part):
+    run: list[Place] = Field(default=[], description="how to run it: the commands the README quotes, the entry points")
+    data: list[Place] = Field(default=[], description="where data comes from: URLs, loaders, file names it expects")
+    model: list[Place] = Field(default=[], description="where the model is defined")
+    training: list[Place] = Field(default=[], description="where training happens")
+    evaluation: list[Place] = Field(default=[], description="where a trained model is used or scored")
 
 
 class ModelClass(Part):
-    """A class that defines a model: it subclasses a model base (torch.nn.Module, BaseEstimator, ...)."""
+    """A class that defines a model: it subclasses a model base (torch.nn.Module, BaseEstimator, ... or the
+    repository's own base class, framework "its own")."""
 
     name: str
     module: str
@@ -146,6 +194,10 @@ class ReadingStep(Part):
     path: str
     reason: str
     module: str | None = None
+    stage: StageKind = "more"
+    role: RoleKind | None = None
+    summary: str | None = None
+    symbols: list[Symbol] = []
 
 
 class Totals(Part):
@@ -160,6 +212,9 @@ class Totals(Part):
 class StudyReport(Part):
     source: str = Field(description="what was studied, as the learner named it")
     name: str = Field(description="the repository's name (its folder or archive name)")
+    origin: Literal["cloned", "reused", "archive", "bare"] | None = Field(
+        default=None, description="cloned: fetched with git into the cache now; reused: the clone already there; "
+        "archive / bare: unpacked into a temporary folder; none: a folder read where it is")
     totals: Totals
     languages: list[LanguageCount]
     packages: list[str] = Field(description="the repository's Python packages (folders with __init__.py)")
@@ -169,7 +224,12 @@ class StudyReport(Part):
     internal: list[str] = Field(description="top-level names the repository's own modules are imported by")
     dependencies: list[Dependency]
     entry_points: list[EntryPoint]
+    entry_points_total: int = 0
     models: list[ModelClass]
+    models_total: int = 0
+    files: list[FileRole] = Field(default=[], description="the role of each source file (tests and vendored "
+                                  "code left out)")
+    where: WhereThingsAre = WhereThingsAre()
     graph: ImportGraph
     reading_order: list[ReadingStep]
     problems: list[ParseProblem]

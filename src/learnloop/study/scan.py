@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,45 @@ EXCLUDED_SUFFIXES = (".egg-info", ".dist-info")
 VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_IGNORE_BYTES = 1024 * 1024
+# A notebook is judged by the size of its source, not of its saved outputs (a 4 MB notebook may hold 36 KB of
+# code): its file may be this many times the limit before it is left out unread.
+NOTEBOOK_FILE_FACTOR = 32
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_regular_bytes(path: str, limit: int, *, sniff: int = 0) -> bytes | None:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them; None when the first ``sniff`` bytes
+    hold a NUL (binary content, the rest is not read).
+
+    Opened without following a link and without blocking, then checked to be a regular file before a byte is
+    read: a pipe, socket or device (even one put in place of a file after the walk) raises ``OSError``, as does
+    a file larger than ``limit``, so nothing here hangs or fills memory."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file: not opened")
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"{info.st_size / 1024**2:.1f} MiB, over the limit: not read")
+        chunks: list[bytes] = []
+        if sniff:
+            head = os.read(fd, sniff)
+            if b"\0" in head:
+                return None
+            chunks.append(head)
+        total = sum(len(c) for c in chunks)
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise OSError(errno.EFBIG, "grew past the limit while being read: not read")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -36,6 +76,7 @@ class FoundFile:
     path: str
     size: int
     language: str | None
+    mtime_ns: int = 0
 
 
 @dataclass
@@ -73,10 +114,10 @@ def _read_ignore(path: str, base: str) -> _Ignore | None:
     import pathspec
 
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
+        data = read_regular_bytes(path, MAX_IGNORE_BYTES)
     except OSError:
-        return None
+        return None  # a pipe or a device named .gitignore is never opened for reading
+    lines = (data or b"").decode("utf-8", "replace").splitlines()
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     return _Ignore(base, spec) if len(spec) else None
 
@@ -89,7 +130,7 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
     base_rules: tuple[_Ignore, ...] = ()
     if use_gitignore:
         exclude = os.path.join(root_real, ".git", "info", "exclude")
-        rule = _read_ignore(exclude, "") if os.path.isfile(exclude) else None
+        rule = _read_ignore(exclude, "") if os.path.lexists(exclude) else None
         base_rules = (rule,) if rule else ()
     stack: list[tuple[str, str, tuple[_Ignore, ...]]] = [(root_real, "", base_rules)]
     while stack:
@@ -105,7 +146,7 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
         if relative and _is_virtualenv(folder, names):
             scan.excluded.append(relative + "/")
             continue
-        if use_gitignore and ".gitignore" in names:
+        if use_gitignore and ".gitignore" in names and _regular(folder, ".gitignore"):
             rule = _read_ignore(os.path.join(folder, ".gitignore"), relative)
             if rule is not None:
                 rules = (*rules, rule)
@@ -131,21 +172,30 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
                 if rules and _ignored(rules, path, False):
                     scan.ignored_files += 1
                     continue
-                size = entry.stat(follow_symlinks=False).st_size
+                info = entry.stat(follow_symlinks=False)
+                size = info.st_size
             except OSError as exc:
                 scan.notices.append(FileNotice(path=path, kind="unreadable", detail=exc.strerror or str(exc)))
                 continue
             language = table.language_of(entry.name)
+            cap = max_file_bytes * NOTEBOOK_FILE_FACTOR if language == "Jupyter Notebook" else max_file_bytes
             if language is None:
                 scan.other_files += 1
                 scan.other_bytes += size
-            elif size > max_file_bytes:
+            elif size > cap:
                 scan.notices.append(FileNotice(path=path, kind="oversized", detail=f"{size / 1024**2:.1f} MiB, over "
                                            f"the {max_file_bytes / 1024**2:.1f} MiB limit: not read"))
             else:
-                scan.files.append(FoundFile(path, size, language))
+                scan.files.append(FoundFile(path, size, language, info.st_mtime_ns))
         stack.extend(reversed(subfolders))
     return scan
+
+
+def _regular(folder: str, name: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(folder, name)).st_mode)
+    except OSError:
+        return False
 
 
 def _is_virtualenv(folder: str, names: set[str]) -> bool:

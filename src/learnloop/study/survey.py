@@ -25,17 +25,33 @@ StudyProgress = Callable[[str, int, int], None]
 
 def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = True,
                      max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, workers: int | None = None,
-                     progress: StudyProgress | None = None, picture: Path | None = None) -> StudyReport:
-    """Study the folder or archive at ``source``.
+                     progress: StudyProgress | None = None, picture: Path | None = None,
+                     use_cache: bool = True) -> StudyReport:
+    """Study the folder, archive, bare repository or remote repository (``OWNER/NAME``, a git URL) at ``source``.
 
     ``atlas``: the map to find library cards in (default: the packaged one; ``with_map=False`` skips the
     cards). ``workers``: processes for parsing (None: chosen from the tree's size). ``progress(phase, done,
     total)`` is called as files are read. ``picture``: also draw the import graph there (.png or .svg);
-    drawing here rather than afterwards lets matplotlib load while the workers parse.
+    drawing here rather than afterwards lets matplotlib load while the workers parse. ``use_cache``: take the facts
+    of files unchanged since the last study of this folder from the learner's cache (and keep this study's).
     """
     if picture is not None:
         check_picture_path(picture)
-    with opened_source(source) as opened:
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # the report is thousands of small objects without cycles: collecting while building costs 20%
+    try:
+        return _study(source, atlas=atlas, with_map=with_map, max_file_bytes=max_file_bytes, workers=workers,
+                      progress=progress, picture=picture, use_cache=use_cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _study(source: str | Path, *, atlas: Any, with_map: bool, max_file_bytes: int, workers: int | None,
+           progress: StudyProgress | None, picture: Path | None, use_cache: bool) -> StudyReport:
+    with opened_source(source, max_member_bytes=max_file_bytes, progress=progress) as opened:
         if progress:
             progress("scanning", 0, 0)
         scan = scan_tree(opened.root, max_file_bytes=max_file_bytes)
@@ -48,7 +64,8 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
             import learnloop.study.assembly  # noqa: F401 - pydantic and the report models, off the critical path
             from learnloop.study.libraries import installed_distributions
 
-            if with_map and loaded["atlas"] is None:
+            if with_map and loaded["atlas"] is None and any(f.language in ("Python", "Jupyter Notebook", "Cython")
+                                                            for f in scan.files):  # no code, no libraries
                 from learnloop.atlas.load import load_atlas
 
                 loaded["atlas"] = load_atlas()
@@ -61,7 +78,14 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
                 prepare_drawing()
 
         reporter = (lambda done, total: progress("reading", done, total)) if progress else None
-        facts = inspect_files(str(opened.root), scan.files, workers=workers, progress=reporter, meanwhile=meanwhile)
+        cache = None
+        if use_cache and opened.origin in (None, "cloned", "reused"):  # unpacked archives are new folders each time
+            from learnloop.study.address import study_cache
+            from learnloop.study.parse_cache import ParseCache
+
+            cache = ParseCache.for_folder(opened.root, study_cache(), max_file_bytes)
+        facts = inspect_files(str(opened.root), scan.files, workers=workers, progress=reporter, meanwhile=meanwhile,
+                              max_file_bytes=max_file_bytes, cache=cache)
         from learnloop.study.assembly import assemble
         from learnloop.study.dependencies import read_declarations
 
@@ -71,6 +95,8 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
         root_name = opened.root.name if opened.root.name.isidentifier() else opened.name
         report = assemble(str(source), opened.name, root_name, scan, facts, declarations,
                           atlas=loaded["atlas"] if with_map else None, extra_notices=opened.notices)
+        if opened.origin is not None:
+            report = report.model_copy(update={"origin": opened.origin})
     if picture is not None:
         from learnloop.study.picture import draw_graph
 
