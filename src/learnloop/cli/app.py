@@ -26,7 +26,7 @@ class LearnloopGroup(TyperGroup):
             from learnloop.cli.render import print_error, word_error
             from learnloop.errors import MissingExtra
 
-            text = word_error(exc, self.get_command(ctx, ctx.invoked_subcommand or ""))
+            text = word_error(exc, self.get_command(ctx, ctx.invoked_subcommand or ""), ctx.find_root().command)
             if isinstance(exc, MissingExtra):
                 text += f": python -m pip install 'learnloop[{exc.extra}]'"
             print_error(text)
