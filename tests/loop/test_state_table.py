@@ -317,7 +317,7 @@ def test_sampled_states_through_the_cli_and_the_web_page(name: str, cli: Callabl
 
     from learnloop.web.app import create_app
 
-    with TestClient(create_app(resolve_settings())) as client:
+    with TestClient(create_app(resolve_settings()), base_url="http://127.0.0.1") as client:
         page = client.get("/")
         assert page.status_code == 200
         assert next_action(value).label in page.text.replace("&#39;", "'")

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from learnloop.config import Settings, resolve_settings
 
+LOCAL = "http://127.0.0.1"  # the server answers only the names it was started for
 _TOKEN = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 _ALERT = re.compile(r'role="alert"[^>]*>(.*?)</p>', re.S)
 
@@ -24,6 +25,11 @@ class Web:
         self.client = client
         self.settings = settings
         self._token: str | None = None
+
+    @property
+    def server_app(self) -> Any:
+        """The FastAPI app under test (its routes)."""
+        return self.client.app_under_test  # type: ignore[attr-defined]
 
     @property
     def server(self) -> Any:
@@ -40,7 +46,14 @@ class Web:
         return self.client.get(path, **kwargs)
 
     def post(self, path: str, data: dict[str, Any] | None = None, *, follow: bool = True, **kwargs: Any) -> Any:
-        return self.client.post(path, data={"csrf": self.token(), **(data or {})}, follow_redirects=follow, **kwargs)
+        """POST with the page's token; a form that starts a job (the project's scaffold) is followed to its end."""
+        response = self.client.post(path, data={"csrf": self.token(), **(data or {})}, follow_redirects=follow,
+                                    **kwargs)
+        landed = response.url.path if follow else ""
+        if landed.startswith("/jobs/") and path == "/project":
+            job = self.server.jobs.wait(landed.removeprefix("/jobs/"), timeout=60)
+            response = self.client.get("/project?notice=started" if job.state == "done" else landed)
+        return response
 
     def ok(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """POST that must succeed: a redirect to a page that renders with no error."""
@@ -50,10 +63,11 @@ class Web:
         return response
 
     def rows(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of every table: compared before and after a refused form to show nothing was written."""
+        """Every row of every table of the learner's records (not the server's job records): compared before and
+        after a refused form to show nothing was written."""
         with sqlite3.connect(self.settings.database_path) as conn:
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                                 "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+                                                 "AND name NOT LIKE 'sqlite_%' AND name != 'jobs' ORDER BY name")]
             return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
     def refused(self, path: str, data: dict[str, Any] | None = None, *, status: int = 400, **kwargs: Any) -> str:
@@ -111,5 +125,6 @@ def web(home: Path) -> Iterator[Web]:
 
     settings = resolve_settings()
     app = create_app(settings)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
+        client.app_under_test = app  # type: ignore[attr-defined]
         yield Web(client, settings)

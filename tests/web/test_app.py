@@ -62,10 +62,10 @@ def test_token_of_another_browser_does_not_work_here(web: Web) -> None:
     assert web.rows()["passes"] == []
 
 
-def test_token_from_another_server_is_refused(web: Web, home: Path) -> None:
-    """Each server signs with its own key: a page served elsewhere cannot post here."""
-    other = create_app(resolve_settings())
-    with TestClient(other) as client:
+def test_token_from_another_server_is_refused(web: Web, home: Path, tmp_path: Path) -> None:
+    """Each home signs with its own key: a page served by another learner's server cannot post here."""
+    other = create_app(resolve_settings(tmp_path / "other-home"))
+    with TestClient(other, base_url="http://127.0.0.1") as client:
         foreign = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/lab").text)
         assert foreign
         cookie = client.cookies.get(CSRF_COOKIE)
@@ -89,7 +89,7 @@ def test_get_on_a_form_route_says_use_the_buttons(web: Web) -> None:
 
 def test_body_over_the_cap_is_refused_before_parsing(home: Path) -> None:
     app = create_app(resolve_settings(), max_upload_bytes=1024)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         page = client.get("/lab").text
         token = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
         assert token
@@ -104,7 +104,7 @@ def test_body_over_the_cap_is_refused_before_parsing(home: Path) -> None:
 def test_server_cleans_its_picture_folder_on_shutdown(home: Path) -> None:
     app = create_app(resolve_settings())
     folder = app.state.server.pictures.folder
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         assert client.get("/healthz").status_code == 200
         assert folder.is_dir()
     assert not folder.exists()
@@ -117,7 +117,8 @@ def test_a_bug_is_one_line_and_a_500_not_a_traceback(home: Path, monkeypatch: ob
         raise RuntimeError("the history broke")
 
     monkeypatch.setattr(history, "history", broken)  # type: ignore[attr-defined]
-    with TestClient(create_app(resolve_settings()), raise_server_exceptions=False) as client:
+    with TestClient(create_app(resolve_settings()), raise_server_exceptions=False,
+                    base_url="http://127.0.0.1") as client:
         response = client.get("/history")
     assert response.status_code == 500
     assert alert(response) == ("learnloop hit a bug (RuntimeError: the history broke); nothing was saved for this "

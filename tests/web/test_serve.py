@@ -39,10 +39,14 @@ def test_allow_remote_warns(cli: Callable[..., Any], monkeypatch: pytest.MonkeyP
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
-    result = cli(f"serve --host 0.0.0.0 --allow-remote --port {free_port()}")
+    apps: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: (calls.append(kwargs), apps.append(app)))
+    result = cli(f"serve --host 0.0.0.0 --allow-remote box.lan --allow-remote 192.168.1.5 --port {free_port()}")
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "anyone who can reach this address" in result.stderr
     assert calls and calls[0]["host"] == "0.0.0.0"
+    hosts = apps[0].state.server.options.hosts
+    assert {"box.lan", "192.168.1.5", "127.0.0.1", "localhost", "::1"} <= hosts and "0.0.0.0" not in hosts
 
 
 def test_open_points_the_browser_at_the_page(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,25 +30,45 @@ def serve(
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the page in your web browser.")] = False,
-    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a --host other machines can reach "
-                                               "(there are no accounts yet: anyone who reaches it can use it).")]
-    = False,
+    allow_remote: Annotated[list[str] | None, typer.Option(
+        "--allow-remote", metavar="NAME", help="Also answer requests for this host name or address (repeatable); "
+        "needed for a --host other machines can reach. There are no accounts yet: anyone who reaches it can use "
+        "it.")] = None,
+    root: Annotated[list[Path] | None, typer.Option(
+        "--root", metavar="FOLDER", help="Also let the study and project forms use folders under FOLDER "
+        "(repeatable; the workspace is always allowed).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Long jobs (baseline, study) run at once.")]
+    = 2,
 ) -> None:
-    """Open the web dashboard: the whole loop in a browser, with the same powers as these commands."""
+    """Open the web dashboard: the whole loop in a browser, with the same powers as these commands.
+
+    It answers only 127.0.0.1, localhost and [::1] (and the names given with --allow-remote), so another web
+    site cannot reach it through your browser. Example: `learnloop serve --root ~/code --jobs 3`.
+    """
     from learnloop.errors import UserError
 
+    names = [n.strip() for n in allow_remote or [] if n.strip()]
     if not is_loopback(host):
-        if not allow_remote:
-            raise UserError(f"--host {host} lets other machines reach your learnloop; add --allow-remote if you "
-                            "mean it")
+        if not names:
+            raise UserError(f"--host {host} lets other machines reach your learnloop; add --allow-remote NAME "
+                            "(the name or address they will type) if you mean it")
         err_console.print(f"[bold yellow]warning:[/] listening on {host}: anyone who can reach this address can "
                           "read and change your learnloop data (there are no accounts yet).")
+    if host not in ("0.0.0.0", "::") and not is_loopback(host):
+        names.append(host)
+    folders = []
+    for folder in root or []:
+        resolved = folder.expanduser().absolute()
+        if not resolved.is_dir():
+            raise UserError(f"--root {folder}: not a folder")
+        folders.append(resolved)
     check_port_free(host, port)
     import uvicorn
 
-    from learnloop.web.app import create_app
+    from learnloop.web.app import WebOptions, create_app
+    from learnloop.web.guard import allowed_hosts
 
-    web_app = create_app(settings())
+    web_app = create_app(settings(), options=WebOptions(hosts=allowed_hosts(names), roots=tuple(folders), pool=jobs))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
     console.print(f"learnloop is at [bold cyan]{url}[/] · Ctrl-C stops it")

@@ -22,8 +22,8 @@ from learnloop.config import Settings
 from learnloop.errors import StoreError
 
 # The newest schema revision this code knows. A test checks it equals Alembic's head.
-SCHEMA_HEAD = "0003_topic_marks"
-KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks")
+SCHEMA_HEAD = "0004_jobs"
+KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks", "0004_jobs")
 BUSY_TIMEOUT_MS = 30_000
 
 

@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from learnloop.config import Settings
 from learnloop.errors import UserError
 from learnloop.web.cache import StatusCache
+from learnloop.web.guard import HostGuard, allowed_hosts
 from learnloop.web.jobs import JobBoard
 from learnloop.web.limits import BodyLimit
+from learnloop.web.nonces import FormNonces
+from learnloop.web.pagecache import PageCache
 from learnloop.web.pictures import Pictures
 
 if TYPE_CHECKING:
@@ -32,6 +35,45 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SECRET_FILE = "web-secret"
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """How one server was started: the names it answers, the folders its forms may read, its job pool."""
+
+    hosts: frozenset[str] = field(default_factory=lambda: allowed_hosts())
+    roots: tuple[Path, ...] = ()  # besides the workspace
+    pool: int = 2
+
+
+def csrf_key_for(settings: Settings) -> bytes:
+    """The key that signs form tokens, kept in the home (mode 0600) so a restart does not expire open forms."""
+    import os
+
+    path = settings.home / SECRET_FILE
+    try:
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+    except OSError:
+        data = b""
+    if len(data) == 64:
+        try:
+            return bytes.fromhex(data.decode())
+        except ValueError:
+            pass
+    key = secrets.token_bytes(32)
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{SECRET_FILE}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(key.hex().encode())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError:  # a read-only home still serves; open forms then expire with the server
+        pass
+    return key
 
 
 @dataclass
@@ -43,7 +85,9 @@ class Server:
     pictures: Pictures
     jobs: JobBoard
     uploads: Path
+    options: WebOptions = field(default_factory=WebOptions)
     csrf_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    nonces: FormNonces = field(default_factory=lambda: FormNonces())
     status_cache: StatusCache = field(default_factory=StatusCache)
     page_cache: dict[str, bytes] = field(default_factory=dict)
     home_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one request remakes the home page at a time
@@ -54,6 +98,11 @@ class Server:
 
         return load_atlas()
 
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The folders study and project forms may use: the workspace, then those the learner allowed."""
+        return (self.settings.workspace, *self.options.roots)
+
     def close(self) -> None:
         self.jobs.shutdown()
         self.status_cache.close()
@@ -61,14 +110,17 @@ class Server:
         shutil.rmtree(self.pictures.folder.parent, ignore_errors=True)
 
 
-def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               options: WebOptions | None = None) -> FastAPI:
     """Build the app: open (and migrate) the store now, so a bad home fails before the server listens."""
     from learnloop.store.db import open_store
 
+    options = options or WebOptions()
     store = open_store(settings)
     scratch = Path(tempfile.mkdtemp(prefix="learnloop-web-"))
     server = Server(settings=settings, store=store, pictures=Pictures(scratch / "pictures"),
-                    jobs=JobBoard(), uploads=scratch / "uploads")
+                    jobs=JobBoard(store, size=options.pool, workspace=settings.workspace),
+                    uploads=settings.workspace / "uploads", options=options, csrf_key=csrf_key_for(settings))
     server.status_cache.watch(settings)
 
     @asynccontextmanager
@@ -82,6 +134,8 @@ def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
     app.state.server = server
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes + 64 * 1024)
+    app.add_middleware(PageCache)
+    app.add_middleware(HostGuard, hosts=options.hosts)  # added last: the outermost layer, before anything runs
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
 
@@ -98,17 +152,32 @@ def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
 
 
 def _add_error_pages(app: FastAPI) -> None:
-    from learnloop.web.render import error_page
+    from learnloop.web.nonces import AlreadyDone
+    from learnloop.web.render import error_page, safe_back
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> HTMLResponse:
-        return error_page(request, str(exc), exc.http_status)
+        from learnloop.web.drafts import form_again
+
+        server_of_request = request.app.state.server
+        server_of_request.nonces.release(request)
+        again = await form_again(request, str(exc), exc.field, exc.http_status)
+        return again or error_page(request, str(exc), exc.http_status)
+
+    @app.exception_handler(AlreadyDone)
+    async def already_done(request: Request, exc: AlreadyDone) -> RedirectResponse:
+        """The same form sent twice (a double click, a refresh): done once; the second goes where the first did."""
+        return RedirectResponse(exc.location or safe_back(request), status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> HTMLResponse:
-        from learnloop.web.forms import describe_validation
+        from learnloop.web.drafts import form_again
+        from learnloop.web.forms import describe_validation, field_of
 
-        return error_page(request, describe_validation(exc.errors()), 400)
+        request.app.state.server.nonces.release(request)
+        message = describe_validation(exc.errors())
+        again = await form_again(request, message, field_of(exc.errors()), 400)
+        return again or error_page(request, message, 400)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:

@@ -54,6 +54,25 @@ async def check_csrf(request: Request) -> None:
     if not secret or not isinstance(token, str) or not hmac.compare_digest(sign(server_of(request).csrf_key, secret),
                                                                             token):
         raise FormExpired("this form has expired or came from another site; reload the page and try again")
+    typed = {k: v for k, v in form.multi_items() if isinstance(v, str) and k not in ("csrf", "nonce")}
+    request.state.typed = typed
+    check_text(typed)
+    nonce = form.get("nonce")
+    if isinstance(nonce, str):
+        server_of(request).nonces.claim(request, nonce)
+
+
+def check_text(fields: dict[str, str]) -> None:
+    """Refuse what the page's own limits refuse (a form sent by hand can skip them): NUL bytes, long text."""
+    from learnloop.web.forms import limit_of
+
+    for name, value in fields.items():
+        if "\x00" in value:
+            raise UserError(f"{name.replace('_', ' ')} holds a NUL byte; type plain text", field=name)
+        limit = limit_of(name)
+        if len(value) > limit:
+            raise UserError(f"{name.replace('_', ' ')} is {len(value):,} characters long; the limit is {limit:,}",
+                            field=name)
 
 
 class PageRouter(APIRouter):

@@ -58,9 +58,9 @@ class BodyLimit:
 
 
 async def _too_large(send: Any, max_bytes: int) -> None:
-    text = (f"<!doctype html><title>Too large</title><p role=alert class=error>That upload is too large: "
-            f"the limit is {max_bytes // (1024 * 1024)} MB.</p><p><a href=\"/\">Back</a></p>").encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                            (b"content-length", str(len(text)).encode())]})
-    await send({"type": "http.response.body", "body": text})
+    from learnloop.web.render import bare_page
+
+    body, headers = bare_page("Too large", f"That upload is too large: the limit is {max_bytes // (1024 * 1024)} MB. "
+                                           "Nothing was changed.")
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

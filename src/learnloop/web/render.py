@@ -92,7 +92,8 @@ TOKEN_SLOT = "csrf-slot-" + secrets.token_hex(16)
 
 def render_text(request: Request, template: str, context: dict[str, Any] | None = None, *,
                 csrf: str | None = None) -> str:
-    values = {"path": request.url.path, "csrf": csrf if csrf is not None else csrf_token(request), "error": None,
+    """A page's HTML; its forms carry :data:`TOKEN_SLOT`, which :func:`page` fills with this browser's token."""
+    values = {"path": request.url.path, "csrf": csrf if csrf is not None else TOKEN_SLOT, "error": None,
               **(context or {})}
     return environment().get_template(template).render(values)
 
@@ -103,7 +104,7 @@ def render_shell(request: Request, template: str, context: dict[str, Any] | None
 
 
 def fill(request: Request, shell: str) -> HTMLResponse:
-    return page(request, shell.replace(TOKEN_SLOT, csrf_token(request)))
+    return page(request, shell)
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -113,6 +114,14 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
 
 
 def page(request: Request, html: str | bytes, status: int = 200) -> HTMLResponse:
+    """The response: this browser's token and fresh form nonces filled in (unless the page cache asked for the
+    shell, which it fills itself for every browser it serves the page to)."""
+    if request.scope.get("state", {}).get("shell") and status == 200:
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    if isinstance(html, str):
+        from learnloop.web.nonces import add_nonces
+
+        html = add_nonces(html.replace(TOKEN_SLOT, csrf_token(request)))
     response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
     secret, fresh = csrf_secret(request)
     if fresh:
@@ -120,14 +129,46 @@ def page(request: Request, html: str | bytes, status: int = 200) -> HTMLResponse
     return response
 
 
-def error_page(request: Request, message: str, status: int) -> HTMLResponse:
-    """One clear line, the status the error asks for, and a way back."""
-    back = "/"
-    referer = request.headers.get("referer", "")
-    if referer:
-        from urllib.parse import urlsplit
+TITLES = {400: "Not done", 403: "Refused", 404: "Not found", 405: "Not this way", 409: "Not yet",
+          413: "Too large", 500: "A bug"}
 
-        parts = urlsplit(referer)
-        if parts.netloc == request.headers.get("host") and parts.path.startswith("/"):
-            back = parts.path + (f"?{parts.query}" if parts.query else "")
-    return render(request, "error.html", {"error": message, "status": status, "back": back}, status=status)
+
+def safe_back(request: Request) -> str:
+    """Where the error page's Back link goes: the referring page of THIS site, never another one."""
+    from urllib.parse import urlsplit
+
+    from learnloop.web.guard import host_name
+
+    referer = request.headers.get("referer", "")
+    if not referer:
+        return "/"
+    parts = urlsplit(referer)
+    ours = host_name(parts.netloc) == host_name(request.headers.get("host", "")) and \
+        parts.netloc == request.headers.get("host")
+    path = parts.path
+    if not ours or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def error_page(request: Request, message: str, status: int, context: dict[str, Any] | None = None) -> HTMLResponse:
+    """One clear line, a title that says what kind of refusal it is, the status, and a way back."""
+    changed = request.method not in ("GET", "HEAD")
+    return render(request, "error.html", {"error": message, "status": status, "back": safe_back(request),
+                                          "title": TITLES.get(status, "Not done"), "changed": changed,
+                                          **(context or {})}, status=status)
+
+
+def bare_page(title: str, text: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """A small styled page with the security headers, for answers given before any route runs (413, 400)."""
+    from html import escape
+
+    body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1"><title>{escape(title)} · learnloop</title>'
+            f'<link rel="stylesheet" href="/static/style.css"><link rel="icon" href="/favicon.ico"></head><body>'
+            f'<header class="top"><a class="brand" href="/">learnloop</a></header><main id="main">'
+            f'<h1>{escape(title)}</h1><p class="error" role="alert">{escape(text)}</p>'
+            f'<p><a class="button secondary" href="/">Back to the start</a></p></main></body></html>').encode()
+    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+               *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items())]
+    return body, headers

@@ -49,7 +49,7 @@ def test_export_then_import_into_an_empty_home_round_trips(web: Web, tmp_path: o
         "this learnloop home already has data")
 
     fresh = Settings(home=Path(str(tmp_path)) / "fresh-home")
-    with TestClient(create_app(fresh)) as client:
+    with TestClient(create_app(fresh), base_url="http://127.0.0.1") as client:
         other = Client(client, fresh)
         assert "Load an export into this empty home" in other.get("/history").text
         assert other.refused("/import", files={"upload": ("notes.txt", b"hello", "text/plain")}) == \

@@ -121,7 +121,7 @@ def test_many_requests_at_a_miss_read_the_status_once(web: Web, monkeypatch: pyt
 
     async def burst() -> list[int]:
         transport = httpx.ASGITransport(app=web.client.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             responses = await asyncio.gather(*(client.get("/") for _ in range(12)))
         return [r.status_code for r in responses]
 

@@ -63,7 +63,7 @@ def test_uploads_are_checked_before_anything_runs(web: Web) -> None:
 
 def test_upload_over_the_limit_is_refused(home: Path) -> None:
     app = create_app(resolve_settings(), max_upload_bytes=1024 * 1024)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         token = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/lab").text)
         assert token
         row = b"0.5,0.5,red,big\n"
@@ -87,11 +87,20 @@ def test_baseline_on_an_uploaded_csv(web: Web) -> None:
     page = web.get(f"/jobs/{job_id}")
     assert page.status_code == 200
     board = job.result["board"]
-    assert board.target == "label" and board.cv == 2 and board.results
-    assert f"<strong>{board.best_row().name}</strong>" in page.text
+    assert board["target"] == "label" and board["cv"] == 2 and board["results"]
+    assert board["data"] == "shapes"  # named after the learner's file, not a temporary copy
+    best = next(r for r in board["results"] if r["model"] == board["best"])
+    assert f"<strong>{best['name']}</strong>" in page.text
     assert "Dummy" in page.text and "verdict" in page.text
-    picture = re.search(r'src="/pictures/(curve-[0-9a-f]+\.png)"', page.text)
-    assert picture and web.get(f"/pictures/{picture.group(1)}").content.startswith(b"\x89PNG")
+    picture = re.search(r'src="(/jobs/[^"]+/files/shapes-learning-curve\.png)"', page.text)
+    assert picture and web.get(picture.group(1)).content.startswith(b"\x89PNG")
+    for name, kind in (("baseline.md", "text/markdown"), ("baseline.json", "application/json"),
+                       ("leaderboard.csv", "text/csv"), ("leaderboard.png", "image/png")):
+        download = web.get(f"/jobs/{job_id}/files/{name}")
+        assert download.status_code == 200 and download.headers["content-type"].startswith(kind), name
+    assert web.get(f"/jobs/{job_id}/files/leaderboard.csv").text.startswith("rank,model,name,status,accuracy")
+    assert web.get(f"/jobs/{job_id}/files/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert web.get(f"/jobs/{job_id}/files/result.json").status_code == 404
     assert "Baseline on shapes.csv" in web.get("/lab").text
     assert web.rows()["passes"] == []  # the lab writes nothing to the learner's records
 
@@ -112,6 +121,6 @@ def test_run_it_draws_the_picture_and_the_card_shows_it(web: Web, model: str) ->
     assert "beats the reference" in page
     assert f'href="/map/{model}#try"' in page
     card = web.get(f"/map/{model}").text
-    picture = re.search(rf'src="/pictures/(try-{model}-[0-9a-f]+\.png)"', card)
+    picture = re.search(rf'src="(/jobs/{job_id}/files/{model}\.png)"', card)
     assert picture
-    assert web.get(f"/pictures/{picture.group(1)}").content.startswith(b"\x89PNG")
+    assert web.get(picture.group(1)).content.startswith(b"\x89PNG")

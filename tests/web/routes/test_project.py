@@ -7,7 +7,25 @@ from ..conftest import Web
 
 def test_project_belongs_to_step_4(web: Web) -> None:
     web.start()
+    page = web.get("/project").text
+    assert "What comes first" in page and 'action="/project"' not in page  # no form the loop would refuse
+    assert 'href="/focus"' in page
     assert "projects belong to step 4" in web.refused("/project", {"title": "P", "days": "10", "dataset": "penguins"})
+
+
+def test_a_refused_project_keeps_what_was_typed(web: Web) -> None:
+    web.to_step(4)
+    response = web.post("/project", {"title": "My penguins", "days": "40", "dataset": "penguins",
+                                     "reason": "", "folder": ""})
+    assert response.status_code == 400
+    again = response.text
+    link = f'/project?again={response.url.path.removeprefix("/jobs/")}'
+    assert link in again
+    form = web.get(link)
+    assert form.status_code == 400
+    assert 'value="My penguins"' in form.text and 'value="40"' in form.text
+    assert '<option value="penguins" selected' in form.text
+    assert form.text.count('role="alert"') == 1 and "7-31 days" in form.text
 
 
 def test_no_data_no_project(web: Web) -> None:
@@ -15,10 +33,13 @@ def test_no_data_no_project(web: Web) -> None:
     assert web.refused("/project", {"title": "P", "days": "10"}).startswith("no data, no project")
     assert web.refused("/project", {"title": "P", "days": "10", "no_data_yet": "true"}) == \
         "say why there is no data yet"
-    assert "no file and no data set on the map called" in web.refused(
+    assert "can only read folders under" in web.refused(
         "/project", {"title": "P", "days": "10", "data_path": "/no/such/file.csv"})
+    assert "nothing is at" in web.refused("/project", {"title": "P", "days": "10", "data_path": "data/none.csv"})
     assert web.refused("/project", {"title": "P", "days": "10", "dataset": "iris", "data_path": "/tmp"}) == \
         "choose a data set from the map or give a file path, not both"
+    assert "can only read folders under" in web.refused(
+        "/project", {"title": "P", "days": "10", "dataset": "iris", "folder": "/tmp/elsewhere"})
     assert web.refused("/project", {"title": "P", "days": "40", "dataset": "penguins"}).startswith(
         "a project is time-boxed to 7-31 days")
     assert web.refused("/project", {"title": "  ", "days": "10", "dataset": "penguins"}) == "a project needs a title"

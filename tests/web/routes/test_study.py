@@ -45,19 +45,34 @@ def test_notes_before_any_pass_are_refused(web: Web) -> None:
     assert web.refused("/notes", {"text": "x", "kind": "pattern"}).startswith("you have not started yet")
 
 
-def test_study_path_must_be_an_existing_absolute_folder(web: Web, tmp_path: Path) -> None:
-    a_file = tmp_path / "file.txt"
+def test_study_path_must_be_a_folder_under_an_allowed_root(web: Web, tmp_path: Path) -> None:
+    workspace = web.settings.workspace
+    workspace.mkdir(parents=True, exist_ok=True)
+    a_file = workspace / "file.txt"
     a_file.write_text("x")
     assert web.refused("/study", {"path": ""}).startswith("give the path of a folder")
-    assert "not an absolute path" in web.refused("/study", {"path": "relative/path"})
-    assert web.refused("/study", {"path": str(tmp_path / "missing")}).endswith("does not exist")
+    assert "is not a folder" in web.refused("/study", {"path": "relative/path"})  # taken inside the workspace
+    assert "is not a folder" in web.refused("/study", {"path": str(workspace / "missing")})
     assert "is not a folder" in web.refused("/study", {"path": str(a_file)})
     assert web.server.jobs.recent() == []
 
 
+def test_study_outside_the_roots_never_says_whether_the_path_exists(web: Web, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (web.settings.workspace).mkdir(parents=True, exist_ok=True)
+    (web.settings.workspace / "link").symlink_to(outside)
+    answers = {web.refused("/study", {"path": p}) for p in
+               (str(outside), str(tmp_path / "missing"), "/proc/self", "../outside", "/etc",
+                str(web.settings.workspace / "link"))}
+    assert len(answers) == 1, answers
+    assert "can only read folders under" in answers.pop()
+    assert web.server.jobs.recent() == []
+
+
 def test_study_runs_in_the_background_and_shows_the_report(web: Web, tmp_path: Path) -> None:
-    repo = _tiny_repo(tmp_path)
-    response = web.post("/study", {"path": str(repo)}, follow=False)
+    repo = _tiny_repo(web.settings.workspace)
+    response = web.post("/study", {"path": str(repo), "notes": "true"}, follow=False)
     assert response.status_code == 303
     job_url = response.headers["location"]
     assert job_url.startswith("/jobs/")
@@ -67,16 +82,20 @@ def test_study_runs_in_the_background_and_shows_the_report(web: Web, tmp_path: P
     assert 'http-equiv="refresh"' not in page
     assert "Reading order" in page and "README.md" in page
     assert "tinygcn/train.py" in page
-    picture = re.search(r'src="/pictures/(graph-[0-9a-f]+\.png)"', page)
+    picture = re.search(r'src="(/jobs/[^/"]+/files/import-graph\.png)"', page)
     assert picture
-    image = web.get(f"/pictures/{picture.group(1)}")
+    image = web.get(picture.group(1))
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    for name in ("study.md", "study.json", "notes.md"):
+        assert f"/files/{name}" in page
+        assert (Path(job.folder) / name).is_file()
+    assert Path(job.folder).is_relative_to(web.settings.workspace)
     assert not (repo / "RAN").exists() and not Path("RAN").exists()
     assert "Recent studies" in web.get("/study").text
 
 
 def test_study_job_that_fails_shows_one_line(web: Web, tmp_path: Path) -> None:
-    repo = _tiny_repo(tmp_path)
+    repo = _tiny_repo(web.settings.workspace)
     response = web.post("/study", {"path": str(repo)}, follow=False)
     job_id = response.headers["location"].removeprefix("/jobs/")
     web.server.jobs.wait(job_id)

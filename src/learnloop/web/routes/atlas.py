@@ -74,22 +74,56 @@ async def topic_card(request: Request, topic_id: str) -> HTMLResponse:
         "resources": atlas.resources_for(topic.id)[:12],
         "focuses": [f for f in atlas.focuses.values() if topic.id in f.topics],
         "lab_id": lab_id, "tried": tried,
+        "datasets": _tables(atlas) if lab_id else [],
     })
+
+
+def _tables(atlas: Any) -> list[Any]:
+    return [d for d in sorted(atlas.datasets.values(), key=lambda d: d.name.lower()) if d.form == "table" and d.target]
+
+
+PAGE_SIZE = 25
 
 
 @router.get("/resources", response_class=HTMLResponse)
 async def resources_page(request: Request, kind: str | None = None, topic: str | None = None,
-                         level: str | None = None, free: str | None = None) -> HTMLResponse:
+                         level: str | None = None, free: str | None = None, q: str | None = None,
+                         page: int = 1) -> HTMLResponse:
     """The catalog: books, blogs, communities, events and courses, filtered."""
     from learnloop.atlas.catalog import filter_resources
     from learnloop.atlas.schema import LEVELS, RESOURCE_KINDS
     from learnloop.web.forms import optional
 
     atlas = server_of(request).atlas()
-    chosen = {"kind": optional(kind), "topic": optional(topic), "level": optional(level), "free": bool(free)}
+    from urllib.parse import urlencode
+
+    words = (optional(q) or "")[:200]
+    chosen = {"kind": optional(kind), "topic": optional(topic), "level": optional(level), "free": bool(free),
+              "q": words or None}
     found = filter_resources(atlas, kind=chosen["kind"], topic=chosen["topic"], level=chosen["level"],
                              free_only=chosen["free"])
+    if words:
+        terms = words.lower().split()
+        found = [r for r in found if all(t in f"{r.title} {r.description} {' '.join(r.authors)}".lower()
+                                         for t in terms)]
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    kept = {k: v for k, v in (("kind", chosen["kind"]), ("topic", chosen["topic"]), ("level", chosen["level"]),
+                              ("free", "1" if chosen["free"] else None), ("q", words or None)) if v}
     return render(request, "resources.html", {
-        "found": found, "chosen": chosen, "kinds": RESOURCE_KINDS, "levels": LEVELS,
-        "topics": sorted(atlas.topics.values(), key=lambda t: t.name.lower()),
+        "found": found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "total": len(found), "page": page,
+        "pages": pages, "page_url": "/resources?" + (urlencode(kept) + "&" if kept else ""),
+        "chosen": chosen, "kinds": RESOURCE_KINDS, "levels": LEVELS,
+        "topics": _topics_by_name(atlas),
     })
+
+
+_SORTED: dict[int, list[Any]] = {}
+
+
+def _topics_by_name(atlas: Any) -> list[Any]:
+    """The topics by name, sorted once per map (the map is read-only)."""
+    found = _SORTED.get(id(atlas))
+    if found is None:
+        found = _SORTED[id(atlas)] = sorted(atlas.topics.values(), key=lambda t: t.name.lower())
+    return found

@@ -16,7 +16,7 @@ router = PageRouter()
 
 NOTICES = {"added": "Gap noted.", "ranked": "Order saved.", "kept": "Kept. The other gaps are set aside (in history).",
            "done": "Gap closed. Back on the home page, move on to step 6.", "extended": "Deadline moved.",
-           "dropped": "Gap dropped. Keep another one."}
+           "dropped": "Gap dropped. Keep another one.", "changed": "Changed.", "deleted": "Deleted."}
 
 
 @router.get("/gaps", response_class=HTMLResponse)
@@ -55,6 +55,22 @@ def move(session: WriteSession, gap_id: int, direction: Annotated[str, Form()] =
 
     move_gap(session, gap_id, direction, config.now())
     return RedirectResponse("/gaps?notice=ranked", status_code=303)
+
+
+@router.post("/gaps/{gap_id}/edit")
+def edit(session: WriteSession, gap_id: int, text: Annotated[str, Form()] = "") -> RedirectResponse:
+    from learnloop.loop.corrections import edit_gap
+
+    edit_gap(session, gap_id, text, config.now())
+    return RedirectResponse("/gaps?notice=changed", status_code=303)
+
+
+@router.post("/gaps/{gap_id}/delete")
+def delete(session: WriteSession, gap_id: int) -> RedirectResponse:
+    from learnloop.loop.corrections import delete_gap
+
+    delete_gap(session, gap_id, config.now())
+    return RedirectResponse("/gaps?notice=deleted", status_code=303)
 
 
 @router.post("/gaps/{gap_id}/keep")

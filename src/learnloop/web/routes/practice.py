@@ -7,12 +7,13 @@ rung runs a script that ships with learnloop. No code ever comes from the reques
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from learnloop import config
+from learnloop.errors import UserError
 from learnloop.web.deps import PageRouter
 from learnloop.web.jobs import ProgressFn
 from learnloop.web.render import render, server_of
@@ -99,14 +100,35 @@ def ladders_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/ladders/{name}/{level}", response_class=HTMLResponse)
-def rung_page(request: Request, name: str, level: int) -> HTMLResponse:
+def rung_page(request: Request, name: str, level: int, copied: str | None = None) -> HTMLResponse:
     from learnloop.ladders.catalog import show_rung
     from learnloop.ladders.progress import rung_progress
 
     server = server_of(request)
     view = show_rung(name, level)
     progress = rung_progress(server.store).get((view.ladder, view.level))
-    return render(request, "rung.html", {"rung": view, "progress": progress})
+    folder = server.settings.workspace / "ladders" / view.ladder
+    target = folder / view.script
+    return render(request, "rung.html", {"rung": view, "progress": progress, "copy_target": str(target),
+                                         "copied": copied is not None and target.is_file()})
+
+
+@router.post("/ladders/{name}/{level}/copy")
+def copy_rung(request: Request, name: str, level: int,
+              force: Annotated[bool, Form()] = False) -> RedirectResponse:
+    """`learnloop ladder copy`: the rung's script into the workspace's ladders/NAME folder, to edit and run."""
+    from learnloop.ladders.catalog import show_rung
+    from learnloop.ladders.execution import copy_rung as copy
+
+    view = show_rung(name, level)
+    try:
+        copy(view.ladder, view.level, server_of(request).settings.workspace / "ladders" / view.ladder, force=force)
+    except UserError as exc:
+        if "already exists" in str(exc):
+            raise UserError("the script is already in your workspace: edit it there, or tick 'overwrite' to get "
+                            "a fresh copy", field="force") from None
+        raise
+    return RedirectResponse(f"/ladders/{view.ladder}/{view.level}?copied=1#copy", status_code=303)
 
 
 @router.post("/ladders/{name}/{level}/run")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,7 +11,11 @@ from learnloop import config
 from learnloop.errors import UserError
 from learnloop.web.deps import Atlas, PageRouter, ReadSession, WriteSession
 from learnloop.web.forms import optional
-from learnloop.web.render import render, server_of
+from learnloop.web.jobs import Job, ProgressFn
+from learnloop.web.render import page, render, server_of
+
+if TYPE_CHECKING:
+    from learnloop.web.app import Server
 
 router = PageRouter()
 
@@ -21,42 +24,82 @@ NOTICES = {"started": "Project started: its folder is scaffolded and the deadlin
            "done": "Project done. Back on the home page, move on to step 5.", "dropped": "Project dropped."}
 
 
+STEP_PAGES = {0: "/focus", 1: "/study", 2: "/exercises", 3: "/ladders", 4: "/project", 5: "/gaps", 6: "/"}
+
+
 @router.get("/project", response_class=HTMLResponse)
-def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: str | None = None) -> HTMLResponse:
+def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: str | None = None,
+                 again: str | None = None) -> HTMLResponse:
     from learnloop.loop.passes import current_pass
     from learnloop.loop.projects import project_status
+    from learnloop.loop.rules import step
 
     current = current_pass(session)
     view = project_status(session, config.now())
     focus = atlas.focuses.get(current.focus_id) if current and current.focus_id else None
     tables = sorted((d for d in atlas.datasets.values()), key=lambda d: d.name.lower())
-    return render(request, "project.html", {
+    server = server_of(request)
+    response = render(request, "project.html", {
         "project": view, "current": current, "focus": focus, "datasets": tables,
         "ideas": list(focus.ideas) if focus else [], "notice": NOTICES.get(notice or ""),
-        "workspace": server_of(request).settings.workspace,
+        "workspace": server.settings.workspace, "roots": [str(r) for r in server.roots],
+        "step_name": step(current.step).name if current else "", "step_href": STEP_PAGES.get(current.step, "/")
+        if current else "/",
     })
+    if again:  # back from a refused project job: the form holds what was typed, the message beside its field
+        job = _job(server, again)
+        if job is not None and job.state == "failed" and job.typed:
+            from learnloop.web.drafts import fill_form
+
+            filled = fill_form(response.body.decode(), "/project", job.typed, job.error_field, job.error or "")
+            if filled is not None:
+                return page(request, filled, 400)
+    return response
+
+
+def _job(server: Server, job_id: str) -> Job | None:
+    try:
+        return server.jobs.get(job_id, "project")
+    except UserError:
+        return None
 
 
 @router.post("/project")
-def create(request: Request, session: WriteSession, atlas: Atlas,
+def create(request: Request, atlas: Atlas,
            title: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 14,
            idea: Annotated[str, Form()] = "", dataset: Annotated[str, Form()] = "",
            data_path: Annotated[str, Form()] = "", no_data_yet: Annotated[bool, Form()] = False,
            reason: Annotated[str, Form()] = "", folder: Annotated[str, Form()] = "") -> RedirectResponse:
-    from learnloop.loop.projects import new_project
+    """Check the form, then scaffold in a job (folders, files, git): the request never waits on the disk."""
+    from learnloop.web.routes.study import allowed_folder, allowed_path
 
-    data = optional(data_path) or optional(dataset)
+    server = server_of(request)
     if optional(data_path) and optional(dataset):
-        raise UserError("choose a data set from the map or give a file path, not both")
+        raise UserError("choose a data set from the map or give a file path, not both", field="data_path")
+    data_file = allowed_path(data_path, server.roots, field="data_path") if optional(data_path) else None
+    data = str(data_file) if data_file else optional(dataset)
     if no_data_yet and data:
-        raise UserError("you gave data and ticked 'no data yet'; choose one")
+        raise UserError("you gave data and ticked 'no data yet'; choose one", field="no_data_yet")
     if no_data_yet and not optional(reason):
-        raise UserError("say why there is no data yet")
-    new_project(session, atlas, title=title, days=days, now=config.now(),
-                workspace=server_of(request).settings.workspace, idea_id=optional(idea), data=data,
-                no_data_reason=optional(reason) if no_data_yet else None,
-                directory=Path(folder.strip()) if optional(folder) else None)
-    return RedirectResponse("/project?notice=started", status_code=303)
+        raise UserError("say why there is no data yet", field="reason")
+    directory = allowed_folder(folder, server.roots, field="folder", must_exist=False) if optional(folder) else None
+    if not title.strip():
+        raise UserError("a project needs a title", field="title")
+    store, workspace, now = server.store, server.settings.workspace, config.now()
+
+    def work(progress: ProgressFn) -> dict[str, object]:
+        from learnloop.loop.projects import new_project
+
+        progress(0, 1, "scaffolding the project folder")
+        with store.session() as session:
+            view = new_project(session, atlas, title=title, days=days, now=now, workspace=workspace,
+                               idea_id=optional(idea), data=data,
+                               no_data_reason=optional(reason) if no_data_yet else None, directory=directory)
+        return {"project": view}
+
+    job = server.jobs.submit("project", f"Project: {title.strip()[:80]}", work, back="/project")
+    job.typed = dict(request.state.typed)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.post("/project/checkin")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -12,27 +12,29 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from learnloop import config
 from learnloop.errors import UserError
 from learnloop.web.deps import Atlas, PageRouter, ReadSession, WriteSession
-from learnloop.web.jobs import ProgressFn
 from learnloop.web.render import render, server_of
 
 router = PageRouter()
 
-NOTICES = {"referenced": "Reference recorded for this pass.", "noted": "Noted."}
-PHASES = {"scanning": "listing files", "reading": "reading files", "linking": "linking imports"}
+NOTICES = {"referenced": "Reference recorded for this pass.", "noted": "Noted.", "changed": "Changed.",
+           "deleted": "Deleted."}
 
 
 @router.get("/study", response_class=HTMLResponse)
 def study_page(request: Request, session: ReadSession, atlas: Atlas, notice: str | None = None) -> HTMLResponse:
+    from learnloop.loop.corrections import past_notes
     from learnloop.loop.notes import HEADINGS, notes
     from learnloop.loop.passes import current_pass
     from learnloop.loop.references import references, suggestions
 
     current = current_pass(session)
     focus_id = current.focus_id if current else None
+    server = server_of(request)
     return render(request, "study.html", {
         "current": current, "references": references(session), "suggestions": suggestions(atlas, focus_id),
         "notes": notes(session), "headings": HEADINGS, "notice": NOTICES.get(notice or ""),
-        "recent": server_of(request).jobs.recent("study")[:5],
+        "past": past_notes(session), "recent": server.jobs.recent("study")[:5],
+        "roots": [str(r) for r in server.roots],
     })
 
 
@@ -45,6 +47,23 @@ def add_reference(session: WriteSession, source: Annotated[str, Form()] = "",
     return RedirectResponse("/study?notice=referenced#reference", status_code=303)
 
 
+@router.post("/reference/{reference_id}/edit")
+def edit_reference(session: WriteSession, reference_id: int, source: Annotated[str, Form()] = "",
+                   why: Annotated[str, Form()] = "") -> RedirectResponse:
+    from learnloop.loop.corrections import edit_reference as edit
+
+    edit(session, reference_id, source, why, config.now())
+    return RedirectResponse("/study?notice=changed#reference", status_code=303)
+
+
+@router.post("/reference/{reference_id}/delete")
+def delete_reference(session: WriteSession, reference_id: int) -> RedirectResponse:
+    from learnloop.loop.corrections import delete_reference as delete
+
+    delete(session, reference_id, config.now())
+    return RedirectResponse("/study?notice=deleted#reference", status_code=303)
+
+
 @router.post("/notes")
 def add_note(session: WriteSession, text: Annotated[str, Form()] = "",
              kind: Annotated[str, Form()] = "pattern") -> RedirectResponse:
@@ -54,42 +73,63 @@ def add_note(session: WriteSession, text: Annotated[str, Form()] = "",
     return RedirectResponse("/study?notice=noted#notes", status_code=303)
 
 
-def study_folder(text: str) -> Path:
-    """The web studies folders on this machine only: it must exist and be a directory."""
-    if not text.strip():
-        raise UserError("give the path of a folder on this machine, e.g. /home/me/code/pygcn")
-    path = Path(text.strip()).expanduser()
+@router.post("/notes/{note_id}/edit")
+def edit_note(session: WriteSession, note_id: int, text: Annotated[str, Form()] = "",
+              kind: Annotated[str, Form()] = "pattern") -> RedirectResponse:
+    from learnloop.loop.corrections import edit_note as edit
+
+    edit(session, note_id, text, kind, config.now())
+    return RedirectResponse("/study?notice=changed#notes", status_code=303)
+
+
+@router.post("/notes/{note_id}/delete")
+def delete_note(session: WriteSession, note_id: int) -> RedirectResponse:
+    from learnloop.loop.corrections import delete_note as delete
+
+    delete(session, note_id, config.now())
+    return RedirectResponse("/study?notice=deleted#notes", status_code=303)
+
+
+def allowed_folder(text: str, roots: tuple[Path, ...], field: str = "path", *, must_exist: bool = True) -> Path:
+    """A folder under one of the allowed roots. A relative path is taken inside the first root (the workspace).
+
+    Nothing outside the roots is looked at: the same words answer whether such a path exists or not.
+    """
+    typed = text.strip()
+    if not typed:
+        raise UserError(f"give the path of a folder under {roots[0]}", field=field)
+    if "\x00" in typed:
+        raise UserError("the path holds a NUL byte", field=field)
+    path = Path(typed).expanduser()
     if not path.is_absolute():
-        raise UserError(f"{text.strip()!r} is not an absolute path; give the full path of the folder")
+        path = roots[0] / path
+    resolved = Path(os.path.realpath(path))
+    inside = [r for r in roots if _within(resolved, Path(os.path.realpath(r)))]
+    if not inside:
+        raise UserError(f"the page can only read folders under {', '.join(str(r) for r in roots)}; "
+                        "start the server with --root FOLDER to allow another", field=field)
+    if must_exist and not resolved.is_dir():
+        raise UserError(f"{resolved} is not a folder under {inside[0]}", field=field)
+    return resolved
+
+
+def allowed_path(text: str, roots: tuple[Path, ...], field: str) -> Path:
+    """A file or folder that exists under one of the allowed roots (same rules as :func:`allowed_folder`)."""
+    path = allowed_folder(text, roots, field, must_exist=False)
     if not path.exists():
-        raise UserError(f"{path} does not exist")
-    if not path.is_dir():
-        raise UserError(f"{path} is not a folder; give the repository's folder")
-    return path.resolve()
+        raise UserError(f"nothing is at {path}", field=field)
+    return path
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 @router.post("/study")
-def start_study(request: Request, path: Annotated[str, Form()] = "") -> RedirectResponse:
+def start_study(request: Request, path: Annotated[str, Form()] = "",
+                notes: Annotated[bool, Form()] = False) -> RedirectResponse:
     server = server_of(request)
-    folder = study_folder(path)
-    atlas = server.atlas()
-    pictures = server.pictures
-    picture_name = f"graph-{secrets.token_hex(8)}.png"
-
-    def work(progress: ProgressFn) -> dict[str, Any]:
-        from learnloop.study.picture import draw_graph
-        from learnloop.study.survey import study_repository
-
-        def report_progress(phase: str, done: int, total: int) -> None:
-            progress(done, total, PHASES.get(phase, phase))
-
-        report = study_repository(folder, atlas=atlas, progress=report_progress)
-        progress(1, 1, "drawing the import graph")
-        picture = None
-        if report.graph.nodes:
-            draw_graph(report, pictures.path_for(picture_name))
-            picture = picture_name
-        return {"report": report, "picture": picture, "folder": str(folder)}
-
-    job = server.jobs.submit("study", f"Study of {folder.name}", work, back="/study#study")
+    folder = allowed_folder(path, server.roots)
+    params = {"folder": str(folder), "notes": notes}
+    job = server.jobs.submit("study", f"Study of {folder.name}", back="/study#study", params=params)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
