@@ -42,10 +42,13 @@ class RootGroup(LearnloopGroup):
     def invoke(self, ctx: ClickContext) -> Any:
         from learnloop import config
 
+        global _runs
         outer = config.choose_home(None)  # begin() chooses this run's home; put back the outer one afterwards
+        _runs += 1
         try:
             return super().invoke(ctx)
         finally:
+            _runs -= 1
             config.choose_home(outer)
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
@@ -140,13 +143,15 @@ class Context:
 
 
 _current: ContextVar[Context | None] = ContextVar("learnloop_cli_context", default=None)
+_runs = 0  # how many `learnloop` runs are under way in this process (a run may start another, as the demo does)
 
 
 def begin(settings: Settings) -> Context:
     """Called by the root callback at the start of every invocation."""
     from learnloop.config import choose_home
 
-    choose_home(settings.home)  # so the clock reads the tz setting of --home, not of $LEARNLOOP_HOME
+    if _runs:  # only inside a run, which puts the outer home back when it ends (nothing outlives a run)
+        choose_home(settings.home)  # so the clock reads the tz setting of --home, not of $LEARNLOOP_HOME
     ctx = Context(settings)
     _current.set(ctx)
     return ctx
@@ -155,8 +160,9 @@ def begin(settings: Settings) -> Context:
 def current() -> Context:
     """The run's context (made from the environment if a command runs outside the root callback)."""
     ctx = _current.get()
-    if ctx is None:
-        ctx = begin(resolve_settings())
+    if ctx is None:  # the environment's home: nothing to choose, and no run to put it back at the end
+        ctx = Context(resolve_settings())
+        _current.set(ctx)
     return ctx
 
 
