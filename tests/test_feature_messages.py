@@ -26,8 +26,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("lab/preprocess.py", "--target"),
     ("lab/preprocess.py", "--drop"),
     ("lab/preprocess.py", "--task"),
-    ("lab/baseline.py", "--cv"),
-    ("lab/baseline.py", "--time-budget"),
     ("lab/baseline.py", "--jobs"),
     ("lab/trial.py", "--target"),
     ("lab/trial.py", "--data"),
