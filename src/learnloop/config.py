@@ -52,6 +52,23 @@ def default_home() -> Path:
     return Path(user_data_dir("learnloop", appauthor=False))
 
 
+# The home the running front door chose (``learnloop --home X``), for code that reads the home's files without
+# settings at hand (the time-zone setting in loop/clock.py); None: the environment's, as resolve_settings says.
+_chosen_home: Path | None = None
+
+
+def choose_home(home: Path | None) -> Path | None:
+    """Make ``home`` the current home (the CLI does so with its ``--home``); returns the one it replaces."""
+    global _chosen_home
+    previous, _chosen_home = _chosen_home, home
+    return previous
+
+
+def current_home() -> Path:
+    """The home chosen by the running front door, else the one the environment names."""
+    return _chosen_home if _chosen_home is not None else resolve_settings().home
+
+
 def resolve_settings(home: str | os.PathLike[str] | None = None) -> Settings:
     """Build the settings from an explicit home, the environment, or the platform default."""
     if home is not None and not os.fspath(home).strip():

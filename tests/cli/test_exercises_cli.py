@@ -37,9 +37,11 @@ def test_start_writes_a_starter_file_in_the_workspace(cli: Callable[..., object]
     assert "def fizzbuzz(n):" in text and "learnloop exercises check 1" in text
     again = cli("exercises start fizzbuzz")
     assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.stderr.rstrip().endswith("start over and overwrite it with the starter (--force)")
     assert cli("exercises start fizzbuzz --force").exit_code == 0
     started = json.loads(cli("exercises start softmax --json").stdout)
     assert started["path"].endswith("softmax.py")
+    assert started["check_with"] == f"learnloop exercises check {started['number']}"
 
 
 def test_check_reports_the_first_failing_case_then_a_pass(cli: Callable[..., object], home: Path) -> None:

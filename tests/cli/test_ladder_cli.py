@@ -51,7 +51,7 @@ def test_unknown_ladder_and_bad_rung(cli: Callable[..., object]) -> None:
     zero = cli("ladder show digits --rung 0")
     assert zero.exit_code == 2 and "numbered from 1" in zero.stderr
     epochs = cli("ladder run digits --rung 4 --epochs 0")
-    assert epochs.exit_code == 2 and "--epochs must be at least 1" in epochs.stderr
+    assert epochs.exit_code == 2 and "the number of epochs must be at least 1 (--epochs N)" in epochs.stderr
 
 
 def test_run_prints_the_score_and_records_it_in_the_pass(cli: Callable[..., object]) -> None:
@@ -82,7 +82,7 @@ def test_copy_puts_the_script_where_the_learner_edits_it(cli: Callable[..., obje
     copied = tmp_path / "mine" / "rung4_numpy.py"
     assert copied.is_file() and "def run(" in copied.read_text()
     again = cli(f"ladder copy digits --rung 4 {tmp_path / 'mine'}")
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "already exists" in again.stderr and again.stderr.rstrip().endswith("(--force)")
     default = json.loads(cli("ladder copy reviews --rung 3 --json").stdout)
     assert Path(default["path"]) == home / "workspace" / "ladders" / "reviews" / "rung3_numpy.py"
 

@@ -21,8 +21,9 @@ def test_start_writes_a_numbered_file_with_the_prompt(tmp_path: Path) -> None:
     assert text.startswith('"""Exercise 3: Running total.')
     assert "running totals" in text and "def running_total(numbers):" in text
     compile(text, str(started.path), "exec")
-    with pytest.raises(UserError, match="already exists"):
+    with pytest.raises(UserError, match="already exists: edit it, then check exercise 3") as refused:
         start_exercise(tmp_path, "running-total")
+    assert refused.value.field == "force" and "--" not in str(refused.value)
     started.path.write_text("# mine")
     start_exercise(tmp_path, "3", force=True)
     assert "def running_total" in started.path.read_text()
@@ -55,5 +56,6 @@ def test_check_one_and_all(tmp_path: Path) -> None:
 
 def test_time_limits_the_learner_can_choose() -> None:
     assert limits_for(8).timeout == 8 and limits_for(8).cpu_seconds == 6
-    with pytest.raises(UserError):
+    with pytest.raises(UserError, match="between 1 and 600 seconds") as refused:
         limits_for(0.5)
+    assert refused.value.field == "timeout"

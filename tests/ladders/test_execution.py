@@ -124,8 +124,9 @@ def test_a_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_bad_epochs_are_refused() -> None:
-    with pytest.raises(UserError, match="at least 1"):
+    with pytest.raises(UserError, match="the number of epochs must be at least 1") as refused:
         run_rung("diabetes", 4, epochs=0)
+    assert refused.value.field == "epochs"
 
 
 def test_a_copied_rung_runs_on_its_own(tmp_path: Path) -> None:
@@ -140,8 +141,9 @@ def test_a_copied_rung_runs_on_its_own(tmp_path: Path) -> None:
 def test_copy_refuses_to_overwrite_and_to_write_into_a_file(tmp_path: Path) -> None:
     copy_rung("digits", 4, tmp_path)
     (tmp_path / "rung4_numpy.py").write_text("# my edits")
-    with pytest.raises(UserError, match="already exists"):
+    with pytest.raises(UserError, match="already exists") as refused:
         copy_rung("digits", 4, tmp_path)
+    assert refused.value.field == "force" and "--" not in str(refused.value)
     assert (tmp_path / "rung4_numpy.py").read_text() == "# my edits"
     copy_rung("digits", 4, tmp_path, force=True)
     assert "def run(" in (tmp_path / "rung4_numpy.py").read_text()

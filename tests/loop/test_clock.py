@@ -107,3 +107,41 @@ def test_the_zone_comes_from_the_environment_then_the_setting(monkeypatch: pytes
     assert cli("settings alarm 25:00").exit_code == 2  # type: ignore[attr-defined]
     assert cli("settings alarm 7:45").exit_code == 0  # type: ignore[attr-defined]
     assert clock.alarm_time() == time(7, 45)
+
+
+def test_the_tz_setting_of_home_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            cli: Callable[..., object]) -> None:
+    """``learnloop --home X settings tz ...`` is read back by every later ``learnloop --home X`` run, though
+    ``$LEARNLOOP_HOME`` names another home (0.1.0's clock read the zone from the environment's home only)."""
+    from sqlalchemy import text
+
+    from learnloop import config
+    from learnloop.config import resolve_settings
+    from learnloop.store.db import open_store
+
+    monkeypatch.delenv("LEARNLOOP_TZ", raising=False)
+    mine = tmp_path / "elsewhere"
+    kept_at = datetime(2026, 11, 30, 11, 30, tzinfo=UTC)  # 00:30 on 1 December in Auckland, 30 November in UTC
+
+    def at(when: datetime, args: str) -> object:
+        result = cli(f"--home {mine} {args}", env={"LEARNLOOP_NOW": when.isoformat()})
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+        return result
+
+    at(kept_at, "settings tz Pacific/Auckland")
+    assert (mine / "settings.toml").is_file() and not (resolve_settings().home / "settings.toml").exists()
+    assert json.loads(at(kept_at, "settings --json").stdout)["tz"] == "Pacific/Auckland"  # type: ignore[attr-defined]
+    at(kept_at, "start")
+    store = open_store(resolve_settings(mine))
+    with store.session() as s:
+        s.execute(text("UPDATE passes SET step = 5, focus_id = 'tabular-prediction'"))
+    store.dispose()
+    at(kept_at, "gap add tokenisers")
+    at(kept_at, "gap keep 1 --days 1")
+    gaps = json.loads(at(kept_at, "gap list --json").stdout)  # type: ignore[attr-defined]
+    assert gaps[0]["deadline"] == "2026-12-02"  # one day after Auckland's 1 December (the env's home: UTC's 30th)
+    evening = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)  # 23:30 on 2 December in Auckland: due today
+    assert "overdue" not in at(evening, "").stdout  # type: ignore[attr-defined]
+    after_midnight = datetime(2026, 12, 2, 11, 30, tzinfo=UTC)  # 00:30 on 3 December in Auckland
+    assert "overdue by 1 day" in at(after_midnight, "").stdout  # type: ignore[attr-defined]
+    assert config.current_home() == resolve_settings().home  # the run's --home does not outlive the run

@@ -35,7 +35,13 @@ def test_datasets_list_rows_columns_target_licence_and_the_command(cli: Callable
     rows = json.loads(cli("datasets --json").stdout)  # type: ignore[attr-defined]
     assert {r["id"] for r in rows} == set(load_atlas().datasets)
     penguins = next(r for r in rows if r["id"] == "penguins")
-    assert penguins["rows"] == 344 and penguins["target"] == "species" and "licence" in penguins
+    assert penguins["rows"] == 344 and penguins["target"] == "species" and penguins["licence"] == "CC0-1.0"
+    assert "Palmer Station LTER" in penguins["licence_source"]
+    table = cli("datasets").stdout  # type: ignore[attr-defined]
+    line = next(row for row in table.splitlines() if row.split() and row.split()[0] == "penguins")
+    assert "CC0-1.0" in line and "palmerpenguins" not in line  # the licence, not the package it comes from
+    shakespeare = next(row for row in table.splitlines() if row.split() and row.split()[0] == "tiny-shakespeare")
+    assert "public domain" in shakespeare and "char-rnn" not in shakespeare  # the name, not its note
     assert penguins["command"] == "learnloop baseline penguins --target species"
     cora = next(r for r in rows if r["id"] == "cora")
     assert "baseline" not in cora["command"]  # a graph is not a table: no baseline that would fail

@@ -152,12 +152,21 @@ class Dataset(Strict):
     form: Literal["table", "graph", "text"] = Field(
         default="table", description="table: one row per sample, loadable as a DataFrame; graph: nodes, edges "
         "and features (ladders use it); text: one UTF-8 corpus (rows = characters, columns = distinct characters)")
-    licence: str | None = Field(default=None, description="the licence or public-domain status that lets it ship")
+    licence: str | None = Field(default=None, description="the data's licence: an SPDX id (CC0-1.0), words "
+                                "(public domain), or 'see source' where no licence could be confirmed")
+    licence_source: str | None = Field(default=None, description="where the licence was read (the package's own "
+                                       "file or page), or why it could not be confirmed")
     rows: int = Field(gt=0)
     columns: int = Field(gt=0)
     summary: str
     citation: str | None = None
     url: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _licence_has_a_source(self) -> Dataset:
+        if (self.licence is None) != (self.licence_source is None):
+            raise ValueError(f"data set {self.id}: licence and licence_source go together")
+        return self
 
 
 class StackPackage(Strict):

@@ -29,7 +29,8 @@ class LearnloopGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            _fail(_worded(exc, self.get_command(ctx, ctx.invoked_subcommand or "")), exc.exit_code)
+            _fail(_worded(exc, self.get_command(ctx, ctx.invoked_subcommand or ""), ctx.find_root().command),
+                  exc.exit_code)
         except OSError as exc:
             from learnloop.files import describe_os_error, short_path
 
@@ -86,13 +87,13 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code) from None
 
 
-def _worded(exc: UserError, command: Any = None) -> str:
+def _worded(exc: UserError, command: Any = None, root: Any = None) -> str:
     """The CLI's words for an error: the flag of its field, --force for a file that exists, an extra's install."""
     from learnloop.cli.render import word_error
     from learnloop.errors import MissingExtra
     from learnloop.files import FileExists
 
-    text = word_error(exc, command)
+    text = word_error(exc, command, root)
     if isinstance(exc, FileExists):
         text += "; choose another name, or add --force to replace it"
     if isinstance(exc, MissingExtra):
@@ -110,6 +111,18 @@ def _interrupted() -> str:
 
 class RootGroup(LearnloopGroup):
     """``learnloop`` itself: builds only the command it runs, from the index in :mod:`learnloop.cli.commands`."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        from learnloop import config
+
+        global _runs
+        outer = config.choose_home(None)  # begin() chooses this run's home; put back the outer one afterwards
+        _runs += 1
+        try:
+            return super().invoke(ctx)
+        finally:
+            _runs -= 1
+            config.choose_home(outer)
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
         from learnloop.cli.commands import COMMANDS
@@ -222,10 +235,15 @@ class Context:
 
 
 _current: ContextVar[Context | None] = ContextVar("learnloop_cli_context", default=None)
+_runs = 0  # how many `learnloop` runs are under way in this process (a run may start another, as the demo does)
 
 
 def begin(settings: Settings) -> Context:
     """Called by the root callback at the start of every invocation."""
+    from learnloop.config import choose_home
+
+    if _runs:  # only inside a run, which puts the outer home back when it ends (nothing outlives a run)
+        choose_home(settings.home)  # so the clock reads the tz setting of --home, not of $LEARNLOOP_HOME
     ctx = Context(settings)
     _current.set(ctx)
     return ctx
@@ -234,8 +252,9 @@ def begin(settings: Settings) -> Context:
 def current() -> Context:
     """The run's context (made from the environment if a command runs outside the root callback)."""
     ctx = _current.get()
-    if ctx is None:
-        ctx = begin(resolve_settings())
+    if ctx is None:  # the environment's home: nothing to choose, and no run to put it back at the end
+        ctx = Context(resolve_settings())
+        _current.set(ctx)
     return ctx
 
 

@@ -100,14 +100,15 @@ def start_command(
     from learnloop.exercises.workspace import start_exercise
 
     started = start_exercise(settings().workspace, exercise, force=force)
+    check_with = f"learnloop exercises check {started.number}"
     if as_json:
-        print_json(started)
+        print_json({**started.model_dump(mode="json"), "check_with": check_with})
         return
     console.print(f"[bold]Exercise {started.number}: {started.title}[/]")
     console.print(started.prompt, markup=False)
     for path in started.files:
         console.print(f"wrote [bold]{path}[/]")
-    console.print(f"[dim]edit {'it' if len(started.files) == 1 else 'them'}, then: {started.check_with}"
+    console.print(f"[dim]edit {'it' if len(started.files) == 1 else 'them'}, then: {check_with}"
                   f" · stuck? learnloop exercises hint {started.number}[/]")
 
 

@@ -223,6 +223,13 @@ def ideas(
         console.print(f"Start one: [bold cyan]learnloop project new TITLE --days {rows[0].days} --idea {rows[0].id}[/]")
 
 
+def _short_licence(licence: str | None) -> str:
+    """The licence's name without its note ("public domain (Shakespeare's text); ..." is "public domain")."""
+    if not licence:
+        return "see source"
+    return licence.split(";")[0].split(" (")[0].strip()
+
+
 @app.command("datasets")
 def datasets(
     focus_id: Annotated[str | None, typer.Option("--focus", help="Only the data sets this focus's ideas use "
@@ -246,6 +253,7 @@ def datasets(
     for col in ("id", "rows × cols", "target", "task", "licence", "use it"):
         table.add_column(col, no_wrap=col in ("id", "rows × cols"))
     for r in rows:
-        table.add_row(r.id, f"{r.rows:,} × {r.columns}", r.target or "-", r.task, r.licence or r.source,
+        table.add_row(r.id, f"{r.rows:,} × {r.columns}", r.target or "-", r.task, _short_licence(r.licence),
                       dataset_command(r))
     console.print(table)
+    console.print("[dim]where each licence was read: learnloop datasets --json (licence_source)[/]")

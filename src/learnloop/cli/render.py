@@ -51,11 +51,12 @@ def to_data(value: Any) -> Any:
     return value
 
 
-def word_error(exc: Exception, command: object | None = None) -> str:
+def word_error(exc: Exception, command: object | None = None, root: object | None = None) -> str:
     """A :class:`UserError` as the CLI says it: the message, and the flag of the field it concerns.
 
     ``command`` is the Click command that ran; its parameters tell which option spells the field
-    (``directory`` is ``--dir``, ``reason`` is ``--reason``), so features never name flags themselves.
+    (``directory`` is ``--dir``, ``reason`` is ``--reason``), so features never name flags themselves;
+    ``root`` is ``learnloop`` itself, whose options (``home`` is ``--home``) every command shares.
     """
     message = str(exc)
     actions = getattr(exc, "actions", None)
@@ -64,9 +65,9 @@ def word_error(exc: Exception, command: object | None = None) -> str:
 
         message = f"{message}. Next: {command_for(actions[0])}"
     name = getattr(exc, "field", None)
-    if not name or command is None:
+    if not name or (command is None and root is None):
         return message
-    for param in getattr(command, "params", []):
+    for param in [*getattr(command, "params", []), *getattr(root, "params", [])]:
         if param.name != name:
             continue
         opts = [o for o in param.opts if o.startswith("--")] if getattr(param, "param_type_name", "") == "option" \
@@ -81,10 +82,11 @@ def word_error(exc: Exception, command: object | None = None) -> str:
 
 def _metavar(param: object) -> str:
     name = getattr(param, "name", "") or ""
-    kind = str(getattr(getattr(param, "type", None), "name", "text")).lower()
+    kind = (str(getattr(getattr(param, "type", None), "name", "text")).lower().split() or ["text"])[0]  # "float range"
     if name == "order":
         return "ID,ID,..."
-    return {"integer": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
+    # Click names its int type "integer", the Click vendored in Typer "int"
+    return {"integer": "N", "int": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
 
 
 def calendar_link(event: object) -> str:

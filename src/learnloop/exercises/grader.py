@@ -60,7 +60,7 @@ DEFAULT_LIMITS = Limits()
 def limits_for(timeout: float) -> Limits:
     """The default limits with another time allowance (CPU seconds follow the wall-clock seconds)."""
     if not 1 <= timeout <= 600:
-        raise UserError("the time limit must be between 1 and 600 seconds")
+        raise UserError("the time limit must be between 1 and 600 seconds", field="timeout")
     return Limits(timeout=timeout, cpu_seconds=max(1, math.ceil(timeout * 0.75)),
                   memory_mb=DEFAULT_LIMITS.memory_mb, output_kb=DEFAULT_LIMITS.output_kb)
 

@@ -37,7 +37,6 @@ class StartedExercise(BaseModel):
     prompt: str
     path: Path  # the file, or a script exercise's folder
     files: list[str]  # what was written (a script exercise writes several files)
-    check_with: str
 
 
 class SolutionLocked(UserError):
@@ -108,8 +107,8 @@ def start_exercise(workspace: Path, key: str, *, force: bool = False) -> Started
         targets = {path / name: (header + text if name == e.run else text) for name, text in e.files.items()}
     existing = [t for t in targets if t.exists() or t.is_symlink()]
     if existing and not force:
-        raise UserError(f"{existing[0]} already exists: edit it, then `learnloop exercises check {item.number}` "
-                        "(or --force to start over)", field="force")
+        raise UserError(f"{existing[0]} already exists: edit it, then check exercise {item.number}; or start over "
+                        "and overwrite it with the starter", field="force")
     from learnloop.files import write_atomic
 
     try:
@@ -119,7 +118,7 @@ def start_exercise(workspace: Path, key: str, *, force: bool = False) -> Started
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     return StartedExercise(number=item.number, id=e.id, title=e.title, prompt=e.prompt, path=path,
-                           files=[str(t) for t in targets], check_with=f"learnloop exercises check {item.number}")
+                           files=[str(t) for t in targets])
 
 
 def exercise_hint(key: str) -> ExerciseHint:

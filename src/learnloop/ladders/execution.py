@@ -49,7 +49,7 @@ def run_rung(name: str, level: int, *, epochs: int | None = None, seed: int = 0,
     ladder = find_ladder(name)
     rung = find_rung(ladder, level)
     if epochs is not None and epochs < 1:
-        raise UserError("--epochs must be at least 1")
+        raise UserError("the number of epochs must be at least 1", field="epochs")
     missing = missing_packages(rung)
     if missing:
         raise UserError(f"rung {level} of {ladder.id} needs {', '.join(missing)}, which is not installed",
@@ -167,7 +167,7 @@ def copy_rung(name: str, level: int, folder: Path, *, force: bool = False) -> Co
         raise UserError(f"{folder} is a file; give a folder to copy the script into")
     target = folder / rung.script
     if target.exists() and not force:
-        raise UserError(f"{target} already exists; edit it, or pass --force to overwrite it")
+        raise UserError(f"{target} already exists; edit it, or overwrite it with a fresh copy", field="force")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target.write_text(script_resource(ladder, rung).read_text(encoding="utf-8"),  # type: ignore[attr-defined]

@@ -23,9 +23,9 @@ KEYS = ("tz", "alarm")
 
 
 def _home() -> Path:
-    from learnloop.config import resolve_settings
+    from learnloop.config import current_home
 
-    return resolve_settings().home
+    return current_home()  # the CLI's --home if it ran with one
 
 
 def read_settings(home: Path | None = None) -> dict[str, str]:

@@ -15,7 +15,8 @@ class DatasetRow(BaseModel):
     rows: int
     columns: int
     target: str | None
-    licence: str | None
+    licence: str | None  # an SPDX id, "public domain", or "see source" where none could be confirmed
+    licence_source: str | None  # where the licence was read
     source: str
     summary: str
     ideas: list[str] = []  # the project ideas that use it
@@ -34,9 +35,9 @@ class IdeaRow(BaseModel):
 
 def _dataset_row(atlas: Atlas, dataset_id: str, ideas: list[str]) -> DatasetRow:
     d = atlas.dataset(dataset_id)
-    licence = getattr(d, "licence", None) or getattr(d, "license", None)
     return DatasetRow(id=d.id, name=d.name, task=d.task, form=d.form, rows=d.rows, columns=d.columns,
-                      target=d.target, licence=licence, source=d.source, summary=d.summary, ideas=ideas)
+                      target=d.target, licence=d.licence, licence_source=d.licence_source, source=d.source,
+                      summary=d.summary, ideas=ideas)
 
 
 def list_ideas(atlas: Atlas, focus_id: str | None = None) -> list[IdeaRow]:

@@ -43,7 +43,8 @@ def test_start_then_check_records_the_result_in_the_pass(web: Web) -> None:
     web.ok("/start")
     response = web.ok("/exercises/1/start")
     assert "Starter file written" in response.text and "Check my answer" in response.text
-    assert web.refused("/exercises/1/start").endswith("(or --force to start over)")
+    refused = web.refused("/exercises/1/start")
+    assert refused.endswith("start over and overwrite it with the starter") and "--" not in refused
     page = _job(web, web.post("/exercises/1/check", follow=False))
     assert page.status_code == 200
     assert '<span class="tag bad">fail</span>' in page.text  # the starter does not solve it yet
