@@ -24,18 +24,17 @@ NOTICES = {"started": "Project started: its folder is scaffolded and the deadlin
            "done": "Project done. Back on the home page, move on to step 5.", "dropped": "Project dropped."}
 
 
-STEP_PAGES = {0: "/focus", 1: "/study", 2: "/exercises", 3: "/ladders", 4: "/project", 5: "/gaps", 6: "/"}
-
-
 @router.get("/project", response_class=HTMLResponse)
 def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: str | None = None,
                  again: str | None = None) -> HTMLResponse:
-    from learnloop.loop.passes import current_pass
+    from learnloop.loop.passes import current_pass, status
     from learnloop.loop.projects import project_status
     from learnloop.loop.rules import step
+    from learnloop.web.actions import next_action
 
     current = current_pass(session)
-    view = project_status(session, config.now())
+    now = config.now()
+    view = project_status(session, now)
     focus = atlas.focuses.get(current.focus_id) if current and current.focus_id else None
     tables = sorted((d for d in atlas.datasets.values()), key=lambda d: d.name.lower())
     server = server_of(request)
@@ -43,8 +42,8 @@ def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: s
         "project": view, "current": current, "focus": focus, "datasets": tables,
         "ideas": list(focus.ideas) if focus else [], "notice": NOTICES.get(notice or ""),
         "workspace": server.settings.workspace, "roots": [str(r) for r in server.roots],
-        "step_name": step(current.step).name if current else "", "step_href": STEP_PAGES.get(current.step, "/")
-        if current else "/",
+        "step_name": step(current.step).name if current else "",
+        "action": next_action(status(session, now, atlas=atlas)),  # the coach's next action, in the page's words
     })
     if again:  # back from a refused project job: the form holds what was typed, the message beside its field
         job = _job(server, again)
