@@ -82,9 +82,10 @@ def create(request: Request, atlas: Atlas,
     if no_data_yet and not optional(reason):
         raise UserError("say why there is no data yet", field="reason")
     directory = allowed_folder(folder, server.roots, field="folder", must_exist=False) if optional(folder) else None
-    if not title.strip():
-        raise UserError("a project needs a title", field="title")
     store, workspace, now = server.store, server.settings.workspace, config.now()
+    no_data_reason = optional(reason) if no_data_yet else None
+    _check(server, atlas, title=title, days=days, idea_id=optional(idea), data=data, no_data_reason=no_data_reason,
+           data_field="data_path" if data_file else "dataset")
 
     def work(progress: ProgressFn) -> dict[str, object]:
         from learnloop.loop.projects import new_project
@@ -92,13 +93,27 @@ def create(request: Request, atlas: Atlas,
         progress(0, 1, "scaffolding the project folder")
         with store.session() as session:
             view = new_project(session, atlas, title=title, days=days, now=now, workspace=workspace,
-                               idea_id=optional(idea), data=data,
-                               no_data_reason=optional(reason) if no_data_yet else None, directory=directory)
+                               idea_id=optional(idea), data=data, no_data_reason=no_data_reason,
+                               directory=directory)
         return {"project": view}
 
     job = server.jobs.submit("project", f"Project: {title.strip()[:80]}", work, back="/project")
     job.typed = dict(request.state.typed)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+def _check(server: Server, atlas: Atlas, *, data_field: str, **form: object) -> None:
+    """The loop's own checks of a new project (the ones the job runs again), answered in the request so a refused
+    form comes back at once with what was typed; the loop's "data" is the form's data set or file field."""
+    from learnloop.loop.projects import check_new_project
+
+    try:
+        with server.store.read() as session:
+            check_new_project(session, atlas, **form)  # type: ignore[arg-type]
+    except UserError as exc:
+        if exc.field == "data":
+            exc.field = data_field
+        raise
 
 
 @router.post("/project/checkin")
