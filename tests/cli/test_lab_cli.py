@@ -20,8 +20,12 @@ def test_try_prints_what_it_did_and_writes_the_picture(cli: Callable, home: Path
     run = cli("try knn")
     assert run.exit_code == 0, run.output
     assert "k-nearest neighbours" in run.stdout and "What to notice" in run.stdout
-    picture = home / "workspace" / "lab" / "knn.png"
-    assert picture.read_bytes()[:4] == b"\x89PNG"
+    assert "This run" in run.stdout
+    pictures = sorted((home / "workspace" / "lab").glob("knn-*.png"))
+    assert len(pictures) == 1 and pictures[0].read_bytes()[:4] == b"\x89PNG"
+    again = cli("try knn")
+    assert again.exit_code == 0, again.output
+    assert len(list((home / "workspace" / "lab").glob("knn-*.png"))) == 2  # one picture per run, none overwritten
 
 
 def test_try_json_and_png_option(cli: Callable, tmp_path: Path) -> None:
@@ -76,15 +80,22 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
         "one class": (f"{write(tmp_path, 'one.csv', base.assign(label='a'))} --target label", "only one class"),
         "all-NaN target": (f"{write(tmp_path, 'nan.csv', base.assign(label=np.nan))} --target label", "empty"),
         "fewer than 10 rows": (f"{write(tmp_path, 'few.csv', base.head(8))} --target label", "at least 10"),
-        "non-UTF-8": (f"{tmp_path / 'latin.csv'} --target label", "not UTF-8"),
+        "a pipe": (f"{fifo(tmp_path)} --target label", "not a regular file"),
         "regression on text": (f"{tmp_path / 'ok.csv'} --target label --task regression",
                                "cannot be a regression target"),
         "no target given": (f"{tmp_path / 'ok.csv'}", "--target"),
     }
 
 
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe.csv"
+    if not path.exists():
+        os.mkfifo(path)
+    return path
+
+
 CASES = ["missing file", "not a table", "target absent", "one class", "all-NaN target", "fewer than 10 rows",
-         "non-UTF-8", "regression on text", "no target given"]
+         "a pipe", "regression on text", "no target given"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -121,3 +132,10 @@ def test_ctrl_c_in_the_installed_command_saves_the_rows_so_far(tmp_path: Path) -
     assert {r["model"] for r in saved["results"]} >= {"dummy", "logistic-regression", "random-forest"}
     assert "Stopped early (interrupted)" in stdout
     assert "Traceback" not in stderr
+
+
+def test_try_refuses_a_pipe_or_device_in_one_line(cli: Callable, tmp_path: Path) -> None:
+    for data in (fifo(tmp_path), Path("/dev/zero")):  # /dev/zero is only stat()ed, never opened
+        run = cli(f"try knn --data {data} --target label")
+        assert run.exit_code == 2, run.output
+        assert "not a regular file" in run.stderr and len(run.stderr.strip().splitlines()) == 1

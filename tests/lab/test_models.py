@@ -58,10 +58,12 @@ def test_every_model_runs_beats_its_reference_and_draws(model_id: str, tmp_path:
     elif result.task == "clustering":
         assert result.test_score > result.reference_score + 0.2
     elif result.task == "anomaly-detection":
-        assert result.test_score > 0.9
+        # the made-up outliers sit 2-4 standard deviations out, some in the real tails: a test, not a formality
+        assert 0.75 < result.test_score < 0.99
     height, width = read_png(Path(result.picture))
     assert height > 200 and width > 300
     assert result.notice and result.rows >= 10
+    assert result.reading  # computed from this run's numbers
 
 
 def test_try_on_the_learners_own_file(tmp_path: Path) -> None:

@@ -98,16 +98,22 @@ def _parsed_files(directory: Path | None, use_cache: bool) -> list[tuple[Any, An
                 return [(by_name[name], cached[name]) for name in sorted(cached)]
         except (OSError, ValueError):
             pass
-    parsed = [(path, _read_yaml(path)) for path in files]
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({p.name: raw for p, raw in parsed}, default=str), encoding="utf-8")
-            tmp.replace(cache)
-        except OSError:
-            pass  # a read-only cache folder only costs speed
-    return parsed
+    return [(path, _read_yaml(path)) for path in files]
+
+
+def _write_cache(parsed: list[tuple[Any, Any]]) -> None:
+    """Keep the parsed map as JSON once it has passed validation and the reference check: a current cache
+    holds only a valid map, so a quick look at it (``atlas/glance.py``) need not validate it again."""
+    cache = _cache_path([path for path, _raw in parsed])
+    if cache is None or cache.exists():
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({p.name: raw for p, raw in parsed}, default=str), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only cache folder only costs speed
 
 
 def _cache_path(files: list[Any]) -> Path | None:
@@ -117,7 +123,8 @@ def _cache_path(files: list[Any]) -> Path | None:
         stamp = "|".join(f"{p.name}:{os.stat(p).st_size}:{os.stat(p).st_mtime_ns}" for p in files)
     except (OSError, TypeError):
         return None  # not plain files (a zipped install): no cache
-    digest = hashlib.sha256(f"{__version__}|{stamp}".encode()).hexdigest()[:16]
+    # "validated": only maps that passed validation are cached (older caches held raw YAML: never trusted).
+    digest = hashlib.sha256(f"{__version__}|validated|{stamp}".encode()).hexdigest()[:16]
     root = os.environ.get("LEARNLOOP_CACHE") or _user_cache()
     return Path(root) / f"atlas-{digest}.json"
 
@@ -150,7 +157,8 @@ def build_atlas(directory: Path | None = None, *, use_cache: bool = False) -> At
         "focuses": schema.FocusFile,
     }
     tables: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
-    for path, raw in _parsed_files(directory, use_cache):
+    parsed_files = _parsed_files(directory, use_cache)
+    for path, raw in parsed_files:
         if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in file_models:
             raise AtlasError(f"{path.name}: want exactly one top-level key, one of {', '.join(KINDS)}")
         kind = next(iter(raw))
@@ -168,6 +176,8 @@ def build_atlas(directory: Path | None = None, *, use_cache: bool = False) -> At
     problems = check_references(atlas)
     if problems:
         raise AtlasError(f"{len(problems)} broken reference(s) in the map; first: {problems[0]}")
+    if directory is None and use_cache:
+        _write_cache(parsed_files)
     return atlas
 
 

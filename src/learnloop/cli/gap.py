@@ -17,7 +17,7 @@ gap_app = make_group("gap", "Step 5: capture gaps any time; keep only the top on
 
 
 def _line(g: object) -> str:
-    from learnloop.loop.gaps import GapView
+    from learnloop.loop.values import GapView
 
     assert isinstance(g, GapView)
     rank = f"#{g.rank}" if g.rank else ""  # the rank, then "gap N": never two bare numbers side by side
@@ -54,11 +54,18 @@ def gap_add(
     as_json: JsonOption = False,
 ) -> None:
     """Capture a gap at any moment of the pass."""
-    from learnloop.atlas.load import load_atlas
-    from learnloop.loop.gaps import add_gap
+    # The light path: plain SQL, and the map only for --topic (cli/light.py, loop/reads.py).
+    from learnloop.cli.light import writing
+    from learnloop.loop.reads import add_gap
 
-    with store().session() as session:
-        view = add_gap(session, load_atlas(), text, topic, config.now())
+    topics = None
+    if topic is not None:
+        from learnloop.atlas.glance import cached_facts
+
+        facts = cached_facts()
+        topics = facts.topics if facts is not None else None
+    with writing() as rows:
+        view = add_gap(rows, text, topic, config.now(), topics)
     print_json(view) if as_json else console.print(f"Gap {view.id} noted: {esc(view.text)}")
 
 
@@ -69,10 +76,11 @@ def gap_list(
     as_json: JsonOption = False,
 ) -> None:
     """This pass's gaps, ranked (set-aside ones stay out of sight unless --all)."""
-    from learnloop.loop.gaps import list_gaps
+    from learnloop.cli.light import reading
+    from learnloop.loop.reads import list_gaps
 
-    with store().read() as session:
-        gaps = list_gaps(session, config.now(), include_all=show_all)
+    with reading() as rows:
+        gaps = list_gaps(rows, config.now(), include_all=show_all)
     if as_json:
         print_json(gaps)
         return

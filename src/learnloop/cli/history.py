@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from learnloop import config
-from learnloop.cli.app import app, store
+from learnloop.cli.app import app
 from learnloop.cli.render import console, print_json
 
 
@@ -18,12 +18,14 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Every pass: focus, days per step, project, gap, speed-ups and slow-downs."""
-    from learnloop.loop.history import descent_plot
-    from learnloop.loop.history import history as rows_of
+    from learnloop.cli.light import reading
+    from learnloop.loop.reads import history as rows_of
 
-    with store().read() as session:
-        rows = rows_of(session, config.now())
+    with reading() as light_rows:
+        rows = rows_of(light_rows, config.now())
     if png is not None:
+        from learnloop.loop.history import descent_plot
+
         descent_plot(rows, png)
     if as_json:
         print_json(rows)

@@ -62,19 +62,27 @@ def render_try(result: TryResult) -> None:
     lines.append(f"It {verdict} the reference.")
     for note in result.notes:
         lines.append(f"[dim]note: {note}[/]")
+    if result.reading:
+        lines += ["", f"[bold]This run[/]: {result.reading}"]
     lines += ["", f"[bold]What to notice[/]: {result.notice}", "", f"Picture: {result.picture}"]
     console.print(Panel("\n".join(lines), title=f"{result.name} ({result.task})", expand=False))
 
 
 @app.command("baseline")
 def baseline(
-    data: Annotated[str, typer.Argument(help="A CSV or Parquet file, or a data set id from the map.")],
+    data: Annotated[str, typer.Argument(help="A CSV, TSV, Parquet or Excel file, or a data set id from the map.")],
     target: Annotated[str | None, typer.Option("--target", help="The column to predict.")] = None,
     task: Annotated[str | None, typer.Option("--task", help="classification or regression "
-                                             "(default: detected from the target).")] = None,
+                                             "(default: detected from the target, and said so).")] = None,
     metric: Annotated[str | None, typer.Option("--metric", help="accuracy, balanced_accuracy, f1_macro, roc_auc, "
-                                               "r2, rmse or mae (default: accuracy or r2).")] = None,
-    cv: Annotated[int, typer.Option("--cv", help="Number of cross-validation folds.")] = 5,
+                                               "r2, rmse or mae (default: accuracy, balanced accuracy when a "
+                                               "class is rare, or r2).")] = None,
+    cv: Annotated[int, typer.Option("--cv", help="Number of cross-validation folds (2-20).")] = 5,
+    split: Annotated[str, typer.Option("--split", help="auto, time or random: time-ordered folds train on the "
+                                       "past and score the future (auto: time when the rows carry dates).")]
+    = "auto",
+    groups: Annotated[str | None, typer.Option("--groups", help="A column whose rows belong together (one "
+                                               "person, one shop): each group stays in one fold.")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", help="Fits run at once (default: one per core).")] = None,
     time_budget: Annotated[float | None, typer.Option("--time-budget", help="Seconds for the whole run; models "
                                                       "predicted not to fit are skipped.")] = None,
@@ -84,30 +92,36 @@ def baseline(
     drop: Annotated[list[str] | None, typer.Option("--drop", help="Leave out a column (repeatable).")] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Run the fits on Dask: 'local' starts a "
                                                 "LocalCluster, tcp://HOST:PORT uses a running scheduler.")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="Folder for the Markdown report and PNGs "
-                                                "(default: your workspace's lab folder).")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Folder for the report with its pictures "
+                                                "(leaderboard and learning curve). Without it the Markdown and "
+                                                "JSON go to your workspace's lab folder, undrawn.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Cross-validate every classic model family on a table and rank them, with a verdict for each.
 
+    Before the ranking it checks the protocol: a column that gives the answer away, copies of rows across
+    folds, dates (time-ordered folds), a rare class (balanced accuracy), a guessed task, far outliers.
+
     Example: `learnloop baseline penguins --target species`, `learnloop baseline sales.csv --target
-    revenue --time-budget 120`.
+    revenue --time-budget 120`, `learnloop baseline visits.csv --target outcome --groups patient`.
     """
-    from learnloop.lab.baseline import run_baseline
+    from learnloop.lab.baseline import BaselineOptions, run_baseline
     from learnloop.lab.report import write_report
 
-    folder = report or lab_folder() / f"baseline-{_slug(data)}"
     chosen = [m.strip() for m in models.split(",") if m.strip()] if models else None
+    options = BaselineOptions.parse(data=data, target=target, task=task, metric=metric, cv=cv, split=split,
+                                    groups=groups, jobs=jobs, time_budget=time_budget, fit_timeout=model_timeout,
+                                    models=chosen, drop=drop or [], cluster=cluster)
+    folder = report or lab_folder() / f"baseline-{_slug(data)}"
     with _progress_bar() as show:
-        board = run_baseline(data, target, task=task, metric=metric, cv=cv, jobs=jobs, time_budget=time_budget,
-                             fit_timeout=model_timeout, models=chosen, drop=drop or [], cluster=cluster,
-                             picture_dir=folder, progress=show)
-    written = write_report(board, folder)
+        board = run_baseline(options, picture_dir=folder if report else None, progress=show)
     if as_json:
         print_json(board)
     else:
         render_board(board)
-        console.print(f"Report: {written[0]}")
+    written = write_report(board, folder, pictures=report is not None)
+    if not as_json:
+        console.print(f"Report: {written[0]}" + ("" if report else " [dim](--report FOLDER draws its pictures)[/]"))
     if board.stopped == "interrupted":
         raise typer.Exit(130)
 
@@ -143,6 +157,9 @@ class _progress_bar:
         self.bar.stop()
 
 
+_SPLIT = {"time": "time-ordered ", "groups": "grouped "}
+
+
 def render_board(board: Leaderboard) -> None:
     from rich.table import Table
 
@@ -150,11 +167,14 @@ def render_board(board: Leaderboard) -> None:
 
     lower = "" if board.greater_is_better else ", lower is better"
     table = Table(title=f"Baseline on {board.data}: {board.n_rows:,} rows, target {board.target} ({board.task}), "
-                  f"{board.cv}-fold CV, {board.metric_label}{lower}", title_justify="left")
+                  f"{board.cv}-fold {_SPLIT.get(board.split, '')}CV, {board.metric_label}{lower}", title_justify="left")
     for name, justify in (("#", "right"), ("model", "left"), ("validation", "right"), ("train", "right"),
                           ("fit s", "right"), ("verdict", "left"), ("what to try", "left")):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    colours = {"fine": "green", "overfitting": "yellow", "underfitting": "yellow", "reference": "dim"}
+    colours = {"fine": "green", "overfitting": "yellow", "underfitting": "yellow", "reference": "dim",
+               "no better than the dummy": "red", "too good to be true": "red"}
+    for warning in board.warnings:
+        console.print(f"[bold yellow]warning:[/] {warning}")
     for rank, row in enumerate(board.results, 1):
         if row.score_mean is None:
             table.add_row("—", row.name, f"[red]{row.status}[/]", "", "", "", row.note)
@@ -163,10 +183,13 @@ def render_board(board: Leaderboard) -> None:
         partial = f" [dim]({row.folds}/{board.cv} folds)[/]" if row.folds < board.cv else ""
         verdict = f"[{colours.get(row.verdict, 'white')}]{row.verdict}[/]"
         table.add_row(str(rank), name, f"{fmt(row.score_mean)} ± {fmt(row.score_std, 3)}{partial}",
-                      fmt(row.train_score), fmt(row.fit_seconds, 2), verdict, row.advice or row.note)
+                      fmt(row.train_score), fmt(row.fit_seconds, 2), verdict,
+                      row.note if row.note.startswith("raced") else (row.advice or row.note))
     console.print(table)
     for notice in board.notices:
         console.print(f"[dim]notice: {notice}[/]")
+    for hint in board.suggestions:
+        console.print(f"[dim]try: --{hint.field} {hint.value}  ({hint.why})[/]")
     if board.stopped:
         console.print(f"[yellow]Stopped early ({board.stopped}); the rows above are the ones finished.[/]")
     if board.learning_curve_png:

@@ -62,7 +62,7 @@ def map_(
         return
     from rich.tree import Tree
 
-    from learnloop.loop.marks import progress
+    from learnloop.loop.values import progress
 
     counts = {p.kind: p for p in progress(atlas, marked, kinds)}
     signs = {"done": "[green]✔[/] ", "in-progress": "[yellow]◐[/] ", "skipped": "[dim]↷[/] "}
@@ -88,10 +88,11 @@ def _marks() -> dict[str, str]:
 
     if settings().is_sqlite and not settings().database_path.exists():
         return {}
-    from learnloop.loop.marks import marks
+    from learnloop.cli.light import reading
+    from learnloop.loop.reads import marks
 
-    with store().read() as session:
-        return marks(session)
+    with reading() as rows:  # the light path: plain SQL, no ORM (cli/light.py)
+        return marks(rows)
 
 
 def render_card(topic: object) -> None:

@@ -77,12 +77,13 @@ def command_for(action: Action) -> str:
 
 
 def show_status() -> None:
-    from learnloop.atlas.load import load_atlas
-    from learnloop.loop.passes import status
+    # The light path: plain SQL and the map's cache, no ORM and no map validation (cli/light.py, loop/reads.py).
+    from learnloop.atlas.glance import map_facts
+    from learnloop.cli.light import reading
+    from learnloop.loop.reads import status
 
-    atlas = load_atlas()
-    with store().read() as session:
-        value = status(session, config.now(), atlas=atlas)
+    with reading() as rows:
+        value = status(rows, config.now(), map_facts())
     if not value.started:
         console.print(WELCOME)
         console.print(f"\nStart with: [bold cyan]{command_for(value.next)}[/]")

@@ -27,13 +27,27 @@ from typing import Any
 
 from learnloop.errors import UserError
 from learnloop.lab import workers
-from learnloop.lab.diagnose import REFERENCE, diagnose
-from learnloop.lab.models import DUMMY_ID, ModelSpec, baseline_specs, build_dummy, model_spec
+from learnloop.lab.diagnose import FINE, REFERENCE, diagnose
+from learnloop.lab.models import (
+    DUMMY_ID,
+    SMALL_FOREST_TREES,
+    SMALL_TABLE_ROWS,
+    ModelSpec,
+    baseline_specs,
+    build_dummy,
+    model_spec,
+)
+from learnloop.lab.options import DEFAULT_FIT_TIMEOUT, BaselineOptions
 from learnloop.lab.scoring import Metric, choose_metric
 
 TRAIN_SCORE_ROWS = 5_000
 PROBE_ROWS = 2_000
-DEFAULT_FIT_TIMEOUT = 600.0
+RACE_ROWS = 50_000  # from this many training rows, models far behind on fold 1 stop there
+RACE_MARGIN = 0.25  # "far behind": more than this share of the leader's lead over the dummy
+LEARNING_CURVE_ROWS = 2_000  # below this many training rows a learning curve is mostly noise: none is drawn
+WARM_MODULES = ("numpy", "scipy.sparse", "sklearn.base", "sklearn.metrics", "learnloop.lab.baseline")
+
+__all__ = ["DEFAULT_FIT_TIMEOUT", "BaselineOptions", "Leaderboard", "ModelRow", "run_baseline"]
 
 
 @dataclass
@@ -79,6 +93,10 @@ class Leaderboard:
     jobs: int
     results: list[ModelRow] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    split: str = "random"  # random | time | groups
+    warnings: list[str] = field(default_factory=list)  # read these before the ranking
+    findings: list[Any] = field(default_factory=list)  # honesty.Finding values behind warnings and notices
+    suggestions: list[Any] = field(default_factory=list)  # honesty.Suggestion: options worth setting
     best: str | None = None
     learning_curve: list[CurvePoint] = field(default_factory=list)
     learning_curve_png: str | None = None
@@ -112,69 +130,108 @@ class _Folds:
     valid_X: list[Any]
     valid_y: list[Any]
     n_features: int
+    n_numeric: int = 0  # the first n_numeric columns are the scaled numeric ones (then one-hot columns)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(a.nbytes) for part in (self.train_X, self.valid_X) for a in part)
 
 
 def run_baseline(
-    ref: str | Path,
+    options: BaselineOptions | str | Path,
     target: str | None = None,
     *,
-    task: str | None = None,
-    metric: str | None = None,
-    cv: int = 5,
-    jobs: int | None = None,
-    time_budget: float | None = None,
-    fit_timeout: float | None = DEFAULT_FIT_TIMEOUT,
-    models: list[str] | None = None,
-    drop: list[str] | tuple[str, ...] = (),
-    cluster: str | None = None,
-    seed: int = 0,
     picture_dir: Path | None = None,
     progress: ProgressHook | None = None,
+    **values: Any,
 ) -> Leaderboard:
-    """Cross-validate the classic model families on a table and rank them."""
+    """Cross-validate the classic model families on a table and rank them.
+
+    ``options`` is a :class:`BaselineOptions`, or the data (a path or a data set id) with the options
+    as keywords, validated the same way. The learning curve is drawn into ``picture_dir`` when given.
+    """
+    started = time.monotonic()
+    if not isinstance(options, BaselineOptions):
+        options = BaselineOptions.parse(data=options, target=target, **values)
+    elif target is not None or values:
+        raise TypeError("give either a BaselineOptions or the options as keywords, not both")
+    jobs = _job_count(options.jobs)
+    pool = None
+    if not options.cluster:
+        pool = workers.Pool(jobs, warm=WARM_MODULES)
+        if _start_early(pool.method or "fork"):  # they import while this process reads the table
+            pool.start()
+    try:
+        return _prepare_and_run(options, jobs, pool, started, picture_dir, progress)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _prepare_and_run(options: BaselineOptions, jobs: int, pool: workers.Pool | None, started: float,
+                     picture_dir: Path | None, progress: ProgressHook | None) -> Leaderboard:
+    from learnloop.lab import honesty
     from learnloop.lab.datasets import load_table
     from learnloop.lab.preprocess import split_target
 
-    started = time.monotonic()
-    if cv < 2 or cv > 20:
-        raise UserError(f"--cv {cv}: choose between 2 and 20 folds")
-    if time_budget is not None and time_budget <= 0:
-        raise UserError("--time-budget must be a positive number of seconds")
-    table = load_table(ref, target)
-    prepared = split_target(table.frame, table.target, task, drop)
-    chosen_metric = choose_metric(prepared.task, metric)
-    specs = _chosen_specs(prepared.task, models)
-    jobs = _job_count(jobs)
-    notices = list(prepared.notices)
+    table = load_table(options.data, options.target)
+    prepared = split_target(table.frame, table.target, options.task, options.drop, options.groups)
     y = _encode_target(prepared)
-    cv = _fold_count(prepared, cv, notices)
+    findings: list[honesty.Finding] = []
+    imbalance = None
+    if prepared.task == "classification":
+        imbalance = honesty.imbalance_finding(y, [str(c) for c in prepared.classes], options.metric is not None,
+                                              options.metric or "accuracy")
+    chosen_metric = choose_metric(prepared.task, options.metric, imbalanced=imbalance is not None)
+    specs = _chosen_specs(prepared.task, list(options.models) if options.models else None)
+    for found in (honesty.task_finding(prepared, prepared.y), imbalance,
+                  honesty.outlier_finding(prepared.y, chosen_metric.name) if prepared.task == "regression"
+                  else None):
+        if found is not None:
+            findings.append(found)
+    findings += honesty.leak_findings(prepared, y, options.seed)
+    notices = [*table.notices, *prepared.notices]
+    prepared, y, split_text = _order_rows(prepared, y, options, notices)
+    cv = _fold_count(prepared, y, options.cv, notices)
     board = Leaderboard(
         data=table.name, origin=table.origin, n_rows=len(prepared.X), n_columns=table.frame.shape[1],
         n_features=0, target=str(table.target), task=prepared.task, metric=chosen_metric.name,
         metric_label=chosen_metric.label, greater_is_better=chosen_metric.greater_is_better, cv=cv, jobs=jobs,
-        notices=notices,
+        notices=notices, split=split_text,
     )
+    _add_findings(board, findings)
     rows = {spec.id: ModelRow(spec.id, spec.title(prepared.task)) for spec in specs}
     rows[DUMMY_ID] = ModelRow(DUMMY_ID, "Dummy (always the most frequent class)" if prepared.task ==
                               "classification" else "Dummy (always the mean)")
     board.results = [rows[DUMMY_ID], *(rows[spec.id] for spec in specs)]  # listed even if Ctrl-C comes early
     try:
-        return _run(board, rows, prepared, y, specs, chosen_metric, table.name, started, seed=seed, jobs=jobs,
-                    time_budget=time_budget, fit_timeout=fit_timeout, cluster=cluster, picture_dir=picture_dir,
-                    progress=progress)
+        return _run(board, rows, prepared, y, specs, chosen_metric, table.name, started, options=options,
+                    jobs=jobs, pool=pool, picture_dir=picture_dir, progress=progress)
     except KeyboardInterrupt:  # Ctrl-C outside the workers (while preparing or drawing): keep what exists
         board.stopped = "interrupted"
         board.elapsed_seconds = round(time.monotonic() - started, 2)
         return board
 
 
+def _add_findings(board: Leaderboard, findings: list[Any]) -> None:
+    for found in findings:
+        board.findings.append(found)
+        (board.warnings if found.warning else board.notices).append(found.message)
+        if found.suggestion is not None and found.suggestion not in board.suggestions:
+            board.suggestions.append(found.suggestion)
+
+
 def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, specs: list[ModelSpec],
-         chosen_metric: Metric, name: str, started: float, *, seed: int, jobs: int, time_budget: float | None,
-         fit_timeout: float | None, cluster: str | None, picture_dir: Path | None,
-         progress: ProgressHook | None) -> Leaderboard:
+         chosen_metric: Metric, name: str, started: float, *, options: BaselineOptions, jobs: int,
+         pool: workers.Pool | None, picture_dir: Path | None, progress: ProgressHook | None) -> Leaderboard:
+    from learnloop.lab import honesty
+
     cv = board.cv
-    folds = _prepare_folds(prepared, y, cv, seed)
+    folds, split_indices = _prepare_folds(prepared, y, cv, options.seed, board.split)
     board.n_features = folds.n_features
+    copies = honesty.duplicate_finding(prepared.X, split_indices)
+    if copies is not None:
+        _add_findings(board, [copies])
     n_train = min(len(x) for x in folds.train_X)
     n_valid = max(len(x) for x in folds.valid_X)
     for spec in specs:
@@ -189,31 +246,51 @@ def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, s
         if spec.valid_cap and n_valid > spec.valid_cap:
             board.notices.append(f"{spec.name} is scored on a random {spec.valid_cap:,} of the {n_valid:,} "
                                  "validation rows per fold (its predictions are slow)")
+        if spec.extra.get("numeric_only") and folds.n_numeric < folds.n_features:
+            board.notices.append(f"{spec.name} sees the {folds.n_numeric} numeric columns only (its bell curves "
+                                 "do not fit one-hot columns)" if folds.n_numeric else
+                                 f"{spec.name} sees one-hot columns: the table has no numeric column")
     if n_train > TRAIN_SCORE_ROWS:
         board.notices.append(f"train scores are measured on {TRAIN_SCORE_ROWS:,} sampled training rows")
+    classes = len(prepared.classes)
+    boosted = [s.name for s in specs if s.extra.get("class_rounds")]
+    if prepared.task == "classification" and classes > 2 and boosted:
+        from learnloop.lab.models import CLASS_ROUNDS
 
-    from sklearn.metrics import get_scorer
+        cap = max(30, CLASS_ROUNDS // classes)
+        if cap < 100:
+            board.notices.append(f"{' and '.join(boosted)} grow at most {cap} rounds: with {classes} classes each "
+                                 f"round is {classes} trees")
+    few = [s.id for s in specs if s.extra.get("small_trees") and n_train < SMALL_TABLE_ROWS]
+    if few:
+        board.notices.append(f"on {n_train:,} training rows the forests grow {SMALL_FOREST_TREES} trees, not 100 "
+                             "(on a small table the score moves less than the spread between folds, the time drops)")
 
-    get_scorer(chosen_metric.scorer)  # import scoring and each model's module once here, not in every worker
-    for spec in specs:
-        spec.build(prepared.task, n_train, seed)
-    runner = _Runner(board, folds, chosen_metric, prepared.task, seed, jobs, fit_timeout, cluster, progress)
-    deadline = started + time_budget if time_budget else None
+    if pool is not None:
+        pool.set_context(folds, folds.nbytes)
+    runner = _Runner(board, folds, chosen_metric, prepared.task, options.seed, jobs, options.fit_timeout,
+                     options.cluster, progress, pool)
+    deadline = started + options.time_budget if options.time_budget else None
     order = [spec.id for spec in specs]
-    if cluster:
-        board.notices.append(f"fits run on the Dask cluster {cluster!r}; per-fit timeouts are not enforced there")
+    if options.cluster:
+        board.notices.append(f"fits run on the Dask cluster {options.cluster!r}")
     try:
         if n_train > PROBE_ROWS:
             predicted = runner.probe(specs, n_train, deadline)
             for model_id, seconds in predicted.items():
                 rows[model_id].predicted_seconds = round(seconds, 2)
             order = sorted(order, key=lambda m: -predicted.get(m, 0.0))
-            order = _fit_budget(order, predicted, rows, board, deadline, cv, jobs, fit_timeout)
+            order = _fit_budget(order, predicted, rows, board, deadline, cv, jobs, options.fit_timeout)
+        else:  # longest first, from what the families usually cost on a small table
+            order = sorted(order, key=lambda m: -model_spec(m).extra.get("small_cost", 1.0))
         if not runner.stopped:
-            runner.cross_validate([DUMMY_ID, *order], rows, deadline)
+            runner.cross_validate([*order, DUMMY_ID] if n_train <= PROBE_ROWS else [DUMMY_ID, *order], rows,
+                                  deadline)
         board.stopped = runner.stopped
         board.results = _rank(rows, board)
-        if board.best and not runner.stopped and (deadline is None or time.monotonic() < deadline):
+        curve_wanted = n_train >= LEARNING_CURVE_ROWS
+        if (board.best and curve_wanted and not runner.stopped
+                and (deadline is None or time.monotonic() < deadline)):
             runner.learning_curve(board, model_spec(board.best), rows[board.best], deadline)
     finally:
         runner.close()
@@ -227,6 +304,24 @@ def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, s
     board.stopped = runner.stopped
     board.elapsed_seconds = round(time.monotonic() - started, 2)
     return board
+
+
+def _start_early(method: str) -> bool:
+    """Start the workers before the data is read, or fork them once it is prepared?
+
+    A worker that starts early imports numpy and scikit-learn itself (about 0.8 s of CPU each) while this
+    process reads the table: a gain in wall time only when a core would otherwise sit idle. A fork
+    started after the folds are prepared inherits the imports and the folds for free, which is what a
+    busy machine needs. ``spawn`` workers import everything anyway, so they always start early.
+    """
+    if method != "fork":
+        return True
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return cores - load >= 1.0
 
 
 def _chosen_specs(task: str, models: list[str] | None) -> list[ModelSpec]:
@@ -261,29 +356,85 @@ def _encode_target(prepared: Any) -> Any:
     return codes.astype(np.int64)
 
 
-def _fold_count(prepared: Any, cv: int, notices: list[str]) -> int:
-    if prepared.task != "classification":
-        return min(cv, len(prepared.y) // 2)
+def _order_rows(prepared: Any, y: Any, options: BaselineOptions, notices: list[str]) -> tuple[Any, Any, str]:
+    """Choose random, time-ordered or grouped folds; sort the rows by time for time-ordered ones."""
     import numpy as np
 
-    smallest = int(np.unique(prepared.y, return_counts=True)[1].min())
+    if prepared.groups is not None:
+        if options.split == "time":
+            raise UserError("folds can keep groups together or follow time, not both", field="split")
+        notices.append(f"folds keep the rows of each group together ({len(set(prepared.groups.tolist())):,} "
+                       "groups): a model is scored on groups it has never seen")
+        return prepared, y, "groups"
+    dates = prepared.dates
+    if options.split == "random":
+        if dates:
+            notices.append(f"folds are shuffled although the rows carry dates ({', '.join(map(repr, dates))}), as "
+                           "asked: the scores may be optimistic for predicting the future")
+        return prepared, y, "random"
+    if options.split == "auto" and not dates:
+        return prepared, y, "random"
+    if dates:
+        name, values = next(iter(dates.items()))
+        order = np.argsort(values.to_numpy(dtype="datetime64[ns]"), kind="stable")
+        already = bool((np.diff(order) > 0).all())
+        how = "in date order" if already else f"sorted by {name!r}"
+        notices.append(f"the rows carry dates (column {name!r}), so the folds follow time ({how}): each fold "
+                       "trains on the past and is scored on the stretch that follows, as a forecast would be; "
+                       "shuffled folds would let the models learn from the future")
+        if not already:
+            prepared.X = prepared.X.iloc[order]
+            prepared.y = prepared.y[order]
+            prepared.dates = {k: v.iloc[order] for k, v in dates.items()}
+            prepared.id_columns = {k: v.iloc[order] for k, v in prepared.id_columns.items()}
+            y = y[order]
+    else:
+        notices.append("the folds follow the row order (time-ordered, as asked): each fold is scored on the "
+                       "rows that follow its training rows")
+    return prepared, y, "time"
+
+
+def _fold_count(prepared: Any, y: Any, cv: int, notices: list[str]) -> int:
+    import numpy as np
+
+    if prepared.groups is not None:
+        groups = len(np.unique(prepared.groups))
+        if groups < cv:
+            notices.append(f"there are {groups} groups, so cross-validation uses {groups} folds, not {cv}")
+            return groups
+        return cv
+    if prepared.task != "classification":
+        return min(cv, len(prepared.y) // 2)
+    smallest = int(np.unique(y, return_counts=True)[1].min())
     if smallest < cv:
         notices.append(f"the rarest class has {smallest} rows, so cross-validation uses {smallest} folds, not {cv}")
         return smallest
     return cv
 
 
-def _prepare_folds(prepared: Any, y: Any, cv: int, seed: int) -> _Folds:
+def _splitter(task: str, cv: int, seed: int, split: str) -> Any:
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold, TimeSeriesSplit
+
+    if split == "time":
+        return TimeSeriesSplit(cv)
+    if split == "groups":
+        return (StratifiedGroupKFold(cv, shuffle=True, random_state=seed) if task == "classification"
+                else GroupKFold(cv, shuffle=True, random_state=seed))
+    return (StratifiedKFold(cv, shuffle=True, random_state=seed) if task == "classification"
+            else KFold(cv, shuffle=True, random_state=seed))
+
+
+def _prepare_folds(prepared: Any, y: Any, cv: int, seed: int, split: str = "random"
+                   ) -> tuple[_Folds, list[tuple[Any, Any]]]:
     import numpy as np
-    from sklearn.model_selection import KFold, StratifiedKFold
 
     from learnloop.lab.preprocess import as_model_input, build_preprocessor
 
     X = as_model_input(prepared.X, prepared.plan)
-    splitter = (StratifiedKFold(cv, shuffle=True, random_state=seed) if prepared.task == "classification"
-                else KFold(cv, shuffle=True, random_state=seed))
+    splitter = _splitter(prepared.task, cv, seed, split)
     folds = _Folds([], [], [], [], 0)
-    for train_idx, valid_idx in splitter.split(X, y):
+    indices = list(splitter.split(X, y, prepared.groups if split == "groups" else None))
+    for train_idx, valid_idx in indices:
         pre = build_preprocessor(prepared.plan)
         train = pre.fit_transform(X.iloc[train_idx])
         valid = pre.transform(X.iloc[valid_idx])
@@ -292,7 +443,8 @@ def _prepare_folds(prepared: Any, y: Any, cv: int, seed: int) -> _Folds:
         folds.train_y.append(y[train_idx])
         folds.valid_y.append(y[valid_idx])
         folds.n_features = train.shape[1]
-    return folds
+    folds.n_numeric = len(prepared.plan.numeric)
+    return folds, indices
 
 
 def _fit_budget(order: list[str], predicted: dict[str, float], rows: dict[str, ModelRow], board: Leaderboard,
@@ -336,17 +488,40 @@ def _rank(rows: dict[str, ModelRow], board: Leaderboard) -> list[ModelRow]:
     board.best = contenders[0].model if contenders else None
     dummy = rows[DUMMY_ID]
     if board.best and dummy.score_mean is not None:
+        from learnloop.lab import honesty
+
         best = rows[board.best].score_mean or 0.0
+        leaks = [f for f in board.findings if f.kind in ("leak", "id-predicts")]
+        leak_columns = sorted({c for f in leaks for c in f.columns})
+        perfect = [r for r in scored if r.model != DUMMY_ID and honesty.too_good(
+            r.score_mean or 0.0, dummy.score_mean, board.metric, board.greater_is_better)]
+        if perfect and not any(f.kind == "too-good" for f in board.findings):
+            named = ("; the columns that give it away: " + ", ".join(map(repr, leak_columns)) if leak_columns else
+                     "; no single column explains it: check how the target and the columns were made")
+            _add_findings(board, [honesty.Finding(
+                "too-good", f"{len(perfect)} model(s) score {perfect[0].score_mean:.4f} {board.metric_label} in "
+                "validation, too good to be true for real data" + named, leak_columns)])
         for row in scored:
             if row.model == DUMMY_ID:
                 row.verdict, row.reason = REFERENCE, "what you get without learning anything"
                 continue
             found = diagnose(row.train_score or 0.0, row.score_mean or 0.0, row.score_std or 0.0, best=best,
                              dummy=dummy.score_mean, greater_is_better=board.greater_is_better)
+            if row in perfect:
+                found = diagnose(0, 0, 0, best=0, dummy=0, suspect=f"validation {row.score_mean:.4f}: too good to "
+                                 "be true (see the warning)")
+            elif found.verdict == FINE and any(f.kind == "leak" for f in leaks):
+                found = diagnose(0, 0, 0, best=0, dummy=0, suspect="the target is reproduced by " + ", ".join(
+                    map(repr, leak_columns)) + " (see the warning)")
             row.verdict, row.reason = found.verdict, found.reason
             spec = model_spec(row.model)
             row.advice = {"overfitting": spec.when_overfitting, "underfitting": spec.when_underfitting}.get(
                 found.verdict, "")
+        top = rows[board.best]
+        if sign * ((top.score_mean or 0.0) - dummy.score_mean) <= (top.score_std or 0.0):
+            board.notices.append(f"no model beats the dummy by more than the spread between folds (best "
+                                 f"{top.score_mean:.3f} ± {top.score_std or 0.0:.3f} against {dummy.score_mean:.3f}): "
+                                 "these columns may not carry the signal, or there are too few rows to see it")
     return scored + others
 
 
@@ -366,11 +541,16 @@ class FoldScore:
     rows: int
 
 
-def fit_fold(model_id: str, task: str, metric: Metric, X_train: Any, y_train: Any, X_valid: Any, y_valid: Any,
-             seed: int, max_rows: int | None = None) -> FoldScore:
-    """Fit one model on one fold's training rows and score it on the fold's validation rows."""
+def fit_fold(model_id: str, task: str, metric: Metric, fold: int, seed: int, max_rows: int | None = None,
+             folds: _Folds | None = None) -> FoldScore:
+    """Fit one model on one fold's training rows and score it on the fold's validation rows.
+
+    The folds are the worker pool's shared context unless given (a Dask task carries them).
+    """
     import numpy as np
 
+    f = folds if folds is not None else workers.context()
+    X_train, y_train, X_valid, y_valid = f.train_X[fold], f.train_y[fold], f.valid_X[fold], f.valid_y[fold]
     rng = np.random.default_rng(seed)
     cap = max_rows
     spec = None if model_id == DUMMY_ID else model_spec(model_id)
@@ -379,7 +559,12 @@ def fit_fold(model_id: str, task: str, metric: Metric, X_train: Any, y_train: An
     if cap is not None and len(X_train) > cap:
         pick = np.sort(rng.choice(len(X_train), cap, replace=False))
         X_train, y_train = X_train[pick], y_train[pick]
+    if spec is not None and spec.extra.get("numeric_only") and 0 < f.n_numeric < X_train.shape[1]:
+        X_train, X_valid = X_train[:, : f.n_numeric], X_valid[:, : f.n_numeric]
     estimator = build_dummy(task) if spec is None else spec.build(task, len(X_train), seed)
+    rounds = spec.extra.get("class_rounds") if spec is not None and task == "classification" else None
+    if rounds:
+        estimator = _fewer_rounds(estimator, rounds, len(np.unique(y_train)))
     started = time.perf_counter()
     estimator.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - started
@@ -395,28 +580,41 @@ def fit_fold(model_id: str, task: str, metric: Metric, X_train: Any, y_train: An
     return FoldScore(valid, train, fit_seconds, len(X_train))
 
 
+def _fewer_rounds(estimator: Any, rounds: int, classes: int) -> Any:
+    """Boosting fits one tree per class per round: cap the rounds so many classes do not multiply the cost."""
+    if classes <= 2:
+        return estimator
+    params = estimator.get_params()
+    key = "max_iter" if "max_iter" in params else "n_estimators"
+    if params.get(key):
+        estimator.set_params(**{key: min(int(params[key]), max(30, rounds // classes))})
+    return estimator
+
+
 # ---------------------------------------------------------------- running the jobs
 
 class _Runner:
     def __init__(self, board: Leaderboard, folds: _Folds, metric: Metric, task: str, seed: int, jobs: int,
-                 fit_timeout: float | None, cluster: str | None, progress: ProgressHook | None) -> None:
+                 fit_timeout: float | None, cluster: str | None, progress: ProgressHook | None,
+                 pool: workers.Pool | None = None) -> None:
         self.board, self.folds, self.metric, self.task, self.seed = board, folds, metric, task, seed
         self.jobs, self.fit_timeout, self.cluster, self.progress = jobs, fit_timeout, cluster, progress
+        self.pool = pool
+        self.own_pool = False
         self.stopped: str | None = None
         self.session: Any = None  # a Dask session when cluster is set
 
     def close(self) -> None:
         if self.session is not None:
             self.session.close()
+        if self.own_pool and self.pool is not None:
+            self.pool.close()
 
     def _job(self, model_id: str, fold: int, label: str, max_rows: int | None = None,
              timeout: float | None = None) -> workers.Job:
-        f = self.folds
-        from functools import partial
-
-        run = partial(fit_fold, model_id, self.task, self.metric, f.train_X[fold], f.train_y[fold],
-                      f.valid_X[fold], f.valid_y[fold], self.seed + fold, max_rows)
-        return workers.Job((model_id, fold, max_rows), model_id, label, run, timeout or self.fit_timeout)
+        return workers.Job((model_id, fold, max_rows), model_id, label, fit_fold,
+                           (model_id, self.task, self.metric, fold, self.seed + fold, max_rows),
+                           timeout or self.fit_timeout)
 
     def _execute(self, jobs: list[workers.Job], phase: str, deadline: float | None) -> list[workers.Outcome]:
         total = len(jobs)
@@ -436,9 +634,14 @@ class _Runner:
                 from learnloop.lab.cluster import Session
 
                 self.session = Session(self.cluster, self.jobs)
-            outcomes, interrupted = self.session.run(jobs, finished, deadline)
+            outcomes, interrupted = self.session.run(jobs, self.folds, finished, deadline)
         else:
-            pool = workers.Pool(self.jobs, on_start=started, on_finish=finished)
+            pool = self.pool
+            if pool is None:
+                pool = self.pool = workers.Pool(self.jobs)
+                self.own_pool = True
+                pool.set_context(self.folds, self.folds.nbytes)
+            pool.on_start, pool.on_finish, pool.interrupted = started, finished, False
             outcomes = pool.run(jobs, deadline)
             interrupted = pool.interrupted
         if interrupted:
@@ -468,10 +671,33 @@ class _Runner:
         return predicted
 
     def cross_validate(self, order: list[str], rows: dict[str, ModelRow], deadline: float | None) -> None:
+        """Every model on every fold; on a large table, a race: fold 1 first, then only the contenders."""
         cv = self.board.cv
-        jobs = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in order for k in range(cv)]
         by_model: dict[str, list[FoldScore]] = {m: [] for m in order}
-        for outcome in self._execute(jobs, "fitting", deadline):
+        n_train = min(len(x) for x in self.folds.train_X)
+        if n_train >= RACE_ROWS and cv > 2 and len(order) > 3:
+            first = [self._job(m, 0, f"{m} fold 1/{cv}") for m in order]
+            self._collect_folds(self._execute(first, "fitting (fold 1 of each model)", deadline), rows, by_model)
+            survivors = self._race(order, rows, by_model) if not self.stopped else order
+            rest = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in survivors for k in range(1, cv)
+                    if rows[m].status == "ok"]
+            if rest and not self.stopped:
+                self._collect_folds(self._execute(rest, "fitting", deadline), rows, by_model)
+        else:
+            jobs = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in order for k in range(cv)]
+            self._collect_folds(self._execute(jobs, "fitting", deadline), rows, by_model)
+        for model_id in order:
+            row = rows[model_id]
+            scores = by_model[model_id]
+            if row.status == "ok" and len(scores) < cv and not row.note.startswith("raced out"):
+                row.status, row.note = "stopped", "interrupted"
+            _summarise(row, scores)
+            if row.status == "stopped" and scores:
+                row.note += f"; {len(scores)} of {cv} folds done"
+
+    def _collect_folds(self, outcomes: list[workers.Outcome], rows: dict[str, ModelRow],
+                       by_model: dict[str, list[FoldScore]]) -> None:
+        for outcome in outcomes:
             model_id = outcome.job.group
             row = rows[model_id]
             if outcome.status == workers.OK:
@@ -482,14 +708,28 @@ class _Runner:
                 row.status, row.note = "timed out", f"one fit ran past {self.fit_timeout:.0f} s and was stopped"
             elif outcome.status == workers.BUDGET and row.status == "ok":
                 row.status, row.note = "stopped", "the time budget ran out"
-        for model_id in order:
-            row = rows[model_id]
-            scores = by_model[model_id]
-            if row.status == "ok" and len(scores) < cv:
-                row.status, row.note = "stopped", "interrupted"
-            _summarise(row, scores)
-            if row.status == "stopped" and scores:
-                row.note += f"; {len(scores)} of {cv} folds done"
+
+    def _race(self, order: list[str], rows: dict[str, ModelRow], by_model: dict[str, list[FoldScore]]) -> list[str]:
+        """Keep the models whose first fold is close to the leader's; the others keep their one fold, said so."""
+        sign = 1.0 if self.metric.greater_is_better else -1.0
+        first = {m: by_model[m][0].valid for m in order if by_model[m] and m != DUMMY_ID}
+        if len(first) < 3:
+            return order
+        leader = max(first.values(), key=lambda v: sign * v)
+        dummy = by_model[DUMMY_ID][0].valid if by_model.get(DUMMY_ID) else leader
+        margin = max(RACE_MARGIN * abs(leader - dummy), 0.005 * abs(leader))
+        kept = []
+        for m in order:
+            if m in first and sign * (leader - first[m]) > margin:
+                rows[m].note = (f"raced out after fold 1: {first[m]:.4f} against the leader's {leader:.4f} "
+                                "(on a large table one fold is a precise measure)")
+                continue
+            kept.append(m)
+        dropped = len(order) - len(kept)
+        if dropped:
+            self.board.notices.append(f"{dropped} model(s) far behind on the first fold were not fitted on the "
+                                      "other folds (a race: on this many rows one fold's score varies little)")
+        return kept
 
     def learning_curve(self, board: Leaderboard, spec: ModelSpec, row: ModelRow, deadline: float | None) -> None:
         """Train and validation scores of the best model on growing shares of the training rows."""

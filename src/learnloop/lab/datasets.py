@@ -6,16 +6,15 @@ statsmodels, palmerpenguins, vega_datasets) or inside learnloop itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from learnloop.errors import NotFound, UserError
+from learnloop.lab.tablefile import TABLE_SUFFIXES
 
 if TYPE_CHECKING:
     import pandas as pd
-
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 # scikit-learn's bundled tables, usable by id even before (or without) a map entry for them.
 BUNDLED = {
@@ -37,6 +36,7 @@ class Table:
     name: str
     origin: str
     task: str | None = None
+    notices: list[str] = field(default_factory=list)  # what reading the table had to decide
 
     @property
     def rows(self) -> int:
@@ -48,7 +48,7 @@ def load_table(ref: str | Path, target: str | None = None) -> Table:
     text = str(ref)
     path = Path(text).expanduser()
     looks_like_path = path.suffix.lower() in TABLE_SUFFIXES or "/" in text or "\\" in text or path.exists()
-    table = read_file(path) if looks_like_path else load_known(text)
+    table = read_file(path) if looks_like_path else _type(load_known(text))
     if target is not None:
         table.target = target
     return table
@@ -116,53 +116,22 @@ def load_source(source: str, loader: str, target: str | None) -> pd.DataFrame:
 
 
 def read_file(path: Path) -> Table:
-    """Read a CSV, TSV or Parquet file; every failure becomes one line the learner can act on."""
-    import pandas as pd
+    """Read a CSV, TSV, Parquet or Excel file (see :mod:`learnloop.lab.tablefile`), its columns typed."""
+    from learnloop.lab.tablefile import read_table_file
 
-    if not path.exists():
-        raise UserError(f"no such file: {path}", hint="check the path, or give a data set id from the map")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder, not a table", hint="give a CSV or Parquet file")
-    kind = TABLE_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        kind = "parquet" if path.read_bytes()[:4] == b"PAR1" else "csv"
-    if kind == "parquet":
-        from learnloop.extras import require
-
-        require("pyarrow", "parquet", f"reading {path.name}")
-    try:
-        if kind == "parquet":
-            frame = pd.read_parquet(path)
-        else:
-            sniff = kind == "csv" and _needs_sniffing(path)
-            frame = pd.read_csv(path, sep=None if sniff else ("\t" if kind == "tsv" else ","),
-                                engine="python" if sniff else "c", encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"{path.name} is not UTF-8 text",
-                        hint="save it again as UTF-8 (in a spreadsheet: 'CSV UTF-8')") from None
-    except pd.errors.EmptyDataError:
-        raise UserError(f"{path.name} is empty") from None
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        what = "Parquet" if kind == "parquet" else "CSV"
-        raise UserError(f"{path.name} is not a readable {what} table ({_first_line(exc)})") from None
-    except Exception as exc:  # pyarrow raises its own types for a damaged Parquet file
-        raise UserError(f"{path.name} is not a readable table ({_first_line(exc)})") from None
-    if frame.shape[1] < 2 or len(frame) == 0:
-        raise UserError(f"{path.name} is not a table with rows and at least two columns "
-                        f"(read {len(frame)} rows × {frame.shape[1]} columns)")
-    return Table(frame, None, path.stem, str(path))
+    read = read_table_file(path)
+    table = Table(read.frame, None, path.stem, str(path), notices=list(read.notices))
+    _type(table, read.decimal)
+    return table
 
 
-def _needs_sniffing(path: Path) -> bool:
-    """True when the first line has no comma but has ';' or tabs (European CSVs)."""
-    with path.open("rb") as handle:
-        head = handle.readline(65536)
-    return b"," not in head and (b";" in head or b"\t" in head)
+def _type(table: Table, decimal: str = ".") -> Table:
+    from learnloop.lab.columns import type_columns
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:160] if text else type(exc).__name__
+    typed = type_columns(table.frame, decimal)
+    table.frame = typed.frame
+    table.notices += typed.notices
+    return table
 
 
 def table_dataset_ids() -> list[str]:

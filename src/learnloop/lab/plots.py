@@ -70,17 +70,14 @@ def _grid(X2: Any, steps: int = 220) -> tuple[Any, Any, Any]:
     return gx, gy, np.c_[gx.ravel(), gy.ravel()]
 
 
-def boundary(scene: Scene) -> Figure:
-    """Decision regions of a classifier trained on two features, with the points on top."""
+def _regions(ax: Any, scene: Scene, model: Any, title: str) -> None:
+    """Decision regions of a classifier trained on the scene's two features, with the points on top."""
     import numpy as np
     from matplotlib.colors import ListedColormap
 
-    fig = new_figure()
-    ax = fig.add_subplot()
     i, j = scene.pair
     X2 = scene.X[:, [i, j]]
-    model = scene.extra["pair_model"]
-    gx, gy, grid = _grid(X2)
+    gx, gy, grid = _grid(X2, steps=160)
     classes, colors = _class_colors(scene.y)
     code = {c: k for k, c in enumerate(classes)}
     predicted = model.predict(grid).astype(int).reshape(gx.shape)  # trained on class indices
@@ -89,43 +86,78 @@ def boundary(scene: Scene) -> Figure:
     if hasattr(model, "predict_proba"):
         confidence = model.predict_proba(grid).max(axis=1).reshape(gx.shape)
         ax.contourf(gx, gy, confidence, levels=[0, 0.6, 0.8], colors=["white", "white"], alpha=0.45)
-    ax.scatter(X2[:, 0], X2[:, 1], c=colors, s=18, edgecolors="black", linewidths=0.3)
+    ax.scatter(X2[:, 0], X2[:, 1], c=colors, s=14, edgecolors="black", linewidths=0.3)
     for c in classes:
         ax.scatter([], [], c=PALETTE[code[c] % len(PALETTE)], label=str(c), s=25)
-    ax.legend(title="class", loc="best", fontsize=8)
+    ax.legend(title="class", loc="best", fontsize=7)
     ax.set_xlabel(scene.names[i])
     ax.set_ylabel(scene.names[j])
-    ax.set_title(f"{scene.title}: decision regions on two features")
+    ax.set_title(title, fontsize=10)
+
+
+def boundary(scene: Scene) -> Figure:
+    """Decision regions of a classifier trained on two features, with the points on top."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    score = scene.extra.get("pair_score")
+    extra = f" (test score of this 2-feature model: {score:.3f})" if score is not None else ""
+    _regions(ax, scene, scene.extra["pair_model"], f"{scene.title}: decision regions on two features{extra}")
+    return fig
+
+
+def ensemble(scene: Scene) -> Figure:
+    """Test error against the number of trees (or rounds), and one member's border beside the ensemble's."""
+    staged = scene.extra.get("staged") or []
+    pair = scene.task == "classification" and scene.extra.get("first_model") is not None
+    fig = new_figure(13 if pair else 7, 4.6)
+    ax = fig.add_subplot(1, 3 if pair else 1, 1)
+    if staged:
+        counts = [c for c, _ in staged]
+        errors = [e for _, e in staged]
+        ax.plot(counts, errors, color=PALETTE[1], linewidth=2, marker="o", markersize=3)
+        ax.set_xlabel(scene.extra.get("members", "trees"))
+        ax.set_ylabel(scene.extra.get("error_label", "test error"))
+        ax.set_title("test error as members are added", fontsize=10)
+    if pair:
+        _regions(fig.add_subplot(1, 3, 2), scene, scene.extra["first_model"], scene.extra.get(
+            "first_label", "one tree alone"))
+        _regions(fig.add_subplot(1, 3, 3), scene, scene.extra["pair_model"], "the whole ensemble")
+    fig.suptitle(scene.title)
     return fig
 
 
 def margin(scene: Scene) -> Figure:
-    """An SVM's border (solid), its margin (dashed) and the support vectors (circled)."""
+    """The article's SVM first: a straight border with a margin (a line with a thickness), support vectors
+    circled; then the same data with the curved (RBF) kernel the baseline uses."""
     import numpy as np
 
     if len(np.unique(scene.y)) != 2:
         return boundary(scene)
-    fig = new_figure()
-    ax = fig.add_subplot()
+    panels = [("linear_model", "linear kernel: a border with a margin"), ("pair_model", "RBF kernel: a curved border")]
+    panels = [(key, title) for key, title in panels if scene.extra.get(key) is not None]
+    fig = new_figure(6.5 * len(panels), 5.0)
     i, j = scene.pair
     X2 = scene.X[:, [i, j]]
-    model = scene.extra["pair_model"]  # a Pipeline(scale, SVC)
     gx, gy, grid = _grid(X2)
-    level = model.decision_function(grid).reshape(gx.shape)
     classes, colors = _class_colors(scene.y)
-    ax.contourf(gx, gy, level, levels=[-1e9, 0, 1e9], colors=[PALETTE[0], PALETTE[1]], alpha=0.15)
-    ax.contour(gx, gy, level, levels=[-1, 0, 1], colors="black", linestyles=["--", "-", "--"], linewidths=1)
-    ax.scatter(X2[:, 0], X2[:, 1], c=colors, s=14, edgecolors="none", alpha=0.8)
-    svc = model[-1]
-    support = X2[svc.support_]
-    ax.scatter(support[:, 0], support[:, 1], s=60, facecolors="none", edgecolors="black", linewidths=0.8,
-               label=f"{len(support)} support vectors")
-    for k, c in enumerate(classes):
-        ax.scatter([], [], c=PALETTE[k], label=str(c), s=25)
-    ax.legend(loc="best", fontsize=8)
-    ax.set_xlabel(scene.names[i])
-    ax.set_ylabel(scene.names[j])
-    ax.set_title(f"{scene.title}: border, margin and support vectors")
+    for k, (key, title) in enumerate(panels):
+        ax = fig.add_subplot(1, len(panels), k + 1)
+        model = scene.extra[key]  # a Pipeline(scale, SVC)
+        level = model.decision_function(grid).reshape(gx.shape)
+        ax.contourf(gx, gy, level, levels=[-1e9, 0, 1e9], colors=[PALETTE[0], PALETTE[1]], alpha=0.15)
+        ax.contour(gx, gy, level, levels=[-1, 0, 1], colors="black", linestyles=["--", "-", "--"], linewidths=1)
+        ax.scatter(X2[:, 0], X2[:, 1], c=colors, s=14, edgecolors="none", alpha=0.8)
+        svc = model[-1]
+        support = X2[svc.support_]
+        ax.scatter(support[:, 0], support[:, 1], s=60, facecolors="none", edgecolors="black", linewidths=0.8,
+                   label=f"{len(support)} support vectors")
+        for n, c in enumerate(classes):
+            ax.scatter([], [], c=PALETTE[n], label=str(c), s=25)
+        ax.legend(loc="best", fontsize=8)
+        ax.set_xlabel(scene.names[i])
+        ax.set_ylabel(scene.names[j])
+        ax.set_title(title, fontsize=10)
+    fig.suptitle(f"{scene.title}: border (solid), margin (dashed) and support vectors (circled)")
     return fig
 
 
@@ -227,12 +259,20 @@ def _view(scene: Scene) -> tuple[Any, list[str]]:
 
 
 def clusters(scene: Scene) -> Figure:
+    """The groups found; beside them, when the data has labels, the true groups (never shown to the model)."""
     import numpy as np
 
     labels = np.asarray(scene.extra["labels"])
     view, axes = _view(scene)
-    fig = new_figure()
-    ax = fig.add_subplot()
+    truth = scene.y is not None and len(np.unique(scene.y)) <= 12
+    fig = new_figure(12 if truth else 7, 5.0)
+    ax = fig.add_subplot(1, 2 if truth else 1, 1)
+    if truth:
+        other = fig.add_subplot(1, 2, 2)
+        _scatter_by_label(other, view, scene.y)
+        other.set_xlabel(axes[0])
+        other.set_ylabel(axes[1])
+        other.set_title("the true labels (the model never saw them)", fontsize=10)
     for k in sorted(set(labels.tolist())):
         mask = labels == k
         color = "#bbbbbb" if k == -1 else PALETTE[k % len(PALETTE)]
@@ -380,7 +420,7 @@ DRAWINGS = {
     "boundary": boundary, "margin": margin, "fitted_curve": fitted_curve, "coefficient_path": coefficient_path,
     "tree": tree, "importances": importances, "loss_curve": loss_curve, "clusters": clusters,
     "mixture": mixture, "dendrogram": dendrogram, "pca": pca, "embedding": embedding, "projection": projection,
-    "anomalies": anomalies,
+    "anomalies": anomalies, "ensemble": ensemble,
 }
 
 
@@ -416,9 +456,9 @@ def save_leaderboard(board: Leaderboard, path: Path) -> Path:
     rows = [r for r in board.results if r.score_mean is not None][::-1]
     fig = new_figure(8, max(3.0, 0.4 * len(rows) + 1.2))
     ax = fig.add_subplot()
-    ax.barh([r.name for r in rows], [r.score_mean for r in rows], xerr=[r.score_std or 0 for r in rows],
+    ax.barh([r.name for r in rows], [r.score_mean or 0.0 for r in rows], xerr=[r.score_std or 0 for r in rows],
             color=[PALETTE[1] if r.model == board.best else PALETTE[2] for r in rows], alpha=0.85)
-    ax.scatter([r.train_score for r in rows], [r.name for r in rows], marker="|", s=120, color="black",
+    ax.scatter([r.train_score or 0.0 for r in rows], [r.name for r in rows], marker="|", s=120, color="black",
                label="train score", zorder=3)
     ax.set_xlabel(f"{board.metric_label} ({board.cv}-fold cross-validation, mean ± std)")
     ax.legend(loc="lower right")

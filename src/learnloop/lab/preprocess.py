@@ -42,10 +42,15 @@ class Prepared:
     plan: ColumnPlan
     classes: list[Any]
     notices: list[str]
+    dates: dict[str, Any] = field(default_factory=dict)  # datetime columns (row-aligned with X), for time order
+    groups: Any = None  # numpy array of group labels when folds must keep groups together
+    guessed: bool = False  # the task was detected, not given
+    target: str = ""
+    id_columns: dict[str, Any] = field(default_factory=dict)  # dropped id-like columns (row-aligned), for checks
 
 
 def split_target(frame: pd.DataFrame, target: str | None, task: str | None = None,
-                 drop: tuple[str, ...] | list[str] = ()) -> Prepared:
+                 drop: tuple[str, ...] | list[str] = (), groups: str | None = None) -> Prepared:
     """Check the target column, choose the task, and plan the feature columns."""
     import numpy as np
     import pandas as pd
@@ -59,7 +64,13 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
         raise NotFound("column", target, close_ids(target, [str(c) for c in frame.columns]))
     missing = [c for c in drop if c not in frame.columns]
     if missing:
-        raise UserError(f"--drop names a column that is not in the table: {missing[0]!r}")
+        raise UserError(f"--drop names a column that is not in the table: {missing[0]!r}", field="drop")
+    if groups is not None and groups not in frame.columns:
+        from learnloop.atlas.load import close_ids
+
+        raise NotFound("column", groups, close_ids(groups, [str(c) for c in frame.columns]))
+    if groups is not None and groups == target:
+        raise UserError("the group column cannot be the target", field="groups")
     y_raw = frame[target]
     if y_raw.isna().all():
         raise UserError(f"target column {target!r} is empty (every value is missing)")
@@ -95,13 +106,30 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
         if y_raw.nunique() < 2:
             raise UserError(f"target {target!r} is constant; nothing to predict")
         y = y_raw.to_numpy(dtype=np.float64)
-    X = frame.drop(columns=[target, *drop])
+    group_values = None
+    if groups is not None:
+        labels = frame[groups]
+        if labels.isna().any():
+            raise UserError(f"the group column {groups!r} has {int(labels.isna().sum())} missing values",
+                            field="groups")
+        if labels.nunique() < 2:
+            raise UserError(f"the group column {groups!r} holds a single group; folds need at least two",
+                            field="groups")
+        group_values = labels.astype(str).to_numpy()
+    X = frame.drop(columns=[target, *drop, *([groups] if groups is not None else [])])
     if X.shape[1] == 0:
         raise UserError("no feature columns left besides the target")
+    from learnloop.lab.columns import expand_dates
+
+    expanded = expand_dates(X)
+    X = expanded.frame
     plan = plan_columns(X)
     if not plan.numeric and not plan.categorical:
         raise UserError("no usable feature columns: " + "; ".join(plan.notices))
-    return Prepared(X[plan.numeric + plan.categorical], y, chosen, plan, classes, notices + plan.notices)
+    ids = {str(n): X[n] for n, why in plan.dropped.items() if why.startswith("looks like an id")}
+    return Prepared(X[plan.numeric + plan.categorical], y, chosen, plan, classes,
+                    notices + expanded.notices + plan.notices, expanded.dates, group_values, task is None,
+                    str(target), ids)
 
 
 def detect_task(y: pd.Series) -> str:
@@ -144,6 +172,9 @@ def plan_columns(X: pd.DataFrame) -> ColumnPlan:
                 plan.numeric.append(name)
             continue
         text = present.astype(str)
+        if _looks_numeric(text):  # numbers the reader could not settle on: never an id, a poor category
+            plan.dropped[name] = "numbers written in several ways (or mixed with text); clean them first"
+            continue
         if _is_free_text(text):
             raise UserError(f"column {name!r} holds free text; the baseline takes numbers and categories",
                             hint=f"leave it out with --drop {name!r}, or turn it into features first")
@@ -163,7 +194,19 @@ def _is_id_like(values: pd.Series, rows: int, *, numeric: bool, name: str) -> bo
         return False
     steps = values.diff().dropna()
     named = name.lower() in {"id", "index", "row", "rownum", "unnamed: 0"} or name.lower().endswith("_id")
-    return named or ((steps > 0).all() and steps.nunique() <= 2)
+    return bool(named or ((steps > 0).all() and steps.nunique() <= 2))
+
+
+def _looks_numeric(text: pd.Series) -> bool:
+    """Mostly numbers with a fraction (so not codes): such a column is neither an id nor a category."""
+    import pandas as pd
+
+    sample = text.iloc[:2000].str.strip()
+    cleaned = sample.str.replace(r"[\s\u00a0$€£%]", "", regex=True).str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    share = numbers.notna().mean()
+    fractional = (numbers.dropna() != numbers.dropna().round()).mean() if numbers.notna().any() else 0.0
+    return bool(share >= 0.8 and fractional >= 0.2 and int(sample.nunique()) > 20)
 
 
 def _is_free_text(text: pd.Series) -> bool:

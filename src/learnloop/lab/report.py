@@ -18,16 +18,20 @@ def fmt(value: float | None, digits: int = 4) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def write_report(board: Leaderboard, folder: Path) -> list[Path]:
-    """Write baseline.md, baseline.json, leaderboard.png and the learning curve; returns the paths."""
-    from learnloop.lab.plots import save_leaderboard
+def write_report(board: Leaderboard, folder: Path, *, pictures: bool = True) -> list[Path]:
+    """Write baseline.md, baseline.json and (with ``pictures``) leaderboard.png and the learning curve.
 
+    Drawing is the slow part of a small run (matplotlib's import and layout), so a caller that only
+    prints the board can leave the pictures out; the Markdown then says so.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    if any(r.score_mean is not None for r in board.results):
+    if pictures and any(r.score_mean is not None for r in board.results):
+        from learnloop.lab.plots import save_leaderboard
+
         written.append(save_leaderboard(board, folder / "leaderboard.png"))
     curve = None
-    if board.learning_curve_png:
+    if pictures and board.learning_curve_png:
         source = Path(board.learning_curve_png)
         curve = folder / source.name
         if source.resolve() != curve.resolve():
@@ -36,17 +40,19 @@ def write_report(board: Leaderboard, folder: Path) -> list[Path]:
     data = folder / "baseline.json"
     data.write_text(json.dumps(asdict(board), indent=2, default=str) + "\n", encoding="utf-8")
     markdown = folder / "baseline.md"
-    markdown.write_text(render_markdown(board, curve), encoding="utf-8")
+    markdown.write_text(render_markdown(board, curve, pictures=bool(written)), encoding="utf-8")
     return [markdown, data, *written]
 
 
-def render_markdown(board: Leaderboard, curve: Path | None) -> str:
+def render_markdown(board: Leaderboard, curve: Path | None, *, pictures: bool = True) -> str:
     lines = [f"# Baseline on {board.data}", ""]
     lines.append(f"{board.n_rows:,} rows, {board.n_features} model inputs after preprocessing; target "
                  f"`{board.target}` ({board.task}); {board.cv}-fold cross-validation; metric: "
                  f"{board.metric_label}" + ("" if board.greater_is_better else " (lower is better)") + ".")
     if board.stopped:
         lines += ["", f"**Stopped early ({board.stopped}): the rows below are those finished in time.**"]
+    if board.warnings:
+        lines += ["", "## Read this first", ""] + [f"- **{w}**" for w in board.warnings]
     lines += ["", "| rank | model | validation (mean ± std) | train | fit s/fold | verdict | what to try |",
               "| ---: | --- | --- | ---: | ---: | --- | --- |"]
     for rank, row in enumerate(board.results, 1):
@@ -58,7 +64,8 @@ def render_markdown(board: Leaderboard, curve: Path | None) -> str:
                      f"{row.advice} |")
     if board.notices:
         lines += ["", "## Notices", ""] + [f"- {n}" for n in board.notices]
-    lines += ["", "![leaderboard](leaderboard.png)"]
+    if pictures:
+        lines += ["", "![leaderboard](leaderboard.png)"]
     if curve is not None:
         lines += ["", f"## Learning curve of the best model ({board.best})", "", f"![learning curve]({curve.name})",
                   "", "If the validation curve still climbs at the right, more rows would help; if train and "

@@ -17,10 +17,38 @@ class Metric:
     label: str
 
     def score(self, estimator: Any, X: Any, y: Any) -> float:
+        if self.name == "roc_auc":
+            return roc_auc(estimator, X, y)
         from sklearn.metrics import get_scorer
 
         value = float(get_scorer(self.scorer)(estimator, X, y))
         return value if self.greater_is_better else -value
+
+
+def roc_auc(estimator: Any, X: Any, y: Any) -> float:
+    """ROC AUC from probabilities, or from decision scores when the model has none (ridge, SVM).
+
+    Multiclass: the mean over classes of one class against the rest, each ranked by its own column,
+    which is what one-vs-rest AUC means and needs no probabilities that sum to one.
+    """
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    if hasattr(estimator, "predict_proba"):
+        try:
+            scores = estimator.predict_proba(X)
+        except AttributeError:  # SVC(probability=False) has the method but refuses
+            scores = estimator.decision_function(X)
+    else:
+        scores = estimator.decision_function(X)
+    scores = np.asarray(scores, dtype=float)
+    known = np.asarray(getattr(estimator, "classes_", np.arange(scores.shape[1] if scores.ndim > 1 else 2)))
+    if scores.ndim == 1 or scores.shape[1] == 1:
+        return float(roc_auc_score(y == known[-1], scores.ravel()))
+    if scores.shape[1] == 2:
+        return float(roc_auc_score(y == known[1], scores[:, 1]))
+    present = [k for k, label in enumerate(known) if 0 < int(np.sum(y == label)) < len(y)]
+    return float(np.mean([roc_auc_score(y == known[k], scores[:, k]) for k in present]))
 
 
 METRICS = {
@@ -38,14 +66,15 @@ METRICS = {
 DEFAULT_METRIC = {"classification": "accuracy", "regression": "r2"}
 
 
-def choose_metric(task: str, name: str | None) -> Metric:
+def choose_metric(task: str, name: str | None, *, imbalanced: bool = False) -> Metric:
+    """The metric asked for, or the task's default (balanced accuracy when a class is rare)."""
     if name is None:
-        return METRICS[DEFAULT_METRIC[task]]
+        return METRICS["balanced_accuracy" if imbalanced and task == "classification" else DEFAULT_METRIC[task]]
     metric = METRICS.get(name)
     if metric is None:
-        raise UserError(f"unknown metric {name!r}", hint="choose one of " + ", ".join(METRICS))
+        raise UserError(f"unknown metric {name!r}", hint="choose one of " + ", ".join(METRICS), field="metric")
     if metric.task != task:
         fits = [m for m in METRICS.values() if m.task == task]
         raise UserError(f"metric {name!r} is for {metric.task}, but this is {task}",
-                        hint="choose one of " + ", ".join(m.name for m in fits))
+                        hint="choose one of " + ", ".join(m.name for m in fits), field="metric")
     return metric

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -12,24 +12,10 @@ from learnloop.atlas.load import Atlas
 from learnloop.errors import NotFound, UserError
 from learnloop.loop import rules
 from learnloop.loop.passes import current_pass, open_pass, record
+from learnloop.loop.values import GapView
 from learnloop.store.models import Event, Gap, Pass
 
 VISIBLE = ("open", "kept")
-
-
-class GapView(BaseModel):
-    id: int
-    pass_number: int
-    text: str
-    topic_id: str | None
-    rank: int | None
-    status: str
-    created_at: datetime
-    days: int | None = None
-    deadline: date | None = None
-    days_left: int | None = None
-    overdue: bool = False
-    learned: str | None = None
 
 
 class GuideTopic(BaseModel):

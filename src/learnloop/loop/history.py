@@ -10,67 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.loop.rules import STEPS
+
+# Moved for the CLI's light path (no SQLAlchemy there); re-exported here.
+from learnloop.loop.values import Change, PassHistory, carried, gap_key  # noqa: F401
+from learnloop.loop.values import span_days as _days
 from learnloop.store.models import Event, Gap, Pass, Project
-
-
-class Change(BaseModel):
-    kind: str  # skip, early, extend, drop
-    step: int | None
-    subject: str | None
-    reason: str | None
-    at: datetime
-
-
-class PassHistory(BaseModel):
-    number: int
-    focus_id: str | None
-    started_at: datetime
-    closed_at: datetime | None
-    days: float
-    step: int
-    days_per_step: dict[str, float]
-    project: str | None
-    project_status: str | None
-    gap: str | None
-    gap_status: str | None
-    gaps_captured: int
-    gaps_open_after: int  # distinct gaps you know of and have not closed, at the end of the pass (the loss)
-    gaps_closed_total: int = 0  # distinct gaps closed so far, this pass included
-    speed_ups: list[Change]
-    slow_downs: list[Change]
-    retro: str | None
-
-
-def _days(a: datetime, b: datetime) -> float:
-    return round((b - a).total_seconds() / 86400, 2)
-
-
-def gap_key(g: Gap) -> str:
-    """One gap, however often it was written down: its map topic, or its words."""
-    return f"topic:{g.topic_id}" if g.topic_id else "text:" + " ".join(g.text.lower().split())
-
-
-def carried(gaps: list[Gap], end: datetime) -> tuple[int, int]:
-    """(gaps still carried, gaps closed) at ``end``: a gap set aside is still carried; written down again, it
-    counts once; closed once, it is closed (a dropped one is let go)."""
-    known: set[str] = set()
-    closed: set[str] = set()
-    dropped: set[str] = set()
-    for g in gaps:
-        if g.created_at > end:
-            continue
-        key = gap_key(g)
-        known.add(key)
-        if g.status == "done" and g.closed_at and g.closed_at <= end:
-            closed.add(key)
-        elif g.status == "dropped" and g.closed_at and g.closed_at <= end:
-            dropped.add(key)
-    return len(known - closed - dropped), len(closed)
 
 
 def history(session: Session, now: datetime) -> list[PassHistory]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from learnloop.atlas.load import Atlas
 from learnloop.errors import UserError
+from learnloop.loop.values import BranchProgress, progress  # noqa: F401 (moved for the CLI's light path)
 from learnloop.store.models import TopicMark
 
 MARKS = ("done", "in-progress", "skipped")
@@ -21,14 +22,6 @@ class MarkView(BaseModel):
     mark: str | None  # None once cleared
     marked_at: datetime
     source: str | None = None
-
-
-class BranchProgress(BaseModel):
-    kind: str
-    topics: int
-    done: int
-    in_progress: int
-    skipped: int
 
 
 def check_mark(mark: str) -> str:
@@ -59,14 +52,3 @@ def mark_topic(session: Session, atlas: Atlas, topic_id: str, mark: str, now: da
 def marks(session: Session) -> dict[str, str]:
     """topic id → its mark."""
     return {m.topic_id: m.mark for m in session.scalars(select(TopicMark))}
-
-
-def progress(atlas: Atlas, marked: dict[str, str], kinds: list[str] | None = None) -> list[BranchProgress]:
-    """Per branch of the map (a kind of topic): how many topics, how many done, in progress, skipped."""
-    rows: list[BranchProgress] = []
-    for kind in kinds or sorted({t.kind for t in atlas.topics.values()}):
-        members = [t.id for t in atlas.topics.values() if t.kind == kind]
-        states = [marked.get(i) for i in members]
-        rows.append(BranchProgress(kind=kind, topics=len(members), done=states.count("done"),
-                                   in_progress=states.count("in-progress"), skipped=states.count("skipped")))
-    return rows

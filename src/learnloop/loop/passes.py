@@ -5,7 +5,7 @@ Each public function takes an open session (one transaction, owned by the caller
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -13,6 +13,10 @@ from sqlalchemy.orm import Session
 
 from learnloop.errors import StepNotSatisfied, UserError, needing
 from learnloop.loop import rules
+
+# Moved so that the CLI's light path returns the same values without SQLAlchemy; re-exported here.
+from learnloop.loop.reads import DATA_FORMS, project_folder_facts  # noqa: F401
+from learnloop.loop.values import Deadline, Status, Today, local_day, streak
 from learnloop.store.models import Event, Gap, Note, Pass, Practice, Project, Reference
 
 
@@ -54,61 +58,6 @@ def start_pass(session: Session, now: datetime) -> Pass:
     session.flush()
     record(session, new, "start", now, step=0, subject=new.focus_id)
     return new
-
-
-def local_day(moment: datetime, now: datetime) -> date:
-    """The date of a stored moment on the learner's calendar (``now`` carries the learner's time zone)."""
-    return moment.astimezone(now.tzinfo).date() if now.tzinfo else moment.date()
-
-
-DATA_FORMS = {".csv": "table", ".parquet": "table", ".pq": "table", ".tsv": "table", ".npz": "graph"}
-
-
-def project_folder_facts(directory: str | None) -> dict[str, object]:
-    """What the learner did in the project's folder: the data file, the notebook opened, a lab report written.
-
-    Jupyter leaves ``.ipynb_checkpoints`` beside a notebook it opened, and an executed notebook keeps its
-    outputs; ``learnloop baseline --report reports/...`` (as the scaffold's README suggests) writes a report.
-    """
-    from pathlib import Path
-
-    facts: dict[str, object] = {"data_file": None, "data_form": "none", "notebook_opened": False, "lab_run": False}
-    if not directory:
-        return facts
-    folder = Path(directory)
-    try:
-        data = sorted(p for p in (folder / "data").iterdir() if p.name != "README.md" and not p.name.startswith("."))
-    except OSError:
-        data = []
-    if data:
-        facts["data_file"] = f"data/{data[0].name}"
-        facts["data_form"] = DATA_FORMS.get(data[0].suffix.lower(), "file")
-    notebooks = folder / "notebooks"
-    facts["notebook_opened"] = (notebooks / ".ipynb_checkpoints").is_dir() or _has_outputs(notebooks)
-    try:
-        facts["lab_run"] = any((folder / "reports").iterdir())
-    except OSError:
-        facts["lab_run"] = False
-    return facts
-
-
-def _has_outputs(notebooks: object) -> bool:
-    import json
-    from pathlib import Path
-
-    assert isinstance(notebooks, Path)
-    try:
-        paths = list(notebooks.glob("*.ipynb"))
-    except OSError:
-        return False
-    for path in paths:
-        try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError):
-            continue
-        if any(c.get("execution_count") or c.get("outputs") for c in cells if isinstance(c, dict)):
-            return True
-    return False
 
 
 def pass_view(session: Session, pass_: Pass, now: datetime | None = None, atlas: object | None = None
@@ -217,65 +166,6 @@ def close_pass(session: Session, now: datetime, retro: str) -> tuple[Pass, Pass]
     record(session, current, "close", now, reason=current.retro)
     session.flush()
     return current, start_pass(session, now)
-
-
-class Deadline(BaseModel):
-    what: str
-    title: str
-    deadline: date
-    days_left: int
-    overdue: bool
-
-
-class Today(BaseModel):
-    """The line for today, under the next action: the running box, the last check-in, the streak."""
-
-    box: str | None = None  # "project" or "gap": the time box running now
-    box_title: str | None = None
-    box_days_left: int | None = None
-    last_checkin_days_ago: int | None = None
-    checkin_due: date | None = None  # the half-way check-in, when it has come and none was made
-    days_active: int = 0  # days of this pass with something recorded
-    streak: int = 0  # days in a row, up to today or yesterday, with something recorded
-
-
-class Status(BaseModel):
-    """Where the learner is: shown by `learnloop` and the web home page."""
-
-    started: bool
-    pass_number: int | None = None
-    closed: bool = False
-    step: int | None = None
-    step_name: str | None = None
-    step_title: str | None = None
-    step_goal: str | None = None
-    focus_id: str | None = None
-    focus_name: str | None = None
-    days_in_step: int | None = None
-    deadlines: list[Deadline] = []
-    needs: list[rules.Action] = []
-    exercises_passed: int = 0
-    rungs_run: int = 0
-    next: rules.Action
-    today: Today = Today()
-
-    @property
-    def urgent(self) -> bool:
-        return self.next.urgent
-
-    @property
-    def missing(self) -> list[str]:
-        return [a.why for a in self.needs]
-
-
-def streak(days: set[date], today: date) -> int:
-    """Days in a row with activity, ending today (or yesterday, so the morning run does not break it)."""
-    day = today if today in days else today - timedelta(days=1)
-    count = 0
-    while day in days:
-        count += 1
-        day -= timedelta(days=1)
-    return count
 
 
 def today_facts(session: Session, current: Pass, view: rules.PassView, now: datetime) -> Today:
