@@ -194,7 +194,7 @@ def test_a_whole_pass_in_the_browser(server: str, chromium: Any, tmp_path: Path,
     walk.check()
     assert "pytorch_geometric" not in page.inner_text("#reference ul.editable")
     page.fill("#study-path", "tinyrepo")
-    walk.click("button", "Study it")
+    walk.click("button", "Study it", exact=True)
     walk.until("Reading order")
     assert page.get_by_role("link", name="study.md").count() == 1 and page.get_by_role("link", name="notes.md").count()
     walk.shot("04b-study-report")

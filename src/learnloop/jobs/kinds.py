@@ -42,7 +42,7 @@ def folder_name(kind: str, params: dict[str, Any], job_id: str) -> str:
     if kind == "try":
         return f"lab/try-{slug(str(params.get('model', '')))}-{tail}"
     if kind == "study":
-        return f"study/{slug(Path(str(params.get('folder', ''))).name)}-{tail}"
+        return f"study/{slug(str(params.get('name') or Path(str(params.get('folder', ''))).name))}-{tail}"
     return f"jobs/{slug(kind)}-{tail}"
 
 
@@ -103,31 +103,32 @@ def measure_folder(folder: Path, *, max_files: int, max_bytes: int, progress: Pr
 
 
 def _study(params: dict[str, Any], out: Path) -> tuple[Compute, float]:
-    folder = Path(params["folder"])
+    folder = Path(params.get("folder") or ".")
     max_files = min(int(params.get("max_files") or STUDY_MAX_FILES), STUDY_MAX_FILES)
     max_bytes = min(int(params.get("max_bytes") or STUDY_MAX_BYTES), STUDY_MAX_BYTES)
-    phases = {"scanning": "listing files", "reading": "reading files", "linking": "linking imports",
-              "drawing": "drawing the import graph"}
+    phases = {"cloning": "cloning the repository", "scanning": "listing files", "reading": "reading files",
+              "linking": "linking imports", "drawing": "drawing the import graph"}
 
     def compute(progress: ProgressFn) -> dict[str, Any]:
         from learnloop.config import now
+        from learnloop.study.archive import opened_source
         from learnloop.study.markdown import report_markdown
         from learnloop.study.notes import notes_template
         from learnloop.study.survey import study_repository
 
-        measure_folder(folder, max_files=max_files, max_bytes=max_bytes, progress=progress)
-        out.mkdir(parents=True, exist_ok=True)
-        picture = out / "import-graph.png"
-
         def report_progress(phase: str, done: int, total: int) -> None:
             progress(done, total, phases.get(phase, phase))
 
-        report = study_repository(folder, progress=report_progress, picture=picture)
+        with opened_source(params.get("address") or folder, progress=report_progress) as opened:
+            measure_folder(opened.root, max_files=max_files, max_bytes=max_bytes, progress=progress)
+            out.mkdir(parents=True, exist_ok=True)
+            picture = out / "import-graph.png"
+            report = study_repository(opened.root, progress=report_progress, picture=picture)
         write_file(out / "study.md", report_markdown(report).encode())
         write_file(out / "study.json", (report.model_dump_json(indent=2) + "\n").encode())
         if params.get("notes", True):
             write_file(out / "notes.md", notes_template(report, today=now().date()).encode())
-        return {"report": report.model_dump(mode="json"), "folder": str(folder),
+        return {"report": report.model_dump(mode="json"), "folder": str(params.get("address") or folder),
                 "picture": picture.name if picture.is_file() else None}
 
     return compute, float(params.get("seconds") or STUDY_SECONDS)

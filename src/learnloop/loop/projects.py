@@ -125,9 +125,10 @@ def active_project(session: Session) -> Project:
     return project
 
 
-def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: datetime, workspace: Path,
-                idea_id: str | None = None, data: str | None = None, no_data_reason: str | None = None,
-                directory: Path | None = None) -> ProjectView:
+def check_new_project(session: Session, atlas: Atlas, *, title: str, days: int, idea_id: str | None = None,
+                      data: str | None = None, no_data_reason: str | None = None) -> tuple[Pass, object, DataPlan]:
+    """Every check of :func:`new_project` that touches no folder (title, days, step, one at a time, idea, data),
+    so a form can be answered before the scaffold's file work: (the pass, the idea or None, the data plan)."""
     current = open_pass(session)
     if not title.strip():
         raise UserError("a project needs a title", field="title")
@@ -141,7 +142,14 @@ def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: d
     if any(p.status == "done" for p in projects):
         raise UserError(f"pass {current.number} already has its finished project; move on to the next step")
     idea = _idea(atlas, idea_id) if idea_id else None
-    plan = plan_data(atlas, data, idea_id, no_data_reason)
+    return current, idea, plan_data(atlas, data, idea_id, no_data_reason)
+
+
+def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: datetime, workspace: Path,
+                idea_id: str | None = None, data: str | None = None, no_data_reason: str | None = None,
+                directory: Path | None = None) -> ProjectView:
+    current, idea, plan = check_new_project(session, atlas, title=title, days=days, idea_id=idea_id, data=data,
+                                            no_data_reason=no_data_reason)
     target = (directory or workspace / "projects" / slug(title)).expanduser().absolute()
     _recover_active(session, workspace)
     recover_scaffolds(session, target.parent)

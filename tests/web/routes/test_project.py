@@ -14,18 +14,31 @@ def test_project_belongs_to_step_4(web: Web) -> None:
 
 
 def test_a_refused_project_keeps_what_was_typed(web: Web) -> None:
+    """The loop's own checks answer in the request: 400 at once, the form refilled, the message by its field."""
+    import re
+
     web.to_step(4)
-    response = web.post("/project", {"title": "My penguins", "days": "40", "dataset": "penguins",
-                                     "reason": "", "folder": ""})
-    assert response.status_code == 400
-    again = response.text
-    link = f'/project?again={response.url.path.removeprefix("/jobs/")}'
-    assert link in again
-    form = web.get(link)
-    assert form.status_code == 400
-    assert 'value="My penguins"' in form.text and 'value="40"' in form.text
-    assert '<option value="penguins" selected' in form.text
-    assert form.text.count('role="alert"') == 1 and "7-31 days" in form.text
+    cases = [({"title": "My penguins", "days": "40", "dataset": "penguins"}, "days", "7-31 days"),
+             ({"title": "   ", "days": "12", "dataset": "penguins"}, "title", "a project needs a title"),
+             ({"title": "My penguins", "days": "12"}, "dataset", "no data, no project"),
+             ({"title": "My penguins", "days": "12", "no_data_yet": "true"}, "reason", "say why there is no data yet"),
+             ({"title": "My penguins", "days": "12", "dataset": "no-such-set"}, "dataset", "no data set on the map")]
+    for typed, field, words in cases:
+        response = web.post("/project", {"reason": "", "folder": "", **typed}, follow=False,
+                            headers={"Referer": "http://127.0.0.1/project"})  # as a browser sends it
+        assert response.status_code == 400, (typed, response.status_code)
+        page = response.text
+        assert page.count('role="alert"') == 1 and words in page, (typed, page)
+        for name, value in typed.items():
+            if name == "dataset" and value in ("penguins",):
+                assert '<option value="penguins" selected' in page
+            elif name not in ("dataset", "no_data_yet"):
+                assert f'value="{value}"' in page, (name, value)
+        invalid = re.search(r'<(?:input|select|textarea)[^>]*aria-invalid="true"[^>]*>', page)
+        assert invalid and f'name="{field}"' in invalid.group(0), (typed, invalid and invalid.group(0))
+        alert_at, field_at = page.index('role="alert"'), page.index(invalid.group(0))
+        assert 0 < field_at - alert_at < 2000, "the message stands just above its field"
+    assert web.server.jobs.recent() == [], "no job was queued for a form the loop refuses"
 
 
 def test_no_data_no_project(web: Web) -> None:

@@ -51,7 +51,7 @@ def test_study_path_must_be_a_folder_under_an_allowed_root(web: Web, tmp_path: P
     a_file = workspace / "file.txt"
     a_file.write_text("x")
     assert web.refused("/study", {"path": ""}).startswith("give the path of a folder")
-    assert "is not a folder" in web.refused("/study", {"path": "relative/path"})  # taken inside the workspace
+    assert "is not a folder" in web.refused("/study", {"path": "relative/sub/path"})  # taken inside the workspace
     assert "is not a folder" in web.refused("/study", {"path": str(workspace / "missing")})
     assert "is not a folder" in web.refused("/study", {"path": str(a_file)})
     assert web.server.jobs.recent() == []
@@ -102,3 +102,60 @@ def test_study_job_that_fails_shows_one_line(web: Web, tmp_path: Path) -> None:
     unknown = web.get("/jobs/not-a-job")
     assert unknown.status_code == 404
     assert alert(unknown) == "no job called 'not-a-job'"
+
+
+def _bare_repository(root: Path, work: Path) -> Path:
+    """A bare repository under ``root`` holding the tiny repository, pushed from ``work`` (git only, no network)."""
+    import subprocess
+
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin"}
+    bare = root / "tinygcn.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True, env=env)
+    repo = _tiny_repo(work)
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "tiny"],
+                 ["push", "-q", bare.as_uri(), "main"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
+    return bare
+
+
+def test_a_repository_address_is_cloned_and_studied_in_a_job(web: Web, tmp_path: Path, require_system) -> None:
+    import shutil
+
+    require_system("git", shutil.which("git") is not None, "apt-get install -y git")
+    web.settings.workspace.mkdir(parents=True, exist_ok=True)
+    bare = _bare_repository(web.settings.workspace, tmp_path / "work")
+    response = web.post("/study", {"path": bare.as_uri(), "notes": "true"}, follow=False)
+    assert response.status_code == 303, alert(response)
+    job = web.server.jobs.wait(response.headers["location"].removeprefix("/jobs/"))
+    assert job.state == "done", job.error
+    page = web.get(f"/jobs/{job.id}").text
+    assert "Reading order" in page and "tinygcn/train.py" in page
+    assert (Path(job.folder) / "study.md").is_file() and Path(job.folder).name.startswith("tinygcn-")
+    assert any((tmp_path / "cache").rglob("train.py")), "the clone is kept in the learner's cache"
+    assert not any(p.name == "RAN" for p in tmp_path.rglob("RAN"))
+
+
+def test_the_reference_list_offers_to_study_it(web: Web, tmp_path: Path, require_system) -> None:
+    import shutil
+
+    require_system("git", shutil.which("git") is not None, "apt-get install -y git")
+    web.ok("/start")
+    web.settings.workspace.mkdir(parents=True, exist_ok=True)
+    bare = _bare_repository(web.settings.workspace, tmp_path / "work")
+    web.ok("/reference", {"source": bare.as_uri(), "why": "small"})
+    form = re.search(r'action="/study" class="inline">.*?name="path" value="([^"]+)"', web.get("/study").text)
+    assert form, "each reference has a Study it button"
+    response = web.post("/study", {"path": form.group(1), "notes": "true"}, follow=False)
+    assert response.status_code == 303, alert(response)
+    assert web.server.jobs.wait(response.headers["location"].removeprefix("/jobs/")).state == "done"
+
+
+def test_a_file_address_outside_the_roots_is_refused_like_a_folder(web: Web, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.git"
+    outside.mkdir()
+    web.settings.workspace.mkdir(parents=True, exist_ok=True)
+    assert "can only read folders under" in web.refused("/study", {"path": outside.as_uri()})
+    assert "can only read folders under" in web.refused("/study", {"path": (tmp_path / "missing.git").as_uri()})
+    assert web.server.jobs.recent() == []

@@ -24,7 +24,8 @@ def gaps_page(request: Request, session: ReadSession, atlas: Atlas,
               show_all: Annotated[bool, Query(alias="all")] = False,
               notice: str | None = None) -> HTMLResponse:
     from learnloop.loop.gaps import guide, kept_gap, list_gaps
-    from learnloop.loop.passes import current_pass
+    from learnloop.loop.passes import current_pass, status
+    from learnloop.web.actions import next_action
 
     now = config.now()
     current = current_pass(session)
@@ -36,6 +37,7 @@ def gaps_page(request: Request, session: ReadSession, atlas: Atlas,
         "history": list_gaps(session, now, include_all=True) if show_all else None,
         "current": current, "topics": sorted(atlas.topics.values(), key=lambda t: t.name.lower()),
         "notice": NOTICES.get(notice or ""),
+        "action": next_action(status(session, now, atlas=atlas)) if not current or current.step != 5 else None,
     })
 
 

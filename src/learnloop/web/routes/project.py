@@ -24,18 +24,17 @@ NOTICES = {"started": "Project started: its folder is scaffolded and the deadlin
            "done": "Project done. Back on the home page, move on to step 5.", "dropped": "Project dropped."}
 
 
-STEP_PAGES = {0: "/focus", 1: "/study", 2: "/exercises", 3: "/ladders", 4: "/project", 5: "/gaps", 6: "/"}
-
-
 @router.get("/project", response_class=HTMLResponse)
 def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: str | None = None,
                  again: str | None = None) -> HTMLResponse:
-    from learnloop.loop.passes import current_pass
+    from learnloop.loop.passes import current_pass, status
     from learnloop.loop.projects import project_status
     from learnloop.loop.rules import step
+    from learnloop.web.actions import next_action
 
     current = current_pass(session)
-    view = project_status(session, config.now())
+    now = config.now()
+    view = project_status(session, now)
     focus = atlas.focuses.get(current.focus_id) if current and current.focus_id else None
     tables = sorted((d for d in atlas.datasets.values()), key=lambda d: d.name.lower())
     server = server_of(request)
@@ -43,8 +42,8 @@ def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: s
         "project": view, "current": current, "focus": focus, "datasets": tables,
         "ideas": list(focus.ideas) if focus else [], "notice": NOTICES.get(notice or ""),
         "workspace": server.settings.workspace, "roots": [str(r) for r in server.roots],
-        "step_name": step(current.step).name if current else "", "step_href": STEP_PAGES.get(current.step, "/")
-        if current else "/",
+        "step_name": step(current.step).name if current else "",
+        "action": next_action(status(session, now, atlas=atlas)),  # the coach's next action, in the page's words
     })
     if again:  # back from a refused project job: the form holds what was typed, the message beside its field
         job = _job(server, again)
@@ -83,9 +82,10 @@ def create(request: Request, atlas: Atlas,
     if no_data_yet and not optional(reason):
         raise UserError("say why there is no data yet", field="reason")
     directory = allowed_folder(folder, server.roots, field="folder", must_exist=False) if optional(folder) else None
-    if not title.strip():
-        raise UserError("a project needs a title", field="title")
     store, workspace, now = server.store, server.settings.workspace, config.now()
+    no_data_reason = optional(reason) if no_data_yet else None
+    _check(server, atlas, title=title, days=days, idea_id=optional(idea), data=data, no_data_reason=no_data_reason,
+           data_field="data_path" if data_file else "dataset")
 
     def work(progress: ProgressFn) -> dict[str, object]:
         from learnloop.loop.projects import new_project
@@ -93,13 +93,27 @@ def create(request: Request, atlas: Atlas,
         progress(0, 1, "scaffolding the project folder")
         with store.session() as session:
             view = new_project(session, atlas, title=title, days=days, now=now, workspace=workspace,
-                               idea_id=optional(idea), data=data,
-                               no_data_reason=optional(reason) if no_data_yet else None, directory=directory)
+                               idea_id=optional(idea), data=data, no_data_reason=no_data_reason,
+                               directory=directory)
         return {"project": view}
 
     job = server.jobs.submit("project", f"Project: {title.strip()[:80]}", work, back="/project")
     job.typed = dict(request.state.typed)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+def _check(server: Server, atlas: Atlas, *, data_field: str, **form: object) -> None:
+    """The loop's own checks of a new project (the ones the job runs again), answered in the request so a refused
+    form comes back at once with what was typed; the loop's "data" is the form's data set or file field."""
+    from learnloop.loop.projects import check_new_project
+
+    try:
+        with server.store.read() as session:
+            check_new_project(session, atlas, **form)  # type: ignore[arg-type]
+    except UserError as exc:
+        if exc.field == "data":
+            exc.field = data_field
+        raise
 
 
 @router.post("/project/checkin")

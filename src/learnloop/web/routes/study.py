@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -125,11 +126,36 @@ def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+_REMOTE = re.compile(r"^(?:[a-z]+://|[\w.-]+@[\w.-]+:|(?:www\.)?github\.com/|[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]+$)")
+
+
+def study_params(text: str, roots: tuple[Path, ...]) -> dict[str, str]:
+    """What the study form names: a folder under the roots (it wins), or a repository address to clone
+    (``OWNER/NAME``, a GitHub page, a git URL; a ``file://`` one only under the roots, like a folder)."""
+    from learnloop.study.address import parse_address
+
+    typed = text.strip()
+    try:
+        return {"folder": str(allowed_folder(typed, roots))}
+    except UserError as refused:
+        if not _REMOTE.match(typed) or typed.startswith(("/", ".", "~")):
+            raise refused from None
+    if typed.startswith("file://"):  # the same boundary as a folder, with the same words, before looking at it
+        allowed_folder(typed.removeprefix("file://").removeprefix("localhost"), roots)
+    try:
+        address = parse_address(typed) if "://" in typed or typed.count("/") == 1 or "@" in typed else None
+    except UserError as exc:
+        raise UserError(exc.message, hint=exc.hint, field="path") from None
+    if address is None or address.kind != "git":
+        raise UserError(f"{typed}: neither a folder under {roots[0]} nor a repository address", field="path")
+    return {"address": typed, "name": address.name}
+
+
 @router.post("/study")
 def start_study(request: Request, path: Annotated[str, Form()] = "",
                 notes: Annotated[bool, Form()] = False) -> RedirectResponse:
     server = server_of(request)
-    folder = allowed_folder(path, server.roots)
-    params = {"folder": str(folder), "notes": notes}
-    job = server.jobs.submit("study", f"Study of {folder.name}", back="/study#study", params=params)
+    params: dict[str, object] = {**study_params(path, server.roots), "notes": notes}
+    name = params.get("name") or Path(str(params["folder"])).name
+    job = server.jobs.submit("study", f"Study of {name}", back="/study#study", params=params)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
