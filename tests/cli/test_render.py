@@ -26,5 +26,5 @@ def test_a_field_is_worded_as_the_command_s_flag_or_learnloop_s_own() -> None:
         == "the number of epochs must be at least 1 (--epochs N)"
     # --home belongs to `learnloop` itself: a store error about the home names it from any command
     assert word_error(UserError("cannot write to the learnloop home /x", field="home"), run, root) \
-        == "cannot write to the learnloop home /x (--home PATH)"
+        == "cannot write to the learnloop home /x (--home FOLDER)"
     assert word_error(UserError("no such field", field="nope"), run, root) == "no such field"

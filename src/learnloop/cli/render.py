@@ -85,6 +85,8 @@ def _metavar(param: object) -> str:
     kind = (str(getattr(getattr(param, "type", None), "name", "text")).lower().split() or ["text"])[0]  # "float range"
     if name == "order":
         return "ID,ID,..."
+    if name == "home":
+        return "FOLDER"  # a str option (so that "" can be refused), but a folder
     # Click names its int type "integer", the Click vendored in Typer "int"
     return {"integer": "N", "int": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
 

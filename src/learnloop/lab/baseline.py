@@ -343,7 +343,7 @@ def _job_count(jobs: int | None) -> int:
     if jobs is None or jobs == -1:
         return cores
     if jobs < 1:
-        raise UserError("--jobs must be 1 or more (or -1 for every core)")
+        raise UserError("the number of fits at once must be 1 or more (or -1 for every core)", field="jobs")
     return jobs
 
 

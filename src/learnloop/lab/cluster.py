@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from learnloop.errors import UserError
+from learnloop.errors import MissingExtra, UserError
 from learnloop.lab import workers
 
 
@@ -41,14 +41,15 @@ def connect(address: str, slots: int) -> tuple[Any, Any]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise UserError("--cluster needs Dask", hint="pip install 'learnloop[scale]'") from None
+        raise MissingExtra("running on a cluster", "scale", "dask") from None
     for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker"):
         logging.getLogger(name).setLevel(logging.ERROR)
     if address == "local":
         cluster = LocalCluster(n_workers=slots, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
     if not address.startswith("tcp://"):
-        raise UserError(f"--cluster {address!r}: give 'local' or a scheduler address like tcp://HOST:8786")
+        raise UserError(f"{address!r} is not a cluster: give 'local' or a scheduler address like tcp://HOST:8786",
+                        field="cluster")
     try:
         return Client(address, timeout="10s"), None
     except OSError as exc:

@@ -56,7 +56,7 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
     import pandas as pd
 
     if not target:
-        raise UserError("say which column to predict with --target COLUMN",
+        raise UserError("say which column to predict", field="target",
                         hint="columns: " + ", ".join(map(str, list(frame.columns)[:12])))
     if target not in frame.columns:
         from learnloop.atlas.load import close_ids
@@ -64,7 +64,7 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
         raise NotFound("column", target, close_ids(target, [str(c) for c in frame.columns]))
     missing = [c for c in drop if c not in frame.columns]
     if missing:
-        raise UserError(f"--drop names a column that is not in the table: {missing[0]!r}", field="drop")
+        raise UserError(f"a column to leave out is not in the table: {missing[0]!r}", field="drop")
     if groups is not None and groups not in frame.columns:
         from learnloop.atlas.load import close_ids
 
@@ -88,7 +88,7 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
     numeric_target = pd.api.types.is_numeric_dtype(y_raw) and not pd.api.types.is_bool_dtype(y_raw)
     if chosen == "regression" and not numeric_target:
         raise UserError(f"target {target!r} holds text or categories, so it cannot be a regression target",
-                        hint="drop --task regression, or pick a numeric column")
+                        hint="leave the task to be detected, or pick a numeric column", field="task")
     classes: list[Any] = []
     if chosen == "classification":
         counts = y_raw.value_counts()
@@ -99,7 +99,7 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
                             "least 2 rows for cross-validation", hint="merge or drop the rare classes")
         if len(counts) > max(50, len(y_raw) // 5):
             raise UserError(f"target {target!r} has {len(counts)} distinct values, too many classes",
-                            hint="use --task regression if it is a number")
+                            hint="if it is a number, make the task regression", field="task")
         classes = sorted(counts.index.tolist(), key=str)
         y = y_raw.astype(str).to_numpy() if not numeric_target else y_raw.to_numpy()
     else:
@@ -177,7 +177,7 @@ def plan_columns(X: pd.DataFrame) -> ColumnPlan:
             continue
         if _is_free_text(text):
             raise UserError(f"column {name!r} holds free text; the baseline takes numbers and categories",
-                            hint=f"leave it out with --drop {name!r}, or turn it into features first")
+                            hint=f"leave {name!r} out, or turn it into features first", field="drop")
         if _is_id_like(text, rows, numeric=False, name=str(name)):
             plan.dropped[name] = "looks like an id (a distinct value on every row)"
             continue

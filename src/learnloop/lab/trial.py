@@ -50,11 +50,12 @@ def try_model(model_id: str, data: str | Path | None = None, target: str | None 
 
     spec = model_spec(model_id)
     if data is None and target is not None:
-        raise UserError("--target goes with --data (the default data set has its own target)")
+        raise UserError("a target goes with a data set of your own (the default data set has its own target)",
+                        field="target")
     table = load_table(data if data is not None else spec.dataset, target)
     path = png or picture_path(picture_dir or Path.cwd(), spec.id)
     if path.suffix.lower() != ".png":
-        raise UserError(f"--png {path}: the picture is a PNG file; give a name ending in .png")
+        raise UserError(f"{path.name[:80]!r}: the picture is a PNG file; give a name ending in .png", field="png")
     import warnings
 
     from threadpoolctl import threadpool_limits
@@ -115,7 +116,7 @@ def _supervised(spec: ModelSpec, table: Any, path: Path, seed: int) -> TryResult
     from learnloop.lab.scoring import choose_metric
 
     if table.target is None:
-        raise UserError(f"{spec.name} learns from a target: say which column with --target COLUMN")
+        raise UserError(f"{spec.name} learns from a target: say which column", field="target")
     prepared = split_target(table.frame, table.target)
     task = prepared.task
     if not spec.supports(task):

@@ -139,10 +139,10 @@ def _prepare_home(settings: Settings) -> None:
     if not home.is_dir():
         raise StoreError(f"cannot use {home} as the learnloop home: it is not a folder")
     if not os.access(home, os.W_OK | os.X_OK):
-        raise StoreError(f"cannot write to the learnloop home {home}; choose another with --home")
+        raise StoreError(f"cannot write to the learnloop home {home}; choose another home", field="home")
     path = settings.database_path
     if path.exists() and not path.is_file():
-        raise StoreError(f"{path} is not a file; move it away or choose another --home")
+        raise StoreError(f"{path} is not a file; move it away or choose another home", field="home")
 
 
 def current_revision(store: Store) -> str | None:
