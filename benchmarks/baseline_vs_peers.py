@@ -143,6 +143,7 @@ def log(message: str) -> None:
 
 # ---------------------------------------------------------------- data
 
+
 def prepare_data(name: str) -> Path:
     """Write one data set to a CSV file that every tool reads (reading is part of everyone's time)."""
     WORK.mkdir(parents=True, exist_ok=True)
@@ -181,6 +182,7 @@ def prepare_data(name: str) -> Path:
 
 # ---------------------------------------------------------------- running
 
+
 def ensure_venv(tool: str) -> Path:
     spec = PEERS[tool]
     python = spec["venv"] / "bin" / "python"
@@ -196,8 +198,22 @@ def command_for(tool: str, data: Path, target: str, task: str) -> list[str]:
         # The peers' protocol: shuffled folds and plain accuracy / R², whatever the data would ask for
         # (learnloop would switch seattle_weather to time-ordered folds and balanced accuracy).
         metric = "accuracy" if task == "classification" else "r2"
-        return [sys.executable, "-m", "learnloop", "baseline", str(data), "--target", target, "--task", task,
-                "--metric", metric, "--split", "random", "--json"]
+        return [
+            sys.executable,
+            "-m",
+            "learnloop",
+            "baseline",
+            str(data),
+            "--target",
+            target,
+            "--task",
+            task,
+            "--metric",
+            metric,
+            "--split",
+            "random",
+            "--json",
+        ]
     runner = LAZYPREDICT_RUNNER if tool == "lazypredict" else PYCARET_RUNNER
     return [str(ensure_venv(tool)), "-c", runner, str(data), target, task]
 
@@ -229,8 +245,9 @@ def run_one(tool: str, name: str, timeout: float) -> dict:
 
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+    )
     done = threading.Event()
 
     def watch() -> None:
@@ -252,10 +269,17 @@ def run_one(tool: str, name: str, timeout: float) -> dict:
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     done.set()
     watcher.join()
-    record = {"tool": tool, "set": name, "status": status, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-              "peak_rss_mb": round(peak[0] / 2**20), "load_before": [round(x, 2) for x in load_before],
-              "load_after": [round(x, 2) for x in os.getloadavg()],
-              "when": datetime.now(UTC).isoformat(timespec="seconds")}
+    record = {
+        "tool": tool,
+        "set": name,
+        "status": status,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "peak_rss_mb": round(peak[0] / 2**20),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     if tool == "learnloop":
         (WORK / f"learnloop-{name}.json").write_text(stdout)  # the whole leaderboard, for a closer look
     if status == "ok":
@@ -274,17 +298,21 @@ def last_line(text: str) -> str:
 def parse_result(tool: str, stdout: str) -> dict:
     if tool != "learnloop":
         line = next(line for line in stdout.splitlines() if line.startswith("RESULT "))
-        return json.loads(line[len("RESULT "):])
+        return json.loads(line[len("RESULT ") :])
     board = json.loads(stdout)
     rows = [r for r in board["results"] if r["score_mean"] is not None and r["model"] != "dummy"]
     best = max(rows, key=lambda r: r["score_mean"])
-    return {"models": len([r for r in board["results"] if r["status"] == "ok"]), "best_model": best["name"],
-            "best_score": round(best["score_mean"], 4),
-            "protocol": f"{board['cv']}-fold CV" + (" + notices: " + "; ".join(board["notices"])
-                                                     if board.get("notices") else "")}
+    return {
+        "models": len([r for r in board["results"] if r["status"] == "ok"]),
+        "best_model": best["name"],
+        "best_score": round(best["score_mean"], 4),
+        "protocol": f"{board['cv']}-fold CV"
+        + (" + notices: " + "; ".join(board["notices"]) if board.get("notices") else ""),
+    }
 
 
 # ---------------------------------------------------------------- results
+
 
 def load_results() -> dict:
     if RESULTS_JSON.exists():
@@ -335,7 +363,8 @@ def render_table(results: dict) -> str:
             lines.append(
                 f"| {name} | {tool} | {rec['status']} | {fmt_time(rec['wall_s'])} | {rec['peak_rss_mb']} MB | "
                 f"{rec.get('models', '—')} | {rec.get('best_model', '—')} | {score} | {ratio} | "
-                f"{rec['load_before'][0]} / {rec['load_after'][0]} |")
+                f"{rec['load_before'][0]} / {rec['load_after'][0]} |"
+            )
     lines += ["", "## Goals", ""]
     lines += goal_lines(results)
     return "\n".join(lines) + "\n"
@@ -349,9 +378,11 @@ def goal_lines(results: dict) -> list[str]:
             continue
         ratio = ours["wall_s"] / lazy["wall_s"]
         gap = lazy["best_score"] - ours["best_score"]
-        out.append(f"- {name}: time ratio learnloop/LazyPredict = {ratio:.2f} (goal ≤ 1.0: "
-                   f"{'met' if ratio <= 1.0 else 'missed'}); best score gap {gap:+.4f} (goal ≤ 0.01: "
-                   f"{'met' if gap <= 0.01 else 'missed'})")
+        out.append(
+            f"- {name}: time ratio learnloop/LazyPredict = {ratio:.2f} (goal ≤ 1.0: "
+            f"{'met' if ratio <= 1.0 else 'missed'}); best score gap {gap:+.4f} (goal ≤ 0.01: "
+            f"{'met' if gap <= 0.01 else 'missed'})"
+        )
     ours = results.get("learnloop/synth100k")
     peers = [results.get(f"{t}/synth100k") for t in ("lazypredict", "pycaret")]
     peers = [p for p in peers if p]
@@ -359,8 +390,10 @@ def goal_lines(results: dict) -> list[str]:
         fastest = min(peers, key=lambda p: p["wall_s"])
         speedup = fastest["wall_s"] / ours["wall_s"]
         scored = [p["best_score"] for p in peers if "best_score" in p]
-        line = (f"- synth100k: {speedup:.1f}x faster than the faster peer ({fastest['tool']}, "
-                f"{fastest['status']}) (goal ≥ 5x: {'met' if speedup >= 5 else 'missed'})")
+        line = (
+            f"- synth100k: {speedup:.1f}x faster than the faster peer ({fastest['tool']}, "
+            f"{fastest['status']}) (goal ≥ 5x: {'met' if speedup >= 5 else 'missed'})"
+        )
         if scored:
             gap = max(scored) - ours["best_score"]
             line += f"; best score {ours['best_score']:.4f} vs peers' best {max(scored):.4f} (goal gap ≤ 0.005: "
@@ -369,8 +402,10 @@ def goal_lines(results: dict) -> list[str]:
     big = results.get("learnloop/synth1m")
     if big:
         ok = big["status"] == "ok" and big["wall_s"] < 600 and big["peak_rss_mb"] < 4096
-        out.append(f"- synth1m: {big['status']}, {fmt_time(big['wall_s'])}, peak {big['peak_rss_mb']} MB "
-                   f"(goal < 10 min and < 4 GiB: {'met' if ok else 'missed'})")
+        out.append(
+            f"- synth1m: {big['status']}, {fmt_time(big['wall_s'])}, peak {big['peak_rss_mb']} MB "
+            f"(goal < 10 min and < 4 GiB: {'met' if ok else 'missed'})"
+        )
     return out
 
 
@@ -380,8 +415,13 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(DEFAULT_SETS), help=f"any of {', '.join(SETS)}")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is killed")
     parser.add_argument("--table-only", action="store_true")
-    parser.add_argument("--rounds", type=int, default=0, help="interleaved rounds per set (A B A B ...); the "
-                        "runs go to baseline_vs_peers_rounds.json and the 'Interleaved' table")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="interleaved rounds per set (A B A B ...); the "
+        "runs go to baseline_vs_peers_rounds.json and the 'Interleaved' table",
+    )
     parser.add_argument("--label", default="", help="a name for this series of rounds (e.g. after-change)")
     args = parser.parse_args()
     if args.rounds:
@@ -395,8 +435,10 @@ def main() -> None:
             for tool in args.tools.split(","):
                 log(f"{tool} on {name} ...")
                 record = run_one(tool, name, args.timeout)
-                log(f"  {record['status']} in {fmt_time(record['wall_s'])}, peak {record['peak_rss_mb']} MB, "
-                    f"best {record.get('best_model')} {record.get('best_score')}")
+                log(
+                    f"  {record['status']} in {fmt_time(record['wall_s'])}, peak {record['peak_rss_mb']} MB, "
+                    f"best {record.get('best_model')} {record.get('best_score')}"
+                )
                 save_result(results, record)
     RESULTS_MD.write_text(render_table(results) + render_rounds())
     print(RESULTS_MD.read_text())
@@ -404,11 +446,16 @@ def main() -> None:
 
 # ---------------------------------------------------------------- interleaved rounds
 
+
 def rescore(name: str, best_model: str) -> dict:
     target, task = SETS[name]
     data = prepare_data(name)
-    proc = subprocess.run([str(ensure_venv("lazypredict")), "-c", RESCORE_RUNNER, str(data), target, task,
-                           best_model], capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [str(ensure_venv("lazypredict")), "-c", RESCORE_RUNNER, str(data), target, task, best_model],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     try:
         return parse_result("lazypredict", proc.stdout)
     except (StopIteration, ValueError):
@@ -425,9 +472,11 @@ def run_rounds(sets: list[str], tools: list[str], rounds: int, timeout: float, l
                 record.update(round=round_index + 1, label=label)
                 if tool == "lazypredict" and record["status"] == "ok" and round_index == 0:
                     record.update(rescore(name, record["best_model"]))
-                log(f"  {record['status']} in {fmt_time(record['wall_s'])} (cpu {record['cpu_s']} s), load "
+                log(
+                    f"  {record['status']} in {fmt_time(record['wall_s'])} (cpu {record['cpu_s']} s), load "
                     f"{record['load_before'][0]} -> {record['load_after'][0]}, best {record.get('best_model')} "
-                    f"{record.get('best_score')}")
+                    f"{record.get('best_score')}"
+                )
                 runs.append(record)
                 ROUNDS_JSON.parent.mkdir(parents=True, exist_ok=True)
                 ROUNDS_JSON.write_text(json.dumps(runs, indent=1) + "\n")
@@ -440,17 +489,25 @@ def render_rounds() -> str:
 
     runs = json.loads(ROUNDS_JSON.read_text())
     labels = list(dict.fromkeys(r.get("label", "") for r in runs))
-    out = ["", "## Interleaved rounds (learnloop and LazyPredict one after the other, A B A B)", "",
-           "Median of the rounds; CPU is user+sys of the process and its children; load is the 1-minute",
-           "average before the first and after the last run. The 2 cores are shared with other work (colleagues'",
-           "test suites), so read the ratio of runs made side by side, not the seconds. LazyPredict's best is",
-           "on its single 80/20 split, and re-scored with learnloop's 5-fold CV (same seed) in brackets.", ""]
+    out = [
+        "",
+        "## Interleaved rounds (learnloop and LazyPredict one after the other, A B A B)",
+        "",
+        "Median of the rounds; CPU is user+sys of the process and its children; load is the 1-minute",
+        "average before the first and after the last run. The 2 cores are shared with other work (colleagues'",
+        "test suites), so read the ratio of runs made side by side, not the seconds. LazyPredict's best is",
+        "on its single 80/20 split, and re-scored with learnloop's 5-fold CV (same seed) in brackets.",
+        "",
+    ]
     for label in labels:
         chosen = [r for r in runs if r.get("label", "") == label]
-        out += [f"### {label or 'rounds'}", "",
-                "| set | rounds | learnloop wall | cpu | LazyPredict wall | cpu | ratio LL/LP | load | learnloop best "
-                "| LazyPredict best (5-fold CV) | gap |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |"]
+        out += [
+            f"### {label or 'rounds'}",
+            "",
+            "| set | rounds | learnloop wall | cpu | LazyPredict wall | cpu | ratio LL/LP | load | learnloop best "
+            "| LazyPredict best (5-fold CV) | gap |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |",
+        ]
         for name in dict.fromkeys(r["set"] for r in chosen):
             ours = [r for r in chosen if r["set"] == name and r["tool"] == "learnloop" and r["status"] == "ok"]
             lazy = [r for r in chosen if r["set"] == name and r["tool"] == "lazypredict" and r["status"] == "ok"]
@@ -465,9 +522,11 @@ def render_rounds() -> str:
             rescored = next((r for r in lazy if "cv_best_score" in r), None)
             cv_text = f" ({rescored['cv_best_score']:.4f})" if rescored else ""
             gap = f"{rescored['cv_best_score'] - ours[0]['best_score']:+.4f}" if rescored else ""
-            out.append(f"| {name} | {len(ours)} | {wall_o:.2f} s | {cpu_o:.2f} s | {wall_l:.2f} s | {cpu_l:.2f} s | "
-                       f"{wall_o / wall_l:.2f} | {load} | {ours[0]['best_model']} {ours[0]['best_score']:.4f} | "
-                       f"{lazy[0]['best_model']} {lazy[0]['best_score']:.4f}{cv_text} | {gap} |")
+            out.append(
+                f"| {name} | {len(ours)} | {wall_o:.2f} s | {cpu_o:.2f} s | {wall_l:.2f} s | {cpu_l:.2f} s | "
+                f"{wall_o / wall_l:.2f} | {load} | {ours[0]['best_model']} {ours[0]['best_score']:.4f} | "
+                f"{lazy[0]['best_model']} {lazy[0]['best_score']:.4f}{cv_text} | {gap} |"
+            )
         out.append("")
     return "\n".join(out) + "\n"
 

@@ -48,8 +48,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     trees = {"before": args.before, "after": args.after}
-    base = {**os.environ, "LEARNLOOP_HOME": tempfile.mkdtemp(prefix="learnloop-trees-"), "NO_COLOR": "1",
-            "COLUMNS": "100"}
+    base = {
+        **os.environ,
+        "LEARNLOOP_HOME": tempfile.mkdtemp(prefix="learnloop-trees-"),
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+    }
     envs = {name: {**base, "PYTHONPATH": src} for name, src in trees.items()}
     subprocess.run(_argv(["start"]), env=envs["before"], capture_output=True, check=True)
     for env in envs.values():  # warm the file cache, the map cache and the database
@@ -65,8 +69,10 @@ def main() -> None:
             cpus[(tree, case)].append(_cpu(_argv(CASES[case]), envs[tree]))
     load_after = os.getloadavg()[0]
     peer = {t: statistics.median(cpus[(t, "python -c pass")]) for t in trees}
-    print(f"{args.rounds} rounds, both trees and every command shuffled in each round; {os.cpu_count()} cores; "
-          f"load average {load_before:.2f} before, {load_after:.2f} after.\n")
+    print(
+        f"{args.rounds} rounds, both trees and every command shuffled in each round; {os.cpu_count()} cores; "
+        f"load average {load_before:.2f} before, {load_after:.2f} after.\n"
+    )
     print("| command | before CPU s | before ratio | after CPU s | after ratio |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for case in CASES:

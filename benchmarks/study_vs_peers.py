@@ -52,8 +52,9 @@ def default_tree() -> Path:
 
     copy = WORK / "sklearn"
     if not copy.exists():
-        shutil.copytree(Path(sklearn.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"),
-                        symlinks=True)
+        shutil.copytree(
+            Path(sklearn.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True
+        )
     return copy
 
 
@@ -62,8 +63,18 @@ def load() -> float:
 
 
 def learnloop(tree: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "learnloop", "study", str(tree), "--format", "json", "--out", str(out / "r.json"),
-            *extra]
+    return [
+        sys.executable,
+        "-m",
+        "learnloop",
+        "study",
+        str(tree),
+        "--format",
+        "json",
+        "--out",
+        str(out / "r.json"),
+        *extra,
+    ]
 
 
 def command(tool: str, tree: Path, out: Path) -> list[str] | None:
@@ -71,10 +82,22 @@ def command(tool: str, tree: Path, out: Path) -> list[str] | None:
         return learnloop(tree, out)
     if tool == "learnloop-picture":
         return learnloop(tree, out, "--graph", str(out / "g.png"))
-    peer = {"gitingest": [str(tree), "-o", str(out / "digest.txt")], "cloc": [str(tree), "--json", "--quiet"],
-            "pydeps": [str(tree), "--no-output", "--show-deps", "--max-bacon", "0", "--include-missing",
-                       "--no-config", "--only", tree.name],
-            "repomix": [str(tree), "-o", str(out / "pack.xml"), "--quiet"]}[tool]
+    peer = {
+        "gitingest": [str(tree), "-o", str(out / "digest.txt")],
+        "cloc": [str(tree), "--json", "--quiet"],
+        "pydeps": [
+            str(tree),
+            "--no-output",
+            "--show-deps",
+            "--max-bacon",
+            "0",
+            "--include-missing",
+            "--no-config",
+            "--only",
+            tree.name,
+        ],
+        "repomix": [str(tree), "-o", str(out / "pack.xml"), "--quiet"],
+    }[tool]
     found = shutil.which(tool)
     return [found, *peer] if found else None
 
@@ -84,8 +107,9 @@ def run(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, float | in
     load_before = load()
     started = time.perf_counter()
     try:
-        done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              timeout=TIMEOUT, check=False)
+        done = subprocess.run(
+            argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=TIMEOUT, check=False
+        )
         code: int | str = done.returncode
     except subprocess.TimeoutExpired:
         code = "timeout"
@@ -96,9 +120,14 @@ def run(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, float | in
 
 
 def environment(home: Path) -> dict[str, str]:
-    env = {**os.environ, "LEARNLOOP_HOME": str(home / "home"), "LEARNLOOP_CACHE": str(home / "cache"),
-           "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""), "NO_COLOR": "1",
-           "MPLBACKEND": "Agg"}
+    env = {
+        **os.environ,
+        "LEARNLOOP_HOME": str(home / "home"),
+        "LEARNLOOP_CACHE": str(home / "cache"),
+        "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "NO_COLOR": "1",
+        "MPLBACKEND": "Agg",
+    }
     env.pop("CI", None)
     return env
 
@@ -109,8 +138,9 @@ def measure(tree: Path, tools: list[str], rounds: int, slow_rounds: int) -> dict
     warm_out = warm_home / "out"
     warm_out.mkdir()
     if "learnloop-warm" in tools:  # the first study fills the cache; it is not measured
-        subprocess.run(learnloop(tree, warm_out), env=environment(warm_home), cwd=warm_out, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            learnloop(tree, warm_out), env=environment(warm_home), cwd=warm_out, check=True, stdout=subprocess.DEVNULL
+        )
     for number in range(rounds):
         for tool in tools:
             if tool in SLOW and number >= slow_rounds:
@@ -124,9 +154,11 @@ def measure(tree: Path, tools: list[str], rounds: int, slow_rounds: int) -> dict
                 continue
             measured = run(argv, environment(home), out)
             results[tool].append(measured)
-            print(f"round {number + 1} {tool:18} wall {measured['wall']:6.2f} s  cpu {measured['cpu']:6.2f} s  "
-                  f"load {measured['load_before']:.1f}->{measured['load_after']:.1f}  exit {measured['exit']}",
-                  file=sys.stderr)
+            print(
+                f"round {number + 1} {tool:18} wall {measured['wall']:6.2f} s  cpu {measured['cpu']:6.2f} s  "
+                f"load {measured['load_before']:.1f}->{measured['load_after']:.1f}  exit {measured['exit']}",
+                file=sys.stderr,
+            )
             if home is not warm_home:
                 shutil.rmtree(home, ignore_errors=True)
     shutil.rmtree(warm_home, ignore_errors=True)
@@ -136,9 +168,11 @@ def measure(tree: Path, tools: list[str], rounds: int, slow_rounds: int) -> dict
 def startup(rounds: int) -> dict[str, list[dict[str, object]]]:
     empty = Path(tempfile.mkdtemp(prefix="empty-", dir=WORK))
     home = Path(tempfile.mkdtemp(prefix="startup-", dir=WORK))
-    commands = {"python -c pass": [sys.executable, "-c", "pass"],
-                "learnloop --help": [sys.executable, "-m", "learnloop", "--help"],
-                "learnloop study EMPTY": [sys.executable, "-m", "learnloop", "study", str(empty)]}
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "learnloop --help": [sys.executable, "-m", "learnloop", "--help"],
+        "learnloop study EMPTY": [sys.executable, "-m", "learnloop", "study", str(empty)],
+    }
     found: dict[str, list[dict[str, object]]] = {name: [] for name in commands}
     subprocess.run(commands["learnloop study EMPTY"], env=environment(home), check=True, stdout=subprocess.DEVNULL)
     for _ in range(rounds):
@@ -154,17 +188,22 @@ def median(runs: list[dict[str, object]], key: str) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def table(tree: Path, results: dict[str, list[dict[str, object]]], boot: dict[str, list[dict[str, object]]],
-          rounds: int) -> str:
+def table(
+    tree: Path, results: dict[str, list[dict[str, object]]], boot: dict[str, list[dict[str, object]]], rounds: int
+) -> str:
     python_files = sum(1 for _ in tree.rglob("*.py"))
-    lines = ["# learnloop study vs gitingest, cloc, pydeps and repomix", "",
-             f"Measured {datetime.now(UTC).isoformat(timespec='seconds')} by `benchmarks/study_vs_peers.py`, "
-             f"{rounds} round(s), tools interleaved, on {os.cpu_count()} cores **shared with seven other "
-             "sessions' work** (load averages below). Tree: "
-             f"`{tree}` ({python_files} .py files). Medians; ratio = learnloop's / the peer's (below 1: learnloop "
-             "is faster).", "",
-             "| tool | wall s | CPU s | wall / gitingest | CPU / gitingest | runs | load before-after |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "# learnloop study vs gitingest, cloc, pydeps and repomix",
+        "",
+        f"Measured {datetime.now(UTC).isoformat(timespec='seconds')} by `benchmarks/study_vs_peers.py`, "
+        f"{rounds} round(s), tools interleaved, on {os.cpu_count()} cores **shared with seven other "
+        "sessions' work** (load averages below). Tree: "
+        f"`{tree}` ({python_files} .py files). Medians; ratio = learnloop's / the peer's (below 1: learnloop "
+        "is faster).",
+        "",
+        "| tool | wall s | CPU s | wall / gitingest | CPU / gitingest | runs | load before-after |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     base_wall, base_cpu = median(results.get("gitingest", []), "wall"), median(results.get("gitingest", []), "cpu")
     for tool, runs in results.items():
         good = [r for r in runs if not r.get("missing") and r.get("exit") == 0]
@@ -174,17 +213,22 @@ def table(tree: Path, results: dict[str, list[dict[str, object]]], boot: dict[st
             continue
         wall, cpu = median(good, "wall"), median(good, "cpu")
         loads = [float(r["load_before"]) for r in good] + [float(r["load_after"]) for r in good]  # type: ignore[arg-type]
-        lines.append(f"| {tool} | {wall:.2f} | {cpu:.2f} | {wall / base_wall:.2f} | {cpu / base_cpu:.2f} | "
-                     f"{len(good)} | {min(loads):.1f}-{max(loads):.1f} |")
+        lines.append(
+            f"| {tool} | {wall:.2f} | {cpu:.2f} | {wall / base_wall:.2f} | {cpu / base_cpu:.2f} | "
+            f"{len(good)} | {min(loads):.1f}-{max(loads):.1f} |"
+        )
     lines += ["", "## Start-up", "", "| command | wall s | CPU s | runs |", "| --- | ---: | ---: | ---: |"]
     for name, runs in boot.items():
         lines.append(f"| {name} | {median(runs, 'wall'):.3f} | {median(runs, 'cpu'):.3f} | {len(runs)} |")
-    lines += ["", "Notes:",
-              "- learnloop parses every Python file outside tests and vendored code with `ast` (tests and vendored "
-              "code by a line scan), so it finds libraries, entry points, models, roles and a reading order; "
-              "gitingest and repomix write the tree's text into one file, cloc counts lines, pydeps builds the "
-              "import graph.",
-              "- A cold learnloop run also parses the map's YAML (its cache is fresh too)."]
+    lines += [
+        "",
+        "Notes:",
+        "- learnloop parses every Python file outside tests and vendored code with `ast` (tests and vendored "
+        "code by a line scan), so it finds libraries, entry points, models, roles and a reading order; "
+        "gitingest and repomix write the tree's text into one file, cloc counts lines, pydeps builds the "
+        "import graph.",
+        "- A cold learnloop run also parses the map's YAML (its cache is fresh too).",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -35,9 +35,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results" / "web_load.md"
-PAGES = ("/", "/map", "/map/random-forest", "/map?q=graph+neural", "/datasets", "/resources", "/resources?page=2",
-         "/resources?kind=book&free=1", "/focus", "/study", "/exercises", "/exercises/1", "/ladders",
-         "/ladders/penguins/1", "/project", "/gaps", "/gaps?all=1", "/lab", "/history", "/jobs", "JOB")
+PAGES = (
+    "/",
+    "/map",
+    "/map/random-forest",
+    "/map?q=graph+neural",
+    "/datasets",
+    "/resources",
+    "/resources?page=2",
+    "/resources?kind=book&free=1",
+    "/focus",
+    "/study",
+    "/exercises",
+    "/exercises/1",
+    "/ladders",
+    "/ladders/penguins/1",
+    "/project",
+    "/gaps",
+    "/gaps?all=1",
+    "/lab",
+    "/history",
+    "/jobs",
+    "JOB",
+)
 PATHS = ("/healthz", *PAGES)
 STANDARD_VENV = Path(tempfile.gettempdir()) / "learnloop-bench-uvicorn-standard"
 
@@ -59,10 +79,16 @@ def median_of(loads: list[Load]) -> Load:
     """One path's rounds folded into one row: the median of each figure, the sum of requests and errors."""
     import statistics
 
-    return Load(loads[0].path, statistics.median(x.requests_per_second for x in loads),
-                statistics.median(x.p50_ms for x in loads), statistics.median(x.p99_ms for x in loads),
-                sum(x.requests for x in loads), sum(x.errors for x in loads),
-                tuple(x.requests_per_second for x in loads), cpu_seconds=sum(x.cpu_seconds for x in loads))
+    return Load(
+        loads[0].path,
+        statistics.median(x.requests_per_second for x in loads),
+        statistics.median(x.p50_ms for x in loads),
+        statistics.median(x.p99_ms for x in loads),
+        sum(x.requests for x in loads),
+        sum(x.errors for x in loads),
+        tuple(x.requests_per_second for x in loads),
+        cpu_seconds=sum(x.cpu_seconds for x in loads),
+    )
 
 
 def free_port() -> int:
@@ -78,12 +104,19 @@ def learnloop(python: str) -> list[str]:
 def seed(home: Path) -> None:
     """A learner at step 4: focus pinned, a reference, a note, two skips, a project due, two gaps."""
     env = {**os.environ, "LEARNLOOP_HOME": str(home), "NO_COLOR": "1"}
-    for args in (["start"], ["focus", "tabular-prediction"], ["next"], ["reference", "add", "tkipf/pygcn"],
-                 ["notes", "add", "layers repeat", "--kind", "pattern"], ["next"],
-                 ["next", "--skip", "--reason", "I write Python daily"],
-                 ["next", "--skip", "--reason", "I know scikit-learn"],
-                 ["project", "new", "Penguin species", "--days", "14", "--data", "penguins"],
-                 ["gap", "add", "how does cross-validation pick k?"], ["gap", "add", "what is a kernel?"]):
+    for args in (
+        ["start"],
+        ["focus", "tabular-prediction"],
+        ["next"],
+        ["reference", "add", "tkipf/pygcn"],
+        ["notes", "add", "layers repeat", "--kind", "pattern"],
+        ["next"],
+        ["next", "--skip", "--reason", "I write Python daily"],
+        ["next", "--skip", "--reason", "I know scikit-learn"],
+        ["project", "new", "Penguin species", "--days", "14", "--data", "penguins"],
+        ["gap", "add", "how does cross-validation pick k?"],
+        ["gap", "add", "what is a kernel?"],
+    ):
         subprocess.run(learnloop(sys.executable) + args, env=env, check=True, stdout=subprocess.DEVNULL)
     repo = home / "workspace" / "tiny"
     repo.mkdir(parents=True, exist_ok=True)
@@ -95,8 +128,9 @@ def study_job(port: int, cookie: str) -> str:
     import json
     import urllib.parse
 
-    with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/study",
-                                                       headers={"Cookie": cookie}), timeout=10) as response:
+    with urllib.request.urlopen(
+        urllib.request.Request(f"http://127.0.0.1:{port}/study", headers={"Cookie": cookie}), timeout=10
+    ) as response:
         page = response.read().decode()
     token = re.search(r'action="/study".*?name="csrf" value="([0-9a-f]+)"', page, re.S).group(1)  # type: ignore
     data = urllib.parse.urlencode({"csrf": token, "path": "tiny"}).encode()
@@ -107,15 +141,17 @@ def study_job(port: int, cookie: str) -> str:
 
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        opener.open(urllib.request.Request(f"http://127.0.0.1:{port}/study", data=data,
-                                           headers={"Cookie": cookie}), timeout=10)
+        opener.open(
+            urllib.request.Request(f"http://127.0.0.1:{port}/study", data=data, headers={"Cookie": cookie}), timeout=10
+        )
         raise SystemExit("the study form did not redirect to its job")
     except urllib.error.HTTPError as exc:
         location = exc.headers["location"]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{location}",
-                                                           headers={"Cookie": cookie}), timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}{location}", headers={"Cookie": cookie}), timeout=10
+        ) as response:
             if 'http-equiv="refresh"' not in response.read().decode():
                 return location
         time.sleep(0.2)
@@ -124,8 +160,12 @@ def study_job(port: int, cookie: str) -> str:
 
 def start_server(python: str, home: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LEARNLOOP_HOME": str(home)}
-    server = subprocess.Popen([*learnloop(python), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*learnloop(python), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -162,9 +202,21 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(port: int, path: str, cookie: str, duration: int, connections: int, threads: int) -> Load:
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
-                          "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
@@ -201,8 +253,9 @@ def measure(python: str, home: Path, args: argparse.Namespace) -> list[Load]:
                     cpu = cpu_seconds(server.pid)
                     load = run_wrk(port, measured, cookie, args.duration, args.connections, args.threads)
                     load.cpu_seconds = cpu_seconds(server.pid) - cpu
-                    by_path.setdefault(measured if measured != "/healthz" else f"/healthz before {path}",
-                                       []).append(load)
+                    by_path.setdefault(measured if measured != "/healthz" else f"/healthz before {path}", []).append(
+                        load
+                    )
         rows = []
         for path in pages:
             health = median_of(by_path[f"/healthz before {path}"])
@@ -230,17 +283,21 @@ def standard_python() -> str:
 
 
 def versions(python: str) -> str:
-    code = ("import importlib.util as u, uvicorn, fastapi, starlette, jinja2; "
-            "print(f'uvicorn {uvicorn.__version__}, FastAPI {fastapi.__version__}, Starlette {starlette.__version__}, '"
-            "f'Jinja2 {jinja2.__version__}; HTTP parser: ' + ('httptools' if u.find_spec('httptools') else 'h11') + "
-            "', event loop: ' + ('uvloop' if u.find_spec('uvloop') else 'asyncio'))")
+    code = (
+        "import importlib.util as u, uvicorn, fastapi, starlette, jinja2; "
+        "print(f'uvicorn {uvicorn.__version__}, FastAPI {fastapi.__version__}, Starlette {starlette.__version__}, '"
+        "f'Jinja2 {jinja2.__version__}; HTTP parser: ' + ('httptools' if u.find_spec('httptools') else 'h11') + "
+        "', event loop: ' + ('uvloop' if u.find_spec('uvloop') else 'asyncio'))"
+    )
     return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
 def table(loads: list[Load], duration: int) -> list[str]:
-    lines = ["| path | requests/s | /healthz just before | ratio | p50 ms | p99 ms | requests/s by round "
-             "| server CPU s per wall s | requests | errors | goal |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| path | requests/s | /healthz just before | ratio | p50 ms | p99 ms | requests/s by round "
+        "| server CPU s per wall s | requests | errors | goal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+    ]
     for x in loads:
         ratio = x.requests_per_second / x.reference
         if x.path == "/healthz":
@@ -248,16 +305,27 @@ def table(loads: list[Load], duration: int) -> list[str]:
         else:
             fast = ratio >= 0.5
             quick = x.p99_ms < 100
-            goal = ("met" if fast and quick else "missed: " + ", ".join(
-                [*([] if fast else [f"ratio {ratio:.2f} < 0.5"]), *([] if quick else [f"p99 {x.p99_ms:.0f} ms"])]))
-        by_round = ", ".join(f"{r:,.0f}" for r in x.rounds) if x.path != "/healthz" else \
-            f"{len(x.rounds)} runs, {min(x.rounds):,.0f} to {max(x.rounds):,.0f}"
+            goal = (
+                "met"
+                if fast and quick
+                else "missed: "
+                + ", ".join(
+                    [*([] if fast else [f"ratio {ratio:.2f} < 0.5"]), *([] if quick else [f"p99 {x.p99_ms:.0f} ms"])]
+                )
+            )
+        by_round = (
+            ", ".join(f"{r:,.0f}" for r in x.rounds)
+            if x.path != "/healthz"
+            else f"{len(x.rounds)} runs, {min(x.rounds):,.0f} to {max(x.rounds):,.0f}"
+        )
         busy = x.cpu_seconds / (duration * len(x.rounds)) if x.rounds else 0.0
         shown = "/healthz (all runs)" if x.path == "/healthz" else x.path
         shown = "/jobs/ID (a finished study)" if shown.startswith("/jobs/") and shown != "/jobs" else shown
-        lines.append(f"| `{shown}` | {x.requests_per_second:,.0f} | {x.reference:,.0f} | {ratio:.2f} "
-                     f"| {x.p50_ms:.1f} | {x.p99_ms:.1f} | {by_round} | {busy:.2f} | {x.requests:,} | {x.errors} "
-                     f"| {goal} |")
+        lines.append(
+            f"| `{shown}` | {x.requests_per_second:,.0f} | {x.reference:,.0f} | {ratio:.2f} "
+            f"| {x.p50_ms:.1f} | {x.p99_ms:.1f} | {by_round} | {busy:.2f} | {x.requests:,} | {x.errors} "
+            f"| {goal} |"
+        )
     return lines
 
 
@@ -284,8 +352,10 @@ def main() -> None:
         loads = measure(python, home, args)
         sections += [f"## {title}", "", versions(python), "", *table(loads, args.duration), ""]
         for x in loads:
-            print(f"{title}: {x.path:9s} {x.requests_per_second:8.0f} req/s  p50 {x.p50_ms:6.1f} ms  "
-                  f"p99 {x.p99_ms:6.1f} ms  errors {x.errors}")
+            print(
+                f"{title}: {x.path:9s} {x.requests_per_second:8.0f} req/s  p50 {x.p50_ms:6.1f} ms  "
+                f"p99 {x.p99_ms:6.1f} ms  errors {x.errors}"
+            )
     load_after = os.getloadavg()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
     lines = [
@@ -303,10 +373,12 @@ def main() -> None:
         "with seven other engineers' tests and benchmarks: the absolute figures move with their load.",
         "",
         *sections,
-        "Written by `python benchmarks/web_load.py" + (f" --rounds {args.rounds}" if args.rounds != 3 else "")
+        "Written by `python benchmarks/web_load.py"
+        + (f" --rounds {args.rounds}" if args.rounds != 3 else "")
         + (f" --duration {args.duration}" if args.duration != 5 else "")
         + (f" --pages {args.pages}" if args.pages else "")
-        + (" --standard" if args.standard else "") + "`.",
+        + (" --standard" if args.standard else "")
+        + "`.",
         "",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)

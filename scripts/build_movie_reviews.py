@@ -34,11 +34,13 @@ def source_path(argv: list[str]) -> Path:
 def main(argv: list[str]) -> None:
     raw = pd.read_csv(source_path(argv))
     reviews = raw[raw["category"].isin(["fresh", "rotten"])]
-    table = pd.DataFrame({
-        "text": reviews["text"].str.strip(),
-        "movie": reviews["movie_name"].str.strip(),
-        "sentiment": reviews["category"],
-    })
+    table = pd.DataFrame(
+        {
+            "text": reviews["text"].str.strip(),
+            "movie": reviews["movie_name"].str.strip(),
+            "sentiment": reviews["category"],
+        }
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(OUT, index=False)
     counts = table["sentiment"].value_counts().to_dict()

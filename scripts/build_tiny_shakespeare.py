@@ -24,7 +24,7 @@ def cut(text: str, keep: int = KEEP) -> str:
     """The first ``keep`` characters, shortened to the last blank line so no speech is cut in half."""
     head = text[:keep]
     end = head.rfind("\n\n")
-    return head[:end + 1] if end > 0 else head
+    return head[: end + 1] if end > 0 else head
 
 
 def main(source: Path, out: Path = OUT) -> None:

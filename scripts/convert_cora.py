@@ -36,9 +36,16 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "learnloop" / "data" / "cora.npz"
 
 ALLOWED = {
-    ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "_reconstruct"), ("collections", "defaultdict"), ("builtins", "list"),
-    ("__builtin__", "list"), ("copy_reg", "_reconstructor"), ("copyreg", "_reconstructor"), ("__builtin__", "object"),
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("collections", "defaultdict"),
+    ("builtins", "list"),
+    ("__builtin__", "list"),
+    ("copy_reg", "_reconstructor"),
+    ("copyreg", "_reconstructor"),
+    ("__builtin__", "object"),
 }
 
 
@@ -108,8 +115,10 @@ def name_classes(features: sp.csr_matrix, labels: np.ndarray, edges: np.ndarray,
             cited.add(frozenset((a, b)))
     known = [(paper_of[i], paper_of[j]) for i, j in edges if i in paper_of and j in paper_of]
     agree = sum(frozenset(pair) in cited for pair in known)
-    print(f"matched {len(paper_of)} of {dense.shape[0]} nodes to raw papers; "
-          f"{agree} of {len(known)} matched edges are citations in cora.cites")
+    print(
+        f"matched {len(paper_of)} of {dense.shape[0]} nodes to raw papers; "
+        f"{agree} of {len(known)} matched edges are citations in cora.cites"
+    )
     if agree < 0.99 * len(known):
         raise SystemExit("the Planetoid graph does not agree with the raw citations")
     return [next(iter(names[i])) for i in range(len(names))]
@@ -131,9 +140,11 @@ def main(argv: list[str]) -> None:
         edges=edges,
         **split,
     )
-    print(f"wrote {OUT.relative_to(ROOT)}: {features.shape[0]} nodes, {features.shape[1]} words, "
-          f"{len(edges)} undirected edges, classes {class_names}, "
-          f"split {len(split['train'])}/{len(split['val'])}/{len(split['test'])}, {OUT.stat().st_size} bytes")
+    print(
+        f"wrote {OUT.relative_to(ROOT)}: {features.shape[0]} nodes, {features.shape[1]} words, "
+        f"{len(edges)} undirected edges, classes {class_names}, "
+        f"split {len(split['train'])}/{len(split['val'])}/{len(split['test'])}, {OUT.stat().st_size} bytes"
+    )
 
 
 if __name__ == "__main__":

@@ -34,4 +34,3 @@ def test_the_cli_gives_the_install_line_for_a_data_set_of_a_missing_extra(cli, m
     assert result.exit_code == 2, result.output
     assert "python -m pip install 'learnloop[datasets]'" in result.stderr
     assert "Traceback" not in result.output and result.stderr.count("\n") == 1
-

@@ -47,8 +47,13 @@ def _error_classes(trees: dict[str, ast.Module]) -> set[str]:
     """UserError and every class that derives from it (or from any ``...Error``) anywhere in the package."""
     names = {"UserError"}
     while True:
-        more = {node.name for tree in trees.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
-                and any(_name(base) in names or _name(base).endswith("Error") for base in node.bases)} - names
+        more = {
+            node.name
+            for tree in trees.values()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef)
+            and any(_name(base) in names or _name(base).endswith("Error") for base in node.bases)
+        } - names
         if not more:
             return names
         names |= more
@@ -126,4 +131,3 @@ def test_no_feature_message_names_a_flag_a_command_or_a_url() -> None:
     assert not bad, "feature packages must raise with field=... and words; the CLI adds the flag:\n" + "\n".join(bad)
     stale = ALLOWED - used
     assert not stale, f"fixed already, take them out of ALLOWED: {sorted(stale)}"
-

@@ -161,10 +161,13 @@ def test_read_only_folder_is_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "read-only" in str(caught.value)
 
 
-@pytest.mark.parametrize(("fail", "force"), [("write", True), ("write", False), ("fsync", True), ("fsync", False),
-                                             ("replace", True), ("link", False)])
-def test_full_disk_leaves_no_file_and_the_old_one_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         fail: str, force: bool) -> None:
+@pytest.mark.parametrize(
+    ("fail", "force"),
+    [("write", True), ("write", False), ("fsync", True), ("fsync", False), ("replace", True), ("link", False)],
+)
+def test_full_disk_leaves_no_file_and_the_old_one_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail: str, force: bool
+) -> None:
     old = tmp_path / "plot.png"
     old.write_bytes(b"old picture")
     new = tmp_path / "new.png"

@@ -136,8 +136,8 @@ def _refuse_target(target: Path, *, force: bool) -> None:
         raise FileError(f"cannot write {_short(target)}: {describe_os_error(exc)}", path=target) from None
     if not stat.S_ISREG(info.st_mode):
         raise NotARegularFile(
-            f"{_short(target)} is {_kind(info.st_mode)}, not a regular file; give the name of a new file",
-            path=target)
+            f"{_short(target)} is {_kind(info.st_mode)}, not a regular file; give the name of a new file", path=target
+        )
     if not force:
         raise FileExists(f"{_short(target)} already exists", path=target)
 
@@ -239,8 +239,9 @@ def check_writable_target(path: str | os.PathLike[str], *, force: bool = False) 
     try:
         parent = target.parent.stat()
     except FileNotFoundError:
-        raise FileError(f"cannot write {_short(target.name)}: no such folder {_short(target.parent)}",
-                        path=target) from None
+        raise FileError(
+            f"cannot write {_short(target.name)}: no such folder {_short(target.parent)}", path=target
+        ) from None
     except OSError as exc:
         raise FileError(f"cannot write {_short(target)}: {describe_os_error(exc)}", path=target) from None
     if not stat.S_ISDIR(parent.st_mode):
@@ -267,8 +268,9 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise NotARegularFile(f"{_short(source)} is {_kind(info.st_mode)}, not a regular file", path=source)
     if info.st_size > max_bytes:
-        raise FileTooLarge(f"{_short(source)} is {_size(info.st_size)}; at most {_size(max_bytes)} is read",
-                           path=source)
+        raise FileTooLarge(
+            f"{_short(source)} is {_size(info.st_size)}; at most {_size(max_bytes)} is read", path=source
+        )
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(source, flags)
@@ -279,8 +281,9 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         if not stat.S_ISREG(opened.st_mode):  # swapped between stat and open
             raise NotARegularFile(f"{_short(source)} is {_kind(opened.st_mode)}, not a regular file", path=source)
         if opened.st_size > max_bytes:
-            raise FileTooLarge(f"{_short(source)} is {_size(opened.st_size)}; at most {_size(max_bytes)} is read",
-                               path=source)
+            raise FileTooLarge(
+                f"{_short(source)} is {_size(opened.st_size)}; at most {_size(max_bytes)} is read", path=source
+            )
         chunks: list[bytes] = []
         remaining = max_bytes + 1
         while remaining > 0:
@@ -304,6 +307,6 @@ def _size(n: int) -> str:
         return f"{n} bytes"
     if n < 1024 * 1024:
         return f"{n / 1024:.1f} KB"
-    if n < 1024 ** 3:
-        return f"{n / 1024 ** 2:.1f} MB"
-    return f"{n / 1024 ** 3:.1f} GB"
+    if n < 1024**3:
+        return f"{n / 1024**2:.1f} MB"
+    return f"{n / 1024**3:.1f} GB"

@@ -28,6 +28,7 @@ def _text(item) -> str:
 
 # ---------------------------------------------------------------- section 1: the errors table
 
+
 def test_row3_curse_of_dimensionality_no_longer_blames_knn_on_raw_images(atlas) -> None:
     card = atlas.topics["curse-of-dimensionality"]
     words = " ".join(f"{card.summary} {card.why}".split())
@@ -58,16 +59,20 @@ def test_row6_hands_on_ml_is_the_3rd_edition_and_the_pytorch_book_is_in(atlas) -
     assert {"fine-tuning", "rlhf", "retrieval-augmented-generation"} <= set(successor.topics)
 
 
-@pytest.mark.parametrize(("focus_id", "repo", "status", "words"), [
-    ("nlp", "karpathy/nanoGPT", "deprecated", "nanochat"),                       # row 7
-    ("large-language-models", "karpathy/nanoGPT", "deprecated", "8xH100"),       # row 7
-    ("generative-models", "karpathy/minGPT", "superseded", "semi-archived"),      # row 8
-    ("weather-climate", "pangeo-data/WeatherBench", "superseded", "WeatherBench 2"),  # row 9
-    ("reinforcement-learning", "openai/spinningup", "reading-only", "tensorflow<2.0"),  # row 10
-    ("graph-neural-networks", "tkipf/gcn", "reading-only", "tensorflow>=1.15.2,<2.0"),  # row 11
-])
-def test_rows7_to_11_old_references_carry_their_status(atlas, focus_id: str, repo: str, status: str,
-                                                       words: str) -> None:
+@pytest.mark.parametrize(
+    ("focus_id", "repo", "status", "words"),
+    [
+        ("nlp", "karpathy/nanoGPT", "deprecated", "nanochat"),  # row 7
+        ("large-language-models", "karpathy/nanoGPT", "deprecated", "8xH100"),  # row 7
+        ("generative-models", "karpathy/minGPT", "superseded", "semi-archived"),  # row 8
+        ("weather-climate", "pangeo-data/WeatherBench", "superseded", "WeatherBench 2"),  # row 9
+        ("reinforcement-learning", "openai/spinningup", "reading-only", "tensorflow<2.0"),  # row 10
+        ("graph-neural-networks", "tkipf/gcn", "reading-only", "tensorflow>=1.15.2,<2.0"),  # row 11
+    ],
+)
+def test_rows7_to_11_old_references_carry_their_status(
+    atlas, focus_id: str, repo: str, status: str, words: str
+) -> None:
     ref = _ref(atlas, focus_id, repo)
     assert ref.status == status
     assert words in " ".join(ref.status_note.split())
@@ -130,9 +135,20 @@ def test_row18_main_links_where_the_talks_are(atlas) -> None:
 
 
 def test_row19_in_article_only_marks_what_the_article_names_or_links(atlas) -> None:
-    ours = ["python-tutorial", "pandas-docs", "numpy-docs", "scikit-learn-user-guide", "tensorflow-tutorials",
-            "pytorch-tutorials", "keras-guides", "fastai-docs", "pyg-docs", "pro-git", "jupyter-docs",
-            "colab-welcome"]
+    ours = [
+        "python-tutorial",
+        "pandas-docs",
+        "numpy-docs",
+        "scikit-learn-user-guide",
+        "tensorflow-tutorials",
+        "pytorch-tutorials",
+        "keras-guides",
+        "fastai-docs",
+        "pyg-docs",
+        "pro-git",
+        "jupyter-docs",
+        "colab-welcome",
+    ]
     assert not [i for i in ours if atlas.resources[i].in_article]
     for tool in ("python", "pandas", "numpy", "keras", "pytorch-geometric", "git", "jupyter"):
         assert atlas.topics[tool].in_article, tool  # the article names the tools; the topics carry the mark
@@ -183,13 +199,17 @@ def test_distill_is_marked_archived(atlas) -> None:
 
 # ---------------------------------------------------------------- statuses are known to the schema
 
+
 def test_a_status_other_than_active_needs_a_note(tmp_path) -> None:
     (tmp_path / "resources.yaml").write_text(
         "resources:\n  - id: old\n    title: Old\n    kind: book\n    level: beginner\n    free: true\n"
-        "    topics: [alpha]\n    description: An old book.\n    status: deprecated\n", encoding="utf-8")
+        "    topics: [alpha]\n    description: An old book.\n    status: deprecated\n",
+        encoding="utf-8",
+    )
     (tmp_path / "topics.yaml").write_text(
         "topics:\n  - id: alpha\n    name: Alpha\n    kind: concept\n    summary: One. Two.\n    why: Because.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with pytest.raises(AtlasError) as caught:
         build_atlas(tmp_path)
     assert "status_note" in str(caught.value)
@@ -202,6 +222,7 @@ def test_statuses_in_use_are_the_schema_s(atlas) -> None:
 
 
 # ---------------------------------------------------------------- structure every item must have
+
 
 def test_every_related_id_exists_and_every_focus_has_a_stack(atlas) -> None:
     assert check_references(atlas) == []
@@ -243,8 +264,10 @@ NEW_TOPICS = {
     "retrieval-augmented-generation": ({"retrieve", "chunks", "BM25"}, {"embeddings", "large-language-model"}),
     "llm-evaluation": ({"contamination", "judges"}, {"evaluation-metrics", "data-leakage"}),
     "calibration": ({"reliability diagram", "isotonic", "temperature scaling"}, {"evaluation-metrics"}),
-    "mlops": ({"experiments", "serving"}, {"experiment-tracking", "model-persistence", "model-serving",
-                                            "model-monitoring"}),
+    "mlops": (
+        {"experiments", "serving"},
+        {"experiment-tracking", "model-persistence", "model-serving", "model-monitoring"},
+    ),
     "experiment-tracking": ({"MLflow"}, {"mlops"}),
     "model-persistence": ({"pickle", "state_dict"}, {"mlops"}),
     "model-serving": ({"FastAPI"}, {"mlops"}),
@@ -284,8 +307,9 @@ def test_the_llm_focus(atlas) -> None:
     assert {"karpathy/ng-video-lecture", "karpathy/minbpe", "rasbt/LLMs-from-scratch", "karpathy/nanoGPT"} <= repos
     # the references that are not reading-only run on a laptop: none needs more than a CPU and torch
     assert {r.repo for r in focus.references if r.status == "active"} >= {"karpathy/ng-video-lecture"}
-    assert {"large-language-model", "fine-tuning", "retrieval-augmented-generation", "rlhf",
-            "llm-evaluation"} <= set(focus.topics)
+    assert {"large-language-model", "fine-tuning", "retrieval-augmented-generation", "rlhf", "llm-evaluation"} <= set(
+        focus.topics
+    )
     data = {i.dataset for i in focus.ideas}
     assert "tiny-shakespeare" in data
     for idea in focus.ideas:
@@ -296,12 +320,10 @@ def test_the_llm_focus(atlas) -> None:
 
 def test_the_shared_data_set_ids(atlas) -> None:
     text = atlas.datasets["tiny-shakespeare"]
-    assert (text.source, text.loader, text.form, text.task) == ("repo", "tiny_shakespeare.txt", "text",
-                                                                "generation")
+    assert (text.source, text.loader, text.form, text.task) == ("repo", "tiny_shakespeare.txt", "text", "generation")
     assert "public domain" in text.licence
     graph = atlas.datasets["supply-chain-graph"]
-    assert (graph.source, graph.loader, graph.form, graph.target) == ("repo", "supply_chain.npz", "graph",
-                                                                      "labels")
+    assert (graph.source, graph.loader, graph.form, graph.target) == ("repo", "supply_chain.npz", "graph", "labels")
     assert (graph.rows, graph.columns) == (900, 19)
     assert "Synthetic" in graph.summary and graph.licence.startswith("CC0")
 
@@ -326,19 +348,36 @@ def test_a_next_step_must_be_a_dataset_resource(tmp_path) -> None:
         if item.name.endswith(".yaml"):
             (tmp_path / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
     focuses = tmp_path / "focuses.yaml"
-    focuses.write_text(focuses.read_text(encoding="utf-8").replace(
-        "next_step: mining-excavator-supply-chain", "next_step: fpp3", 1), encoding="utf-8")
+    focuses.write_text(
+        focuses.read_text(encoding="utf-8").replace("next_step: mining-excavator-supply-chain", "next_step: fpp3", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(AtlasError) as caught:
         build_atlas(tmp_path)
     assert "not a dataset" in str(caught.value)
 
 
-@pytest.mark.parametrize("topic_id", [
-    # section 5, items 11 and 12: the data-scientist basics and the smaller model gaps
-    "hypothesis-testing", "feature-selection", "data-cleaning", "sql", "seaborn", "lightgbm",
-    "density-estimation", "gaussian-process", "umap", "variational-autoencoder", "normalization-layers",
-    "vision-transformer", "ai-agents", "tokenization", "prompting",
-])
+@pytest.mark.parametrize(
+    "topic_id",
+    [
+        # section 5, items 11 and 12: the data-scientist basics and the smaller model gaps
+        "hypothesis-testing",
+        "feature-selection",
+        "data-cleaning",
+        "sql",
+        "seaborn",
+        "lightgbm",
+        "density-estimation",
+        "gaussian-process",
+        "umap",
+        "variational-autoencoder",
+        "normalization-layers",
+        "vision-transformer",
+        "ai-agents",
+        "tokenization",
+        "prompting",
+    ],
+)
 def test_the_smaller_2026_gaps_have_cards(atlas, topic_id: str) -> None:
     topic = atlas.topics[topic_id]
     assert topic.related and atlas.resources_for(topic_id), topic_id
@@ -357,7 +396,9 @@ def test_a_repository_has_one_status_wherever_it_is_referenced(atlas) -> None:
 def test_a_practice_link_to_nothing_is_refused(tmp_path, kind: str, missing: str) -> None:
     (tmp_path / "topics.yaml").write_text(
         "topics:\n  - id: alpha\n    name: Alpha\n    kind: concept\n    summary: One. Two.\n    why: Because.\n"
-        f"    practice:\n      - kind: {kind}\n        id: {missing}\n        why: to try it\n", encoding="utf-8")
+        f"    practice:\n      - kind: {kind}\n        id: {missing}\n        why: to try it\n",
+        encoding="utf-8",
+    )
     with pytest.raises(AtlasError) as caught:
         build_atlas(tmp_path)
     assert missing in str(caught.value) and "practice" in str(caught.value)

@@ -22,10 +22,28 @@ SHIPPED_BY_LADDERS = {"tiny-shakespeare", "supply-chain-graph"}
 
 # The model topics are exactly the models learnloop's lab can run (`learnloop try ID`).
 MODEL_IDS = {
-    "linear-regression", "logistic-regression", "decision-tree", "svm", "naive-bayes", "knn", "k-means",
-    "random-forest", "pca", "xgboost", "neural-network", "ridge-regression", "lasso", "gradient-boosting",
-    "extra-trees", "adaboost", "dbscan", "hierarchical-clustering", "gaussian-mixture", "isolation-forest",
-    "t-sne", "linear-discriminant-analysis",
+    "linear-regression",
+    "logistic-regression",
+    "decision-tree",
+    "svm",
+    "naive-bayes",
+    "knn",
+    "k-means",
+    "random-forest",
+    "pca",
+    "xgboost",
+    "neural-network",
+    "ridge-regression",
+    "lasso",
+    "gradient-boosting",
+    "extra-trees",
+    "adaboost",
+    "dbscan",
+    "hierarchical-clustering",
+    "gaussian-mixture",
+    "isolation-forest",
+    "t-sne",
+    "linear-discriminant-analysis",
 }
 
 # (what the article says, "topic" or "resource", the id that covers it)
@@ -126,8 +144,11 @@ ARTICLE_COVERAGE: list[tuple[str, str, str]] = [
     ("Youtube channel", "resource", "yacine-mahdid-youtube"),
     ("this list on GitHub (500 projects)", "resource", "ml-projects-500"),
     ("like a looooot more (awesome-machine-learning)", "resource", "awesome-machine-learning"),
-    ("One of the most complicated types of model called a Deep Neural Network", "resource",
-     "nn-architecture-drawing-tools"),
+    (
+        "One of the most complicated types of model called a Deep Neural Network",
+        "resource",
+        "nn-architecture-drawing-tools",
+    ),
     ("Google Dataset Search engine", "resource", "google-dataset-search"),
     ("LAPACK (netlib)", "resource", "lapack-site"),
     # The tools' home pages (python.org, pandas.pydata.org, ...) are covered by the tool topics above; the
@@ -135,7 +156,6 @@ ARTICLE_COVERAGE: list[tuple[str, str, str]] = [
     # the article's own data set for its GNN + supply chain pass (a link: it needs a download)
     ("Mining Company's Global Supply Chain (figshare)", "resource", "mining-excavator-supply-chain"),
 ]
-
 
 
 @pytest.fixture(scope="module")
@@ -161,18 +181,42 @@ def test_every_kind_of_topic_is_present(atlas) -> None:
     kinds = {t.kind for t in atlas.topics.values()}
     assert kinds == {"paradigm", "model", "application", "tool", "math", "concept"}
     math = {t.id for t in atlas.topics.values() if t.kind == "math"}
-    assert {"gradient-descent", "loss-functions", "linear-algebra", "probability", "derivatives",
-            "backpropagation"} <= math
+    assert {
+        "gradient-descent",
+        "loss-functions",
+        "linear-algebra",
+        "probability",
+        "derivatives",
+        "backpropagation",
+    } <= math
     concepts = {t.id for t in atlas.topics.values() if t.kind == "concept"}
-    assert {"overfitting", "underfitting", "cross-validation", "bias-variance-tradeoff", "regularization",
-            "train-test-split", "evaluation-metrics", "feature-scaling", "one-hot-encoding",
-            "convolutional-neural-network", "recurrent-neural-network", "transformer", "graph-neural-network",
-            "autoencoder", "generative-adversarial-network", "attention", "embeddings",
-            "dimensionality-reduction"} <= concepts
+    assert {
+        "overfitting",
+        "underfitting",
+        "cross-validation",
+        "bias-variance-tradeoff",
+        "regularization",
+        "train-test-split",
+        "evaluation-metrics",
+        "feature-scaling",
+        "one-hot-encoding",
+        "convolutional-neural-network",
+        "recurrent-neural-network",
+        "transformer",
+        "graph-neural-network",
+        "autoencoder",
+        "generative-adversarial-network",
+        "attention",
+        "embeddings",
+        "dimensionality-reduction",
+    } <= concepts
 
 
-@pytest.mark.parametrize(("named", "kind", "item_id"), ARTICLE_COVERAGE,
-                         ids=[f"{kind}:{item_id}" for _named, kind, item_id in ARTICLE_COVERAGE])
+@pytest.mark.parametrize(
+    ("named", "kind", "item_id"),
+    ARTICLE_COVERAGE,
+    ids=[f"{kind}:{item_id}" for _named, kind, item_id in ARTICLE_COVERAGE],
+)
 def test_the_article_item_is_covered_and_marked(atlas, named: str, kind: str, item_id: str) -> None:
     table = atlas.topics if kind == "topic" else atlas.resources
     assert item_id in table, f"the article's {named!r} has no {kind} {item_id!r}"
@@ -251,9 +295,20 @@ def test_focus_stacks_mark_the_deep_extra(atlas) -> None:
 
 
 def test_the_article_focuses_and_its_study_project(atlas) -> None:
-    wanted = {"computer-vision", "nlp", "graph-neural-networks", "time-series", "tabular-prediction",
-              "recommender-systems", "reinforcement-learning", "medical-imaging", "bioinformatics",
-              "anomaly-detection", "weather-climate", "supply-chain"}
+    wanted = {
+        "computer-vision",
+        "nlp",
+        "graph-neural-networks",
+        "time-series",
+        "tabular-prediction",
+        "recommender-systems",
+        "reinforcement-learning",
+        "medical-imaging",
+        "bioinformatics",
+        "anomaly-detection",
+        "weather-climate",
+        "supply-chain",
+    }
     assert wanted <= set(atlas.focuses)
     gnn = atlas.focuses["graph-neural-networks"]
     pygcn = next(r for r in gnn.references if r.repo == "tkipf/pygcn")
@@ -267,8 +322,7 @@ def test_focus_ideas_use_data_that_works_offline(atlas) -> None:
     for focus in atlas.focuses.values():
         for idea in focus.ideas:
             assert 7 <= idea.days <= 31
-            assert atlas.datasets[idea.dataset].source in {"sklearn", "statsmodels", "palmerpenguins", "vega",
-                                                            "repo"}
+            assert atlas.datasets[idea.dataset].source in {"sklearn", "statsmodels", "palmerpenguins", "vega", "repo"}
 
 
 def _load_frame(dataset):
@@ -330,8 +384,7 @@ def test_repo_data_sets_match_the_shipped_files(atlas) -> None:
 
 def test_cora_is_declared_as_the_lead_ships_it(atlas) -> None:
     cora = atlas.datasets["cora"]
-    assert (cora.form, cora.source, cora.loader, cora.rows, cora.columns) == ("graph", "repo", "cora.npz", 2708,
-                                                                               1433)
+    assert (cora.form, cora.source, cora.loader, cora.rows, cora.columns) == ("graph", "repo", "cora.npz", 2708, 1433)
     assert "Sen" in cora.citation and "Yang" in cora.citation
 
 
@@ -376,8 +429,11 @@ def test_a_dangling_reference_is_an_atlas_error(tmp_path: Path) -> None:
 
 
 def test_a_summary_of_one_sentence_is_refused(tmp_path: Path) -> None:
-    _write(tmp_path, "topics.yaml", GOOD_TOPIC.format(related="").replace(
-        "First sentence here. Second sentence here.", "Only one sentence."))
+    _write(
+        tmp_path,
+        "topics.yaml",
+        GOOD_TOPIC.format(related="").replace("First sentence here. Second sentence here.", "Only one sentence."),
+    )
     with pytest.raises(AtlasError) as caught:
         build_atlas(tmp_path)
     assert "topics.yaml" in str(caught.value) and "sentences" in str(caught.value)

@@ -24,8 +24,7 @@ def test_the_cache_is_written_only_after_the_map_validates(tmp_path: Path, monke
     assert glance.map_facts() == glance.facts_of(atlas)
 
 
-def test_without_a_cache_the_facts_come_from_the_validated_map(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_cache_the_facts_come_from_the_validated_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEARNLOOP_CACHE", str(tmp_path / "empty"))
     assert glance.cached_facts() is None
     facts = glance.map_facts()

@@ -76,8 +76,15 @@ def test_the_json_cache_gives_the_same_map(tmp_path, monkeypatch: pytest.MonkeyP
 # ---------------------------------------------------------------- honest search: on the map or not
 
 # Terms a 2026 learner may type that the map does not cover (checked by hand: no topic, alias or summary).
-ABSENT = ["blockchain", "quantum annealing", "kubernetes", "homomorphic encryption", "crypto", "stock market",
-          "zzzzqqqxxx"]
+ABSENT = [
+    "blockchain",
+    "quantum annealing",
+    "kubernetes",
+    "homomorphic encryption",
+    "crypto",
+    "stock market",
+    "zzzzqqqxxx",
+]
 
 
 @pytest.mark.parametrize("term", ABSENT)
@@ -94,29 +101,47 @@ def test_nearest_topics_are_offered_when_something_comes_close() -> None:
     assert [h.score for h in result.nearest] == sorted((h.score for h in result.nearest), reverse=True)
 
 
-@pytest.mark.parametrize(("term", "topic"), [
-    ("LoRA", "fine-tuning"), ("QLoRA", "fine-tuning"), ("RAG", "retrieval-augmented-generation"),
-    ("vector database", "retrieval-augmented-generation"), ("RLHF", "rlhf"), ("DPO", "rlhf"),
-    ("MLOps", "mlops"), ("MLflow", "experiment-tracking"), ("data drift", "model-monitoring"),
-    ("fairness", "fairness"), ("SHAP", "interpretability"), ("permutation importance", "interpretability"),
-    ("diffusion", "diffusion-model"), ("LLM", "large-language-model"), ("calibration", "calibration"),
-    ("ColumnTransformer", "scikit-learn-pipelines"), ("tokenizer", "tokenization"),
-    ("in-context learning", "prompting"), ("LLM-as-a-judge", "llm-evaluation"),
-])
+@pytest.mark.parametrize(
+    ("term", "topic"),
+    [
+        ("LoRA", "fine-tuning"),
+        ("QLoRA", "fine-tuning"),
+        ("RAG", "retrieval-augmented-generation"),
+        ("vector database", "retrieval-augmented-generation"),
+        ("RLHF", "rlhf"),
+        ("DPO", "rlhf"),
+        ("MLOps", "mlops"),
+        ("MLflow", "experiment-tracking"),
+        ("data drift", "model-monitoring"),
+        ("fairness", "fairness"),
+        ("SHAP", "interpretability"),
+        ("permutation importance", "interpretability"),
+        ("diffusion", "diffusion-model"),
+        ("LLM", "large-language-model"),
+        ("calibration", "calibration"),
+        ("ColumnTransformer", "scikit-learn-pipelines"),
+        ("tokenizer", "tokenization"),
+        ("in-context learning", "prompting"),
+        ("LLM-as-a-judge", "llm-evaluation"),
+    ],
+)
 def test_the_2026_terms_find_their_topic_first(term: str, topic: str) -> None:
     result = look_up(load_atlas(), term, kinds={"topic"})
     assert result.on_map and result.hits[0].id == topic, [h.id for h in result.hits[:3]]
 
 
-@pytest.mark.parametrize(("term", "topic"), [
-    ("logistik regresion", "logistic-regression"),            # typos
-    ("grph neural", "graph-neural-network"),
-    ("how do transformers work", "transformer"),             # filler words and plurals
-    ("I don't understand backpropagation", "backpropagation"),
-    ("margin between classes", "svm"),                       # every word in a summary
-    ("dropout on sparse inputs", "dropout"),                 # a whole name inside a longer question
-    ("I want to learn gradient descent for GNNs", "gradient-descent"),
-])
+@pytest.mark.parametrize(
+    ("term", "topic"),
+    [
+        ("logistik regresion", "logistic-regression"),  # typos
+        ("grph neural", "graph-neural-network"),
+        ("how do transformers work", "transformer"),  # filler words and plurals
+        ("I don't understand backpropagation", "backpropagation"),
+        ("margin between classes", "svm"),  # every word in a summary
+        ("dropout on sparse inputs", "dropout"),  # a whole name inside a longer question
+        ("I want to learn gradient descent for GNNs", "gradient-descent"),
+    ],
+)
 def test_near_names_and_questions_are_still_hits(term: str, topic: str) -> None:
     result = look_up(load_atlas(), term, kinds={"topic"})
     assert result.on_map and topic in [h.id for h in result.hits[:3]]

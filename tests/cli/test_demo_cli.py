@@ -21,8 +21,11 @@ def test_the_demo_replays_a_whole_pass_and_keeps_it_when_asked(cli: Callable[...
     assert len(steps) == len(demo_module.STEPS)
     assert [s["command"] for s in steps if s["exit_code"] != 0] == [], "every command of the pass succeeded"
     commands = [s["command"] for s in steps]
-    expected_commands = ("learnloop focus supply-chain", "learnloop gap keep 1 --days 3",
-                         "learnloop ladder run supply_chain")
+    expected_commands = (
+        "learnloop focus supply-chain",
+        "learnloop gap keep 1 --days 3",
+        "learnloop ladder run supply_chain",
+    )
     for expected in expected_commands:
         assert any(c.startswith(expected) for c in commands), expected
     assert any(c.startswith("learnloop study ") and "--reference" in c for c in commands)
@@ -60,15 +63,27 @@ def test_demo_web_serves_the_demo_home(monkeypatch: pytest.MonkeyPatch, tmp_path
 
     monkeypatch.setattr(web, "serve", fake_serve)
     demo_module.serve_home(tmp_path / "home", 8123)
-    assert served == {"host": "127.0.0.1", "port": 8123, "open_browser": True, "allow_remote": False,
-                      "home": tmp_path / "home"}
+    assert served == {
+        "host": "127.0.0.1",
+        "port": 8123,
+        "open_browser": True,
+        "allow_remote": False,
+        "home": tmp_path / "home",
+    }
 
 
 def test_the_shipped_mini_repository_is_pygcn_shaped_and_row_normalises(tmp_path: Path) -> None:
     place = demo_module.Place(tmp_path)
     demo_module.copy_mini_repository(place, "")
     files = sorted(p.relative_to(place.repo).as_posix() for p in place.repo.rglob("*") if p.is_file())
-    assert files == ["README.md", "pygcn/__init__.py", "pygcn/layers.py", "pygcn/models.py", "pygcn/train.py",
-                     "pygcn/utils.py", "requirements.txt"]
+    assert files == [
+        "README.md",
+        "pygcn/__init__.py",
+        "pygcn/layers.py",
+        "pygcn/models.py",
+        "pygcn/train.py",
+        "pygcn/utils.py",
+        "requirements.txt",
+    ]
     utils = (place.repo / "pygcn" / "utils.py").read_text()
     assert "adj = normalize(adj + sp.eye(adj.shape[0]))" in utils and "range(140)" in utils

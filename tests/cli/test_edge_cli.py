@@ -35,23 +35,26 @@ def learner(cli: Callable, frozen_now: object) -> Callable:
     return cli
 
 
-@pytest.mark.parametrize("args", [
-    ["export", LONG],
-    ["export", f"/tmp/{LONG}/e.json"],
-    ["import", LONG],
-    ["study", LONG],
-    ["study", "{repo}", "--out", LONG],
-    ["study", "{repo}", "--notes", f"{LONG}.md"],
-    ["history", "--png", f"{LONG}.png"],
-    ["project", "ics", "-o", LONG],
-    ["try", "knn", "--data", LONG],
-    ["try", "knn", "--png", f"{LONG}.png"],
-    ["baseline", LONG],
-    ["baseline", "iris", "--report", LONG],
-    ["--home", LONG, "history"],
-    ["--home", LONG, "gap", "add", "x"],
-    ["--home", LONG, "doctor"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", LONG],
+        ["export", f"/tmp/{LONG}/e.json"],
+        ["import", LONG],
+        ["study", LONG],
+        ["study", "{repo}", "--out", LONG],
+        ["study", "{repo}", "--notes", f"{LONG}.md"],
+        ["history", "--png", f"{LONG}.png"],
+        ["project", "ics", "-o", LONG],
+        ["try", "knn", "--data", LONG],
+        ["try", "knn", "--png", f"{LONG}.png"],
+        ["baseline", LONG],
+        ["baseline", "iris", "--report", LONG],
+        ["--home", LONG, "history"],
+        ["--home", LONG, "gap", "add", "x"],
+        ["--home", LONG, "doctor"],
+    ],
+)
 def test_ten_thousand_character_paths_are_one_line(learner: Callable, tmp_path: Path, args: list[str]) -> None:
     repo = tmp_path / "repo"
     repo.mkdir(exist_ok=True)
@@ -64,36 +67,42 @@ def test_ten_thousand_character_paths_are_one_line(learner: Callable, tmp_path: 
     assert len(run.stderr) < 600  # the path is cut down, not printed whole
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["gap", "show", HUGE], "gap_id"),
-    (["gap", "keep", HUGE, "--days", "2"], "gap_id"),
-    (["gap", "rank", "--order", HUGE], "too large"),
-    (["ladder", "run", "diabetes", "--seed", "-1"], "--seed"),
-    (["ladder", "run", "diabetes", "--epochs", HUGE], "--epochs"),
-    (["baseline", "iris", "--model-timeout", "-1"], "--model-timeout"),
-    (["baseline", "iris", "--jobs", HUGE], "--jobs"),
-    (["baseline", "iris", "--time-budget", "nan"], "finite"),
-    (["baseline", "iris", "--cv", "0"], "--cv"),
-    (["study", ".", "--max-file-mb", "inf"], "--max-file-mb"),
-    (["study", ".", "--max-file-mb", "nan"], "finite"),
-    (["exercises", "check", "--timeout", "nan"], "finite"),
-    (["--home", "", "history"], "empty name"),
-    (["study", ""], "give the repository"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["gap", "show", HUGE], "gap_id"),
+        (["gap", "keep", HUGE, "--days", "2"], "gap_id"),
+        (["gap", "rank", "--order", HUGE], "too large"),
+        (["ladder", "run", "diabetes", "--seed", "-1"], "--seed"),
+        (["ladder", "run", "diabetes", "--epochs", HUGE], "--epochs"),
+        (["baseline", "iris", "--model-timeout", "-1"], "--model-timeout"),
+        (["baseline", "iris", "--jobs", HUGE], "--jobs"),
+        (["baseline", "iris", "--time-budget", "nan"], "finite"),
+        (["baseline", "iris", "--cv", "0"], "--cv"),
+        (["study", ".", "--max-file-mb", "inf"], "--max-file-mb"),
+        (["study", ".", "--max-file-mb", "nan"], "finite"),
+        (["exercises", "check", "--timeout", "nan"], "finite"),
+        (["--home", "", "history"], "empty name"),
+        (["study", ""], "give the repository"),
+    ],
+)
 def test_numbers_and_names_out_of_range_are_one_line(learner: Callable, args: list[str], needle: str) -> None:
     _one_line(learner(args), needle)
 
 
-def test_an_os_error_nobody_worded_is_one_line(learner: Callable, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_os_error_nobody_worded_is_one_line(
+    learner: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "somewhere"))
 
     monkeypatch.setattr("learnloop.store.transfer.export_data", full)
     err = _one_line(learner(["export", str(tmp_path / "e.json")]), "disk is full", "somewhere")
     assert not (tmp_path / "e.json").exists()
-    monkeypatch.setattr("learnloop.loop.reads.history", lambda *_a: (_ for _ in ()).throw(
-        PermissionError(errno.EACCES, "Permission denied")))
+    monkeypatch.setattr(
+        "learnloop.loop.reads.history",
+        lambda *_a: (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied")),
+    )
     _one_line(learner(["history"]), "permission denied")
     assert "Errno" not in err
 
@@ -115,8 +124,7 @@ def test_ctrl_c_after_a_change_says_it_was_kept(learner: Callable, monkeypatch: 
 
     with monkeypatch.context() as patch:
         patch.setattr(gap_cli, "console", type("Interrupting", (), {"print": interrupted})())
-        _one_line(learner(["gap", "add", "vectorised attention"]), "interrupted: kept", "1 change recorded",
-                  code=130)
+        _one_line(learner(["gap", "add", "vectorised attention"]), "interrupted: kept", "1 change recorded", code=130)
     assert "vectorised attention" in learner(["gap", "list"]).stdout
 
 
@@ -126,11 +134,14 @@ def test_ctrl_c_in_a_real_process_is_one_line(tmp_path: Path) -> None:
     import time
 
     env = {**os.environ, "LEARNLOOP_HOME": str(tmp_path / "home"), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
-    script = ("import time, learnloop.loop.reads as h\n"
-              "h.history = lambda *a, **k: time.sleep(60)\n"
-              "from learnloop.cli import main\nimport sys\nsys.argv = ['learnloop', 'history']\nmain()\n")
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    script = (
+        "import time, learnloop.loop.reads as h\n"
+        "h.history = lambda *a, **k: time.sleep(60)\n"
+        "from learnloop.cli import main\nimport sys\nsys.argv = ['learnloop', 'history']\nmain()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(3)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
@@ -141,8 +152,15 @@ def test_ctrl_c_in_a_real_process_is_one_line(tmp_path: Path) -> None:
 
 def test_reads_of_a_home_that_does_not_exist_create_nothing(cli: Callable, tmp_path: Path) -> None:
     missing = tmp_path / "typo-home"
-    for args in ([], ["history"], ["notes"], ["gap", "list"], ["project", "status"], ["history", "--json"],
-                 ["export", str(tmp_path / "empty.json")]):
+    for args in (
+        [],
+        ["history"],
+        ["notes"],
+        ["gap", "list"],
+        ["project", "status"],
+        ["history", "--json"],
+        ["export", str(tmp_path / "empty.json")],
+    ):
         run = cli(["--home", str(missing), *args])
         assert run.exit_code in (0, 2), run.output
         assert "Traceback" not in run.output
@@ -153,9 +171,11 @@ def test_reads_of_a_home_that_does_not_exist_create_nothing(cli: Callable, tmp_p
     assert "no learnloop home" not in cli(["--home", str(missing), "history"]).stderr
 
 
-def test_a_read_only_home_can_be_read_and_exported(learner: Callable, home: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_home_can_be_read_and_exported(
+    learner: Callable, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As root no chmod stops a write, so the home is declared read-only the way a read-only disk answers."""
+
     def files() -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in sorted(home.iterdir()) if p.is_file()}
 
@@ -186,19 +206,29 @@ def _unshare_works() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _unshare_works(), reason="needs root and `unshare --mount` (util-linux) to mount a "
-                    "read-only view of the home; the monkeypatched test above covers the same path")
+@pytest.mark.skipif(
+    not _unshare_works(),
+    reason="needs root and `unshare --mount` (util-linux) to mount a "
+    "read-only view of the home; the monkeypatched test above covers the same path",
+)
 def test_a_home_on_a_read_only_mount(learner: Callable, home: Path, tmp_path: Path) -> None:
     """A private mount namespace binds the home read-only (nothing outside the test's process sees it)."""
     out = tmp_path / "from-ro.json"
     env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", ""), "LEARNLOOP_NOW": "2026-11-25T09:00:00+00:00"}
     lm = f"{sys.executable} -m learnloop --home {home}"
-    script = (f"mount --bind {home} {home} && mount -o remount,bind,ro {home} && "
-              f"{lm} history > {tmp_path}/history.txt 2>&1; echo history=$?; "
-              f"{lm} export {out} 2>&1; echo export=$?; "
-              f"{lm} gap add x 2> {tmp_path}/gap.txt; echo gap=$?")
-    done = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script], env=env,
-                          capture_output=True, text=True, timeout=120)
+    script = (
+        f"mount --bind {home} {home} && mount -o remount,bind,ro {home} && "
+        f"{lm} history > {tmp_path}/history.txt 2>&1; echo history=$?; "
+        f"{lm} export {out} 2>&1; echo export=$?; "
+        f"{lm} gap add x 2> {tmp_path}/gap.txt; echo gap=$?"
+    )
+    done = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "history=0" in done.stdout and "export=0" in done.stdout and "gap=2" in done.stdout, done
     assert "Cora node" in (tmp_path / "history.txt").read_text()
     assert len(__import__("json").loads(out.read_text())["tables"]["passes"]) == 2

@@ -74,7 +74,8 @@ def test_check_without_a_number_checks_every_started_file(cli: Callable[..., obj
 def test_an_endless_loop_is_reported_in_one_line(cli: Callable[..., object], home: Path) -> None:
     cli("exercises start 1")
     (home / "workspace" / "exercises" / "01_fizzbuzz.py").write_text(
-        "def fizzbuzz(n):\n    while True:\n        pass\n")
+        "def fizzbuzz(n):\n    while True:\n        pass\n"
+    )
     result = cli("exercises check 1 --timeout 3 --json")
     assert result.exit_code == 1
     verdict = json.loads(result.stdout)["results"][0]
@@ -97,8 +98,9 @@ def test_help_says_what_the_sandbox_does_here(cli: Callable[..., object]) -> Non
         assert line.split(":")[0] in result.stdout
 
 
-def test_a_script_exercise_starts_a_folder_and_is_checked_with_arguments(cli: Callable[..., object],
-                                                                       home: Path) -> None:
+def test_a_script_exercise_starts_a_folder_and_is_checked_with_arguments(
+    cli: Callable[..., object], home: Path
+) -> None:
     from learnloop.exercises.catalog import find_exercise
 
     item = find_exercise("second-module")

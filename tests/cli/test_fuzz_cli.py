@@ -38,9 +38,21 @@ HEAVY = {("baseline",), ("try",), ("ladder", "run"), ("exercises", "check"), ("s
 
 # Values that make the other required inputs valid, so the fuzzed one is the one that is judged.
 FILL: dict[str, str] = {
-    "query": "svm", "model": "knn", "data": "iris", "retro": "it went well", "source": "tkipf/pygcn",
-    "text": "a note", "exercise": "1", "name": "diabetes", "title": "Another project", "days": "2",
-    "reason": "more time", "summary": "built it", "learned": "how it works", "gap_id": "3", "order": "3",
+    "query": "svm",
+    "model": "knn",
+    "data": "iris",
+    "retro": "it went well",
+    "source": "tkipf/pygcn",
+    "text": "a note",
+    "exercise": "1",
+    "name": "diabetes",
+    "title": "Another project",
+    "days": "2",
+    "reason": "more time",
+    "summary": "built it",
+    "learned": "how it works",
+    "gap_id": "3",
+    "order": "3",
 }
 # Options added to a command to keep it quick (left out when it is the option being fuzzed).
 QUICK: dict[tuple[str, ...], list[tuple[str, str]]] = {
@@ -137,8 +149,12 @@ def _unblock_fifo(fifo: Path, stop: threading.Event) -> None:
 
 def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     with sqlite3.connect(db) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                             "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
 
@@ -149,8 +165,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from learnloop.cli import app
 
     home = tmp_path_factory.mktemp("fuzz-template")
-    run = CliRunner().invoke(app, ["--home", str(home), "import", str(SAMPLE)], env={"LEARNLOOP_NOW": NOW},
-                             catch_exceptions=False)
+    run = CliRunner().invoke(
+        app, ["--home", str(home), "import", str(SAMPLE)], env={"LEARNLOOP_NOW": NOW}, catch_exceptions=False
+    )
     assert run.exit_code == 0, run.output
     assert not (home / "learnloop.db-wal").exists() or (home / "learnloop.db-wal").stat().st_size == 0
     return home / "learnloop.db"
@@ -176,8 +193,11 @@ def arena(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("EDITOR", "true")
     monkeypatch.setenv("VISUAL", "true")
     stop = threading.Event()
-    unblockers = [threading.Thread(target=_unblock_fifo, args=(p, stop), daemon=True)
-                  for p in (tmp_path / "a-fifo", tmp_path / "null-device") if stat.S_ISFIFO(p.lstat().st_mode)]
+    unblockers = [
+        threading.Thread(target=_unblock_fifo, args=(p, stop), daemon=True)
+        for p in (tmp_path / "a-fifo", tmp_path / "null-device")
+        if stat.S_ISFIFO(p.lstat().st_mode)
+    ]
     for t in unblockers:
         t.start()
     yield tmp_path
@@ -230,8 +250,9 @@ def argv_for(command: Command, target: Param | None, value: str, home: Path, tmp
             options.extend([target.opt, value])
     if command.path == ("study",) and (target is None or target.name != "path"):
         args.insert(0, str(tmp / "repo"))
-    quick = [part for opt, fill in QUICK.get(command.path, []) if target is None or opt != target.opt
-             for part in (opt, fill)]
+    quick = [
+        part for opt, fill in QUICK.get(command.path, []) if target is None or opt != target.opt for part in (opt, fill)
+    ]
     return ["--home", str(home), *command.path, *args, *options, *quick]
 
 
@@ -256,12 +277,13 @@ def run_fuzz(template: Path, arena: Path, which: str) -> dict[str, Any]:
         argv = argv_for(command, target, value, home, arena, index)
         shown = f"{' '.join(command.path)} {target.opt or target.name if target else ''} = {label}"
         try:
-            result = runner.invoke(app, argv, env={"LEARNLOOP_NOW": NOW}, catch_exceptions=False,
-                                   prog_name="learnloop")
+            result = runner.invoke(app, argv, env={"LEARNLOOP_NOW": NOW}, catch_exceptions=False, prog_name="learnloop")
         except BaseException as exc:
-            problems.append(f"{shown}: {type(exc).__name__}: {str(exc)[:200]} "
-                            f"at {traceback.extract_tb(exc.__traceback__)[-1].filename.split('src/')[-1]}:"
-                            f"{traceback.extract_tb(exc.__traceback__)[-1].lineno}")
+            problems.append(
+                f"{shown}: {type(exc).__name__}: {str(exc)[:200]} "
+                f"at {traceback.extract_tb(exc.__traceback__)[-1].filename.split('src/')[-1]}:"
+                f"{traceback.extract_tb(exc.__traceback__)[-1].lineno}"
+            )
             continue
         codes[result.exit_code] += 1
         output = result.stdout + result.stderr
@@ -280,9 +302,15 @@ def run_fuzz(template: Path, arena: Path, which: str) -> dict[str, Any]:
         if leftovers:
             problems.append(f"{shown}: left temporary files {leftovers[:3]}")
         shutil.rmtree(home, ignore_errors=True)
-    return {"commands": len(commands), "options": sum(len(c.params) for c in commands), "cases": len(chosen),
-            "all_cases": len(cases), "exit_codes": dict(codes), "problems": problems,
-            "refused_changed": refused_changed}
+    return {
+        "commands": len(commands),
+        "options": sum(len(c.params) for c in commands),
+        "cases": len(chosen),
+        "all_cases": len(cases),
+        "exit_codes": dict(codes),
+        "problems": problems,
+        "refused_changed": refused_changed,
+    }
 
 
 def _report(summary: dict[str, Any], arena: Path) -> None:
@@ -293,8 +321,17 @@ def _report(summary: dict[str, Any], arena: Path) -> None:
 
 def test_every_command_is_enumerated_from_the_app() -> None:
     paths = {c.path for c in enumerate_commands()}
-    assert {("export",), ("import",), ("gap", "keep"), ("project", "ics"), ("history",), ("baseline",),
-            ("study",), ("ladder", "run"), ("doctor",)} <= paths
+    assert {
+        ("export",),
+        ("import",),
+        ("gap", "keep"),
+        ("project", "ics"),
+        ("history",),
+        ("baseline",),
+        ("study",),
+        ("ladder", "run"),
+        ("doctor",),
+    } <= paths
     assert len(paths) >= 40
 
 

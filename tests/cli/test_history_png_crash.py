@@ -28,8 +28,13 @@ def _whole_png(data: bytes) -> bool:
 
 def _env(home: Path) -> dict[str, str]:
     src = str(Path(__file__).resolve().parents[2] / "src")
-    return {**os.environ, "LEARNLOOP_HOME": str(home), "LEARNLOOP_NOW": NOW, "MPLBACKEND": "Agg",
-            "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)}
+    return {
+        **os.environ,
+        "LEARNLOOP_HOME": str(home),
+        "LEARNLOOP_NOW": NOW,
+        "MPLBACKEND": "Agg",
+        "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p),
+    }
 
 
 def _history_png(home: Path, png: Path) -> list[str]:
@@ -41,8 +46,13 @@ def drawn(tmp_path: Path) -> tuple[Path, Path, bytes, float]:
     """A home with two passes and an existing descent plot; how long a full redraw takes here."""
     home = tmp_path / "home"
     env = _env(home)
-    subprocess.run([sys.executable, "-m", "learnloop", "import", str(SAMPLE)], env=env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "learnloop", "import", str(SAMPLE)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     png = tmp_path / "pictures" / "descent.png"
     png.parent.mkdir()
     started = time.monotonic()
@@ -58,8 +68,9 @@ def _kill_trials(drawn: tuple[Path, Path, bytes, float], trials: int, seed: int)
     rng = random.Random(seed)
     outcomes = {"old": 0, "new": 0, "finished": 0, "empty_or_cut": 0, "temp_left": 0}
     for _ in range(trials):
-        proc = subprocess.Popen(_history_png(home, png), env=_env(home), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _history_png(home, png), env=_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         if rng.random() < 0.5:
             time.sleep(rng.uniform(0.3, 1.15) * took)  # anywhere in the drawing and the write
         else:  # right in the window that matters: the temp file is being written, fsynced, renamed
@@ -100,8 +111,9 @@ def test_many_kills_never_leave_an_empty_or_cut_png(drawn: tuple[Path, Path, byt
     assert outcomes["empty_or_cut"] == 0, outcomes
 
 
-def test_full_disk_is_one_line_and_keeps_the_old_png(cli: Callable, tmp_path: Path, frozen_now: object,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_is_one_line_and_keeps_the_old_png(
+    cli: Callable, tmp_path: Path, frozen_now: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert cli(["import", str(SAMPLE)]).exit_code == 0
     png = tmp_path / "descent.png"
     png.write_bytes(PNG_SIGNATURE + b"old" + PNG_END)
@@ -120,12 +132,16 @@ def test_full_disk_is_one_line_and_keeps_the_old_png(cli: Callable, tmp_path: Pa
 def _unshare_works() -> bool:
     if shutil.which("unshare") is None or os.geteuid() != 0:
         return False
-    return subprocess.run(["unshare", "--mount", "--propagation", "private", "true"],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True).returncode == 0
+    )
 
 
-@pytest.mark.skipif(not _unshare_works(), reason="needs root and `unshare --mount` (util-linux) for a private "
-                    "small tmpfs; the monkeypatched full-disk test above covers the same path")
+@pytest.mark.skipif(
+    not _unshare_works(),
+    reason="needs root and `unshare --mount` (util-linux) for a private "
+    "small tmpfs; the monkeypatched full-disk test above covers the same path",
+)
 def test_a_real_full_disk(drawn: tuple[Path, Path, bytes, float], tmp_path: Path) -> None:
     """A 16 KB tmpfs mounted in a private mount namespace over a folder of tmp_path: the new PNG cannot fit."""
     home, _png, old, _took = drawn
@@ -134,11 +150,18 @@ def test_a_real_full_disk(drawn: tuple[Path, Path, bytes, float], tmp_path: Path
     target = small / "descent.png"
     lm = " ".join(_history_png(home, target))
     assert len(old) > 16 * 1024
-    script = (f"mount -t tmpfs -o size=16k tmpfs {small} && "
-              f"printf 'old' > {target}; {lm} 2> {tmp_path}/err.txt; echo rc=$?; "
-              f"cat {target}; echo; ls -a {small}")
-    done = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script], env=_env(home),
-                          capture_output=True, text=True, timeout=120)
+    script = (
+        f"mount -t tmpfs -o size=16k tmpfs {small} && "
+        f"printf 'old' > {target}; {lm} 2> {tmp_path}/err.txt; echo rc=$?; "
+        f"cat {target}; echo; ls -a {small}"
+    )
+    done = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     err = (tmp_path / "err.txt").read_text()
     assert "rc=2" in done.stdout, (done.stdout, done.stderr, err)
     assert err.startswith("error:") and err.count("\n") == 1 and "disk is full" in err, err

@@ -43,8 +43,9 @@ def test_try_unknown_model_suggests(cli: Callable) -> None:
 
 
 def test_baseline_json_and_report(cli: Callable, tmp_path: Path) -> None:
-    run = cli(f"baseline iris --target target --models naive-bayes,decision-tree --cv 3 --json "
-              f"--report {tmp_path / 'rep'}")
+    run = cli(
+        f"baseline iris --target target --models naive-bayes,decision-tree --cv 3 --json --report {tmp_path / 'rep'}"
+    )
     assert run.exit_code == 0, run.output
     board = json.loads(run.stdout)
     assert board["best"] in {"naive-bayes", "decision-tree"}
@@ -81,8 +82,10 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
         "all-NaN target": (f"{write(tmp_path, 'nan.csv', base.assign(label=np.nan))} --target label", "empty"),
         "fewer than 10 rows": (f"{write(tmp_path, 'few.csv', base.head(8))} --target label", "at least 10"),
         "a pipe": (f"{fifo(tmp_path)} --target label", "not a regular file"),
-        "regression on text": (f"{tmp_path / 'ok.csv'} --target label --task regression",
-                               "cannot be a regression target"),
+        "regression on text": (
+            f"{tmp_path / 'ok.csv'} --target label --task regression",
+            "cannot be a regression target",
+        ),
         "no target given": (f"{tmp_path / 'ok.csv'}", "--target"),
     }
 
@@ -94,8 +97,17 @@ def fifo(tmp_path: Path) -> Path:
     return path
 
 
-CASES = ["missing file", "not a table", "target absent", "one class", "all-NaN target", "fewer than 10 rows",
-         "a pipe", "regression on text", "no target given"]
+CASES = [
+    "missing file",
+    "not a table",
+    "target absent",
+    "one class",
+    "all-NaN target",
+    "fewer than 10 rows",
+    "a pipe",
+    "regression on text",
+    "no target given",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -115,9 +127,25 @@ def test_ctrl_c_in_the_installed_command_saves_the_rows_so_far(tmp_path: Path) -
     data = write(tmp_path, "big.csv", frame)
     report = tmp_path / "report"
     env = dict(os.environ, LEARNLOOP_HOME=str(tmp_path / "home"), NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "learnloop", "baseline", str(data), "--target", "y", "--jobs", "1",
-                             "--report", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "learnloop",
+            "baseline",
+            str(data),
+            "--target",
+            "y",
+            "--jobs",
+            "1",
+            "--report",
+            str(report),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.5)

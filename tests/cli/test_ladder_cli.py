@@ -75,8 +75,9 @@ def test_run_prints_the_score_and_records_it_in_the_pass(cli: Callable[..., obje
     assert [(r.ladder, r.rung, r.runs) for r in summary.rungs] == [("diabetes", 4, 2)]
 
 
-def test_copy_puts_the_script_where_the_learner_edits_it(cli: Callable[..., object], tmp_path: Path,
-                                                          home: Path) -> None:
+def test_copy_puts_the_script_where_the_learner_edits_it(
+    cli: Callable[..., object], tmp_path: Path, home: Path
+) -> None:
     result = cli(f"ladder copy digits --rung 4 {tmp_path / 'mine'}")
     assert result.exit_code == 0
     copied = tmp_path / "mine" / "rung4_numpy.py"

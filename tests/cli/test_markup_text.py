@@ -9,8 +9,14 @@ HOSTILE = "[/] bracket [bold]markup[/bold] [link=x]y"
 
 def test_gap_note_reference_and_project_texts_print_literally(cli: Callable[..., object]) -> None:
     assert cli("start").exit_code == 0  # type: ignore[attr-defined]
-    for argv in (["gap", "add", HOSTILE], ["gap", "list"], ["notes", "add", HOSTILE, "--kind", "pattern"],
-                 ["notes"], ["reference", "add", "tkipf/pygcn", "--why", HOSTILE], ["reference", "list"]):
+    for argv in (
+        ["gap", "add", HOSTILE],
+        ["gap", "list"],
+        ["notes", "add", HOSTILE, "--kind", "pattern"],
+        ["notes"],
+        ["reference", "add", "tkipf/pygcn", "--why", HOSTILE],
+        ["reference", "list"],
+    ):
         result = cli(argv)
         assert result.exit_code == 0, (argv, result.output)  # type: ignore[attr-defined]
         assert "Traceback" not in result.output  # type: ignore[attr-defined]

@@ -91,5 +91,6 @@ def test_the_scan_finds_the_loop_commands() -> None:
 @pytest.mark.parametrize("command", sorted(NAMED_COMMANDS))
 def test_every_named_command_answers_help(command: str, cli: Callable[..., object]) -> None:
     result = cli(f"{command} --help")
-    assert result.exit_code == 0, f"`learnloop {command}` (named in {NAMED_COMMANDS[command]}) does not exist: " \
-                                  f"{result.output}"  # type: ignore[attr-defined]
+    assert result.exit_code == 0, (
+        f"`learnloop {command}` (named in {NAMED_COMMANDS[command]}) does not exist: {result.output}"
+    )  # type: ignore[attr-defined]

@@ -22,9 +22,13 @@ def test_a_field_is_worded_as_the_command_s_flag_or_learnloop_s_own() -> None:
 
     root = typer.main.get_command(app)
     run = root.get_command(None, "ladder").get_command(None, "run")  # type: ignore[attr-defined]
-    assert word_error(UserError("the number of epochs must be at least 1", field="epochs"), run, root) \
+    assert (
+        word_error(UserError("the number of epochs must be at least 1", field="epochs"), run, root)
         == "the number of epochs must be at least 1 (--epochs N)"
+    )
     # --home belongs to `learnloop` itself: a store error about the home names it from any command
-    assert word_error(UserError("cannot write to the learnloop home /x", field="home"), run, root) \
+    assert (
+        word_error(UserError("cannot write to the learnloop home /x", field="home"), run, root)
         == "cannot write to the learnloop home /x (--home FOLDER)"
+    )
     assert word_error(UserError("no such field", field="nope"), run, root) == "no such field"

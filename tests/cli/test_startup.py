@@ -7,8 +7,25 @@ import subprocess
 import sys
 
 # pydantic is not on the list: Typer itself coerces parameters with it.
-HEAVY = ("pandas", "sklearn", "matplotlib", "xgboost", "fastapi", "torch", "numpy", "scipy", "sqlalchemy",
-         "alembic", "uvicorn", "starlette", "torch_geometric", "statsmodels", "dask", "nbformat", "icalendar")
+HEAVY = (
+    "pandas",
+    "sklearn",
+    "matplotlib",
+    "xgboost",
+    "fastapi",
+    "torch",
+    "numpy",
+    "scipy",
+    "sqlalchemy",
+    "alembic",
+    "uvicorn",
+    "starlette",
+    "torch_geometric",
+    "statsmodels",
+    "dask",
+    "nbformat",
+    "icalendar",
+)
 
 PROBE = """
 import json, sys
@@ -25,8 +42,9 @@ sys.stderr.write("HEAVY=" + json.dumps(heavy) + "\\n")
 
 
 def _loaded(*args: str) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", PROBE, *args], input=json.dumps(HEAVY) + "\n",
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], input=json.dumps(HEAVY) + "\n", capture_output=True, text=True, timeout=60
+    )
     line = next(x for x in result.stderr.splitlines() if x.startswith("HEAVY="))
     return json.loads(line.removeprefix("HEAVY="))
 
@@ -68,14 +86,26 @@ HOT = {
     "history": ["history"],
     "history --json": ["history", "--json"],
 }
-NOT_ON_THE_HOT_PATH = ("learnloop.store.db", "learnloop.store.models", "learnloop.atlas.schema", "yaml",
-                       "rapidfuzz", "learnloop.loop.passes", "learnloop.loop.gaps")
+NOT_ON_THE_HOT_PATH = (
+    "learnloop.store.db",
+    "learnloop.store.models",
+    "learnloop.atlas.schema",
+    "yaml",
+    "rapidfuzz",
+    "learnloop.loop.passes",
+    "learnloop.loop.gaps",
+)
 
 
 def _loaded_by(args: list[str], wanted: tuple[str, ...]) -> list[str]:
-    probe = PROBE.replace("m.split(\".\")[0] in wanted", "(m in wanted or m.split(\".\")[0] in wanted)")
-    result = subprocess.run([sys.executable, "-c", probe, *args], input=json.dumps(wanted) + "\n",
-                            capture_output=True, text=True, timeout=60)
+    probe = PROBE.replace('m.split(".")[0] in wanted', '(m in wanted or m.split(".")[0] in wanted)')
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        input=json.dumps(wanted) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     line = next((x for x in result.stderr.splitlines() if x.startswith("HEAVY=")), None)
     assert line is not None, result.stderr
     return json.loads(line.removeprefix("HEAVY="))

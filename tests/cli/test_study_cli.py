@@ -17,11 +17,11 @@ import learnloop.study
 REPO = {
     "README.md": "# tinygcn\n",
     "setup.py": "from setuptools import setup\nsetup(name='tinygcn', install_requires=['torch', 'numpy'],\n"
-                "      entry_points={'console_scripts': ['tinygcn-train = tinygcn.train:main']})\n",
+    "      entry_points={'console_scripts': ['tinygcn-train = tinygcn.train:main']})\n",
     "tinygcn/__init__.py": "",
     "tinygcn/models.py": "import torch.nn as nn\n\n\nclass GCN(nn.Module):\n    pass\n",
     "tinygcn/train.py": "import numpy as np\nfrom tinygcn.models import GCN\n\n\ndef main():\n    GCN()\n\n\n"
-                        "if __name__ == '__main__':\n    main()\n",
+    "if __name__ == '__main__':\n    main()\n",
 }
 
 
@@ -41,8 +41,18 @@ def test_the_terminal_report(cli: Callable[..., object], repo: Path) -> None:
     result = cli(f"study {repo}")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     out = result.stdout  # type: ignore[attr-defined]
-    for words in ("Study of tinygcn", "Libraries it imports", "torch", "PyTorch", "Entry points",
-                  "tinygcn-train", "GCN", "Reading order", "README.md", "tinygcn/train.py"):
+    for words in (
+        "Study of tinygcn",
+        "Libraries it imports",
+        "torch",
+        "PyTorch",
+        "Entry points",
+        "tinygcn-train",
+        "GCN",
+        "Reading order",
+        "README.md",
+        "tinygcn/train.py",
+    ):
         assert words in out, words
 
 
@@ -73,16 +83,20 @@ def test_graph_picture_dot_and_notes(cli: Callable[..., object], repo: Path, tmp
     assert "## Repeated patterns" in notes.read_text()
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    ("study {tmp}/nowhere", "no such file or folder"),
-    ("study {tmp}/file.txt", "not a folder or an archive"),
-    ("study {tmp}/broken.zip", "cannot read the archive"),
-    ("study {tmp}/repo --format html", "unknown format"),
-    ("study {tmp}/repo --graph {tmp}/g.jpg", ".png or .svg"),
-    ("study {tmp}/repo --graph {tmp}/no/such/g.png", "no such folder"),
-])
-def test_bad_input_is_one_red_line_and_exit_2(cli: Callable[..., object], tmp_path: Path, args: str,
-                                              words: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ("study {tmp}/nowhere", "no such file or folder"),
+        ("study {tmp}/file.txt", "not a folder or an archive"),
+        ("study {tmp}/broken.zip", "cannot read the archive"),
+        ("study {tmp}/repo --format html", "unknown format"),
+        ("study {tmp}/repo --graph {tmp}/g.jpg", ".png or .svg"),
+        ("study {tmp}/repo --graph {tmp}/no/such/g.png", "no such folder"),
+    ],
+)
+def test_bad_input_is_one_red_line_and_exit_2(
+    cli: Callable[..., object], tmp_path: Path, args: str, words: str
+) -> None:
     (tmp_path / "file.txt").write_text("hi")
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04junk")
     write(tmp_path / "repo", {"a.py": "import os\n"})
@@ -110,16 +124,32 @@ SIDE_EFFECT = "open({marker!r}, 'a').write(__file__ + '\\n')\n"
 def plant(root: Path, marker: Path) -> None:
     """A repository in which importing, running, installing or testing anything writes to ``marker``."""
     bomb = SIDE_EFFECT.format(marker=str(marker))
-    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-                "cells": [{"cell_type": "code", "metadata": {}, "id": "a", "outputs": [], "execution_count": None,
-                           "source": bomb}]}
-    write(root, {
-        "pkg/__init__.py": bomb, "pkg/core.py": bomb + "import numpy\nif __name__ == '__main__':\n    " + bomb,
-        "pkg/__main__.py": bomb, "setup.py": bomb + "from setuptools import setup\nsetup(name='evil')\n",
-        "conftest.py": bomb, "tests/conftest.py": bomb, "sitecustomize.py": bomb, "usercustomize.py": bomb,
-        "noxfile.py": bomb, "docs/conf.py": bomb, "evil.pth": f"import os; {bomb}",
-        "demo.ipynb": json.dumps(notebook), "requirements.txt": "numpy\n",
-    })
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "id": "a", "outputs": [], "execution_count": None, "source": bomb}
+        ],
+    }
+    write(
+        root,
+        {
+            "pkg/__init__.py": bomb,
+            "pkg/core.py": bomb + "import numpy\nif __name__ == '__main__':\n    " + bomb,
+            "pkg/__main__.py": bomb,
+            "setup.py": bomb + "from setuptools import setup\nsetup(name='evil')\n",
+            "conftest.py": bomb,
+            "tests/conftest.py": bomb,
+            "sitecustomize.py": bomb,
+            "usercustomize.py": bomb,
+            "noxfile.py": bomb,
+            "docs/conf.py": bomb,
+            "evil.pth": f"import os; {bomb}",
+            "demo.ipynb": json.dumps(notebook),
+            "requirements.txt": "numpy\n",
+        },
+    )
 
 
 def test_studying_never_runs_the_studied_code(cli: Callable[..., object], tmp_path: Path) -> None:
@@ -137,16 +167,42 @@ def test_the_installed_command_never_runs_the_studied_code(tmp_path: Path) -> No
     root = tmp_path / "planted"
     plant(root, marker)
     env = {**os.environ, "LEARNLOOP_HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
-    done = subprocess.run([sys.executable, "-m", "learnloop", "study", str(root), "--workers", "2",
-                           "--format", "md"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "learnloop", "study", str(root), "--workers", "2", "--format", "md"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "# Study of planted" in done.stdout
     assert not marker.exists()
 
 
-FORBIDDEN_CALLS = {"exec", "eval", "__import__", "execfile", "runfile", "import_module", "spec_from_file_location",
-                   "exec_module", "load_module", "run_path", "run_module", "system", "popen", "Popen", "run_command",
-                   "check_output", "check_call", "call", "spawn", "execv", "execvp"}
+FORBIDDEN_CALLS = {
+    "exec",
+    "eval",
+    "__import__",
+    "execfile",
+    "runfile",
+    "import_module",
+    "spec_from_file_location",
+    "exec_module",
+    "load_module",
+    "run_path",
+    "run_module",
+    "system",
+    "popen",
+    "Popen",
+    "run_command",
+    "check_output",
+    "check_call",
+    "call",
+    "spawn",
+    "execv",
+    "execvp",
+}
 FORBIDDEN_MODULES = {"runpy", "subprocess", "importlib.util", "imp", "pty", "code", "codeop"}
 
 
@@ -162,25 +218,37 @@ def offences_in(source: str, name: str = "<source>") -> list[str]:
             if isinstance(func, ast.Name) and func.id == "compile":  # the builtin; re.compile is fine
                 offences.append(f"{name}:{node.lineno} compiles code")
         elif isinstance(node, ast.Import):
-            offences += [f"{name}:{node.lineno} imports {a.name}" for a in node.names
-                         if a.name in FORBIDDEN_MODULES or a.name.split(".")[0] in {"runpy", "subprocess"}]
-        elif isinstance(node, ast.ImportFrom) and node.module and (
-                node.module in FORBIDDEN_MODULES or node.module.split(".")[0] in {"runpy", "subprocess"}):
+            offences += [
+                f"{name}:{node.lineno} imports {a.name}"
+                for a in node.names
+                if a.name in FORBIDDEN_MODULES or a.name.split(".")[0] in {"runpy", "subprocess"}
+            ]
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and (node.module in FORBIDDEN_MODULES or node.module.split(".")[0] in {"runpy", "subprocess"})
+        ):
             offences.append(f"{name}:{node.lineno} imports from {node.module}")
     return offences
 
 
 def test_the_checker_catches_ways_to_run_code() -> None:
-    source = ("import subprocess\nfrom runpy import run_path\nimport importlib\nexec('x')\n"
-              "importlib.import_module('m')\ncompile('x', 'f', 'exec')\nimport re\nre.compile('x')\n")
+    source = (
+        "import subprocess\nfrom runpy import run_path\nimport importlib\nexec('x')\n"
+        "importlib.import_module('m')\ncompile('x', 'f', 'exec')\nimport re\nre.compile('x')\n"
+    )
     assert len(offences_in(source)) == 5
 
 
 def test_the_study_package_has_no_way_to_run_code() -> None:
     """Our own source, read with ast: no exec/eval/import machinery/subprocess anywhere in learnloop.study."""
     folder = Path(learnloop.study.__file__).parent
-    offences = [o for path in sorted(folder.rglob("*.py")) for o in offences_in(path.read_text(), path.name)
-                if path.name != "address.py"]
+    offences = [
+        o
+        for path in sorted(folder.rglob("*.py"))
+        for o in offences_in(path.read_text(), path.name)
+        if path.name != "address.py"
+    ]
     assert offences == []
 
 
@@ -188,15 +256,24 @@ def test_the_only_subprocess_the_study_starts_is_git() -> None:
     """address.py clones and archives with git (the learner named the address; nothing of the studied code runs):
     every process it starts is given a command whose first word is the git found on PATH, never a shell."""
     tree = ast.parse((Path(learnloop.study.__file__).parent / "address.py").read_text())
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-             and isinstance(n.func.value, ast.Name) and n.func.value.id == "subprocess"]
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == "subprocess"
+    ]
     assert {c.func.attr for c in calls} == {"Popen", "run"}  # type: ignore[attr-defined]
     for call in calls:
         command = call.args[0]
         first = command.elts[0] if isinstance(command, ast.List) else None
         if isinstance(command, ast.Name):  # built up as a list first: its first word is checked where it is made
-            made = next(n for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
-                        and n.targets[0].id == command.id)
+            made = next(
+                n
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name) and n.targets[0].id == command.id
+            )
             first = made.value.elts[0]  # type: ignore[attr-defined]
         assert isinstance(first, ast.Name) and first.id == "git"
         assert not any(k.arg == "shell" for k in call.keywords)

@@ -144,8 +144,11 @@ def test_baseline_report_folder_with_a_report_needs_force(cli: Callable, tmp_pat
     folder = tmp_path / "report"
     folder.mkdir()
     (folder / "baseline.md").write_text("an earlier report")
-    _one_line_refusal(cli(["baseline", "iris", "--report", str(folder), "--models", "naive-bayes", "--cv", "2"]),
-                      "already exists", "--force")
+    _one_line_refusal(
+        cli(["baseline", "iris", "--report", str(folder), "--models", "naive-bayes", "--cv", "2"]),
+        "already exists",
+        "--force",
+    )
     assert (folder / "baseline.md").read_text() == "an earlier report"
     (folder / "baseline.md").unlink()
     (folder / "baseline.md").symlink_to(tmp_path / "elsewhere.md")
@@ -156,6 +159,7 @@ def test_baseline_report_folder_with_a_report_needs_force(cli: Callable, tmp_pat
 def test_try_png_alike(cli: Callable, tmp_path: Path) -> None:
     targets = _targets(tmp_path, "t.png")
     for kind, path in targets.items():
-        _one_line_refusal(cli(["try", "knn", "--png", str(path)]),
-                          "already exists" if kind == "file" else "not a regular file")
+        _one_line_refusal(
+            cli(["try", "knn", "--png", str(path)]), "already exists" if kind == "file" else "not a regular file"
+        )
     _unchanged(tmp_path, "t.png", targets)

@@ -121,8 +121,22 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     learner.refused(["project", "new", "Cora node classifier", "--days", "40", "--data", "cora"], "7-31 days")
     learner.refused(["project", "new", "Cora node classifier", "--days", "14"], "no data, no project")
     learner.refused(["project", "new", "Cora node classifier", "--days", "14", "--data", "coraa"], "cora")
-    view = json.loads(learner.ok(["project", "new", "Cora node classifier", "--days", "14", "--data", "cora",
-                                  "--dir", str(project_dir), "--json"]))
+    view = json.loads(
+        learner.ok(
+            [
+                "project",
+                "new",
+                "Cora node classifier",
+                "--days",
+                "14",
+                "--data",
+                "cora",
+                "--dir",
+                str(project_dir),
+                "--json",
+            ]
+        )
+    )
     assert view["deadline"] == "2026-11-18"
     for name in ("README.md", "data/cora.npz", "notebooks/01-explore.ipynb", "src", ".gitignore", "deadline.ics"):
         assert (project_dir / name).exists(), name
@@ -205,8 +219,7 @@ def test_two_full_passes(learner: Learner, tmp_path: Path, home: Path) -> None:
     learner.ok("next")
     csv = tmp_path / "messages.csv"
     csv.write_text("text,label\nhello there,ham\nWIN A PRIZE now,spam\n", encoding="utf-8")
-    learner.ok(["project", "new", "Spam filter", "--days", "7", "--data", str(csv), "--dir",
-                str(tmp_path / "spam")])
+    learner.ok(["project", "new", "Spam filter", "--days", "7", "--data", str(csv), "--dir", str(tmp_path / "spam")])
     assert (tmp_path / "spam" / "data" / "messages.csv").read_text(encoding="utf-8").startswith("text,label")
     learner.at(28).ok(["project", "done", "--summary", "TF-IDF + logistic regression"])  # 4 days early
     learner.ok("next")

@@ -363,27 +363,33 @@ def totals_by_region(sales):
 
 # script exercises: id -> a wrong answer (file name -> text); the right one is the catalog's solution
 SCRIPT_MISTAKES: dict[str, dict[str, str]] = {
-    "csv-column-mean": {"column_mean.py": """
+    "csv-column-mean": {
+        "column_mean.py": """
 import csv, sys
 path, column = sys.argv[1], sys.argv[2]
 with open(path, newline="") as handle:
     values = [float(row[column] or 0) for row in csv.DictReader(handle)]
 print(f"mean of {column}: {sum(values) / len(values):.2f}")
-"""},
-    "missing-file": {"count_lines.py": """
+"""
+    },
+    "missing-file": {
+        "count_lines.py": """
 import sys
 path = sys.argv[1]
 with open(path) as handle:
     print(f"{path}: {len(handle.readlines())} lines")
-"""},
+"""
+    },
     "second-module": {
         "geometry.py": "def area(w, h):\n    return w * h\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n",
         "main.py": """
 import sys
 w, h = float(sys.argv[1]), float(sys.argv[2])
 print(f"area {w * h}, perimeter {2 * (w + h)}")
-"""},
-    "small-class": {"layer.py": """
+""",
+    },
+    "small-class": {
+        "layer.py": """
 class Linear:
     def __init__(self, weights, bias):
         self.weights = weights
@@ -395,10 +401,11 @@ class Linear:
 
 if __name__ == "__main__":
     print(Linear([1.0, 2.0], 0.5).forward([3.0, 4.0]))
-"""},
+"""
+    },
     "subclass-a-module": {
         "module.py": "class Module:\n    def __init__(self):\n        self.calls = 0\n\n"
-                     "    def __call__(self, *args):\n        self.calls += 1\n        return self.forward(*args)\n",
+        "    def __call__(self, *args):\n        self.calls += 1\n        return self.forward(*args)\n",
         "model.py": """
 from module import Module
 
@@ -415,28 +422,36 @@ class TwoSteps(Module):
 if __name__ == "__main__":
     model = TwoSteps(2.0, -1.0)
     print(model([0.0, 1.0, 2.0]), model.calls)
-"""},
-    "argparse-options": {"greet.py": """
+""",
+    },
+    "argparse-options": {
+        "greet.py": """
 import sys
 name = sys.argv[1]
 times = int(sys.argv[sys.argv.index("--times") + 1]) if "--times" in sys.argv else 1
 line = f"Hello, {name}!"
 for _ in range(times):
     print(line.upper() if "--shout" in sys.argv else line)
-"""},
-    "write-report": {"summarise.py": """
+"""
+    },
+    "write-report": {
+        "summarise.py": """
 import sys
 numbers = [float(x) for x in open(sys.argv[1]) if x.strip()]
 with open(sys.argv[2], "w") as report:
     report.write(f"count: {len(numbers)}\\nmean: {sum(numbers) / len(numbers):.2f}\\nmax: {max(numbers):.2f}\\n")
 print(f"wrote {sys.argv[2]}")
-"""},
-    "json-settings": {"train.py": """
+"""
+    },
+    "json-settings": {
+        "train.py": """
 import json, sys
 settings = json.load(open(sys.argv[1]))
 print(f"epochs={settings.get('epochs', 10)} lr={settings.get('lr', 0.01)}")
-"""},
-    "filter-csv": {"keep_rows.py": """
+"""
+    },
+    "filter-csv": {
+        "keep_rows.py": """
 import csv, sys
 source, target = sys.argv[1], sys.argv[2]
 minimum = float(sys.argv[4]) if len(sys.argv) > 4 else 50
@@ -445,8 +460,10 @@ kept = [r for r in rows[1:] if float(r[1]) >= minimum]
 with open(target, "w", newline="") as out:
     csv.writer(out).writerows([rows[0], *kept])
 print(f"kept {len(kept)} of {len(rows) - 1} rows")
-"""},
-    "main-guard": {"stats.py": """
+"""
+    },
+    "main-guard": {
+        "stats.py": """
 import sys
 
 
@@ -458,8 +475,10 @@ if sys.argv[1:]:
     print("mean:", mean([float(word) for word in sys.argv[1:]]))
 else:
     print("stats loaded")
-"""},
-    "folder-of-files": {"line_counts.py": """
+"""
+    },
+    "folder-of-files": {
+        "line_counts.py": """
 import os, sys
 folder = sys.argv[1]
 total = 0
@@ -469,7 +488,8 @@ for name in os.listdir(folder):
         total += count
         print(f"{name}: {count}")
 print(f"total: {total}")
-"""},
+"""
+    },
 }
 
 ITEMS = load_exercises()
@@ -535,8 +555,9 @@ def test_reference_solutions(exercise_id: str, kind: str, tmp_path: Path) -> Non
 
 def test_a_starter_file_is_valid_python_that_does_not_pass_yet(tmp_path: Path) -> None:
     for item in ITEMS:
-        for name, text in ({item.file_name: item.exercise.starter} if item.exercise.kind == "function"
-                           else item.exercise.files).items():
+        for name, text in (
+            {item.file_name: item.exercise.starter} if item.exercise.kind == "function" else item.exercise.files
+        ).items():
             compile(text or "", name, "exec")
     item = find_exercise("fizzbuzz")
     path = tmp_path / "starter.py"
@@ -559,16 +580,21 @@ def test_a_script_starter_fails_its_checks(exercise_id: str, tmp_path: Path) -> 
 
 
 # the calls a starter must not name (the answer's own library calls); the hint may name them
-TELLING = re.compile(r"\b(?:split|strip|setdefault|sorted\(|zip|convolve|cumsum|add\.at|keepdims|value_counts|"
-                     r"merge|pivot_table|fillna|\.median\(|groupby|DictReader|argparse|json\.load|FileNotFoundError|"
-                     r"super\(\)|glob|open\(|sys\.exit|reset_index|np\.eye|np\.exp)")
+TELLING = re.compile(
+    r"\b(?:split|strip|setdefault|sorted\(|zip|convolve|cumsum|add\.at|keepdims|value_counts|"
+    r"merge|pivot_table|fillna|\.median\(|groupby|DictReader|argparse|json\.load|FileNotFoundError|"
+    r"super\(\)|glob|open\(|sys\.exit|reset_index|np\.eye|np\.exp)"
+)
 
 
 def test_starters_do_not_name_the_calls_to_use_and_hints_do() -> None:
     for item in ITEMS:
         exercise = item.exercise
-        starters = [exercise.starter or ""] if exercise.kind == "function" else [
-            text for name, text in exercise.files.items() if "Do not change this file" not in text]
+        starters = (
+            [exercise.starter or ""]
+            if exercise.kind == "function"
+            else [text for name, text in exercise.files.items() if "Do not change this file" not in text]
+        )
         for text in starters:
             assert not TELLING.findall(text), (exercise.id, TELLING.findall(text))
         assert len(exercise.hint) >= 40, exercise.id

@@ -30,8 +30,11 @@ def test_an_endless_sleeping_loop_is_stopped_by_the_wall_clock(tmp_path: Path) -
 
 
 def test_a_busy_loop_is_stopped_by_the_cpu_limit(tmp_path: Path) -> None:
-    result = check(tmp_path, "def fizzbuzz(n):\n    while True:\n        n += 1\n",
-                   Limits(timeout=60.0, cpu_seconds=1, memory_mb=512, output_kb=64))
+    result = check(
+        tmp_path,
+        "def fizzbuzz(n):\n    while True:\n        n += 1\n",
+        Limits(timeout=60.0, cpu_seconds=1, memory_mb=512, output_kb=64),
+    )
     assert result.outcome == "cpu"
     assert "more than 1 seconds of computing time" in result.message
 
@@ -105,15 +108,21 @@ def test_a_syntax_error_and_a_missing_function(tmp_path: Path) -> None:
 
 
 def test_a_wrong_type_is_a_failure_not_a_crash(tmp_path: Path) -> None:
-    result = check(tmp_path, "import numpy as np\ndef mse(a, b):\n    return np.array([1.0, 2.0])\n",
-                   Limits(timeout=30.0, cpu_seconds=20, memory_mb=1536, output_kb=64), exercise="mean-squared-error")
+    result = check(
+        tmp_path,
+        "import numpy as np\ndef mse(a, b):\n    return np.array([1.0, 2.0])\n",
+        Limits(timeout=30.0, cpu_seconds=20, memory_mb=1536, output_kb=64),
+        exercise="mean-squared-error",
+    )
     assert result.outcome == "failed"
     assert "returned array([1., 2.])" in result.message
 
 
 def test_the_learners_code_runs_in_a_throwaway_folder(tmp_path: Path) -> None:
-    source = ("import os\nopen('left_behind.txt', 'w').write('x')\nWHERE = os.getcwd()\n"
-              "def fizzbuzz(n):\n    return [WHERE]\n")
+    source = (
+        "import os\nopen('left_behind.txt', 'w').write('x')\nWHERE = os.getcwd()\n"
+        "def fizzbuzz(n):\n    return [WHERE]\n"
+    )
     result = check(tmp_path, source)
     assert result.outcome == "failed"  # it ran, and could write in its own folder
     folder = Path(result.message.split("returned ['", 1)[1].split("']")[0])

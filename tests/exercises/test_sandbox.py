@@ -31,18 +31,31 @@ QUICK = Limits(timeout=15.0, cpu_seconds=5, memory_mb=512, output_kb=64)
 @pytest.fixture(autouse=True)
 def _needs_the_sandbox(require_system) -> None:
     status = sandbox_status()
-    require_system("a Linux sandbox (network, mount and pid namespaces)", status.isolated,
-                   "run on Linux as root, or enable unprivileged user namespaces "
-                   "(sysctl kernel.apparmor_restrict_unprivileged_userns=0)")
+    require_system(
+        "a Linux sandbox (network, mount and pid namespaces)",
+        status.isolated,
+        "run on Linux as root, or enable unprivileged user namespaces "
+        "(sysctl kernel.apparmor_restrict_unprivileged_userns=0)",
+    )
 
 
 def exercise(expect: str = "'ok'") -> NumberedExercise:
     """A throwaway exercise: ``probe()`` must return ``expect`` three times over."""
     case = Case(call="probe()", expect=expect)
-    return NumberedExercise(number=99, exercise=Exercise(
-        id="escape", group="core", title="An escape attempt", function="probe", prompt="Return the answer.",
-        starter="def probe():\n    pass\n", hint="nothing to hint here", solution="def probe():\n    return 'ok'\n",
-        cases=[case, case, case]))
+    return NumberedExercise(
+        number=99,
+        exercise=Exercise(
+            id="escape",
+            group="core",
+            title="An escape attempt",
+            function="probe",
+            prompt="Return the answer.",
+            starter="def probe():\n    pass\n",
+            hint="nothing to hint here",
+            solution="def probe():\n    return 'ok'\n",
+            cases=[case, case, case],
+        ),
+    )
 
 
 def attempt(tmp_path: Path, source: str, expect: str = "'ok'") -> CheckResult:
@@ -288,8 +301,15 @@ os._exit(0)
 
 
 def test_the_web_page_refuses_to_grade_without_a_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    none = grader.SandboxStatus(mode="none", network=False, filesystem=False, pids=False, own_user=False,
-                                nproc=False, missing=["not Linux: no namespaces"])
+    none = grader.SandboxStatus(
+        mode="none",
+        network=False,
+        filesystem=False,
+        pids=False,
+        own_user=False,
+        nproc=False,
+        missing=["not Linux: no namespaces"],
+    )
     monkeypatch.setattr(grader, "sandbox_status", lambda: none)
     path = tmp_path / "answer.py"
     path.write_text("def probe():\n    return 'ok'\n")
@@ -347,8 +367,12 @@ def test_without_the_sandbox_the_limits_still_grade(tmp_path: Path) -> None:
     result = grade(exercise(), path, QUICK, isolation="none")
     assert result.passed and result.sandbox == "none"
     path.write_text("def probe():\n    while True:\n        pass\n")
-    assert grade(exercise(), path, Limits(timeout=20.0, cpu_seconds=1, memory_mb=512, output_kb=64),
-                 isolation="none").outcome == "cpu"
+    assert (
+        grade(
+            exercise(), path, Limits(timeout=20.0, cpu_seconds=1, memory_mb=512, output_kb=64), isolation="none"
+        ).outcome
+        == "cpu"
+    )
 
 
 def test_the_sandbox_works_for_a_user_who_is_not_root(tmp_path: Path, require_system) -> None:
@@ -363,8 +387,11 @@ def test_the_sandbox_works_for_a_user_who_is_not_root(tmp_path: Path, require_sy
     if os.geteuid() != 0:
         pytest.skip("needs root to become another user; as a non-root user the other tests cover this path")
     python = "/usr/bin/python3"
-    require_system("setpriv and the system's python3", bool(shutil.which("setpriv")) and Path(python).is_file(),
-                   "apt-get install -y util-linux python3")
+    require_system(
+        "setpriv and the system's python3",
+        bool(shutil.which("setpriv")) and Path(python).is_file(),
+        "apt-get install -y util-linux python3",
+    )
     supervisor = (Path(grader.__file__).with_name("supervisor.py")).read_text()
     harness = (Path(grader.__file__).with_name("harness.py")).read_text()
     source = """
@@ -389,14 +416,27 @@ def probe():
     said.append(started)
     return said
 """
-    spec = {"nonce": "n", "kind": "function", "group": "core", "function": "probe", "work": "/nonexistent",
-            "timeout": 20, "files": {"solution.py": source}, "cases": [{"call": "probe()", "expect": "'ok'"}],
-            "limits": {"cpu_seconds": 5, "memory_bytes": 512 << 20, "output_bytes": 65536},
-            "isolation": "best", "harness": harness}
+    spec = {
+        "nonce": "n",
+        "kind": "function",
+        "group": "core",
+        "function": "probe",
+        "work": "/nonexistent",
+        "timeout": 20,
+        "files": {"solution.py": source},
+        "cases": [{"call": "probe()", "expect": "'ok'"}],
+        "limits": {"cpu_seconds": 5, "memory_bytes": 512 << 20, "output_bytes": 65536},
+        "isolation": "best",
+        "harness": harness,
+    }
     read_end, write_end = os.pipe()
     process = subprocess.Popen(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", python, "-I", "-c", supervisor,
-         str(write_end)], stdin=subprocess.PIPE, pass_fds=(write_end,), cwd="/", start_new_session=True)
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", python, "-I", "-c", supervisor, str(write_end)],
+        stdin=subprocess.PIPE,
+        pass_fds=(write_end,),
+        cwd="/",
+        start_new_session=True,
+    )
     os.close(write_end)
     assert process.stdin is not None
     process.stdin.write(json.dumps(spec).encode())
@@ -405,8 +445,11 @@ def probe():
         report = json.loads(channel.read() or b"{}")
     process.wait(timeout=30)
     if report.get("sandbox", {}).get("mode") == "none":
-        require_system("unprivileged user namespaces", False,
-                       "sysctl -w kernel.unprivileged_userns_clone=1 (or allow them in AppArmor)")
+        require_system(
+            "unprivileged user namespaces",
+            False,
+            "sysctl -w kernel.unprivileged_userns_clone=1 (or allow them in AppArmor)",
+        )
     assert report["sandbox"]["mode"] == "userns", report
     assert report["sandbox"]["network"] and report["sandbox"]["filesystem"] and report["sandbox"]["pids"]
     uid, network_error, started = eval(report["cases"][0]["got"])

@@ -40,8 +40,9 @@ def add_model(monkeypatch: pytest.MonkeyPatch, model_id: str, estimator: type) -
 
 
 def test_leaderboard_ranks_models_with_verdicts(tmp_path: Path) -> None:
-    board = run_baseline("iris", models=["logistic-regression", "decision-tree", "naive-bayes"], cv=3,
-                         picture_dir=tmp_path)
+    board = run_baseline(
+        "iris", models=["logistic-regression", "decision-tree", "naive-bayes"], cv=3, picture_dir=tmp_path
+    )
     assert [r.model for r in board.results][-1] == "dummy"
     scores = [r.score_mean for r in board.results]
     assert scores == sorted(scores, reverse=True)
@@ -105,8 +106,7 @@ def test_ctrl_c_returns_the_rows_already_computed() -> None:
         if len(seen) == 7:
             raise KeyboardInterrupt
 
-    board = run_baseline("iris", models=["naive-bayes", "decision-tree", "knn"], cv=3, jobs=1,
-                         progress=press_ctrl_c)
+    board = run_baseline("iris", models=["naive-bayes", "decision-tree", "knn"], cv=3, jobs=1, progress=press_ctrl_c)
     assert board.stopped == "interrupted"
     done = [r for r in board.results if r.score_mean is not None]
     assert {r.model for r in done if r.folds == 3} >= {"knn", "decision-tree"}  # longest first, then the rest
@@ -117,8 +117,7 @@ def test_budget_planning_skips_what_will_not_fit() -> None:
     rows = {m: ModelRow(m, m) for m in ("cheap", "mid", "huge", "endless")}
     board = Leaderboard("d", "o", 10, 2, 2, "t", "classification", "accuracy", "accuracy", True, 5, 2)
     predicted = {"cheap": 1.0, "mid": 4.0, "huge": 100.0, "endless": 5000.0}
-    kept = _fit_budget(["endless", "huge", "mid", "cheap"], predicted, rows, board, time.monotonic() + 30, 5, 2,
-                       600.0)
+    kept = _fit_budget(["endless", "huge", "mid", "cheap"], predicted, rows, board, time.monotonic() + 30, 5, 2, 600.0)
     assert kept == ["mid", "cheap"]
     assert rows["huge"].status == "skipped" and "left" in rows["huge"].note
     assert rows["endless"].status == "skipped" and "timeout" in rows["endless"].note
@@ -137,8 +136,9 @@ def test_large_tables_are_sized_by_a_small_fit_first_and_get_a_learning_curve(tm
     rng = np.random.default_rng(0)
     X = rng.normal(size=(5000, 4))
     frame = pd.DataFrame(X, columns=list("abcd")).assign(y=(X[:, 0] + X[:, 1] > 0).astype(int))
-    board = run_baseline(frame_file(frame), "y", models=["logistic-regression", "naive-bayes"], cv=2,
-                         picture_dir=tmp_path)
+    board = run_baseline(
+        frame_file(frame), "y", models=["logistic-regression", "naive-bayes"], cv=2, picture_dir=tmp_path
+    )
     assert all(r.predicted_seconds is not None for r in board.results if r.model != "dummy")
     assert board.best_row().score_mean > 0.95
     assert len(board.learning_curve) >= 3
@@ -200,8 +200,9 @@ def test_options_are_validated_once_with_the_field_named() -> None:
     assert run_baseline(options).cv == 3
 
 
-def test_on_large_tables_models_far_behind_on_fold_one_stop_there(monkeypatch: pytest.MonkeyPatch,
-                                                                   tmp_path: Path) -> None:
+def test_on_large_tables_models_far_behind_on_fold_one_stop_there(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from learnloop.lab import baseline
 
     monkeypatch.setattr(baseline, "RACE_ROWS", 100)  # a large table, as far as the race is concerned

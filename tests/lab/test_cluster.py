@@ -46,15 +46,22 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
         pytest.skip("the dask command is missing: pip install 'learnloop[scale]'")
     helpers = tmp_path_factory.mktemp("dask-jobs")
     (helpers / "napping_jobs.py").write_text(
-        "import time\n\ndef nap(seconds, folds=None):\n    time.sleep(seconds)\n    return seconds\n")
+        "import time\n\ndef nap(seconds, folds=None):\n    time.sleep(seconds)\n    return seconds\n"
+    )
     src = Path(__file__).resolve().parents[2] / "src"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(src), str(helpers), os.environ.get("PYTHONPATH", "")]))
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     logs = helpers / "logs.txt"
     with logs.open("w") as out:
-        procs = [subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard"], env=env, stdout=out, stderr=out)]
+        procs = [
+            subprocess.Popen(
+                ["dask", "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                env=env,
+                stdout=out,
+                stderr=out,
+            )
+        ]
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -63,9 +70,25 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
                         break
                 time.sleep(0.2)
             for _ in range(2):
-                procs.append(subprocess.Popen(["dask", "worker", address, "--nthreads", "1", "--nworkers", "1",
-                                               "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=out,
-                                              stderr=out))
+                procs.append(
+                    subprocess.Popen(
+                        [
+                            "dask",
+                            "worker",
+                            address,
+                            "--nthreads",
+                            "1",
+                            "--nworkers",
+                            "1",
+                            "--no-dashboard",
+                            "--host",
+                            "127.0.0.1",
+                        ],
+                        env=env,
+                        stdout=out,
+                        stderr=out,
+                    )
+                )
             from dask.distributed import Client
 
             with Client(address, timeout="30s") as client:
@@ -98,15 +121,21 @@ def test_a_fit_past_its_timeout_is_stopped_on_the_cluster(scheduler: tuple[str, 
     from learnloop.lab.cluster import Session
 
     address, _ = scheduler
-    jobs = [workers.Job("slow", "slow", "slow", napping_jobs.nap, (60,), timeout=2.0),
-            workers.Job("quick", "quick", "quick", napping_jobs.nap, (0.1,), timeout=30.0)]
+    jobs = [
+        workers.Job("slow", "slow", "slow", napping_jobs.nap, (60,), timeout=2.0),
+        workers.Job("quick", "quick", "quick", napping_jobs.nap, (0.1,), timeout=30.0),
+    ]
     session = Session(address, 2)
     started = time.monotonic()
     try:
         outcomes, interrupted = session.run(jobs, {"folds": None}, lambda outcome, running: None, None)
         # the worker that was stuck is restarted: the next run still has two workers to use
-        again, _ = session.run([workers.Job("after", "after", "after", napping_jobs.nap, (0.1,), timeout=30.0)],
-                               {"folds": None}, lambda outcome, running: None, None)
+        again, _ = session.run(
+            [workers.Job("after", "after", "after", napping_jobs.nap, (0.1,), timeout=30.0)],
+            {"folds": None},
+            lambda outcome, running: None,
+            None,
+        )
     finally:
         session.close()
     assert time.monotonic() - started < 50

@@ -11,9 +11,27 @@ from learnloop.lab.models import REGISTRY, baseline_specs
 from learnloop.lab.trial import try_model
 
 MODEL_TOPICS = {
-    "linear-regression", "logistic-regression", "decision-tree", "svm", "naive-bayes", "knn", "k-means",
-    "random-forest", "pca", "xgboost", "neural-network", "ridge-regression", "lasso", "gradient-boosting",
-    "extra-trees", "adaboost", "dbscan", "hierarchical-clustering", "gaussian-mixture", "isolation-forest", "t-sne",
+    "linear-regression",
+    "logistic-regression",
+    "decision-tree",
+    "svm",
+    "naive-bayes",
+    "knn",
+    "k-means",
+    "random-forest",
+    "pca",
+    "xgboost",
+    "neural-network",
+    "ridge-regression",
+    "lasso",
+    "gradient-boosting",
+    "extra-trees",
+    "adaboost",
+    "dbscan",
+    "hierarchical-clustering",
+    "gaussian-mixture",
+    "isolation-forest",
+    "t-sne",
     "linear-discriminant-analysis",
 }
 
@@ -35,8 +53,17 @@ def test_default_data_sets_are_map_tables() -> None:
 def test_baseline_covers_every_classic_family() -> None:
     classify = {s.id for s in baseline_specs("classification")}
     regress = {s.id for s in baseline_specs("regression")}
-    families = {"knn", "decision-tree", "random-forest", "extra-trees", "gradient-boosting", "xgboost", "svm",
-                "neural-network", "ridge-regression"}
+    families = {
+        "knn",
+        "decision-tree",
+        "random-forest",
+        "extra-trees",
+        "gradient-boosting",
+        "xgboost",
+        "svm",
+        "neural-network",
+        "ridge-regression",
+    }
     assert families | {"logistic-regression", "naive-bayes"} <= classify
     assert families | {"linear-regression", "lasso"} <= regress
 

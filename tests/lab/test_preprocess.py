@@ -54,8 +54,7 @@ def test_rows_without_target_are_left_out_with_a_notice() -> None:
 
 
 def test_constant_and_id_columns_are_dropped_with_notices() -> None:
-    data = frame(const=[7] * 40, row_id=np.arange(40), code=[f"c{i}" for i in range(40)],
-                 colour=["red", "blue"] * 20)
+    data = frame(const=[7] * 40, row_id=np.arange(40), code=[f"c{i}" for i in range(40)], colour=["red", "blue"] * 20)
     plan = plan_columns(data.drop(columns=["y"]))
     assert set(plan.dropped) == {"const", "row_id", "code"}
     assert plan.numeric == ["x"] and plan.categorical == ["colour"]

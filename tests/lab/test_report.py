@@ -17,7 +17,8 @@ def test_report_holds_markdown_json_and_pictures(tmp_path: Path) -> None:
     X = rng.normal(size=(4400, 3))
     data = tmp_path / "points.csv"
     pd.DataFrame(X, columns=["a", "b", "c"]).assign(y=np.where(X[:, 0] + X[:, 1] > 0, "up", "down")).to_csv(
-        data, index=False)  # 2,200 training rows per fold: enough for a learning curve
+        data, index=False
+    )  # 2,200 training rows per fold: enough for a learning curve
     board = run_baseline(data, "y", models=["logistic-regression", "naive-bayes"], cv=2, picture_dir=tmp_path)
     written = write_report(board, tmp_path / "report")
     names = {p.name for p in written}

@@ -40,8 +40,10 @@ def european(frame: pd.DataFrame) -> str:
     lines = ["datum;zeitpunkt;gewicht;betrag;farbe;ziel"]
     for row in frame.itertuples():
         amount = f"{row.amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-        lines.append(f"{row.when.date()};{row.when:%Y-%m-%dT%H:%M:%S};{row.weight:.2f}".replace(".", ",")
-                     + f";{amount};{row.colour};{row.target}")
+        lines.append(
+            f"{row.when.date()};{row.when:%Y-%m-%dT%H:%M:%S};{row.weight:.2f}".replace(".", ",")
+            + f";{amount};{row.colour};{row.target}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -143,8 +145,14 @@ def test_an_old_xls_says_save_it_as_csv(tmp_path: Path) -> None:
 
 def test_the_id_rule_spares_numbers_with_fractions(tmp_path: Path) -> None:
     rng = np.random.default_rng(3)
-    frame = pd.DataFrame({"row_id": np.arange(100), "code": [f"A{i:03d}" for i in range(100)],
-                          "reading": rng.normal(size=100).round(4), "label": np.arange(100) % 2})
+    frame = pd.DataFrame(
+        {
+            "row_id": np.arange(100),
+            "code": [f"A{i:03d}" for i in range(100)],
+            "reading": rng.normal(size=100).round(4),
+            "label": np.arange(100) % 2,
+        }
+    )
     prepared = split_target(frame, "label")
     assert set(prepared.plan.dropped) == {"row_id", "code"}  # an integer count and a text code: ids
     assert "reading" in prepared.plan.numeric  # distinct on every row, but a measurement
@@ -162,6 +170,7 @@ def test_a_date_column_that_never_changes_is_dropped_with_a_notice() -> None:
 
 
 # ---------------------------------------------------------------- never read without bound (issue 13, item 5)
+
 
 def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
     fifo = tmp_path / "data.csv"

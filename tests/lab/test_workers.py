@@ -44,8 +44,7 @@ def job(key: str, fn, *args, group: str | None = None, timeout: float | None = N
 
 @pytest.mark.parametrize("method", METHODS)
 def test_values_errors_crashes_and_timeouts(method: str) -> None:
-    jobs = [job("ok", answer, 41), job("error", divide, 1, 0), job("crash", crash),
-            job("slow", sleep, 30, timeout=1.5)]
+    jobs = [job("ok", answer, 41), job("error", divide, 1, 0), job("crash", crash), job("slow", sleep, 30, timeout=1.5)]
     started = time.monotonic()
     with Pool(2, method=method) as pool:
         outcomes = {o.job.key: o for o in pool.run(jobs)}

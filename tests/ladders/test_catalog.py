@@ -17,8 +17,20 @@ def test_pinned_focus_ladders_come_first_keeping_file_order() -> None:
     assert [info.id for info in list_ladders("supply-chain")][:2] == ["cora", "supply_chain"]
 
 
-ALL = ["cora", "digits", "penguins", "reviews", "diabetes", "co2", "supply_chain", "shakespeare", "frozen_lake",
-       "anomaly", "digits_generative", "ratings"]
+ALL = [
+    "cora",
+    "digits",
+    "penguins",
+    "reviews",
+    "diabetes",
+    "co2",
+    "supply_chain",
+    "shakespeare",
+    "frozen_lake",
+    "anomaly",
+    "digits_generative",
+    "ratings",
+]
 
 
 def test_baselines_and_simulated_worlds_are_listed() -> None:

@@ -22,17 +22,53 @@ from learnloop.ladders.result import RungResult
 
 LADDERS = load_ladders()
 # Few epochs: enough to show each rung runs end to end, not to train it well.
-QUICK_EPOCHS = {"cora": 5, "digits": 2, "penguins": 50, "reviews": 100, "diabetes": 300, "co2": 20,
-                "supply_chain": 5, "shakespeare": 3, "frozen_lake": 200, "anomaly": 20, "digits_generative": 5,
-                "ratings": 3}
-TEST_SIZES = {"cora": 1000, "digits": 450, "penguins": 86, "reviews": 1217, "diabetes": 111, "co2": 60,
-              "supply_chain": 271, "shakespeare": 468 * 64, "frozen_lake": 16, "anomaly": 143,
-              "digits_generative": 450, "ratings": 963}
-CHANCE = {"cora": 1 / 7, "digits": 0.1, "penguins": 0.45, "reviews": 0.5, "supply_chain": 0.4,
-          "shakespeare": 0.0, "frozen_lake": 0.0, "anomaly": 0.5}
+QUICK_EPOCHS = {
+    "cora": 5,
+    "digits": 2,
+    "penguins": 50,
+    "reviews": 100,
+    "diabetes": 300,
+    "co2": 20,
+    "supply_chain": 5,
+    "shakespeare": 3,
+    "frozen_lake": 200,
+    "anomaly": 20,
+    "digits_generative": 5,
+    "ratings": 3,
+}
+TEST_SIZES = {
+    "cora": 1000,
+    "digits": 450,
+    "penguins": 86,
+    "reviews": 1217,
+    "diabetes": 111,
+    "co2": 60,
+    "supply_chain": 271,
+    "shakespeare": 468 * 64,
+    "frozen_lake": 16,
+    "anomaly": 143,
+    "digits_generative": 450,
+    "ratings": 963,
+}
+CHANCE = {
+    "cora": 1 / 7,
+    "digits": 0.1,
+    "penguins": 0.45,
+    "reviews": 0.5,
+    "supply_chain": 0.4,
+    "shakespeare": 0.0,
+    "frozen_lake": 0.0,
+    "anomaly": 0.5,
+}
 # Rungs whose scripts take no epochs (one closed-form fit): the agreement tests run them in full.
-COVERED_ELSEWHERE = {("co2", 1), ("co2", 3), ("anomaly", 2), ("anomaly", 3), ("digits_generative", 1),
-                     ("digits_generative", 3)}
+COVERED_ELSEWHERE = {
+    ("co2", 1),
+    ("co2", 3),
+    ("anomaly", 2),
+    ("anomaly", 3),
+    ("digits_generative", 1),
+    ("digits_generative", 3),
+}
 
 
 def rung_params(deep: bool) -> list[object]:
@@ -47,8 +83,9 @@ def rung_params(deep: bool) -> list[object]:
 
 def check_quick_run(ladder: str, level: int) -> None:
     progress: list[tuple[int, int]] = []
-    run, result = run_rung(ladder, level, epochs=QUICK_EPOCHS[ladder], seed=1,
-                           report=lambda done, total: progress.append((done, total)))
+    run, result = run_rung(
+        ladder, level, epochs=QUICK_EPOCHS[ladder], seed=1, report=lambda done, total: progress.append((done, total))
+    )
     assert run.ladder == ladder and run.level == level and run.seconds > 0
     assert len(result.predictions) == TEST_SIZES[ladder]
     assert progress and progress[-1][0] == progress[-1][1], "the last report says the work is done"
@@ -132,8 +169,7 @@ def test_bad_epochs_are_refused() -> None:
 def test_a_copied_rung_runs_on_its_own(tmp_path: Path) -> None:
     copied = copy_rung("diabetes", 3, tmp_path / "mine")
     assert copied.path == tmp_path / "mine" / "rung3_normal_equations.py"
-    done = subprocess.run([sys.executable, str(copied.path)], capture_output=True, text=True, timeout=120,
-                          cwd=tmp_path)
+    done = subprocess.run([sys.executable, str(copied.path)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "test r2: 0.3594" in done.stdout
 
@@ -198,7 +234,12 @@ def test_new_ladders_rungs_agree_and_beat_their_baselines(ladder: str, require_s
 def test_a_comparison_lists_rungs_then_baselines_and_says_they_agree() -> None:
     comparison = compare_ladder("ratings")
     assert [(row.kind, row.name) for row in comparison.rows] == [
-        ("rung", "1"), ("rung", "2"), ("rung", "3"), ("baseline", "popularity"), ("baseline", "biases")]
+        ("rung", "1"),
+        ("rung", "2"),
+        ("rung", "3"),
+        ("baseline", "popularity"),
+        ("baseline", "biases"),
+    ]
     assert comparison.agree and comparison.spread <= comparison.tolerance
     assert all(row.same_as_top is None for row in comparison.rows)  # r2 ladder: no class predictions to match
 

@@ -49,8 +49,7 @@ CO2_SCRIPTS = [("rung", 1), ("rung", 2), ("rung", 3), ("baseline", "naive"), ("b
 
 
 @pytest.mark.parametrize(("kind", "name"), CO2_SCRIPTS, ids=[str(n) for _, n in CO2_SCRIPTS])
-def test_no_co2_rung_peeks_at_the_months_it_forecasts(kind: str, name: object,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_co2_rung_peeks_at_the_months_it_forecasts(kind: str, name: object, monkeypatch: pytest.MonkeyPatch) -> None:
     """Scramble every test month but the first: the first month's forecast must not move."""
     ladder = LADDERS["co2"]
     script = ladder.rungs[int(name) - 1] if kind == "rung" else ladder.baseline(str(name))  # type: ignore[call-overload]

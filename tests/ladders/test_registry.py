@@ -17,8 +17,19 @@ LADDERS = load_ladders()
 
 def test_twelve_ladders_of_three_to_five_rungs() -> None:
     assert {k: v.lowest for k, v in LADDERS.items()} == {
-        "cora": 3, "digits": 4, "penguins": 3, "reviews": 3, "diabetes": 4, "co2": 3, "supply_chain": 5,
-        "shakespeare": 3, "frozen_lake": 3, "anomaly": 3, "digits_generative": 3, "ratings": 3}
+        "cora": 3,
+        "digits": 4,
+        "penguins": 3,
+        "reviews": 3,
+        "diabetes": 4,
+        "co2": 3,
+        "supply_chain": 5,
+        "shakespeare": 3,
+        "frozen_lake": 3,
+        "anomaly": 3,
+        "digits_generative": 3,
+        "ratings": 3,
+    }
 
 
 def test_every_focus_of_the_map_has_a_ladder() -> None:

@@ -31,8 +31,7 @@ def _to_step(cli: Callable[..., object], when: datetime, zone: str, step: int) -
     store.dispose()
 
 
-def test_los_angeles_at_20h_on_the_due_date_is_due_today_not_late(cli: Callable[..., object],
-                                                                   tmp_path: Path) -> None:
+def test_los_angeles_at_20h_on_the_due_date_is_due_today_not_late(cli: Callable[..., object], tmp_path: Path) -> None:
     zone = "America/Los_Angeles"
     start = datetime(2026, 11, 3, 4, 0, tzinfo=UTC)  # 20:00 on 2 November in Los Angeles
     _to_step(cli, start, zone, 4)
@@ -65,8 +64,14 @@ def test_auckland_just_after_midnight_is_already_the_next_day(cli: Callable[...,
 def test_ics_reminders_ring_at_the_alarm_hour_local(alarm: time) -> None:
     from icalendar import Calendar
 
-    data = project_calendar(project_id=1, title="Penguins", started=date(2026, 11, 2), deadline=date(2026, 11, 16),
-                            now=datetime(2026, 11, 2, 9, tzinfo=UTC), alarm=alarm)
+    data = project_calendar(
+        project_id=1,
+        title="Penguins",
+        started=date(2026, 11, 2),
+        deadline=date(2026, 11, 16),
+        now=datetime(2026, 11, 2, 9, tzinfo=UTC),
+        alarm=alarm,
+    )
     cal = Calendar.from_ical(data)
     rings = []
     for event in cal.walk("VEVENT"):
@@ -83,8 +88,9 @@ def test_the_kept_gap_has_its_own_ics_and_a_google_link() -> None:
 
     from learnloop.cli.render import calendar_link
 
-    cal = Calendar.from_ical(gap_calendar(gap_id=4, text="attention", deadline=date(2026, 12, 2),
-                                          now=datetime(2026, 11, 30, tzinfo=UTC)))
+    cal = Calendar.from_ical(
+        gap_calendar(gap_id=4, text="attention", deadline=date(2026, 12, 2), now=datetime(2026, 11, 30, tzinfo=UTC))
+    )
     (event,) = cal.walk("VEVENT")
     assert event.decoded("DTSTART") == date(2026, 12, 2) and "attention" in str(event["SUMMARY"])
     assert [a.decoded("TRIGGER") for a in event.walk("VALARM")] == [timedelta(days=-1, hours=9), timedelta(hours=9)]
@@ -94,8 +100,9 @@ def test_the_kept_gap_has_its_own_ics_and_a_google_link() -> None:
     assert query["dates"] == ["20261202/20261203"] and "attention" in query["text"][0]
 
 
-def test_the_zone_comes_from_the_environment_then_the_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                              cli: Callable[..., object]) -> None:
+def test_the_zone_comes_from_the_environment_then_the_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cli: Callable[..., object]
+) -> None:
     monkeypatch.delenv("LEARNLOOP_TZ", raising=False)
     result = cli("settings tz Pacific/Auckland")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -109,8 +116,9 @@ def test_the_zone_comes_from_the_environment_then_the_setting(monkeypatch: pytes
     assert clock.alarm_time() == time(7, 45)
 
 
-def test_the_tz_setting_of_home_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                            cli: Callable[..., object]) -> None:
+def test_the_tz_setting_of_home_is_honoured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cli: Callable[..., object]
+) -> None:
     """``learnloop --home X settings tz ...`` is read back by every later ``learnloop --home X`` run, though
     ``$LEARNLOOP_HOME`` names another home (0.1.0's clock read the zone from the environment's home only)."""
     from sqlalchemy import text

@@ -71,8 +71,7 @@ def test_finishing_late_is_recorded_as_a_slow_down(cli: Callable[..., object], t
     assert late["kind"] == "late" and late["reason"] == "3 day(s) after the deadline"
 
 
-def test_errors_name_the_flag_on_the_cli_and_the_field_in_the_value(cli: Callable[..., object],
-                                                                     tmp_path: Path) -> None:
+def test_errors_name_the_flag_on_the_cli_and_the_field_in_the_value(cli: Callable[..., object], tmp_path: Path) -> None:
     from learnloop.errors import UserError
     from learnloop.loop import rules
 

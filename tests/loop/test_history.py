@@ -32,13 +32,21 @@ def three_passes(home: Path, workspace: Path) -> object:
     with store.session() as s:
         passes.start_pass(s, day)
     for number in (1, 2, 3):
-        left = BACKLOG[number - 1:]
+        left = BACKLOG[number - 1 :]
         with store.session() as s:
             s.execute(text("UPDATE passes SET focus_id = 'nlp' WHERE closed_at IS NULL"))
             _goto(s, 1, day + timedelta(hours=12))
             _goto(s, 4, day + timedelta(days=1))
-            projects.new_project(s, atlas, title=f"Project {number}", days=7, now=day, workspace=workspace,
-                                 data="penguins", directory=workspace / f"p{number}")
+            projects.new_project(
+                s,
+                atlas,
+                title=f"Project {number}",
+                days=7,
+                now=day,
+                workspace=workspace,
+                data="penguins",
+                directory=workspace / f"p{number}",
+            )
             if number == 2:
                 projects.extend(s, 3, "exams", day + timedelta(days=2))  # a slow-down
             projects.finish(s, "done", day + timedelta(days=5))

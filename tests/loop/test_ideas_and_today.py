@@ -73,8 +73,7 @@ def test_streak_counts_days_in_a_row_up_to_yesterday() -> None:
     assert streak({today - timedelta(days=3)}, today) == 0
 
 
-def test_the_today_line_says_the_box_the_checkin_and_the_streak(cli: Callable[..., object],
-                                                               tmp_path: Path) -> None:
+def test_the_today_line_says_the_box_the_checkin_and_the_streak(cli: Callable[..., object], tmp_path: Path) -> None:
     from learnloop.cli.status import today_lines
 
     def at(day: int, args: str | list[str]) -> object:
@@ -95,6 +94,7 @@ def test_the_today_line_says_the_box_the_checkin_and_the_streak(cli: Callable[..
     day20 = at(20, []).stdout  # type: ignore[attr-defined]
     assert "last check-in 11 days ago" in day20 and "overdue by 6 day(s)" in day20
     assert "3 day(s) active this pass" in day20  # the start, the gap, the check-in
-    lines = today_lines(Today(box="gap", box_days_left=0, last_checkin_days_ago=1, checkin_due=None,
-                              days_active=5, streak=1))
+    lines = today_lines(
+        Today(box="gap", box_days_left=0, last_checkin_days_ago=1, checkin_due=None, days_active=5, streak=1)
+    )
     assert lines == ["gap box: due today", "last check-in yesterday", "5 day(s) active this pass"]

@@ -48,8 +48,9 @@ def test_an_idea_brings_its_data_set(at_step_four, tmp_path: Path) -> None:
     focus = atlas.focuses["tabular-prediction"]
     idea = next(i for i in focus.ideas if atlas.datasets[i.dataset].form == "table")
     with at_step_four.session() as s:
-        view = projects.new_project(s, atlas, title="Penguin species", days=10, now=NOW, workspace=tmp_path / "ws",
-                                    idea_id=idea.id)
+        view = projects.new_project(
+            s, atlas, title="Penguin species", days=10, now=NOW, workspace=tmp_path / "ws", idea_id=idea.id
+        )
     folder = Path(view.directory or "")
     assert folder.parent == tmp_path / "ws" / "projects"
     data_file = folder / "data" / f"{idea.dataset}.csv"
@@ -65,8 +66,15 @@ def test_an_idea_brings_its_data_set(at_step_four, tmp_path: Path) -> None:
 
 def test_no_data_yet_leaves_a_note_in_data(at_step_four, tmp_path: Path) -> None:
     with at_step_four.session() as s:
-        view = projects.new_project(s, load_atlas(), title="Sensor drift", days=7, now=NOW, workspace=tmp_path,
-                                    no_data_reason="the logger arrives Monday")
+        view = projects.new_project(
+            s,
+            load_atlas(),
+            title="Sensor drift",
+            days=7,
+            now=NOW,
+            workspace=tmp_path,
+            no_data_reason="the logger arrives Monday",
+        )
     assert view.no_data_reason == "the logger arrives Monday"
     assert "No data yet" in (Path(view.directory or "") / "data" / "README.md").read_text(encoding="utf-8")
 
@@ -76,23 +84,26 @@ def test_a_non_empty_folder_is_refused_and_nothing_is_written(at_step_four, tmp_
     target.mkdir()
     (target / "notes.txt").write_text("mine")
     with pytest.raises(UserError, match="not empty"), at_step_four.session() as s:
-        projects.new_project(s, load_atlas(), title="X", days=7, now=NOW, workspace=tmp_path, data="iris",
-                             directory=target)
+        projects.new_project(
+            s, load_atlas(), title="X", days=7, now=NOW, workspace=tmp_path, data="iris", directory=target
+        )
     assert [p.name for p in target.iterdir()] == ["notes.txt"]
     with at_step_four.read() as s:
         assert projects.project_status(s, NOW) is None
 
 
-def test_a_failed_scaffold_removes_the_folder_and_the_record(at_step_four, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_scaffold_removes_the_folder_and_the_record(
+    at_step_four, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken_git(directory: Path) -> bool:
         raise OSError("disk full")
 
     monkeypatch.setattr(scaffold, "_git_init", broken_git)
     target = tmp_path / "doomed"
     with pytest.raises(OSError), at_step_four.session() as s:
-        projects.new_project(s, load_atlas(), title="X", days=7, now=NOW, workspace=tmp_path, data="iris",
-                             directory=target)
+        projects.new_project(
+            s, load_atlas(), title="X", days=7, now=NOW, workspace=tmp_path, data="iris", directory=target
+        )
     assert not target.exists()
     with at_step_four.read() as s:
         assert projects.project_status(s, NOW) is None
@@ -101,8 +112,7 @@ def test_a_failed_scaffold_removes_the_folder_and_the_record(at_step_four, tmp_p
 def test_without_git_the_scaffold_still_works(at_step_four, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scaffold.shutil, "which", lambda name: None)
     with at_step_four.session() as s:
-        view = projects.new_project(s, load_atlas(), title="No git", days=7, now=NOW, workspace=tmp_path,
-                                    data="wine")
+        view = projects.new_project(s, load_atlas(), title="No git", days=7, now=NOW, workspace=tmp_path, data="wine")
     folder = Path(view.directory or "")
     assert (folder / "README.md").exists() and not (folder / ".git").exists()
 
@@ -131,8 +141,9 @@ def test_extensions_move_the_deadline_and_are_counted(at_step_four, tmp_path: Pa
 def test_calendar_is_rfc5545() -> None:
     from icalendar import Calendar
 
-    raw = project_calendar(project_id=7, title="Spam filter", started=NOW.date(),
-                           deadline=(NOW + timedelta(days=14)).date(), now=NOW)
+    raw = project_calendar(
+        project_id=7, title="Spam filter", started=NOW.date(), deadline=(NOW + timedelta(days=14)).date(), now=NOW
+    )
     assert raw.startswith(b"BEGIN:VCALENDAR") and b"\r\n" in raw
     cal = Calendar.from_ical(raw)
     assert str(cal["PRODID"]).startswith("-//learnloop")
@@ -147,8 +158,7 @@ def test_calendar_is_rfc5545() -> None:
 
 def test_calendar_download_for_the_web(at_step_four, tmp_path: Path) -> None:
     with at_step_four.session() as s:
-        projects.new_project(s, load_atlas(), title="Spam filter!", days=14, now=NOW, workspace=tmp_path,
-                             data="iris")
+        projects.new_project(s, load_atlas(), title="Spam filter!", days=14, now=NOW, workspace=tmp_path, data="iris")
     with at_step_four.read() as s:
         name, data = projects.calendar_for(s, NOW)
     assert name == "spam-filter-deadline.ics" and data.startswith(b"BEGIN:VCALENDAR")

@@ -34,24 +34,37 @@ def _read_everything(now):  # type: ignore[no-untyped-def]
     store = open_store(settings)
     try:
         with store.read() as session:
-            orm = (passes.status(session, now, atlas=atlas), gaps.list_gaps(session, now),
-                   gaps.list_gaps(session, now, include_all=True), history.history(session, now))
+            orm = (
+                passes.status(session, now, atlas=atlas),
+                gaps.list_gaps(session, now),
+                gaps.list_gaps(session, now, include_all=True),
+                history.history(session, now),
+            )
             rows = SessionRows(session)
-            through_sqlalchemy = (reads.status(rows, now, facts), reads.list_gaps(rows, now),
-                                  reads.list_gaps(rows, now, include_all=True), reads.history(rows, now))
+            through_sqlalchemy = (
+                reads.status(rows, now, facts),
+                reads.list_gaps(rows, now),
+                reads.list_gaps(rows, now, include_all=True),
+                reads.history(rows, now),
+            )
     finally:
         store.dispose()
     with reading(settings) as light:
         assert light is not None, "the light path applies to a database at the schema's head"
-        through_sqlite = (reads.status(light, now, facts), reads.list_gaps(light, now),
-                          reads.list_gaps(light, now, include_all=True), reads.history(light, now))
+        through_sqlite = (
+            reads.status(light, now, facts),
+            reads.list_gaps(light, now),
+            reads.list_gaps(light, now, include_all=True),
+            reads.history(light, now),
+        )
         with_cache = reads.status(light, now, cached)
     return orm, through_sqlalchemy, through_sqlite, with_cache
 
 
 # The sampled states run in the fast subset; every other state of the table is marked slow.
-STATES = [pytest.param(r.name, marks=() if r.name in SAMPLE else pytest.mark.slow) for r in ROWS
-          if r.name != "not started"]
+STATES = [
+    pytest.param(r.name, marks=() if r.name in SAMPLE else pytest.mark.slow) for r in ROWS if r.name != "not started"
+]
 
 
 @pytest.mark.parametrize("name", STATES)

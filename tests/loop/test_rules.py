@@ -144,12 +144,27 @@ def test_overdue_gap_is_urgent() -> None:
     assert action.urgent and action.kind is Kind.CLOSE_GAP
 
 
-@given(step=st.integers(0, 6), focus=st.booleans(), refs=st.integers(0, 2), notes=st.integers(0, 2),
-       ex=st.integers(0, 2), rungs=st.integers(0, 2), number=st.integers(1, 3))
-def test_next_action_is_always_a_value_without_a_command(step: int, focus: bool, refs: int, notes: int, ex: int,
-                                                         rungs: int, number: int) -> None:
-    view = PassView(number=number, step=step, focus_id="nlp" if focus else None, references=refs, notes=notes,
-                    exercises_passed=ex, rungs_run=rungs)
+@given(
+    step=st.integers(0, 6),
+    focus=st.booleans(),
+    refs=st.integers(0, 2),
+    notes=st.integers(0, 2),
+    ex=st.integers(0, 2),
+    rungs=st.integers(0, 2),
+    number=st.integers(1, 3),
+)
+def test_next_action_is_always_a_value_without_a_command(
+    step: int, focus: bool, refs: int, notes: int, ex: int, rungs: int, number: int
+) -> None:
+    view = PassView(
+        number=number,
+        step=step,
+        focus_id="nlp" if focus else None,
+        references=refs,
+        notes=notes,
+        exercises_passed=ex,
+        rungs_run=rungs,
+    )
     action = rules.next_action(view, NOW)
     assert isinstance(action.kind, Kind)
     for a in (action, *action.alternatives):

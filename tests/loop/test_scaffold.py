@@ -39,17 +39,28 @@ def _at_step_four(home: Path, focus: str = "tabular-prediction") -> object:
 def _scaffold(tmp_path: Path, data: str, focus: str = "tabular-prediction") -> Path:
     store = _at_step_four(tmp_path / "home", focus)
     with store.session() as s:  # type: ignore[attr-defined]
-        view = projects.new_project(s, load_atlas(), title=f"On {data}", days=14, now=NOW,
-                                    workspace=tmp_path / "ws", data=data, directory=tmp_path / data)
+        view = projects.new_project(
+            s,
+            load_atlas(),
+            title=f"On {data}",
+            days=14,
+            now=NOW,
+            workspace=tmp_path / "ws",
+            data=data,
+            directory=tmp_path / data,
+        )
     store.dispose()  # type: ignore[attr-defined]
     return Path(view.directory or "")
 
 
-@pytest.mark.parametrize(("data", "focus"), [
-    ("penguins", "tabular-prediction"),
-    pytest.param("cars", "tabular-prediction", marks=pytest.mark.slow),
-    pytest.param("cora", "graph-neural-networks", marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize(
+    ("data", "focus"),
+    [
+        ("penguins", "tabular-prediction"),
+        pytest.param("cars", "tabular-prediction", marks=pytest.mark.slow),
+        pytest.param("cora", "graph-neural-networks", marks=pytest.mark.slow),
+    ],
+)
 def test_the_notebook_runs_top_to_bottom_on_its_data(tmp_path: Path, data: str, focus: str) -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -57,8 +68,9 @@ def test_the_notebook_runs_top_to_bottom_on_its_data(tmp_path: Path, data: str, 
     folder = _scaffold(tmp_path, data, focus)
     path = folder / "notebooks" / "01-explore.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
@@ -76,8 +88,9 @@ def _readme_commands(folder: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_every_command_the_readme_suggests_runs_on_its_own_data(tmp_path: Path, cli: Callable[..., object],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_command_the_readme_suggests_runs_on_its_own_data(
+    tmp_path: Path, cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shlex
 
     folder = _scaffold(tmp_path, "penguins")
@@ -148,8 +161,13 @@ def test_killed_at_random_points_leaves_no_orphan_and_a_retry_works(tmp_path: Pa
         home = tmp_path / f"h{attempt}"
         target = tmp_path / f"w{attempt}" / "project"
         _at_step_four(home).dispose()  # type: ignore[attr-defined]
-        child = subprocess.Popen([sys.executable, str(script), str(home), str(target)], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True, env=env)
+        child = subprocess.Popen(
+            [sys.executable, str(script), str(home), str(target)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         assert child.stdout is not None and child.stdin is not None
         assert child.stdout.readline().strip() == "ready"  # imports done: the kill lands in the work itself
         began = time.monotonic()
@@ -167,15 +185,26 @@ def test_killed_at_random_points_leaves_no_orphan_and_a_retry_works(tmp_path: Pa
         try:
             with store.read() as s:
                 status = projects.project_status(s, NOW, home / "ws")  # the recovery step runs here
-            leftovers = [p.name for p in target.parent.iterdir() if scaffold.PARTIAL in p.name] \
-                if target.parent.exists() else []
+            leftovers = (
+                [p.name for p in target.parent.iterdir() if scaffold.PARTIAL in p.name]
+                if target.parent.exists()
+                else []
+            )
             assert leftovers == [], leftovers
             if status is None:
                 assert not target.exists() or not any(target.iterdir())
                 outcomes["killed before the record"] += 1
                 with store.session() as s:  # the retry works
-                    projects.new_project(s, load_atlas(), title="Retry", days=7, now=NOW, workspace=home / "ws",
-                                         data="penguins", directory=target)
+                    projects.new_project(
+                        s,
+                        load_atlas(),
+                        title="Retry",
+                        days=7,
+                        now=NOW,
+                        workspace=home / "ws",
+                        data="penguins",
+                        directory=target,
+                    )
             else:
                 outcomes["killed after the record" if child.returncode else "finished"] += 1
             assert (target / "README.md").exists() and (target / "notebooks" / "01-explore.ipynb").exists()

@@ -26,21 +26,70 @@ HALFWAY = rules.halfway_day(DAY0.date(), DEADLINE)
 # Project states: (name, days after DAY0 that "now" is, the project's view or None, expected kind, urgency).
 PROJECTS: dict[str, tuple[int, ProjectView | None, Kind, Urgency]] = {
     "none": (0, None, Kind.NEW_PROJECT, Urgency.NORMAL),
-    "active-day-0": (0, ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table",
-                                    data_file="data/penguins.csv", target="species"), Kind.OPEN_NOTEBOOK,
-                     Urgency.NORMAL),
-    "notebook-opened": (1, ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table",
-                                       data_file="data/penguins.csv", notebook_opened=True), Kind.RUN_BASELINE,
-                        Urgency.NORMAL),
-    "baseline-run": (2, ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table",
-                                    notebook_opened=True, lab_run=True), Kind.CHECK_IN, Urgency.NORMAL),
-    "checked-in": (8, ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table", checkins=1,
-                                  last_checkin=HALFWAY, notebook_opened=True, lab_run=True), Kind.FINISH_PROJECT,
-                   Urgency.NORMAL),
-    "half-way-passed": (11, ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table",
-                                        notebook_opened=True), Kind.CHECK_IN, Urgency.DUE),
-    "overdue": (40, ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table", checkins=1),
-                Kind.FINISH_PROJECT, Urgency.OVERDUE),
+    "active-day-0": (
+        0,
+        ProjectView(
+            "active",
+            DEADLINE,
+            id=1,
+            started=DAY0.date(),
+            data_form="table",
+            data_file="data/penguins.csv",
+            target="species",
+        ),
+        Kind.OPEN_NOTEBOOK,
+        Urgency.NORMAL,
+    ),
+    "notebook-opened": (
+        1,
+        ProjectView(
+            "active",
+            DEADLINE,
+            id=1,
+            started=DAY0.date(),
+            data_form="table",
+            data_file="data/penguins.csv",
+            notebook_opened=True,
+        ),
+        Kind.RUN_BASELINE,
+        Urgency.NORMAL,
+    ),
+    "baseline-run": (
+        2,
+        ProjectView(
+            "active", DEADLINE, id=1, started=DAY0.date(), data_form="table", notebook_opened=True, lab_run=True
+        ),
+        Kind.CHECK_IN,
+        Urgency.NORMAL,
+    ),
+    "checked-in": (
+        8,
+        ProjectView(
+            "active",
+            DEADLINE,
+            id=1,
+            started=DAY0.date(),
+            data_form="table",
+            checkins=1,
+            last_checkin=HALFWAY,
+            notebook_opened=True,
+            lab_run=True,
+        ),
+        Kind.FINISH_PROJECT,
+        Urgency.NORMAL,
+    ),
+    "half-way-passed": (
+        11,
+        ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table", notebook_opened=True),
+        Kind.CHECK_IN,
+        Urgency.DUE,
+    ),
+    "overdue": (
+        40,
+        ProjectView("active", DEADLINE, id=1, started=DAY0.date(), data_form="table", checkins=1),
+        Kind.FINISH_PROJECT,
+        Urgency.OVERDUE,
+    ),
     "dropped": (3, ProjectView("dropped", DEADLINE, id=1, started=DAY0.date()), Kind.NEW_PROJECT, Urgency.NORMAL),
     "done": (9, ProjectView("done", DEADLINE, id=1, started=DAY0.date()), Kind.NEXT_STEP, Urgency.NORMAL),
 }
@@ -53,10 +102,12 @@ GAPS: dict[str, tuple[tuple[GapView, ...], Kind, Urgency]] = {
     "listed": ((GapView("open", id=1), GapView("open", id=2)), Kind.RANK_GAPS, Urgency.NORMAL),
     "ranked": ((GapView("open", id=1, rank=2), GapView("open", id=2, rank=1)), Kind.KEEP_GAP, Urgency.NORMAL),
     "kept": ((GapView("kept", KEPT_DUE, id=2, rank=1), GapView("set_aside", id=1)), Kind.CLOSE_GAP, Urgency.NORMAL),
-    "overdue": ((GapView("kept", KEPT_DUE, id=2, rank=1), GapView("set_aside", id=1)), Kind.CLOSE_GAP,
-                Urgency.OVERDUE),
-    "kept-dropped": ((GapView("dropped", KEPT_DUE, id=2), GapView("set_aside", id=1, rank=2)), Kind.KEEP_GAP,
-                     Urgency.NORMAL),
+    "overdue": ((GapView("kept", KEPT_DUE, id=2, rank=1), GapView("set_aside", id=1)), Kind.CLOSE_GAP, Urgency.OVERDUE),
+    "kept-dropped": (
+        (GapView("dropped", KEPT_DUE, id=2), GapView("set_aside", id=1, rank=2)),
+        Kind.KEEP_GAP,
+        Urgency.NORMAL,
+    ),
     "done": ((GapView("done", KEPT_DUE, id=2), GapView("set_aside", id=1)), Kind.NEXT_STEP, Urgency.NORMAL),
 }
 EARLY_GAPS = ("none", "listed", "ranked")  # before step 5 a gap can be captured and ranked, not kept
@@ -80,60 +131,122 @@ def _rows() -> Iterator[Row]:
             gaps = GAPS[gap_state][0]
             now = DAY0
             if number == 1:
-                yield Row(f"p1 s0 no-focus unranked gaps:{gap_state}", replace(base, gaps=gaps), now,
-                          Kind.RANK_INTERESTS)
-                yield Row(f"p1 s0 no-focus ranked gaps:{gap_state}",
-                          replace(base, gaps=gaps, interests_ranked=True, top_interest="nlp"), now, Kind.PIN_FOCUS,
-                          targets={"focus": "nlp"})
-                yield Row(f"p1 s0 focus gaps:{gap_state}",
-                          replace(base, gaps=gaps, focus_id="nlp", focus_confirmed=True), now, Kind.NEXT_STEP)
+                yield Row(
+                    f"p1 s0 no-focus unranked gaps:{gap_state}", replace(base, gaps=gaps), now, Kind.RANK_INTERESTS
+                )
+                yield Row(
+                    f"p1 s0 no-focus ranked gaps:{gap_state}",
+                    replace(base, gaps=gaps, interests_ranked=True, top_interest="nlp"),
+                    now,
+                    Kind.PIN_FOCUS,
+                    targets={"focus": "nlp"},
+                )
+                yield Row(
+                    f"p1 s0 focus gaps:{gap_state}",
+                    replace(base, gaps=gaps, focus_id="nlp", focus_confirmed=True),
+                    now,
+                    Kind.NEXT_STEP,
+                )
             else:
                 for reviewed in (False, True):
                     for confirmed in (False, True):
-                        view = replace(base, gaps=gaps, focus_id="nlp", interests_ranked=True, top_interest="nlp",
-                                       ranking_reviewed=reviewed, focus_confirmed=confirmed)
-                        kind = (Kind.REVIEW_RANKING if not reviewed else Kind.CONFIRM_FOCUS if not confirmed
-                                else Kind.NEXT_STEP)
-                        yield Row(f"p{number} s0 reviewed:{reviewed} confirmed:{confirmed} gaps:{gap_state}", view,
-                                  now, kind, targets={"focus": "nlp"} if kind is Kind.CONFIRM_FOCUS else None)
-        focused = replace(base, focus_id="nlp", interests_ranked=True, top_interest="nlp", ranking_reviewed=True,
-                          focus_confirmed=True, suggested_reference="tkipf/pygcn", suggested_idea="penguin-pipeline")
+                        view = replace(
+                            base,
+                            gaps=gaps,
+                            focus_id="nlp",
+                            interests_ranked=True,
+                            top_interest="nlp",
+                            ranking_reviewed=reviewed,
+                            focus_confirmed=confirmed,
+                        )
+                        kind = (
+                            Kind.REVIEW_RANKING
+                            if not reviewed
+                            else Kind.CONFIRM_FOCUS
+                            if not confirmed
+                            else Kind.NEXT_STEP
+                        )
+                        yield Row(
+                            f"p{number} s0 reviewed:{reviewed} confirmed:{confirmed} gaps:{gap_state}",
+                            view,
+                            now,
+                            kind,
+                            targets={"focus": "nlp"} if kind is Kind.CONFIRM_FOCUS else None,
+                        )
+        focused = replace(
+            base,
+            focus_id="nlp",
+            interests_ranked=True,
+            top_interest="nlp",
+            ranking_reviewed=True,
+            focus_confirmed=True,
+            suggested_reference="tkipf/pygcn",
+            suggested_idea="penguin-pipeline",
+        )
         for gap_state in EARLY_GAPS:
             gaps = GAPS[gap_state][0]
             # Step 1: a reference project (the focus's suggestion), then a note.
             for refs in (0, 1):
                 for notes in (0, 1):
                     kind = Kind.ADD_REFERENCE if not refs else Kind.ADD_NOTE if not notes else Kind.NEXT_STEP
-                    yield Row(f"p{number} s1 refs:{refs} notes:{notes} gaps:{gap_state}",
-                              replace(focused, step=1, references=refs, notes=notes, gaps=gaps), DAY0, kind,
-                              targets={"suggestion": "tkipf/pygcn"} if kind is Kind.ADD_REFERENCE else None)
+                    yield Row(
+                        f"p{number} s1 refs:{refs} notes:{notes} gaps:{gap_state}",
+                        replace(focused, step=1, references=refs, notes=notes, gaps=gaps),
+                        DAY0,
+                        kind,
+                        targets={"suggestion": "tkipf/pygcn"} if kind is Kind.ADD_REFERENCE else None,
+                    )
             for done in (0, 1):
-                yield Row(f"p{number} s2 exercises:{done} gaps:{gap_state}",
-                          replace(focused, step=2, references=1, notes=1, exercises_passed=done, gaps=gaps), DAY0,
-                          Kind.NEXT_STEP if done else Kind.DO_EXERCISE)
-                yield Row(f"p{number} s3 rungs:{done} gaps:{gap_state}",
-                          replace(focused, step=3, rungs_run=done, gaps=gaps), DAY0,
-                          Kind.NEXT_STEP if done else Kind.RUN_RUNG)
+                yield Row(
+                    f"p{number} s2 exercises:{done} gaps:{gap_state}",
+                    replace(focused, step=2, references=1, notes=1, exercises_passed=done, gaps=gaps),
+                    DAY0,
+                    Kind.NEXT_STEP if done else Kind.DO_EXERCISE,
+                )
+                yield Row(
+                    f"p{number} s3 rungs:{done} gaps:{gap_state}",
+                    replace(focused, step=3, rungs_run=done, gaps=gaps),
+                    DAY0,
+                    Kind.NEXT_STEP if done else Kind.RUN_RUNG,
+                )
             # Step 4 by day: notebook, baseline, check-in by half-way, finish; overdue is urgent.
             for project_state, (day, project, kind, urgency) in PROJECTS.items():
                 projects = (project,) if project else ()
                 targets = {"idea": "penguin-pipeline"} if kind is Kind.NEW_PROJECT else None
-                yield Row(f"p{number} s4 project:{project_state} gaps:{gap_state}",
-                          replace(focused, step=4, projects=projects, gaps=gaps), DAY0 + timedelta(days=day), kind,
-                          urgency, targets)
+                yield Row(
+                    f"p{number} s4 project:{project_state} gaps:{gap_state}",
+                    replace(focused, step=4, projects=projects, gaps=gaps),
+                    DAY0 + timedelta(days=day),
+                    kind,
+                    urgency,
+                    targets,
+                )
         done_project = (PROJECTS["done"][1],)
         for gap_state, (gaps, kind, urgency) in GAPS.items():
             day = 5 if gap_state == "overdue" else 1
             targets = {"gap": 2} if kind in (Kind.KEEP_GAP, Kind.CLOSE_GAP) and gap_state != "kept-dropped" else None
             if gap_state in ("one-listed", "kept-dropped"):
                 targets = {"gap": 1}
-            yield Row(f"p{number} s5 gaps:{gap_state}", replace(focused, step=5, projects=done_project, gaps=gaps),
-                      DAY0 + timedelta(days=day), kind, urgency, targets)
-        yield Row(f"p{number} s6", replace(focused, step=6, projects=done_project, gaps=GAPS["done"][0]),
-                  DAY0 + timedelta(days=1), Kind.CLOSE_PASS)
-        yield Row(f"p{number} s6 new-gap-listed", replace(focused, step=6, projects=done_project,
-                                                          gaps=(*GAPS["done"][0], GapView("open", id=3))),
-                  DAY0 + timedelta(days=1), Kind.CLOSE_PASS)
+            yield Row(
+                f"p{number} s5 gaps:{gap_state}",
+                replace(focused, step=5, projects=done_project, gaps=gaps),
+                DAY0 + timedelta(days=day),
+                kind,
+                urgency,
+                targets,
+            )
+        yield Row(
+            f"p{number} s6",
+            replace(focused, step=6, projects=done_project, gaps=GAPS["done"][0]),
+            DAY0 + timedelta(days=1),
+            Kind.CLOSE_PASS,
+        )
+        yield Row(
+            f"p{number} s6 new-gap-listed",
+            replace(focused, step=6, projects=done_project, gaps=(*GAPS["done"][0], GapView("open", id=3))),
+            DAY0 + timedelta(days=1),
+            Kind.CLOSE_PASS,
+        )
     yield Row("not started", PassView(number=0, step=0), DAY0, Kind.START_PASS)
 
 
@@ -146,8 +259,14 @@ def test_the_table_covers_every_dimension() -> None:
         assert f"project:{project_state} " in names
     for gap_state in GAPS:
         assert f"gaps:{gap_state}" in names
-    assert {r.kind for r in ROWS} >= set(Kind) - {Kind.KEEP_RANKING, Kind.SKIP_STEP, Kind.EXTEND_PROJECT,
-                                                  Kind.DROP_PROJECT, Kind.EXTEND_GAP, Kind.DROP_GAP}
+    assert {r.kind for r in ROWS} >= set(Kind) - {
+        Kind.KEEP_RANKING,
+        Kind.SKIP_STEP,
+        Kind.EXTEND_PROJECT,
+        Kind.DROP_PROJECT,
+        Kind.EXTEND_GAP,
+        Kind.DROP_GAP,
+    }
     assert len(ROWS) == len({r.name for r in ROWS}) >= 130
 
 
@@ -170,8 +289,10 @@ def test_overdue_alternatives_are_extend_and_drop() -> None:
     for row in ROWS:
         action = rules.next_action(row.view, row.now) if row.name != "not started" else None
         if action is not None and action.urgent:
-            assert {a.kind for a in action.alternatives} in ({Kind.EXTEND_PROJECT, Kind.DROP_PROJECT},
-                                                             {Kind.EXTEND_GAP, Kind.DROP_GAP})
+            assert {a.kind for a in action.alternatives} in (
+                {Kind.EXTEND_PROJECT, Kind.DROP_PROJECT},
+                {Kind.EXTEND_GAP, Kind.DROP_GAP},
+            )
 
 
 # --- A sample of rows, built for real, through the CLI and the web home page --------------------------------
@@ -251,8 +372,16 @@ def build(row: Row, workspace: Path) -> datetime:
         if project is not None:
             with store.session() as s:
                 s.execute(text("UPDATE passes SET step = 4"))
-                made = projects.new_project(s, atlas, title="Penguins", days=BOX, now=DAY0, workspace=workspace,
-                                            idea_id="penguin-pipeline", directory=workspace / "penguins")
+                made = projects.new_project(
+                    s,
+                    atlas,
+                    title="Penguins",
+                    days=BOX,
+                    now=DAY0,
+                    workspace=workspace,
+                    idea_id="penguin-pipeline",
+                    directory=workspace / "penguins",
+                )
             folder = Path(made.directory or "")
             if project.notebook_opened:
                 (folder / "notebooks" / ".ipynb_checkpoints").mkdir()
@@ -261,8 +390,11 @@ def build(row: Row, workspace: Path) -> datetime:
                 (folder / "reports" / "baseline.md").write_text("report", encoding="utf-8")
             with store.session() as s:
                 if project.checkins:
-                    projects.checkin(s, "half-way: a forest at 0.97", datetime.combine(
-                        project.last_checkin or HALFWAY, DAY0.timetz()))
+                    projects.checkin(
+                        s,
+                        "half-way: a forest at 0.97",
+                        datetime.combine(project.last_checkin or HALFWAY, DAY0.timetz()),
+                    )
                 if project.status == "done":
                     projects.finish(s, "done", DAY0 + timedelta(days=9))
                 elif project.status == "dropped":
@@ -284,8 +416,9 @@ def build(row: Row, workspace: Path) -> datetime:
 
 
 @pytest.mark.parametrize("name", SAMPLE)
-def test_sampled_states_through_the_cli_and_the_web_page(name: str, cli: Callable[..., object], tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sampled_states_through_the_cli_and_the_web_page(
+    name: str, cli: Callable[..., object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import re
 
     from learnloop.atlas.load import load_atlas
@@ -346,8 +479,9 @@ def command_text(html: str) -> list[str]:
     visible = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     visible = re.sub(r"<[^>]+>", "\n", visible)  # the brand "learnloop" alone on its line is not a command
     commands = "|".join(re.escape(c) for c in _command_names())
-    return (re.findall(rf".{{0,30}}learnloop (?:{commands})\b.{{0,30}}", visible)
-            + re.findall(r".{0,30}(?<![\w-])--[a-z][a-z-]*.{0,30}", visible))
+    return re.findall(rf".{{0,30}}learnloop (?:{commands})\b.{{0,30}}", visible) + re.findall(
+        r".{0,30}(?<![\w-])--[a-z][a-z-]*.{0,30}", visible
+    )
 
 
 def _command_names() -> list[str]:

@@ -38,13 +38,25 @@ def test_first_release_database_upgrades_with_its_data_intact(tmp_path: Path) ->
     old = db.Store(settings.url)
     db.upgrade(old, "0001")
     with old.engine.begin() as conn:
-        conn.execute(text("INSERT INTO passes (id, number, started_at, step, step_started_at, focus_id) "
-                          "VALUES (1, 1, '2026-01-05 10:00:00', 0, '2026-01-05 10:00:00', 'nlp')"))
-        conn.execute(text("INSERT INTO interests (focus_id, rank, ranked_at) VALUES "
-                          "('nlp', 1, '2026-01-05 10:00:00'), ('computer-vision', 2, '2026-01-05 10:00:00')"))
-        conn.execute(text("INSERT INTO events (pass_id, at, kind, step, subject) VALUES "
-                          "(1, '2026-01-05 10:00:00', 'start', 0, NULL), "
-                          "(1, '2026-01-05 10:01:00', 'focus', 0, 'nlp')"))
+        conn.execute(
+            text(
+                "INSERT INTO passes (id, number, started_at, step, step_started_at, focus_id) "
+                "VALUES (1, 1, '2026-01-05 10:00:00', 0, '2026-01-05 10:00:00', 'nlp')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO interests (focus_id, rank, ranked_at) VALUES "
+                "('nlp', 1, '2026-01-05 10:00:00'), ('computer-vision', 2, '2026-01-05 10:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO events (pass_id, at, kind, step, subject) VALUES "
+                "(1, '2026-01-05 10:00:00', 'start', 0, NULL), "
+                "(1, '2026-01-05 10:01:00', 'focus', 0, 'nlp')"
+            )
+        )
     assert db.current_revision(old) == "0001"
     old.dispose()
 
@@ -53,7 +65,9 @@ def test_first_release_database_upgrades_with_its_data_intact(tmp_path: Path) ->
     with store.read() as s:
         assert s.execute(text("SELECT number, focus_id FROM passes")).all() == [(1, "nlp")]
         assert s.execute(text("SELECT focus_id FROM interests ORDER BY rank")).scalars().all() == [
-            "nlp", "computer-vision"]
+            "nlp",
+            "computer-vision",
+        ]
         assert s.execute(text("SELECT count(*) FROM events")).scalar() == 2
         assert s.execute(text("SELECT count(*) FROM gaps")).scalar() == 0  # the new tables exist
     store.dispose()

@@ -45,8 +45,12 @@ def _started_home(tmp_path: Path) -> Path:
 
 
 def _writer(home: Path, label: str, count: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(home), label, str(count)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(home), label, str(count)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_processes_adding_gaps_at_once_lose_nothing(tmp_path: Path) -> None:

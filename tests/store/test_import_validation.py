@@ -24,13 +24,49 @@ from learnloop.store.transfer import export_data, validate_export
 
 SAMPLE = Path(__file__).parent / "data" / "two-passes.json"
 NOW = "2026-11-25T09:00:00+00:00"
-READ_COMMANDS = [[], ["history"], ["history", "--json"], ["next"], ["notes"], ["project", "status"],
-                 ["gap", "list"], ["reference", "list"]]
+READ_COMMANDS = [
+    [],
+    ["history"],
+    ["history", "--json"],
+    ["next"],
+    ["notes"],
+    ["project", "status"],
+    ["gap", "list"],
+    ["reference", "list"],
+]
 
 HOSTILE: list[Any] = [
-    "four", "", " ", "x" * 10_000, "\ud800", "\u202eevil", "🧠", "opinion", "2026-13-45",
-    "1969-07-20T20:17:00+00:00", "2026-11-02T09:00:00", "3026-01-01T00:00:00+00:00", "2026-11-02",
-    99, -1, 0, 7, 31, 32, 10**23, 2**63, 2**63 - 1, 3.7, 1e308, True, False, None, [], {}, [1], {"a": 1},
+    "four",
+    "",
+    " ",
+    "x" * 10_000,
+    "\ud800",
+    "\u202eevil",
+    "🧠",
+    "opinion",
+    "2026-13-45",
+    "1969-07-20T20:17:00+00:00",
+    "2026-11-02T09:00:00",
+    "3026-01-01T00:00:00+00:00",
+    "2026-11-02",
+    99,
+    -1,
+    0,
+    7,
+    31,
+    32,
+    10**23,
+    2**63,
+    2**63 - 1,
+    3.7,
+    1e308,
+    True,
+    False,
+    None,
+    [],
+    {},
+    [1],
+    {"a": 1},
 ]
 
 
@@ -59,10 +95,30 @@ def _empty_export(db_file: Path) -> dict[str, Any]:
 def mutations(draw: st.DrawFn, base: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     data = copy.deepcopy(base)
     tables = data["tables"]
-    kind = draw(st.sampled_from(["value", "value", "value", "drop-field", "extra-field", "duplicate-row",
-                                 "two-open-passes", "two-active-projects", "dangling-reference", "drop-table-rows",
-                                 "not-a-row", "not-a-list", "valid-step", "valid-status", "valid-moment",
-                                 "valid-moment", "valid-text", "drop-row"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "value",
+                "value",
+                "value",
+                "drop-field",
+                "extra-field",
+                "duplicate-row",
+                "two-open-passes",
+                "two-active-projects",
+                "dangling-reference",
+                "drop-table-rows",
+                "not-a-row",
+                "not-a-list",
+                "valid-step",
+                "valid-status",
+                "valid-moment",
+                "valid-moment",
+                "valid-text",
+                "drop-row",
+            ]
+        )
+    )
     name = draw(st.sampled_from(sorted(t for t, rows in tables.items() if rows)))
     rows = tables[name]
     index = draw(st.integers(0, len(rows) - 1))
@@ -104,8 +160,7 @@ def mutations(draw: st.DrawFn, base: dict[str, Any]) -> tuple[str, dict[str, Any
         for g in tables["gaps"]:
             g["status"] = draw(st.sampled_from(["open", "set_aside", "done", "dropped"]))
     elif kind == "valid-moment":
-        moments = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2999, 12, 30),
-                               timezones=st.just(UTC))
+        moments = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2999, 12, 30), timezones=st.just(UTC))
         for key in [k for k in row if k.endswith("_at") or k == "at"]:
             if row[key] is not None or draw(st.booleans()):
                 row[key] = draw(moments).isoformat()
@@ -134,18 +189,20 @@ def cli_in() -> Callable[..., Any]:
     runner = CliRunner()
 
     def invoke(home: Path, args: list[str]) -> Any:
-        return runner.invoke(app, ["--home", str(home), *args], env={"LEARNLOOP_NOW": NOW},
-                             catch_exceptions=False, prog_name="learnloop")
+        return runner.invoke(
+            app, ["--home", str(home), *args], env={"LEARNLOOP_NOW": NOW}, catch_exceptions=False, prog_name="learnloop"
+        )
 
     return invoke
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
-def test_a_mutated_export_is_refused_cleanly_or_works_everywhere(data: st.DataObject, template: Path,
-                                                                 sample: dict[str, Any], tmp_path: Path,
-                                                                 cli_in: Callable[..., Any]) -> None:
+def test_a_mutated_export_is_refused_cleanly_or_works_everywhere(
+    data: st.DataObject, template: Path, sample: dict[str, Any], tmp_path: Path, cli_in: Callable[..., Any]
+) -> None:
     label, mutated = data.draw(mutations(sample))
     root = Path(tempfile.mkdtemp(dir=tmp_path))
     home = root / "home"
@@ -169,8 +226,9 @@ def test_a_mutated_export_is_refused_cleanly_or_works_everywhere(data: st.DataOb
 
     from learnloop.web.app import create_app
 
-    with TestClient(create_app(Settings(home=home)), base_url="http://127.0.0.1",
-                    raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(Settings(home=home)), base_url="http://127.0.0.1", raise_server_exceptions=False
+    ) as client:
         for page in ("/", "/history", "/gaps"):
             response = client.get(page)
             assert response.status_code == 200, (label, page, response.status_code)
@@ -189,7 +247,8 @@ def test_the_issue_s_bad_files_are_refused_naming_table_row_and_field(sample: di
         return data
 
     assert _refusal(with_("passes", 1, step="four")) == (
-        "table passes, row 2, field step: input should be a valid integer")
+        "table passes, row 2, field step: input should be a valid integer"
+    )
     assert "field step" in _refusal(with_("passes", 1, step=99))
     assert "field kind" in _refusal(with_("notes", 0, kind="opinion"))
     assert "field days" in _refusal(with_("projects", 1, days=3.7))
@@ -220,13 +279,16 @@ def test_a_valid_export_passes_and_the_models_match_the_tables(sample: dict[str,
     check_tables(parsed)
 
 
-@pytest.mark.parametrize("content, needle", [
-    (b'{"format": "learnloop-export", "version": 1, "tables": {"practice": [{"score": NaN}]}}', "NaN"),
-    (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
-    (b'{"format": "learnloop-export", "version": ' + b"9" * 5000 + b"}", "not a learnloop export"),
-    (b"\xff\xfe not utf-8", "not UTF-8"),
-    (b'{"format": "learnloop-export", "version": 1e400, "tables": {}}', "export format version"),
-])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        (b'{"format": "learnloop-export", "version": 1, "tables": {"practice": [{"score": NaN}]}}', "NaN"),
+        (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
+        (b'{"format": "learnloop-export", "version": ' + b"9" * 5000 + b"}", "not a learnloop export"),
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        (b'{"format": "learnloop-export", "version": 1e400, "tables": {}}', "export format version"),
+    ],
+)
 def test_hostile_files_are_one_line(tmp_path: Path, cli_in: Callable[..., Any], content: bytes, needle: str) -> None:
     file = tmp_path / "hostile.json"
     file.write_bytes(content)

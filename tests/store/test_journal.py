@@ -286,5 +286,7 @@ def test_wal_verdict_page_size_nothing_committed_and_unstamped_database() -> Non
     fresh = DatabaseHeader(page_size=4096, counter=0, lineage=0, wal_mode=True)
     first = WalSummary(page_size=4096, committed_frames=2, stamps=((0, 0), (55, 1), (55, 2)), fingerprint=b"")
     assert wal_verdict(fresh, first) is None  # a new database's first stamped writes
-    assert wal_verdict(fresh, WalSummary(page_size=4096, committed_frames=2, stamps=((55, 9),),
-                                         fingerprint=b"")) == "foreign"
+    assert (
+        wal_verdict(fresh, WalSummary(page_size=4096, committed_frames=2, stamps=((55, 9),), fingerprint=b""))
+        == "foreign"
+    )

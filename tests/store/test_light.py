@@ -43,7 +43,8 @@ def _table(settings: Settings, table: str) -> list[tuple[object, ...]]:
 
 def test_the_light_sql_is_written_for_the_schema_head() -> None:
     assert light.LIGHT_REVISION == db.SCHEMA_HEAD, (
-        "a migration was added: check loop/reads.py's SQL against it, then set LIGHT_REVISION")
+        "a migration was added: check loop/reads.py's SQL against it, then set LIGHT_REVISION"
+    )
 
 
 def test_every_column_the_light_sql_names_is_in_the_models_and_the_migrated_database(tmp_path: Path) -> None:
@@ -51,18 +52,32 @@ def test_every_column_the_light_sql_names_is_in_the_models_and_the_migrated_data
 
     settings = _home(tmp_path, started=False)
     with sqlite3.connect(settings.database_path) as connection:
-        migrated = {t: {r[1] for r in connection.execute(f"PRAGMA table_info({t})")}
-                    for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        statements = {name: sql for name, sql in vars(reads).items() if name.isupper() and isinstance(sql, str)
-                      and re.match(r"\s*(SELECT|INSERT)", sql)}
+        migrated = {
+            t: {r[1] for r in connection.execute(f"PRAGMA table_info({t})")}
+            for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        statements = {
+            name: sql
+            for name, sql in vars(reads).items()
+            if name.isupper() and isinstance(sql, str) and re.match(r"\s*(SELECT|INSERT)", sql)
+        }
         assert len(statements) >= 15
         for sql in statements.values():
             if sql.startswith("INSERT"):
                 continue
             params = {p: 1 for p in re.findall(r":(\w+)", sql)}
             connection.execute(sql, params).fetchall()  # "no such column/table" fails the test
-    for table in ("passes", "events", "gaps", "projects", "checkins", "practice", "notes", "interests",
-                  "reference_projects"):
+    for table in (
+        "passes",
+        "events",
+        "gaps",
+        "projects",
+        "checkins",
+        "practice",
+        "notes",
+        "interests",
+        "reference_projects",
+    ):
         assert {c.name for c in Base.metadata.tables[table].columns} == migrated[table], table
     for sql, table in ((reads.INSERT_GAP, "gaps"), (reads.INSERT_EVENT, "events")):
         named = set(re.search(r"\(([^)]*)\)", sql).group(1).replace(" ", "").split(","))  # type: ignore[union-attr]

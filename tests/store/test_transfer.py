@@ -50,35 +50,80 @@ def learner_records(draw: st.DrawFn) -> list[object]:
     for number in range(1, n_passes + 1):
         start = draw(moments)
         is_open = number == n_passes and last_open
-        records.append(Pass(id=number, number=number, started_at=start, step=draw(st.integers(0, 6)),
-                            step_started_at=start + timedelta(seconds=draw(st.integers(0, 10**6))),
-                            focus_id=draw(st.none() | st.sampled_from(["nlp", "time-series"])),
-                            closed_at=None if is_open else start + timedelta(seconds=draw(st.integers(0, 10**7))),
-                            retro=draw(st.none() | texts)))
+        records.append(
+            Pass(
+                id=number,
+                number=number,
+                started_at=start,
+                step=draw(st.integers(0, 6)),
+                step_started_at=start + timedelta(seconds=draw(st.integers(0, 10**6))),
+                focus_id=draw(st.none() | st.sampled_from(["nlp", "time-series"])),
+                closed_at=None if is_open else start + timedelta(seconds=draw(st.integers(0, 10**7))),
+                retro=draw(st.none() | texts),
+            )
+        )
         for _ in range(draw(st.integers(0, 3))):
-            records.append(Event(pass_id=number, at=draw(moments), kind=draw(st.sampled_from(["skip", "extend"])),
-                                 step=draw(st.integers(0, 6)), subject=draw(st.none() | texts),
-                                 reason=draw(st.none() | texts)))
+            records.append(
+                Event(
+                    pass_id=number,
+                    at=draw(moments),
+                    kind=draw(st.sampled_from(["skip", "extend"])),
+                    step=draw(st.integers(0, 6)),
+                    subject=draw(st.none() | texts),
+                    reason=draw(st.none() | texts),
+                )
+            )
         for _ in range(draw(st.integers(0, 3))):
-            records.append(Note(pass_id=number, kind=draw(st.sampled_from(["pattern", "understood", "unclear"])),
-                                text=draw(texts), added_at=draw(moments)))
+            records.append(
+                Note(
+                    pass_id=number,
+                    kind=draw(st.sampled_from(["pattern", "understood", "unclear"])),
+                    text=draw(texts),
+                    added_at=draw(moments),
+                )
+            )
         kept = False
         for _ in range(draw(st.integers(0, 3))):
             status = draw(st.sampled_from(["open", "set_aside", "done"] + ([] if kept else ["kept"])))
             kept = kept or status == "kept"
-            records.append(Gap(pass_id=number, text=draw(texts), topic_id=draw(st.none() | st.just("svm")),
-                               rank=draw(st.none() | st.integers(1, 9)), status=status, created_at=draw(moments),
-                               days=draw(st.integers(1, 7)) if status == "kept" else None,
-                               deadline=draw(days_) if status == "kept" else draw(st.none() | days_),
-                               learned=draw(st.none() | texts)))
-        records.append(Reference(pass_id=number, source=draw(texts), why=draw(st.none() | texts),
-                                 added_at=draw(moments)))
-        records.append(Practice(pass_id=number, kind="rung", subject="digits:2",
-                                score=draw(st.none() | st.floats(0, 1)), passed=None, at=draw(moments)))
-    records.append(Project(id=1, pass_id=n_passes, title=draw(texts), started_at=draw(moments),
-                           days=draw(st.integers(7, 31)), deadline=draw(days_),
-                           status="active" if last_open else draw(st.sampled_from(["done", "dropped"])),
-                           directory=None))
+            records.append(
+                Gap(
+                    pass_id=number,
+                    text=draw(texts),
+                    topic_id=draw(st.none() | st.just("svm")),
+                    rank=draw(st.none() | st.integers(1, 9)),
+                    status=status,
+                    created_at=draw(moments),
+                    days=draw(st.integers(1, 7)) if status == "kept" else None,
+                    deadline=draw(days_) if status == "kept" else draw(st.none() | days_),
+                    learned=draw(st.none() | texts),
+                )
+            )
+        records.append(
+            Reference(pass_id=number, source=draw(texts), why=draw(st.none() | texts), added_at=draw(moments))
+        )
+        records.append(
+            Practice(
+                pass_id=number,
+                kind="rung",
+                subject="digits:2",
+                score=draw(st.none() | st.floats(0, 1)),
+                passed=None,
+                at=draw(moments),
+            )
+        )
+    records.append(
+        Project(
+            id=1,
+            pass_id=n_passes,
+            title=draw(texts),
+            started_at=draw(moments),
+            days=draw(st.integers(7, 31)),
+            deadline=draw(days_),
+            status="active" if last_open else draw(st.sampled_from(["done", "dropped"])),
+            directory=None,
+        )
+    )
     records.append(Checkin(project_id=1, at=draw(moments), text=draw(texts)))
     records.append(Interest(focus_id="nlp", rank=1, ranked_at=draw(moments)))
     return records
@@ -140,10 +185,22 @@ def test_file_round_trip_and_bad_files(tmp_path: Path, template: Path) -> None:
 
 def test_import_with_a_bad_row_writes_nothing(tmp_path: Path, template: Path) -> None:
     store = open_store(_fresh(template, tmp_path, "y"))
-    data = {"format": "learnloop-export", "version": 1, "tables": {
-        "interests": [{"focus_id": "nlp", "rank": 1, "ranked_at": "2026-01-01T00:00:00+00:00"}],
-        "passes": [{"id": 1, "number": 1, "started_at": "not a date", "step": 0,
-                    "step_started_at": "2026-01-01T00:00:00+00:00"}]}}
+    data = {
+        "format": "learnloop-export",
+        "version": 1,
+        "tables": {
+            "interests": [{"focus_id": "nlp", "rank": 1, "ranked_at": "2026-01-01T00:00:00+00:00"}],
+            "passes": [
+                {
+                    "id": 1,
+                    "number": 1,
+                    "started_at": "not a date",
+                    "step": 0,
+                    "step_started_at": "2026-01-01T00:00:00+00:00",
+                }
+            ],
+        },
+    }
     with pytest.raises(UserError, match="table passes, row 1, field started_at"), store.session() as s:
         import_data(s, data)
     with store.read() as s:

@@ -79,9 +79,12 @@ def tiny_atlas(tmp_path: Path) -> Atlas:
     """A map with two tool cards (pytorch, numpy) and one focus whose stack holds torch."""
     folder = tmp_path / "atlas"
     folder.mkdir()
-    topics = "topics:\n" + TOOL_TOPIC.format(id="pytorch", name="PyTorch", aliases="torch") + TOOL_TOPIC.format(
-        id="numpy", name="NumPy", aliases="np"
-    ) + TOOL_TOPIC.format(id="graphs", name="Graphs", aliases="")
+    topics = (
+        "topics:\n"
+        + TOOL_TOPIC.format(id="pytorch", name="PyTorch", aliases="torch")
+        + TOOL_TOPIC.format(id="numpy", name="NumPy", aliases="np")
+        + TOOL_TOPIC.format(id="graphs", name="Graphs", aliases="")
+    )
     (folder / "topics.yaml").write_text(topics, encoding="utf-8")
     (folder / "datasets.yaml").write_text(
         "datasets:\n  - id: cora\n    name: Cora\n    source: repo\n    loader: cora.npz\n    target: label\n"

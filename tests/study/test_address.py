@@ -20,16 +20,19 @@ GIT = shutil.which("git")
 INSTALL_GIT = "apt-get install -y git"
 
 
-@pytest.mark.parametrize(("text", "kind", "location", "name"), [
-    ("https://github.com/tkipf/pygcn", "git", "https://github.com/tkipf/pygcn.git", "pygcn"),
-    ("https://github.com/tkipf/pygcn/", "git", "https://github.com/tkipf/pygcn.git", "pygcn"),
-    ("github.com/karpathy/nanoGPT.git", "git", "https://github.com/karpathy/nanoGPT.git", "nanoGPT"),
-    ("tkipf/pygcn", "git", "https://github.com/tkipf/pygcn.git", "pygcn"),
-    ("git@github.com:tkipf/pygcn.git", "git", "git@github.com:tkipf/pygcn.git", "pygcn"),
-    ("https://gitlab.com/group/sub/project.git", "git", "https://gitlab.com/group/sub/project.git", "project"),
-    ("ssh://git@example.org/x/y", "git", "ssh://git@example.org/x/y", "y"),
-    ("git://127.0.0.1:9418/repo.git", "git", "git://127.0.0.1:9418/repo.git", "repo"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "location", "name"),
+    [
+        ("https://github.com/tkipf/pygcn", "git", "https://github.com/tkipf/pygcn.git", "pygcn"),
+        ("https://github.com/tkipf/pygcn/", "git", "https://github.com/tkipf/pygcn.git", "pygcn"),
+        ("github.com/karpathy/nanoGPT.git", "git", "https://github.com/karpathy/nanoGPT.git", "nanoGPT"),
+        ("tkipf/pygcn", "git", "https://github.com/tkipf/pygcn.git", "pygcn"),
+        ("git@github.com:tkipf/pygcn.git", "git", "git@github.com:tkipf/pygcn.git", "pygcn"),
+        ("https://gitlab.com/group/sub/project.git", "git", "https://gitlab.com/group/sub/project.git", "project"),
+        ("ssh://git@example.org/x/y", "git", "ssh://git@example.org/x/y", "y"),
+        ("git://127.0.0.1:9418/repo.git", "git", "git://127.0.0.1:9418/repo.git", "repo"),
+    ],
+)
 def test_addresses_are_parsed_without_the_network(text: str, kind: str, location: str, name: str) -> None:
     address = parse_address(text)
     assert (address.kind, address.location, address.name) == (kind, location, name)
@@ -70,8 +73,15 @@ def test_reference_accepts_what_study_accepts(tmp_path: Path) -> None:
 
 
 def _git(*args: str, cwd: Path | None = None) -> None:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
@@ -96,8 +106,10 @@ def bare_repo(tmp_path: Path, require_system: Callable[[str, bool, str], None]) 
     hook.write_text(f"#!/bin/sh\ntouch {mark}\n")
     hook.chmod(0o755)
     with open(bare / "config", "a") as config:
-        config.write(f'[filter "mark"]\n\tsmudge = touch {mark}; cat\n\trequired = true\n'
-                     f"[core]\n\thooksPath = {bare / 'hooks'}\n")
+        config.write(
+            f'[filter "mark"]\n\tsmudge = touch {mark}; cat\n\trequired = true\n'
+            f"[core]\n\thooksPath = {bare / 'hooks'}\n"
+        )
     return bare
 
 
@@ -131,9 +143,20 @@ def _free_port() -> int:
 
 def test_a_git_daemon_on_localhost_is_cloned(bare_repo: Path, tmp_path: Path) -> None:
     port = _free_port()
-    daemon = subprocess.Popen(["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={bare_repo.parent}",
-                               "--listen=127.0.0.1", f"--port={port}", str(bare_repo.parent)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            f"--base-path={bare_repo.parent}",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            str(bare_repo.parent),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(50):  # wait until it listens
             with socket.socket() as probe:

@@ -65,8 +65,11 @@ def test_a_tarball_goes_through_the_data_filter(tmp_path: Path) -> None:
 def test_bad_inputs_are_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really")
-    cases = {tmp_path / "nope": "no such file or folder", tmp_path / "notes.txt": "not a folder or an archive",
-             tmp_path / "broken.zip": "cannot read the archive"}
+    cases = {
+        tmp_path / "nope": "no such file or folder",
+        tmp_path / "notes.txt": "not a folder or an archive",
+        tmp_path / "broken.zip": "cannot read the archive",
+    }
     for path, words in cases.items():
         with pytest.raises(UserError) as caught, opened_source(path):
             pass

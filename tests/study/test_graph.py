@@ -6,10 +6,21 @@ from learnloop.study.graph import build_graph, collapse, strongly_connected, to_
 
 
 def test_hubs_cycles_and_self_imports() -> None:
-    edges = [("a", "hub"), ("b", "hub"), ("c", "hub"), ("test_x", "helper"), ("test_y", "helper"),
-             ("a", "b"), ("b", "c"), ("c", "a"), ("hub", "hub"), ("a", "missing")]
-    graph = build_graph(["a", "b", "c", "hub", "helper", "test_x", "test_y"], edges,
-                        not_counted=frozenset({"test_x", "test_y"}))
+    edges = [
+        ("a", "hub"),
+        ("b", "hub"),
+        ("c", "hub"),
+        ("test_x", "helper"),
+        ("test_y", "helper"),
+        ("a", "b"),
+        ("b", "c"),
+        ("c", "a"),
+        ("hub", "hub"),
+        ("a", "missing"),
+    ]
+    graph = build_graph(
+        ["a", "b", "c", "hub", "helper", "test_x", "test_y"], edges, not_counted=frozenset({"test_x", "test_y"})
+    )
     assert [(h.module, h.imported_by) for h in graph.hubs] == [("hub", 3)]  # tests do not make helper a hub
     assert graph.cycles == [["a", "b", "c"]]
     assert ("hub", "hub") not in {(e.source, e.target) for e in graph.edges}

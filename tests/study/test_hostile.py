@@ -26,8 +26,14 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The CLI in its own process, so a hang fails the test instead of the run."""
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "learnloop", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "learnloop", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
 
 
 def hostile_tree(root: Path) -> Path:
@@ -145,9 +151,20 @@ def test_a_notebook_is_judged_by_its_source_not_its_outputs(tmp_path: Path) -> N
     root = tmp_path / "repo"
     root.mkdir()
     big_output = {"output_type": "stream", "name": "stdout", "text": "x" * (3 * 1024**2)}
-    (root / "explore.ipynb").write_text(_notebook([
-        {"cell_type": "code", "metadata": {}, "id": "a", "execution_count": 1, "outputs": [big_output],
-         "source": "import pandas as pd\ndf = pd.read_csv('train.csv')\n"}]))
+    (root / "explore.ipynb").write_text(
+        _notebook(
+            [
+                {
+                    "cell_type": "code",
+                    "metadata": {},
+                    "id": "a",
+                    "execution_count": 1,
+                    "outputs": [big_output],
+                    "source": "import pandas as pd\ndf = pd.read_csv('train.csv')\n",
+                }
+            ]
+        )
+    )
     report = study_repository(root, with_map=False)  # the file is over 2 MB, its source is not
     assert report.notices == [] and report.totals.notebooks == 1
     assert [e.path for e in report.entry_points] == ["explore.ipynb"]
@@ -157,9 +174,20 @@ def test_a_notebook_is_judged_by_its_source_not_its_outputs(tmp_path: Path) -> N
 def test_a_notebook_whose_source_is_too_large_is_left_out(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     root.mkdir()
-    (root / "huge.ipynb").write_text(_notebook([
-        {"cell_type": "code", "metadata": {}, "id": "a", "execution_count": 1, "outputs": [],
-         "source": "x = 1\n" * 20_000}]))
+    (root / "huge.ipynb").write_text(
+        _notebook(
+            [
+                {
+                    "cell_type": "code",
+                    "metadata": {},
+                    "id": "a",
+                    "execution_count": 1,
+                    "outputs": [],
+                    "source": "x = 1\n" * 20_000,
+                }
+            ]
+        )
+    )
     report = study_repository(root, with_map=False, max_file_bytes=50_000)
     assert [(n.path, n.kind) for n in report.notices] == [("huge.ipynb", "oversized")]
 
@@ -167,17 +195,29 @@ def test_a_notebook_whose_source_is_too_large_is_left_out(tmp_path: Path) -> Non
 def test_indented_magics_are_not_parse_errors(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     root.mkdir()
-    (root / "setup.ipynb").write_text(_notebook([
-        {"cell_type": "code", "metadata": {}, "id": "a", "execution_count": 1, "outputs": [],
-         "source": "import sys\nif 'google.colab' in sys.modules:\n    %pip install torch\n    !nvidia-smi\n"
-                   "files = !ls\nimport torch\n"}]))
+    (root / "setup.ipynb").write_text(
+        _notebook(
+            [
+                {
+                    "cell_type": "code",
+                    "metadata": {},
+                    "id": "a",
+                    "execution_count": 1,
+                    "outputs": [],
+                    "source": "import sys\nif 'google.colab' in sys.modules:\n    %pip install torch\n    !nvidia-smi\n"
+                    "files = !ls\nimport torch\n",
+                }
+            ]
+        )
+    )
     report = study_repository(root, with_map=False)
     assert report.problems == []
     assert [lib.import_name for lib in report.third_party] == ["torch"]
 
 
-def test_a_bare_repository_without_git_is_one_line(tmp_path: Path, cli: Callable[..., object],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bare_repository_without_git_is_one_line(
+    tmp_path: Path, cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
     bare = tmp_path / "x.git"
     (bare / "objects").mkdir(parents=True)
     (bare / "refs").mkdir()

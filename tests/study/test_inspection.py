@@ -16,8 +16,12 @@ def test_binary_content_in_a_source_file_is_a_notice(make_tree: Callable[..., Pa
 
 
 def test_latin1_text_is_read_and_flagged(make_tree: Callable[..., Path]) -> None:
-    root = make_tree({"old.py": "name = 'caf\u00e9'\nimport os\n".encode("latin-1"),
-                      "declared.py": "# -*- coding: cp1252 -*-\nx = '\u20ac'\nimport sys\n".encode("cp1252")})
+    root = make_tree(
+        {
+            "old.py": "name = 'caf\u00e9'\nimport os\n".encode("latin-1"),
+            "declared.py": "# -*- coding: cp1252 -*-\nx = '\u20ac'\nimport sys\n".encode("cp1252"),
+        }
+    )
     old = inspect_file(str(root), FoundFile("old.py", 20, "Python"))
     assert old.notice is not None and old.notice[0] == "not-utf8" and "Latin-1" in old.notice[1]
     assert old.python is not None and old.python.problem is None
@@ -37,8 +41,9 @@ def test_a_vanished_file_is_unreadable_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_the_pool_finds_exactly_what_one_process_finds(make_tree: Callable[..., Path]) -> None:
-    files: dict[str, str | bytes] = {f"pkg/m{i}.py": f'"""Module {i}."""\nimport os\nfrom . import m{i + 1}\n'
-                                     for i in range(40)}
+    files: dict[str, str | bytes] = {
+        f"pkg/m{i}.py": f'"""Module {i}."""\nimport os\nfrom . import m{i + 1}\n' for i in range(40)
+    }
     files["pkg/__init__.py"] = ""
     files["pkg/bad.py"] = "print 'old'\n"
     files["notes.md"] = "# x\n"
@@ -57,8 +62,13 @@ def test_progress_reaches_the_total_and_meanwhile_runs_once(make_tree: Callable[
     for workers in (1, 2):
         seen: list[tuple[int, int]] = []
         calls: list[bool] = []
-        inspect_files(str(root), found, workers=workers, progress=lambda d, t, seen=seen: seen.append((d, t)),
-                      meanwhile=lambda parallel, calls=calls: calls.append(parallel))
+        inspect_files(
+            str(root),
+            found,
+            workers=workers,
+            progress=lambda d, t, seen=seen: seen.append((d, t)),
+            meanwhile=lambda parallel, calls=calls: calls.append(parallel),
+        )
         assert seen[-1] == (10, 10) and calls == [workers == 2]
 
 

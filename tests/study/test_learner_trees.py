@@ -83,9 +83,14 @@ def test_nanogpt_like_the_readme_commands_are_the_entry_points(make_tree: Callab
 def test_nanogpt_like_reading_order_readme_run_data_model_training(make_tree: Callable[..., Path]) -> None:
     report = study_repository(make_tree(NANOGPT, name="nanogpt"), with_map=False)
     order = [(s.stage, s.path) for s in report.reading_order]
-    assert order[:6] == [("readme", "README.md"), ("run", "config/train_shakespeare_char.py"),
-                         ("run", "configurator.py"), ("data", "data/shakespeare_char/prepare.py"),
-                         ("model", "model.py"), ("training", "train.py")]
+    assert order[:6] == [
+        ("readme", "README.md"),
+        ("run", "config/train_shakespeare_char.py"),
+        ("run", "configurator.py"),
+        ("data", "data/shakespeare_char/prepare.py"),
+        ("model", "model.py"),
+        ("training", "train.py"),
+    ]
     assert ("evaluation", "sample.py") in order
     steps = {s.path: s for s in report.reading_order}
     assert "python train.py config/train_shakespeare_char.py" in steps["README.md"].reason
@@ -101,8 +106,9 @@ def test_nanogpt_like_where_things_are(make_tree: Callable[..., Path]) -> None:
     assert ("model.py", 19, "class GPT (torch.nn.Module)") in {(p.path, p.line, p.what) for p in where.model}
     assert where.training[0].path == "train.py" and ".backward(" in where.training[0].what
     data = [(p.path, p.what) for p in where.data]
-    assert any(path == "data/shakespeare_char/prepare.py" and "tinyshakespeare/input.txt" in what
-               for path, what in data)
+    assert any(
+        path == "data/shakespeare_char/prepare.py" and "tinyshakespeare/input.txt" in what for path, what in data
+    )
     assert any("train.bin" in what for _path, what in data)
     assert where.evaluation and where.evaluation[0].path == "sample.py"
 
@@ -110,33 +116,39 @@ def test_nanogpt_like_where_things_are(make_tree: Callable[..., Path]) -> None:
 def test_nanogpt_like_roles(make_tree: Callable[..., Path]) -> None:
     report = study_repository(make_tree(NANOGPT, name="nanogpt"), with_map=False)
     roles = {f.path: f.role for f in report.files}
-    assert roles == {"train.py": "training", "sample.py": "evaluation", "model.py": "model",
-                     "configurator.py": "configuration", "config/train_shakespeare_char.py": "configuration",
-                     "data/shakespeare_char/prepare.py": "data", "bench.py": "script"}
+    assert roles == {
+        "train.py": "training",
+        "sample.py": "evaluation",
+        "model.py": "model",
+        "configurator.py": "configuration",
+        "config/train_shakespeare_char.py": "configuration",
+        "data/shakespeare_char/prepare.py": "data",
+        "bench.py": "script",
+    }
 
 
 RE_EXPORT_LIBRARY = {
     "README.md": "# shapes\n\nInstall with `pip install shapes`, then `shapes fit data.csv`.\n",
     "pyproject.toml": '[project]\nname = "shapes"\n[project.scripts]\nshapes = "shapes.cli.main:run"\n',
     "shapes/__init__.py": '"""Shapes: small estimators."""\nfrom .api import *\nfrom ._version import __version__\n'
-                          "__all__ = ['Circle', 'Square']\n",
+    "__all__ = ['Circle', 'Square']\n",
     "shapes/_version.py": "__version__ = '1.0'\n",
     "shapes/api.py": "from .estimators.circle import Circle\nfrom .estimators.square import Square\n"
-                     "__all__ = ['Circle', 'Square']\n",
+    "__all__ = ['Circle', 'Square']\n",
     "shapes/estimators/__init__.py": "from .circle import Circle\nfrom .square import Square\n",
     "shapes/estimators/base.py": '"""The base every estimator shares."""\n\n\nclass Estimator:\n'
-                                 "    def fit(self, X):\n        return self\n\n    def predict(self, X):\n"
-                                 "        return X\n",
+    "    def fit(self, X):\n        return self\n\n    def predict(self, X):\n"
+    "        return X\n",
     "shapes/estimators/circle.py": '"""A round estimator."""\nfrom .base import Estimator\n\n\n'
-                                   "class Circle(Estimator):\n    def fit(self, X):\n        return self\n",
+    "class Circle(Estimator):\n    def fit(self, X):\n        return self\n",
     "shapes/estimators/square.py": "from shapes.estimators.base import Estimator\n\n\nclass Square(Estimator):\n"
-                                   "    pass\n",
+    "    pass\n",
     "shapes/datasets.py": '"""Toy data."""\nimport numpy as np\n\n\ndef load_circles():\n'
-                          "    return np.load('circles.npz')\n",
+    "    return np.load('circles.npz')\n",
     "shapes/cli/__init__.py": "",
     "shapes/cli/main.py": "import argparse\n\nfrom shapes import Circle\n\n\ndef run():\n"
-                          "    parser = argparse.ArgumentParser()\n    Circle().fit(parser)\n\n\n"
-                          "if __name__ == '__main__':\n    run()\n",
+    "    parser = argparse.ArgumentParser()\n    Circle().fit(parser)\n\n\n"
+    "if __name__ == '__main__':\n    run()\n",
     "shapes/cli/commands.py": "import click\n\n\n@click.command()\ndef fit():\n    pass\n",
     "tests/test_circle.py": "from shapes import Circle\n\n\ndef test_fit():\n    assert Circle().fit(1)\n",
 }
@@ -150,8 +162,14 @@ def test_a_re_export_library_goes_to_the_modules_that_define_its_classes(make_tr
     assert roles["shapes/cli/main.py"] == "cli" and roles["shapes/cli/commands.py"] == "cli"
     paths = [s.path for s in report.reading_order]
     assert paths[0] == "README.md"
-    for skipped in ("shapes/__init__.py", "shapes/api.py", "shapes/estimators/__init__.py", "shapes/cli/main.py",
-                    "shapes/cli/commands.py", "tests/test_circle.py"):
+    for skipped in (
+        "shapes/__init__.py",
+        "shapes/api.py",
+        "shapes/estimators/__init__.py",
+        "shapes/cli/main.py",
+        "shapes/cli/commands.py",
+        "tests/test_circle.py",
+    ):
         assert skipped not in paths, skipped
     assert {"shapes/estimators/base.py", "shapes/estimators/circle.py"} <= set(paths)
     assert "shapes/datasets.py" in paths
@@ -164,14 +182,17 @@ def test_a_re_export_library_goes_to_the_modules_that_define_its_classes(make_tr
 
 
 def test_star_imports_carry_a_models_own_base(make_tree: Callable[..., Path]) -> None:
-    root = make_tree({
-        "micro/__init__.py": "",
-        "micro/engine.py": "class Value:\n    def backward(self):\n        pass\n",
-        "micro/nn.py": "from micro.engine import *\n\n\nclass Module:\n    def zero_grad(self):\n        pass\n\n"
-                       "    def parameters(self):\n        return []\n\n\nclass Neuron(Module):\n    pass\n\n\n"
-                       "class MLP(Module):\n    pass\n",
-        "micro/layers.py": "from micro.nn import *\n\n\nclass Layer(Module):\n    pass\n",
-    }, name="micro")
+    root = make_tree(
+        {
+            "micro/__init__.py": "",
+            "micro/engine.py": "class Value:\n    def backward(self):\n        pass\n",
+            "micro/nn.py": "from micro.engine import *\n\n\nclass Module:\n    def zero_grad(self):\n        pass\n\n"
+            "    def parameters(self):\n        return []\n\n\nclass Neuron(Module):\n    pass\n\n\n"
+            "class MLP(Module):\n    pass\n",
+            "micro/layers.py": "from micro.nn import *\n\n\nclass Layer(Module):\n    pass\n",
+        },
+        name="micro",
+    )
     models = {(m.name, m.base) for m in study_repository(root, with_map=False).models}
     assert {("Neuron", "micro.nn.Module"), ("MLP", "micro.nn.Module"), ("Layer", "micro.nn.Module")} <= models
     assert not any(name == "Value" for name, _base in models)
@@ -183,12 +204,12 @@ def test_a_src_layout_with_many_examples(make_tree: Callable[..., Path]) -> None
         "src/bigpkg/__init__.py": "from bigpkg.model import Net\n",
         "src/bigpkg/model.py": '"""The network."""\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    pass\n',
         "src/bigpkg/data.py": "from torch.utils.data import DataLoader\n\n\ndef load_data():\n"
-                              "    return DataLoader([])\n",
+        "    return DataLoader([])\n",
         "src/bigpkg/train.py": "import argparse\n\nimport torch\n\nfrom bigpkg.data import load_data\n"
-                               "from bigpkg.model import Net\n\n\ndef main():\n    model = Net()\n"
-                               "    opt = torch.optim.SGD(model.parameters())\n    for epoch in range(3):\n"
-                               "        loss = model(load_data())\n        loss.backward()\n        opt.step()\n\n\n"
-                               "if __name__ == '__main__':\n    main()\n",
+        "from bigpkg.model import Net\n\n\ndef main():\n    model = Net()\n"
+        "    opt = torch.optim.SGD(model.parameters())\n    for epoch in range(3):\n"
+        "        loss = model(load_data())\n        loss.backward()\n        opt.step()\n\n\n"
+        "if __name__ == '__main__':\n    main()\n",
     }
     for number in range(30):
         files[f"examples/example_{number:02d}.py"] = "import bigpkg\n\nnet = bigpkg.Net()\nprint(net)\n"
@@ -198,6 +219,10 @@ def test_a_src_layout_with_many_examples(make_tree: Callable[..., Path]) -> None
     assert sum(1 for e in entries if e.path.startswith("examples/")) <= 3  # examples trimmed
     assert report.entry_points_total > len(entries)
     stages = [(s.stage, s.path) for s in report.reading_order]
-    assert stages[:4] == [("readme", "README.md"), ("data", "src/bigpkg/data.py"), ("model", "src/bigpkg/model.py"),
-                          ("training", "src/bigpkg/train.py")]
+    assert stages[:4] == [
+        ("readme", "README.md"),
+        ("data", "src/bigpkg/data.py"),
+        ("model", "src/bigpkg/model.py"),
+        ("training", "src/bigpkg/train.py"),
+    ]
     assert not any(p.startswith("examples/") for _s, p in stages)

@@ -35,8 +35,9 @@ def test_providers_are_found_from_top_level_and_record_files(tmp_path: Path) -> 
     (site / "Foo_Bar-1.2.dist-info").mkdir(parents=True)
     (site / "Foo_Bar-1.2.dist-info" / "top_level.txt").write_text("foobar\n")
     (site / "other_dist-0.3.dist-info").mkdir()
-    (site / "other_dist-0.3.dist-info" / "RECORD").write_text("weird_name/__init__.py,sha256=x,1\n"
-                                                              "other_dist-0.3.dist-info/METADATA,,\n")
+    (site / "other_dist-0.3.dist-info" / "RECORD").write_text(
+        "weird_name/__init__.py,sha256=x,1\nother_dist-0.3.dist-info/METADATA,,\n"
+    )
     installed = InstalledDistributions([str(site)])
     assert installed.version("foo-bar") == "1.2" and installed.name("FOO.bar") == "Foo-Bar"
     assert installed.provider("foobar") == "Foo-Bar"
@@ -45,8 +46,7 @@ def test_providers_are_found_from_top_level_and_record_files(tmp_path: Path) -> 
 
 
 def test_cards_from_a_small_map(tiny_atlas: Atlas) -> None:
-    uses = {"torch": LibraryUse({"a", "b"}, True), "numpy": LibraryUse({"a"}, False),
-            "cupy": LibraryUse({"a"}, False)}
+    uses = {"torch": LibraryUse({"a", "b"}, True), "numpy": LibraryUse({"a"}, False), "cupy": LibraryUse({"a"}, False)}
     libraries = describe_libraries(uses, stdlib=False, declared=["Torch"], atlas=tiny_atlas)
     by_name = {lib.import_name: lib for lib in libraries}
     assert next(lib.import_name for lib in libraries) == "torch"  # most used first
@@ -59,8 +59,10 @@ def test_cards_from_a_small_map(tiny_atlas: Atlas) -> None:
 
 def test_the_real_map_knows_the_big_libraries() -> None:
     uses = {name: LibraryUse({"m"}, True) for name in ("torch", "sklearn", "numpy", "pandas")}
-    cards = {lib.import_name: [t.id for t in lib.topics] for lib in describe_libraries(uses, stdlib=False,
-                                                                                       atlas=load_atlas())}
+    cards = {
+        lib.import_name: [t.id for t in lib.topics]
+        for lib in describe_libraries(uses, stdlib=False, atlas=load_atlas())
+    }
     assert all(cards[name] for name in uses), cards
 
 

@@ -13,7 +13,7 @@ FILES = {
     "net/layer.py": "import torch\n\nclass Layer(torch.nn.Module):\n    pass\n",
     "net/keras_model.py": "import tensorflow as tf\n\nclass Tiny(tf.keras.Model):\n    pass\n",
     "net/estimator.py": "from sklearn.base import BaseEstimator as BE, ClassifierMixin\n\n"
-                        "class Mine(ClassifierMixin, BE):\n    pass\n",
+    "class Mine(ClassifierMixin, BE):\n    pass\n",
     "net/deep.py": "from .gcn import GCN as G\n\nclass Deeper(G):\n    pass\n",
 }
 

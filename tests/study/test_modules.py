@@ -7,22 +7,46 @@ from learnloop.study.modules import PARENT, build_index, package_of
 
 def test_a_folder_named_numpy_inside_a_package_does_not_hide_numpy() -> None:
     # scikit-learn vendors sklearn/externals/array_api_compat/numpy/: pipreqs then drops numpy entirely.
-    index = build_index(["__init__.py", "base.py", "externals/__init__.py", "externals/compat/__init__.py",
-                         "externals/compat/numpy/__init__.py", "externals/compat/numpy/linalg.py"], "sklearn")
+    index = build_index(
+        [
+            "__init__.py",
+            "base.py",
+            "externals/__init__.py",
+            "externals/compat/__init__.py",
+            "externals/compat/numpy/__init__.py",
+            "externals/compat/numpy/linalg.py",
+        ],
+        "sklearn",
+    )
     inner = index.by_path["externals/compat/numpy/linalg.py"]
     assert inner.id == "sklearn.externals.compat.numpy.linalg" and inner.root == PARENT
     assert index.resolve(inner.root, package_of(inner), "numpy", None, 0) == ("third-party", "numpy")
     assert index.resolve(inner.root, package_of(inner), "", "linalg", 1) == (
-        "internal", "sklearn.externals.compat.numpy.linalg")
+        "internal",
+        "sklearn.externals.compat.numpy.linalg",
+    )
     assert index.resolve(inner.root, package_of(inner), "base", None, 4) == ("internal", "sklearn.base")
     assert index.resolve(inner.root, package_of(inner), "sklearn.base", "BaseEstimator", 0) == (
-        "internal", "sklearn.base")
+        "internal",
+        "sklearn.base",
+    )
     assert index.resolve(inner.root, package_of(inner), "json", None, 0) == ("stdlib", "json")
 
 
 def test_scripts_see_their_own_folder_and_the_repository_packages() -> None:
-    index = build_index(["train.py", "utils.py", "gcn/__init__.py", "gcn/models.py", "scripts/run.py",
-                         "scripts/helpers.py", "src/lib/__init__.py", "src/lib/core.py"], "repo")
+    index = build_index(
+        [
+            "train.py",
+            "utils.py",
+            "gcn/__init__.py",
+            "gcn/models.py",
+            "scripts/run.py",
+            "scripts/helpers.py",
+            "src/lib/__init__.py",
+            "src/lib/core.py",
+        ],
+        "repo",
+    )
     run = index.by_path["scripts/run.py"]
     assert run.root == "scripts" and run.id == "run"
     assert index.resolve("scripts", "", "helpers", None, 0) == ("internal", "helpers")

@@ -11,32 +11,51 @@ def module(name: str, path: str, *, package: bool = False, test: bool = False, v
 
 
 MODULES = [
-    module("app", "app/__init__.py", package=True), module("app.train", "app/train.py"),
-    module("app.models", "app/models.py"), module("app.data", "app/data.py"),
+    module("app", "app/__init__.py", package=True),
+    module("app.train", "app/train.py"),
+    module("app.models", "app/models.py"),
+    module("app.data", "app/data.py"),
     module("app._vendor.six", "app/_vendor/six.py", vendored=True),
-    module("tests.test_app", "tests/test_app.py", test=True), module("tools.release", "tools/release.py"),
+    module("tests.test_app", "tests/test_app.py", test=True),
+    module("tools.release", "tools/release.py"),
 ]
-EDGES = [("app.train", "app.models"), ("app.train", "app.data"), ("app.data", "app._vendor.six"),
-         ("tests.test_app", "app.train"), ("app.models", "app.data")]
-MODEL = ModelClass(name="Net", module="app.models", path="app/models.py", line=3, base="torch.nn.Module",
-                   framework="PyTorch")
+EDGES = [
+    ("app.train", "app.models"),
+    ("app.train", "app.data"),
+    ("app.data", "app._vendor.six"),
+    ("tests.test_app", "app.train"),
+    ("app.models", "app.data"),
+]
+MODEL = ModelClass(
+    name="Net", module="app.models", path="app/models.py", line=3, base="torch.nn.Module", framework="PyTorch"
+)
 
 
 def test_readme_then_the_entry_point_then_what_it_uses() -> None:
-    entries = [EntryPoint(kind="main-block", path="tools/release.py", line=5, module="tools.release"),
-               EntryPoint(kind="main-block", path="tests/test_app.py", line=9, module="tests.test_app"),
-               EntryPoint(kind="main-block", path="app/train.py", line=30, module="app.train")]
-    steps = reading_order(files=["README.md", "docs/README.md", "app/train.py"], modules=MODULES, edges=EDGES,
-                          entry_points=entries, models=[MODEL])
+    entries = [
+        EntryPoint(kind="main-block", path="tools/release.py", line=5, module="tools.release"),
+        EntryPoint(kind="main-block", path="tests/test_app.py", line=9, module="tests.test_app"),
+        EntryPoint(kind="main-block", path="app/train.py", line=30, module="app.train"),
+    ]
+    steps = reading_order(
+        files=["README.md", "docs/README.md", "app/train.py"],
+        modules=MODULES,
+        edges=EDGES,
+        entry_points=entries,
+        models=[MODEL],
+    )
     assert [s.path for s in steps] == ["README.md", "app/train.py", "app/models.py", "app/data.py"]
     assert "entry point" in steps[1].reason and "line 30" in steps[1].reason
     assert steps[2].reason.startswith("defines the model: Net (torch.nn.Module)")
 
 
 def test_a_console_script_beats_a_main_block() -> None:
-    entries = [EntryPoint(kind="main-block", path="app/data.py", line=5, module="app.data"),
-               EntryPoint(kind="console-script", path="app/train.py", module="app.train", name="app-train",
-                          detail="app.train:main")]
+    entries = [
+        EntryPoint(kind="main-block", path="app/data.py", line=5, module="app.data"),
+        EntryPoint(
+            kind="console-script", path="app/train.py", module="app.train", name="app-train", detail="app.train:main"
+        ),
+    ]
     steps = reading_order(files=[], modules=MODULES, edges=EDGES, entry_points=entries, models=[])
     assert steps[0].path == "app/train.py" and "`app-train` command" in steps[0].reason
 
@@ -55,8 +74,9 @@ def test_models_out_of_reach_are_still_named() -> None:
 
 def test_a_notebook_can_be_the_entry_point() -> None:
     entries = [EntryPoint(kind="notebook", path="demo.ipynb", detail="3 code cells")]
-    steps = reading_order(files=[], modules=MODULES, edges=[("demo.ipynb", "app.models")], entry_points=entries,
-                          models=[])
+    steps = reading_order(
+        files=[], modules=MODULES, edges=[("demo.ipynb", "app.models")], entry_points=entries, models=[]
+    )
     assert [s.path for s in steps[:2]] == ["demo.ipynb", "app/models.py"]
 
 

@@ -48,10 +48,17 @@ def test_every_import_form_is_read_with_where_it_sits() -> None:
     facts = read_python(SOURCE)
     imports = {(m, n, a, lvl, opt) for m, n, a, lvl, _line, opt in facts.imports}
     assert imports == {
-        ("os", None, None, 0, False), ("numpy", None, "np", 0, False), ("torch.nn", None, "nn", 0, False),
-        ("", "models", None, 1, False), ("data.loaders", "load", "load_it", 2, False),
-        ("typing", "TYPE_CHECKING", None, 0, False), ("cupy", None, None, 0, True), ("yaml", None, None, 0, False),
-        ("pandas", None, None, 0, True), ("scipy.sparse", None, None, 0, False), ("json", "loads", None, 0, False),
+        ("os", None, None, 0, False),
+        ("numpy", None, "np", 0, False),
+        ("torch.nn", None, "nn", 0, False),
+        ("", "models", None, 1, False),
+        ("data.loaders", "load", "load_it", 2, False),
+        ("typing", "TYPE_CHECKING", None, 0, False),
+        ("cupy", None, None, 0, True),
+        ("yaml", None, None, 0, False),
+        ("pandas", None, None, 0, True),
+        ("scipy.sparse", None, None, 0, False),
+        ("json", "loads", None, 0, False),
         ("argparse", None, None, 0, False),
     }
     scipy_line = next(i for i, line in enumerate(SOURCE.splitlines(), start=1) if "import scipy.sparse" in line)
@@ -81,8 +88,14 @@ def test_click_typer_fire_and_hydra_commands() -> None:
         "if __name__ == '__main__':\n    fire.Fire(train)\n"
     )
     found = [(c.kind, c.name) for c in facts.clis]
-    assert found == [("click", "cli"), ("click", "train"), ("typer", "app"), ("typer", "serve"), ("hydra", "run"),
-                     ("fire", None)]
+    assert found == [
+        ("click", "cli"),
+        ("click", "train"),
+        ("typer", "app"),
+        ("typer", "serve"),
+        ("hydra", "run"),
+        ("fire", None),
+    ]
 
 
 def test_python2_files_are_classified_and_their_imports_still_read() -> None:
@@ -109,7 +122,11 @@ def test_nul_bytes_and_absurd_nesting_do_not_raise() -> None:
 def test_line_scan_of_imports_handles_aliases_relative_and_parentheses() -> None:
     found = scan_imports_by_line("import a.b as c, d\nfrom ..x import (y, z as w)\nfrom . import *\n  import e\n")
     assert [(m, n, a, lvl) for m, n, a, lvl, _line, _o in found] == [
-        ("a.b", None, "c", 0), ("d", None, None, 0), ("x", "y", None, 2), ("x", "z", "w", 2), ("", "*", None, 1),
+        ("a.b", None, "c", 0),
+        ("d", None, None, 0),
+        ("x", "y", None, 2),
+        ("x", "z", "w", 2),
+        ("", "*", None, 1),
         ("e", None, None, 0),
     ]
 
@@ -136,7 +153,13 @@ def test_the_line_scan_finds_the_same_imports_as_the_syntax_tree_on_our_own_sour
 def test_the_line_scan_skips_strings_and_reads_parentheses() -> None:
     from learnloop.study.pysource import scan_python
 
-    text = ('"""Docs\nimport fake\n"""\nimport os\ntry:\n    import pooch\nexcept ImportError:\n    pooch = None\n'
-            'CODE = """\nimport mymodule\n"""\nfrom x.y import (a,\n    b as c)  # two\n')
+    text = (
+        '"""Docs\nimport fake\n"""\nimport os\ntry:\n    import pooch\nexcept ImportError:\n    pooch = None\n'
+        'CODE = """\nimport mymodule\n"""\nfrom x.y import (a,\n    b as c)  # two\n'
+    )
     assert [(m, n, a, opt) for m, n, a, _lvl, _line, opt in scan_python(text).imports] == [
-        ("os", None, None, False), ("pooch", None, None, True), ("x.y", "a", None, False), ("x.y", "b", "c", False)]
+        ("os", None, None, False),
+        ("pooch", None, None, True),
+        ("x.y", "a", None, False),
+        ("x.y", "b", "c", False),
+    ]

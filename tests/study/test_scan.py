@@ -14,8 +14,16 @@ def paths(root: Path, **options: object) -> list[str]:
 
 
 def test_languages_come_from_names_and_extensions(make_tree: Callable[..., Path]) -> None:
-    root = make_tree({"a.py": "x = 1\n", "Makefile": "all:\n", "CMakeLists.txt": "project(x)\n", "notes.txt": "hi\n",
-                      "data.bin": b"\x00\x01", "img.PNG": b"\x89PNG"})
+    root = make_tree(
+        {
+            "a.py": "x = 1\n",
+            "Makefile": "all:\n",
+            "CMakeLists.txt": "project(x)\n",
+            "notes.txt": "hi\n",
+            "data.bin": b"\x00\x01",
+            "img.PNG": b"\x89PNG",
+        }
+    )
     scan = scan_tree(root)
     languages = {f.path: f.language for f in scan.files}
     assert languages == {"a.py": "Python", "Makefile": "Makefile", "CMakeLists.txt": "CMake", "notes.txt": "Text"}
@@ -23,24 +31,46 @@ def test_languages_come_from_names_and_extensions(make_tree: Callable[..., Path]
 
 
 def test_version_control_virtualenvs_and_caches_are_left_out(make_tree: Callable[..., Path]) -> None:
-    root = make_tree({
-        "keep.py": "", ".git/config": "[core]\n", ".git/hooks/x.py": "", "node_modules/lib/index.js": "x",
-        "env/pyvenv.cfg": "home = /usr\n", "env/lib/site.py": "", "pkg/__pycache__/m.py": "",
-        "pkg.egg-info/PKG-INFO": "", ".venv/lib/a.py": "", "conda/conda-meta/history": "", "conda/x.py": "",
-        "env2/bin/activate": "", "env2/lib/y.py": "", "src/env/real.py": "",
-    })
+    root = make_tree(
+        {
+            "keep.py": "",
+            ".git/config": "[core]\n",
+            ".git/hooks/x.py": "",
+            "node_modules/lib/index.js": "x",
+            "env/pyvenv.cfg": "home = /usr\n",
+            "env/lib/site.py": "",
+            "pkg/__pycache__/m.py": "",
+            "pkg.egg-info/PKG-INFO": "",
+            ".venv/lib/a.py": "",
+            "conda/conda-meta/history": "",
+            "conda/x.py": "",
+            "env2/bin/activate": "",
+            "env2/lib/y.py": "",
+            "src/env/real.py": "",
+        }
+    )
     scan = scan_tree(root)
     assert sorted(f.path for f in scan.files) == ["keep.py", "src/env/real.py"]
-    assert {".git/", "node_modules/", "env/", "pkg/__pycache__/", "pkg.egg-info/", ".venv/", "conda/",
-            "env2/"} <= set(scan.excluded)
+    assert {".git/", "node_modules/", "env/", "pkg/__pycache__/", "pkg.egg-info/", ".venv/", "conda/", "env2/"} <= set(
+        scan.excluded
+    )
 
 
 def test_gitignore_is_respected_at_every_level(make_tree: Callable[..., Path]) -> None:
-    root = make_tree({
-        ".gitignore": "build/\n*.log\n/secret.py\n!keep.log\n",
-        "build/out.py": "", "app.log": "", "keep.log": "", "secret.py": "", "sub/secret.py": "",
-        "sub/.gitignore": "generated_*.py\n", "sub/generated_a.py": "", "sub/real.py": "", "other/generated_b.py": "",
-    })
+    root = make_tree(
+        {
+            ".gitignore": "build/\n*.log\n/secret.py\n!keep.log\n",
+            "build/out.py": "",
+            "app.log": "",
+            "keep.log": "",
+            "secret.py": "",
+            "sub/secret.py": "",
+            "sub/.gitignore": "generated_*.py\n",
+            "sub/generated_a.py": "",
+            "sub/real.py": "",
+            "other/generated_b.py": "",
+        }
+    )
     assert paths(root) == ["other/generated_b.py", "sub/real.py", "sub/secret.py"]
     scan = scan_tree(root)
     assert "build/ (.gitignore)" in scan.excluded
@@ -63,7 +93,8 @@ def test_oversized_files_are_skipped_with_a_notice(make_tree: Callable[..., Path
 
 
 def test_symlink_loops_outside_links_and_dangling_links_are_reported_not_followed(
-        make_tree: Callable[..., Path], tmp_path: Path) -> None:
+    make_tree: Callable[..., Path], tmp_path: Path
+) -> None:
     root = make_tree({"pkg/mod.py": "import os\n", "outside_target.py": ""}, name="repo")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -76,8 +107,12 @@ def test_symlink_loops_outside_links_and_dangling_links_are_reported_not_followe
     scan = scan_tree(root)
     assert sorted(f.path for f in scan.files) == ["outside_target.py", "pkg/mod.py"]
     kinds = {n.path: n.kind for n in scan.notices}
-    assert kinds == {"pkg/up": "symlink-loop", "self": "symlink-loop", "out": "symlink-outside",
-                     "dangling.py": "broken-symlink"}
+    assert kinds == {
+        "pkg/up": "symlink-loop",
+        "self": "symlink-loop",
+        "out": "symlink-outside",
+        "dangling.py": "broken-symlink",
+    }
 
 
 def test_an_unreadable_folder_is_a_notice(make_tree: Callable[..., Path]) -> None:

@@ -47,8 +47,9 @@ class Web:
 
     def post(self, path: str, data: dict[str, Any] | None = None, *, follow: bool = True, **kwargs: Any) -> Any:
         """POST with the page's token; a form that starts a job (the project's scaffold) is followed to its end."""
-        response = self.client.post(path, data={"csrf": self.token(), **(data or {})}, follow_redirects=follow,
-                                    **kwargs)
+        response = self.client.post(
+            path, data={"csrf": self.token(), **(data or {})}, follow_redirects=follow, **kwargs
+        )
         landed = response.url.path if follow else ""
         if landed.startswith("/jobs/") and path == "/project":
             job = self.server.jobs.wait(landed.removeprefix("/jobs/"), timeout=60)
@@ -66,8 +67,13 @@ class Web:
         """Every row of every table of the learner's records (not the server's job records): compared before and
         after a refused form to show nothing was written."""
         with sqlite3.connect(self.settings.database_path) as conn:
-            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                                 "AND name NOT LIKE 'sqlite_%' AND name != 'jobs' ORDER BY name")]
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' "
+                    "AND name NOT LIKE 'sqlite_%' AND name != 'jobs' ORDER BY name"
+                )
+            ]
             return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
     def refused(self, path: str, data: dict[str, Any] | None = None, *, status: int = 400, **kwargs: Any) -> str:

@@ -12,8 +12,13 @@ from learnloop.web.actions import PAGES, next_action
 def _status(kind: Kind, **extra: object) -> Status:
     urgency = Urgency.OVERDUE if extra.pop("urgent", False) else Urgency.NORMAL
     targets = extra.pop("targets", {})
-    return Status(started=True, pass_number=1, step=extra.pop("step", 0),  # type: ignore[arg-type]
-                  next=Action(kind, "why", targets, urgency), **extra)  # type: ignore[arg-type]
+    return Status(
+        started=True,
+        pass_number=1,
+        step=extra.pop("step", 0),  # type: ignore[arg-type]
+        next=Action(kind, "why", targets, urgency),
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def test_not_started_posts_to_start() -> None:
@@ -37,27 +42,34 @@ def test_confirming_the_focus_posts_it_back() -> None:
 
 
 def test_keep_ranking_is_one_button() -> None:
-    status = Status(started=True, pass_number=2, step=0, next=Action(
-        Kind.REVIEW_RANKING, "look again", alternatives=(Action(Kind.KEEP_RANKING, "keep"),)))
+    status = Status(
+        started=True,
+        pass_number=2,
+        step=0,
+        next=Action(Kind.REVIEW_RANKING, "look again", alternatives=(Action(Kind.KEEP_RANKING, "keep"),)),
+    )
     action = next_action(status)
     assert action.href == "/focus" and action.alternatives[0].post == "/interests/keep"
 
 
-@pytest.mark.parametrize(("kind", "href"), [
-    (Kind.PIN_FOCUS, "/focus"),
-    (Kind.RANK_INTERESTS, "/focus"),
-    (Kind.ADD_REFERENCE, "/study#reference"),
-    (Kind.ADD_NOTE, "/study#notes"),
-    (Kind.DO_EXERCISE, "/exercises"),
-    (Kind.RUN_RUNG, "/ladders"),
-    (Kind.NEW_PROJECT, "/project"),
-    (Kind.FINISH_PROJECT, "/project"),
-    (Kind.CHECK_IN, "/project"),
-    (Kind.ADD_GAP, "/gaps"),
-    (Kind.RANK_GAPS, "/gaps"),
-    (Kind.CLOSE_GAP, "/gaps"),
-    (Kind.CLOSE_PASS, "/#retro"),
-])
+@pytest.mark.parametrize(
+    ("kind", "href"),
+    [
+        (Kind.PIN_FOCUS, "/focus"),
+        (Kind.RANK_INTERESTS, "/focus"),
+        (Kind.ADD_REFERENCE, "/study#reference"),
+        (Kind.ADD_NOTE, "/study#notes"),
+        (Kind.DO_EXERCISE, "/exercises"),
+        (Kind.RUN_RUNG, "/ladders"),
+        (Kind.NEW_PROJECT, "/project"),
+        (Kind.FINISH_PROJECT, "/project"),
+        (Kind.CHECK_IN, "/project"),
+        (Kind.ADD_GAP, "/gaps"),
+        (Kind.RANK_GAPS, "/gaps"),
+        (Kind.CLOSE_GAP, "/gaps"),
+        (Kind.CLOSE_PASS, "/#retro"),
+    ],
+)
 def test_each_kind_links_to_the_page_that_does_it(kind: Kind, href: str) -> None:
     action = next_action(_status(kind))
     assert action.href == href and action.post is None

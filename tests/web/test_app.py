@@ -77,8 +77,10 @@ def test_token_from_another_server_is_refused(web: Web, home: Path, tmp_path: Pa
 def test_missing_field_and_bad_number_are_one_line_not_json(web: Web) -> None:
     web.to_step(4)
     assert web.refused("/project/extend", {"reason": "exams"}) == "fill in the number of days"
-    assert web.refused("/project", {"title": "x", "days": "ten", "dataset": "penguins"}) == \
-        "the number of days must be a whole number"
+    assert (
+        web.refused("/project", {"title": "x", "days": "ten", "dataset": "penguins"})
+        == "the number of days must be a whole number"
+    )
 
 
 def test_get_on_a_form_route_says_use_the_buttons(web: Web) -> None:
@@ -94,8 +96,11 @@ def test_body_over_the_cap_is_refused_before_parsing(home: Path) -> None:
         token = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
         assert token
         big = b"a,b\n" + b"1,2\n" * 30_000
-        response = client.post("/lab/baseline", data={"csrf": token.group(1), "target": "b"},
-                               files={"upload": ("big.csv", big, "text/csv")})
+        response = client.post(
+            "/lab/baseline",
+            data={"csrf": token.group(1), "target": "b"},
+            files={"upload": ("big.csv", big, "text/csv")},
+        )
         assert response.status_code == 413
         assert "too large" in response.text
         assert list(app.state.server.jobs.recent()) == []
@@ -117,12 +122,15 @@ def test_a_bug_is_one_line_and_a_500_not_a_traceback(home: Path, monkeypatch: ob
         raise RuntimeError("the history broke")
 
     monkeypatch.setattr(history, "history", broken)  # type: ignore[attr-defined]
-    with TestClient(create_app(resolve_settings()), raise_server_exceptions=False,
-                    base_url="http://127.0.0.1") as client:
+    with TestClient(
+        create_app(resolve_settings()), raise_server_exceptions=False, base_url="http://127.0.0.1"
+    ) as client:
         response = client.get("/history")
     assert response.status_code == 500
-    assert alert(response) == ("learnloop hit a bug (RuntimeError: the history broke); nothing was saved for this "
-                               "action, and the server's log has the details")
+    assert alert(response) == (
+        "learnloop hit a bug (RuntimeError: the history broke); nothing was saved for this "
+        "action, and the server's log has the details"
+    )
     assert "Traceback" not in response.text
 
 

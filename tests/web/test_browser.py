@@ -21,8 +21,14 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # The deepest element that sticks out on the right, to name it when a page is too wide.
 WIDEST = """() => { let found = '';
   for (const e of document.querySelectorAll('body *')) {
@@ -59,8 +65,11 @@ def server(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     monkeypatch.setenv("LEARNLOOP_NOW", "2026-11-02T09:00:00+00:00")
     port = _free_port()
-    web = uvicorn.Server(uvicorn.Config(create_app(resolve_settings()), host="127.0.0.1", port=port,
-                                        log_level="warning", access_log=False))
+    web = uvicorn.Server(
+        uvicorn.Config(
+            create_app(resolve_settings()), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        )
+    )
     thread = threading.Thread(target=web.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -128,10 +137,12 @@ class Walk:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_a_whole_pass_in_the_browser(server: str, chromium: Any, tmp_path: Path, width: int, home: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    context = chromium.new_context(viewport={"width": width, "height": 900 if width > 400 else 800},
-                                   java_script_enabled=False)  # progressive enhancement: no JavaScript needed
+def test_a_whole_pass_in_the_browser(
+    server: str, chromium: Any, tmp_path: Path, width: int, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context = chromium.new_context(
+        viewport={"width": width, "height": 900 if width > 400 else 800}, java_script_enabled=False
+    )  # progressive enhancement: no JavaScript needed
     walk = Walk(context.new_page(), server, tmp_path, width)
     page = walk.page
     repo = home / "workspace" / "tinyrepo" / "tiny"
@@ -347,8 +358,9 @@ def test_a_whole_pass_in_the_browser(server: str, chromium: Any, tmp_path: Path,
         walk.until("cancelled", 30)
     walk.go("/jobs")
     walk.shot("11f-jobs")
-    for number, path in enumerate(("/exercises", "/exercises/1", "/ladders", "/ladders/digits/4", "/resources",
-                                   "/datasets"), start=12):
+    for number, path in enumerate(
+        ("/exercises", "/exercises/1", "/ladders", "/ladders/digits/4", "/resources", "/datasets"), start=12
+    ):
         walk.go(path)  # the other pages fit the window too
         walk.shot(f"{number}-{path.strip('/').replace('/', '-')}")
     context.close()

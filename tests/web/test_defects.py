@@ -87,8 +87,13 @@ def test_a_bad_form_is_titled_not_done(web: Web) -> None:
 
 
 def test_the_back_link_never_leaves_the_site(web: Web) -> None:
-    for referer in ("http://127.0.0.1//evil.example/x", "http://evil.example/gaps", "//evil.example",
-                    "http://127.0.0.1/\\evil.example", "javascript:alert(1)"):
+    for referer in (
+        "http://127.0.0.1//evil.example/x",
+        "http://evil.example/gaps",
+        "//evil.example",
+        "http://127.0.0.1/\\evil.example",
+        "javascript:alert(1)",
+    ):
         page = web.get("/no/such/page", headers={"Referer": referer}).text
         back = re.search(r'<a class="button secondary" href="([^"]*)">Back</a>', page)
         assert back and back.group(1) == "/", (referer, back and back.group(1))
@@ -99,8 +104,9 @@ def test_the_back_link_never_leaves_the_site(web: Web) -> None:
 def test_the_413_page_is_styled_and_carries_the_security_headers(home: Path) -> None:
     app = create_app(resolve_settings(), max_upload_bytes=1024)
     with TestClient(app, base_url=LOCAL) as client:
-        response = client.post("/lab/baseline", content=b"x" * 200_000,
-                               headers={"content-type": "application/x-www-form-urlencoded"})
+        response = client.post(
+            "/lab/baseline", content=b"x" * 200_000, headers={"content-type": "application/x-www-form-urlencoded"}
+        )
     assert response.status_code == 413
     assert '<link rel="stylesheet" href="/static/style.css">' in response.text and "<title>Too large" in response.text
     assert response.headers["x-frame-options"] == "DENY" and "content-security-policy" in response.headers
@@ -122,16 +128,19 @@ def test_text_past_the_limit_and_nul_bytes_are_refused(web: Web) -> None:
 
 def test_nan_and_inf_budgets_are_refused(web: Web) -> None:
     for value in ("nan", "inf", "-inf", "1e999", "0", "-5"):
-        assert "positive number of seconds" in web.refused("/lab/baseline", {"dataset": "penguins",
-                                                                              "budget": value}), value
+        assert "positive number of seconds" in web.refused("/lab/baseline", {"dataset": "penguins", "budget": value}), (
+            value
+        )
     assert web.server.jobs.recent() == []
 
 
 def test_a_refused_form_comes_back_with_what_was_typed_beside_its_field(web: Web) -> None:
     web.start()
-    page = web.client.post("/lab/baseline", data={"csrf": web.token(), "dataset": "penguins", "budget": "nan",
-                                                  "target": "species", "cv": "4"},
-                           headers={"Referer": f"{LOCAL}/lab"})
+    page = web.client.post(
+        "/lab/baseline",
+        data={"csrf": web.token(), "dataset": "penguins", "budget": "nan", "target": "species", "cv": "4"},
+        headers={"Referer": f"{LOCAL}/lab"},
+    )
     assert page.status_code == 400
     assert page.text.count('role="alert"') == 1
     assert '<option value="penguins" selected' in page.text

@@ -20,10 +20,13 @@ def test_ranks_become_an_order_and_blanks_are_left_out() -> None:
 
 def test_validation_errors_read_as_one_line() -> None:
     assert describe_validation([{"type": "missing", "loc": ("body", "days")}]) == "fill in the number of days"
-    assert describe_validation([{"type": "int_parsing", "loc": ("body", "days")}]) == \
-        "the number of days must be a whole number"
-    assert describe_validation([{"type": "int_parsing", "loc": ("path", "gap_id")}]) == \
-        "'gap id' must be a whole number"
+    assert (
+        describe_validation([{"type": "int_parsing", "loc": ("body", "days")}])
+        == "the number of days must be a whole number"
+    )
+    assert (
+        describe_validation([{"type": "int_parsing", "loc": ("path", "gap_id")}]) == "'gap id' must be a whole number"
+    )
     assert describe_validation([{"type": "float_parsing", "loc": ("query", "x")}]) == "'x' must be a number"
     assert describe_validation([]).startswith("the form could not be read")
 

@@ -34,8 +34,9 @@ def test_a_foreign_host_gets_400_on_every_route(web: Web) -> None:
         for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.", ""):
             if host == "localhost.":  # a trailing dot is the same name
                 continue
-            response = web.client.request(method, path, headers={"Host": host},
-                                          data={"csrf": token} if method == "POST" else None)
+            response = web.client.request(
+                method, path, headers={"Host": host}, data={"csrf": token} if method == "POST" else None
+            )
             assert response.status_code == 400, (method, path, host, response.status_code)
             assert "answers only the names it was started for" in response.text
             assert response.headers["x-frame-options"] == "DENY"
@@ -53,11 +54,17 @@ def test_allowed_names_parse() -> None:
     assert {"box.lan", "fe80::1", "10.0.0.2", "fe80::2", "127.0.0.1", "localhost", "::1"} == hosts
 
 
-@pytest.mark.parametrize("header", [
-    {"Origin": "http://evil.example"}, {"Origin": "null"}, {"Origin": "http://evil.example:8000"},
-    {"Referer": "http://evil.example/page"}, {"Origin": "http://127.0.0.1.evil.example"},
-    {"Origin": "file://"},
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://evil.example:8000"},
+        {"Referer": "http://evil.example/page"},
+        {"Origin": "http://127.0.0.1.evil.example"},
+        {"Origin": "file://"},
+    ],
+)
 def test_cross_origin_post_is_refused_even_with_a_valid_token(web: Web, header: dict[str, str]) -> None:
     before = web.rows()
     response = web.client.post("/start", data={"csrf": web.token()}, headers=header)
@@ -67,8 +74,11 @@ def test_cross_origin_post_is_refused_even_with_a_valid_token(web: Web, header: 
 
 
 def test_same_origin_post_is_done(web: Web) -> None:
-    response = web.client.post("/start", data={"csrf": web.token()},
-                               headers={"Origin": "http://127.0.0.1:8000", "Referer": "http://127.0.0.1:8000/"})
+    response = web.client.post(
+        "/start",
+        data={"csrf": web.token()},
+        headers={"Origin": "http://127.0.0.1:8000", "Referer": "http://127.0.0.1:8000/"},
+    )
     assert response.status_code == 200
     assert len(web.rows()["passes"]) == 1
 

@@ -76,6 +76,7 @@ def test_the_pool_runs_two_at_once_and_the_third_waits_its_turn() -> None:
             started.append(name)
             release.wait(10)
             return name
+
         return work
 
     jobs = [board.submit("try", n, slow(n)) for n in ("a", "b", "c", "d")]
@@ -150,12 +151,32 @@ def test_jobs_survive_a_restart(tmp_path: object) -> None:
     board.shutdown()
     now = datetime.now(UTC)
     with store.session() as session:  # what a server killed mid-work leaves behind
-        session.add(JobRecord(id="was-running", kind="study", title="cut short", back="/study", state="running",
-                              params=json.dumps({"folder": str(repo)}), error_status=500, submitted_at=now,
-                              started_at=now))
-        session.add(JobRecord(id="was-queued", kind="study", title="waiting", back="/study", state="queued",
-                              params=json.dumps({"folder": str(repo)}), folder=str(settings.workspace / "study" / "w"),
-                              error_status=500, submitted_at=now))
+        session.add(
+            JobRecord(
+                id="was-running",
+                kind="study",
+                title="cut short",
+                back="/study",
+                state="running",
+                params=json.dumps({"folder": str(repo)}),
+                error_status=500,
+                submitted_at=now,
+                started_at=now,
+            )
+        )
+        session.add(
+            JobRecord(
+                id="was-queued",
+                kind="study",
+                title="waiting",
+                back="/study",
+                state="queued",
+                params=json.dumps({"folder": str(repo)}),
+                folder=str(settings.workspace / "study" / "w"),
+                error_status=500,
+                submitted_at=now,
+            )
+        )
     again = JobBoard(store, workspace=settings.workspace)
     restored = again.get(first.id)
     assert restored.state == "done" and restored.result["report"]["totals"]["files"] >= 1

@@ -80,8 +80,9 @@ def test_serve_answers_on_loopback(home: Path) -> None:
     port = free_port()
     script = Path(sys.executable).parent / "learnloop"
     env = {**os.environ, "LEARNLOOP_HOME": str(home)}
-    server = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [str(script), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         body = ""
         for _ in range(150):

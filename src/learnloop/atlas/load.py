@@ -67,8 +67,9 @@ def close_ids(key: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     from rapidfuzz import fuzz, process, utils
 
     choices = list(candidates)
-    found = process.extract(key, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit,
-                            score_cutoff=60)
+    found = process.extract(
+        key, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=60
+    )
     return [choice for choice, _score, _index in found]
 
 
@@ -213,8 +214,9 @@ def check_references(atlas: Atlas) -> list[str]:
                 need(atlas.resources, idea.next_step, f"focus {f.id} idea {idea.id} next_step")
                 step = atlas.resources.get(idea.next_step)
                 if step is not None and step.kind != "dataset":
-                    problems.append(f"focus {f.id} idea {idea.id}: next_step {idea.next_step!r} is a "
-                                    f"{step.kind}, not a dataset")
+                    problems.append(
+                        f"focus {f.id} idea {idea.id}: next_step {idea.next_step!r} is a {step.kind}, not a dataset"
+                    )
     return problems
 
 

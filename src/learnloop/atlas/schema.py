@@ -40,7 +40,16 @@ Task = Literal[
 ]
 Level = Literal["beginner", "intermediate", "advanced"]
 ResourceKind = Literal[
-    "book", "blog", "community", "event", "course", "video", "paper", "documentation", "podcast", "newsletter",
+    "book",
+    "blog",
+    "community",
+    "event",
+    "course",
+    "video",
+    "paper",
+    "documentation",
+    "podcast",
+    "newsletter",
     "dataset",
 ]
 # How usable a resource or a reference project is today. Anything but "active" carries a note saying why
@@ -144,18 +153,27 @@ class Dataset(Strict):
     id: Id
     name: str
     source: DatasetSource
-    loader: str = Field(description="sklearn: load_* function; statsmodels: module under statsmodels.datasets; "
-                        "palmerpenguins: load_penguins; vega: vega_datasets local name; repo: file under "
-                        "learnloop/data")
+    loader: str = Field(
+        description="sklearn: load_* function; statsmodels: module under statsmodels.datasets; "
+        "palmerpenguins: load_penguins; vega: vega_datasets local name; repo: file under "
+        "learnloop/data"
+    )
     target: str | None = Field(default=None, description="column to predict, None for unsupervised data")
     task: Task
     form: Literal["table", "graph", "text"] = Field(
-        default="table", description="table: one row per sample, loadable as a DataFrame; graph: nodes, edges "
-        "and features (ladders use it); text: one UTF-8 corpus (rows = characters, columns = distinct characters)")
-    licence: str | None = Field(default=None, description="the data's licence: an SPDX id (CC0-1.0), words "
-                                "(public domain), or 'see source' where no licence could be confirmed")
-    licence_source: str | None = Field(default=None, description="where the licence was read (the package's own "
-                                       "file or page), or why it could not be confirmed")
+        default="table",
+        description="table: one row per sample, loadable as a DataFrame; graph: nodes, edges "
+        "and features (ladders use it); text: one UTF-8 corpus (rows = characters, columns = distinct characters)",
+    )
+    licence: str | None = Field(
+        default=None,
+        description="the data's licence: an SPDX id (CC0-1.0), words "
+        "(public domain), or 'see source' where no licence could be confirmed",
+    )
+    licence_source: str | None = Field(
+        default=None,
+        description="where the licence was read (the package's own file or page), or why it could not be confirmed",
+    )
     rows: int = Field(gt=0)
     columns: int = Field(gt=0)
     summary: str
@@ -201,8 +219,11 @@ class ProjectIdea(Strict):
     dataset: Id
     days: int = Field(ge=7, le=31)
     stretch: str | None = None
-    next_step: Id | None = Field(default=None, description="a resource of kind dataset: the real data to take "
-                                 "the idea to once the offline version works (a link, never a download)")
+    next_step: Id | None = Field(
+        default=None,
+        description="a resource of kind dataset: the real data to take "
+        "the idea to once the offline version works (a link, never a download)",
+    )
 
 
 class Focus(Strict):

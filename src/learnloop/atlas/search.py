@@ -33,12 +33,61 @@ MAX_WORDS = 16
 
 # Words that carry no meaning on their own; a query made only of them is still searched by name.
 # Question words ("how do transformers work", "I don't understand backprop") are dropped the same way.
-_STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "how", "i", "in", "into", "is", "it",
-    "its", "of", "on", "or", "the", "to", "what", "when", "where", "which", "why", "with", "do", "does", "did",
-    "my", "me", "vs", "versus", "about", "use", "using", "work", "works", "working", "understand", "know",
-    "learn", "explain", "don", "t", "get", "really", "still",
-})
+_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "with",
+        "do",
+        "does",
+        "did",
+        "my",
+        "me",
+        "vs",
+        "versus",
+        "about",
+        "use",
+        "using",
+        "work",
+        "works",
+        "working",
+        "understand",
+        "know",
+        "learn",
+        "explain",
+        "don",
+        "t",
+        "get",
+        "really",
+        "still",
+    }
+)
 
 
 class Hit(BaseModel):
@@ -125,9 +174,11 @@ def _coverage(words: list[str], body_words: set[str]) -> float:
     """Share of the query's content words that a body holds (a word, or the start of one for words of 4+)."""
     if not words:
         return 0.0
-    found = sum(1 for w in words
-                if w in body_words or _stem(w) in body_words
-                or (len(w) > 3 and any(b.startswith(_stem(w)) for b in body_words)))
+    found = sum(
+        1
+        for w in words
+        if w in body_words or _stem(w) in body_words or (len(w) > 3 and any(b.startswith(_stem(w)) for b in body_words))
+    )
     return found / len(words)
 
 
@@ -173,7 +224,7 @@ def look_up(atlas: Atlas, query: str, limit: int = 15, kinds: set[str] | None = 
     topics = [h for h in scored if h.kind == "topic" and h.score >= NEAREST_FLOOR]
     if not topics and kinds and "topic" not in kinds:
         topics = [h for h in scored if h.score >= NEAREST_FLOOR]
-    return SearchResult(query=query, on_map=False, hits=[], nearest=topics[:min(limit, NEAREST_COUNT)])
+    return SearchResult(query=query, on_map=False, hits=[], nearest=topics[: min(limit, NEAREST_COUNT)])
 
 
 def search(atlas: Atlas, query: str, limit: int = 15, kinds: set[str] | None = None) -> list[Hit]:

@@ -55,5 +55,6 @@ def stack(atlas: Atlas, focus_id: str, check: bool = False) -> StackReport:
         if missing:
             pins = {"torch": "torch==2.13.0"}
             install = "python -m pip install " + " ".join(shlex.quote(pins.get(p.pip, p.pip)) for p in missing)
-    return StackReport(focus_id=focus.id, focus_name=focus.name, packages=packages, checked=check,
-                       install_command=install)
+    return StackReport(
+        focus_id=focus.id, focus_name=focus.name, packages=packages, checked=check, install_command=install
+    )

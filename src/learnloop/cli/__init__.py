@@ -29,9 +29,12 @@ def root(
     ctx: typer.Context,
     home: Annotated[
         str | None,
-        typer.Option("--home", metavar="FOLDER",
-                     help="Folder for your learnloop data (default: $LEARNLOOP_HOME or your user data dir).",
-                     show_default=False),
+        typer.Option(
+            "--home",
+            metavar="FOLDER",
+            help="Folder for your learnloop data (default: $LEARNLOOP_HOME or your user data dir).",
+            show_default=False,
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")

@@ -29,8 +29,10 @@ class LearnloopGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            _fail(_worded(exc, self.get_command(ctx, ctx.invoked_subcommand or ""), ctx.find_root().command),
-                  exc.exit_code)
+            _fail(
+                _worded(exc, self.get_command(ctx, ctx.invoked_subcommand or ""), ctx.find_root().command),
+                exc.exit_code,
+            )
         except OSError as exc:
             from learnloop.files import describe_os_error, short_path
 
@@ -73,8 +75,10 @@ def _say_notice(kind: str, home: object) -> None:
     from learnloop.files import short_path
 
     if kind == "missing":
-        text = (f"note: no learnloop home at {short_path(home)} yet, so nothing is recorded there "
-                "(it is made by your first change; check --home or $LEARNLOOP_HOME if you expected one)")
+        text = (
+            f"note: no learnloop home at {short_path(home)} yet, so nothing is recorded there "
+            "(it is made by your first change; check --home or $LEARNLOOP_HOME if you expected one)"
+        )
     else:
         text = f"note: the learnloop home {short_path(home)} is read-only: it can be read and exported, not changed"
     err_console.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
@@ -175,13 +179,17 @@ def _build_command(name: str) -> Any:
     importlib.import_module(f"learnloop.cli.{entry.module}")
     for info in app.registered_commands:
         if info.callback is not None and (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
-            return typer.main.get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
-                                                    rich_markup_mode=app.rich_markup_mode)
+            return typer.main.get_command_from_info(
+                info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+            )
     for group in app.registered_groups:
         if (group.name or (group.typer_instance and group.typer_instance.info.name)) == name:
-            return typer.main.get_group_from_info(group, pretty_exceptions_short=app.pretty_exceptions_short,
-                                                  rich_markup_mode=app.rich_markup_mode,
-                                                  suggest_commands=app.suggest_commands)
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
     return None
 
 
@@ -268,7 +276,14 @@ def store() -> HomeStore:
 
 def make_group(name: str, help_text: str) -> typer.Typer:
     """A sub-command group (``learnloop project ...``) that shares the error handling."""
-    group = typer.Typer(name=name, help=help_text, cls=LearnloopGroup, no_args_is_help=True, add_completion=False,
-                        pretty_exceptions_enable=False, rich_markup_mode="rich")
+    group = typer.Typer(
+        name=name,
+        help=help_text,
+        cls=LearnloopGroup,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="rich",
+    )
     app.add_typer(group, name=name)
     return group

@@ -24,43 +24,68 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("search", "map", "Search the map's topics, resources, focuses and data sets, best match first."),
     CommandEntry("resources", "map", "Books, blogs, communities, events and courses, filtered as you like."),
     CommandEntry("interests", "map", "Rank what draws you in machine learning, most wanted first."),
-    CommandEntry("focus", "map",
-                 "Pin ONE focus for this pass; everything else waits (the article: pin one, leave the rest)."),
+    CommandEntry(
+        "focus", "map", "Pin ONE focus for this pass; everything else waits (the article: pin one, leave the rest)."
+    ),
     CommandEntry("stack", "map", "The packages practitioners of a focus use; --check compares them with this machine."),
     CommandEntry("next", "loop", "Move to the next step when this one is done (or --skip step 2/3 --reason TEXT)."),
     CommandEntry("reference", "loop", "Step 1: the project like your endgame that you study."),
-    CommandEntry("study", "study",
-                 "Map a repository before you read it: size, libraries (with their map cards), entry points, models, "
-                 "import graph and a reading order."),
+    CommandEntry(
+        "study",
+        "study",
+        "Map a repository before you read it: size, libraries (with their map cards), entry points, models, "
+        "import graph and a reading order.",
+    ),
     CommandEntry("notes", "loop", "Step 1: your three lists (repeated patterns, what you understand, what you don't)."),
-    CommandEntry("exercises", "exercises",
-                 "Step 2: check the Python you need with short exercises in core Python, NumPy, pandas and "
-                 "scripts."),
+    CommandEntry(
+        "exercises",
+        "exercises",
+        "Step 2: check the Python you need with short exercises in core Python, NumPy, pandas and scripts.",
+    ),
     CommandEntry("ladder", "ladder", "Step 3: learn the libraries top-down, one task at 3-4 levels of abstraction."),
     CommandEntry("project", "project", "Step 4: one project you care about, time-boxed to 7-31 days."),
     CommandEntry("ideas", "project", "Project ideas for step 4, each with its offline data set and time box."),
-    CommandEntry("datasets", "project",
-                 "The offline data sets of the map: rows × columns, target, licence, and the command that uses each."),
+    CommandEntry(
+        "datasets",
+        "project",
+        "The offline data sets of the map: rows × columns, target, licence, and the command that uses each.",
+    ),
     CommandEntry("try", "lab", "Run one model on a small offline data set, say what it did, and draw its idea."),
-    CommandEntry("baseline", "lab",
-                 "Cross-validate every classic model family on a table and rank them, with a verdict for each."),
+    CommandEntry(
+        "baseline",
+        "lab",
+        "Cross-validate every classic model family on a table and rank them, with a verdict for each.",
+    ),
     CommandEntry("gap", "gap", "Step 5: capture gaps any time; keep only the top one and close it in 1-7 days."),
     CommandEntry("pass", "loop", "End a pass with a retrospective; the next one starts at step 0."),
     CommandEntry("history", "history", "Every pass: focus, days per step, project, gap, speed-ups and slow-downs."),
-    CommandEntry("export", "transfer",
-                 "Write everything you recorded (passes, notes, projects, gaps, ...) to one JSON file."),
-    CommandEntry("import", "transfer",
-                 "Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently."),
-    CommandEntry("settings", "status",
-                 "Show or change your settings: the time zone days are counted in, and the hour reminders ring."),
-    CommandEntry("doctor", "doctor",
-                 "Check your learnloop home without changing it: the folder, stray journals, the schema, and every "
-                 "page of the database (SQLite's quick_check)."),
-    CommandEntry("serve", "web",
-                 "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."),
-    CommandEntry("demo", "demo",
-                 "Replay the article author's first pass (GNN for a supply chain) in a throwaway home, command by "
-                 "command."),
+    CommandEntry(
+        "export", "transfer", "Write everything you recorded (passes, notes, projects, gaps, ...) to one JSON file."
+    ),
+    CommandEntry(
+        "import",
+        "transfer",
+        "Load an export into an EMPTY learnloop home (use --home NEW_FOLDER); never merges silently.",
+    ),
+    CommandEntry(
+        "settings",
+        "status",
+        "Show or change your settings: the time zone days are counted in, and the hour reminders ring.",
+    ),
+    CommandEntry(
+        "doctor",
+        "doctor",
+        "Check your learnloop home without changing it: the folder, stray journals, the schema, and every "
+        "page of the database (SQLite's quick_check).",
+    ),
+    CommandEntry(
+        "serve", "web", "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."
+    ),
+    CommandEntry(
+        "demo",
+        "demo",
+        "Replay the article author's first pass (GNN for a supply chain) in a throwaway home, command by command.",
+    ),
 )
 
 BY_NAME: dict[str, CommandEntry] = {entry.name: entry for entry in COMMANDS}

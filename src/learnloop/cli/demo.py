@@ -30,13 +30,13 @@ START = datetime(2026, 1, 5, 9, 0)  # a Monday: the pass begins
 SHOWN_LINES = 14  # long outputs (tables, reports) are cut here in the replay; --json keeps all of it
 
 # The author's fizzbuzz, as typed in step 2 (a learner's answer, not the catalog's solution).
-FIZZBUZZ = '''def fizzbuzz(n):
+FIZZBUZZ = """def fizzbuzz(n):
     result = []
     for i in range(1, n + 1):
         word = ("Fizz" if i % 3 == 0 else "") + ("Buzz" if i % 5 == 0 else "")
         result.append(word or str(i))
     return result
-'''
+"""
 
 
 @dataclass
@@ -135,56 +135,134 @@ def top_rung() -> int:
 STEPS: tuple[Step, ...] = (
     Step(0, "Step 0: begin a pass.", lambda p: ["start"]),
     Step(0.2, "See the field: what is on the map.", lambda p: ["map"]),
-    Step(0.5, "Rank what draws the author: graphs and supply chains first.",
-         lambda p: ["interests", "rank", "--order", "supply-chain,graph-neural-networks,time-series"]),
+    Step(
+        0.5,
+        "Rank what draws the author: graphs and supply chains first.",
+        lambda p: ["interests", "rank", "--order", "supply-chain,graph-neural-networks,time-series"],
+    ),
     Step(0.6, "Pin ONE focus for the pass.", lambda p: ["focus", "supply-chain"]),
-    Step(0.7, "What practitioners of this focus use, checked against this machine.",
-         lambda p: ["stack", "--check"]),
+    Step(0.7, "What practitioners of this focus use, checked against this machine.", lambda p: ["stack", "--check"]),
     Step(1, "Step 0 done.", lambda p: ["next"]),
-    Step(24, "Step 1: study a project like the endgame (a pygcn-like GCN), without running it.",
-         lambda p: ["study", str(p.repo), "--reference", "--why", "a GCN small enough to read in an evening",
-                    "--notes", str(p.root / "study-notes.md")], before=copy_mini_repository),
-    Step(26, "Notes while reading: a pattern that repeats...",
-         lambda p: ["notes", "add", "every layer is A_hat (H W) + b: a sparse product after a dense one",
-                    "--kind", "pattern"]),
-    Step(26.5, "...and what is not clear yet.",
-         lambda p: ["notes", "add", "why utils.normalize divides each row by its sum", "--kind", "unclear"]),
+    Step(
+        24,
+        "Step 1: study a project like the endgame (a pygcn-like GCN), without running it.",
+        lambda p: [
+            "study",
+            str(p.repo),
+            "--reference",
+            "--why",
+            "a GCN small enough to read in an evening",
+            "--notes",
+            str(p.root / "study-notes.md"),
+        ],
+        before=copy_mini_repository,
+    ),
+    Step(
+        26,
+        "Notes while reading: a pattern that repeats...",
+        lambda p: [
+            "notes",
+            "add",
+            "every layer is A_hat (H W) + b: a sparse product after a dense one",
+            "--kind",
+            "pattern",
+        ],
+    ),
+    Step(
+        26.5,
+        "...and what is not clear yet.",
+        lambda p: ["notes", "add", "why utils.normalize divides each row by its sum", "--kind", "unclear"],
+    ),
     Step(27, "Step 1 done.", lambda p: ["next"]),
-    Step(48, "Step 2: enough Python to read pygcn; one exercise.", lambda p: ["exercises", "start", "fizzbuzz",
-                                                                               "--json"]),
-    Step(48.5, "The answer is written; grade it against hidden cases.", lambda p: ["exercises", "check", "fizzbuzz"],
-         before=answer_fizzbuzz, may_fail=True),
+    Step(
+        48, "Step 2: enough Python to read pygcn; one exercise.", lambda p: ["exercises", "start", "fizzbuzz", "--json"]
+    ),
+    Step(
+        48.5,
+        "The answer is written; grade it against hidden cases.",
+        lambda p: ["exercises", "check", "fizzbuzz"],
+        before=answer_fizzbuzz,
+        may_fail=True,
+    ),
     Step(49, "Step 2 done.", lambda p: ["next"]),
     Step(72, "Step 3: the ladders of the focus, top rung first.", lambda p: ["ladder"]),
-    Step(72.5, "Run one rung of the supply-chain GNN ladder on its shared split.",
-         lambda p: ["ladder", "run", "supply_chain", "--rung", str(top_rung())]),
+    Step(
+        72.5,
+        "Run one rung of the supply-chain GNN ladder on its shared split.",
+        lambda p: ["ladder", "run", "supply_chain", "--rung", str(top_rung())],
+    ),
     Step(73, "Step 3 done.", lambda p: ["next"]),
-    Step(96, "Step 4: one project, time-boxed to two weeks, with the supply-chain data (no data, no project).",
-         lambda p: ["project", "new", "Which firms will a port closure hit", "--days", "14", "--data", str(p.data),
-                    "--dir", str(p.project)], before=write_supply_chain_table),
-    Step(97, "A quick baseline of the classic models on the firms' own features (no links).",
-         lambda p: ["baseline", str(p.project / "data" / p.data.name), "--target", "misses_deliveries", "--cv", "3"]),
-    Step(120, "Gaps found on the way, captured at once.",
-         lambda p: ["gap", "add", "why GCNs normalise the adjacency", "--topic", "graph-neural-network"]),
+    Step(
+        96,
+        "Step 4: one project, time-boxed to two weeks, with the supply-chain data (no data, no project).",
+        lambda p: [
+            "project",
+            "new",
+            "Which firms will a port closure hit",
+            "--days",
+            "14",
+            "--data",
+            str(p.data),
+            "--dir",
+            str(p.project),
+        ],
+        before=write_supply_chain_table,
+    ),
+    Step(
+        97,
+        "A quick baseline of the classic models on the firms' own features (no links).",
+        lambda p: ["baseline", str(p.project / "data" / p.data.name), "--target", "misses_deliveries", "--cv", "3"],
+    ),
+    Step(
+        120,
+        "Gaps found on the way, captured at once.",
+        lambda p: ["gap", "add", "why GCNs normalise the adjacency", "--topic", "graph-neural-network"],
+    ),
     Step(120.2, "", lambda p: ["gap", "add", "how message passing is batched over many graphs"]),
     Step(120.4, "", lambda p: ["gap", "add", "how to read a demand time series"]),
-    Step(121, "Rank the three gaps: the one that blocks the project first.",
-         lambda p: ["gap", "rank", "--order", "1,2,3"]),
-    Step(144, "A check-in: where the project stands.",
-         lambda p: ["project", "checkin", "the GCN rung beats the features-only baseline on the same test firms"]),
-    Step(260, "The project is done before its deadline.",
-         lambda p: ["project", "done", "--summary", "a GCN finds the firms a port closure hits better than a "
-                    "features-only model"]),
+    Step(
+        121,
+        "Rank the three gaps: the one that blocks the project first.",
+        lambda p: ["gap", "rank", "--order", "1,2,3"],
+    ),
+    Step(
+        144,
+        "A check-in: where the project stands.",
+        lambda p: ["project", "checkin", "the GCN rung beats the features-only baseline on the same test firms"],
+    ),
+    Step(
+        260,
+        "The project is done before its deadline.",
+        lambda p: [
+            "project",
+            "done",
+            "--summary",
+            "a GCN finds the firms a port closure hits better than a features-only model",
+        ],
+    ),
     Step(260.5, "Step 4 done.", lambda p: ["next"]),
-    Step(261, "Step 5: keep ONE gap for three days; the others are set aside.",
-         lambda p: ["gap", "keep", "1", "--days", "3"]),
-    Step(300, "The kept gap is learned.",
-         lambda p: ["gap", "done", "--learned", "self-loops keep a node's own features; normalising keeps the "
-                    "scale of a sum over neighbours"]),
+    Step(
+        261,
+        "Step 5: keep ONE gap for three days; the others are set aside.",
+        lambda p: ["gap", "keep", "1", "--days", "3"],
+    ),
+    Step(
+        300,
+        "The kept gap is learned.",
+        lambda p: [
+            "gap",
+            "done",
+            "--learned",
+            "self-loops keep a node's own features; normalising keeps the scale of a sum over neighbours",
+        ],
+    ),
     Step(300.5, "Step 5 done.", lambda p: ["next"]),
     Step(301, "Step 6: where the loop stands.", lambda p: []),
-    Step(302, "Close the pass with a short retrospective; the next one starts at step 0.",
-         lambda p: ["pass", "close", "--retro", "reading pygcn first made the ladder easy; next pass: real data"]),
+    Step(
+        302,
+        "Close the pass with a short retrospective; the next one starts at step 0.",
+        lambda p: ["pass", "close", "--retro", "reading pygcn first made the ladder easy; next pass: real data"],
+    ),
     Step(302.5, "The history of passes.", lambda p: ["history"]),
 )
 
@@ -203,14 +281,23 @@ def replay(place: Place, *, show: Callable[[StepRun, int], None] | None = None) 
             step.before(place, last)
         argv = step.argv(place)
         when = START + timedelta(hours=step.hours)
-        env: dict[str, str | None] = {"LEARNLOOP_HOME": str(place.home), "LEARNLOOP_NOW": when.isoformat(),
-                                      "COLUMNS": "110", "LEARNLOOP_DATABASE_URL": None}
+        env: dict[str, str | None] = {
+            "LEARNLOOP_HOME": str(place.home),
+            "LEARNLOOP_NOW": when.isoformat(),
+            "COLUMNS": "110",
+            "LEARNLOOP_DATABASE_URL": None,
+        }
         result = runner.invoke(root_app, argv, env=env, catch_exceptions=True, prog_name="learnloop")
         output = (result.stdout + (result.stderr if result.stderr else "")).rstrip()
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             output += f"\n(the command raised {type(result.exception).__name__}: {result.exception})"
-        run = StepRun(when=when.strftime("%a %d %b %H:%M"), why=step.why, command=shlex.join(["learnloop", *argv]),
-                      exit_code=result.exit_code, output=output)
+        run = StepRun(
+            when=when.strftime("%a %d %b %H:%M"),
+            why=step.why,
+            command=shlex.join(["learnloop", *argv]),
+            exit_code=result.exit_code,
+            output=output,
+        )
         runs.append(run)
         if show is not None:
             show(run, number)
@@ -237,14 +324,24 @@ def show_step(run: StepRun, number: int) -> None:
 
 @app.command()
 def demo(
-    web: Annotated[bool, typer.Option("--web", help="Then open the demo's home in the web dashboard (Ctrl-C "
-                                      "ends it and deletes the home).")] = False,
-    folder: Annotated[Path | None, typer.Option("--dir", help="Replay in this new or empty folder and keep it "
-                                                "(default: a temporary folder, deleted at the end).",
-                                                show_default=False)] = None,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web", help="Then open the demo's home in the web dashboard (Ctrl-C ends it and deletes the home)."
+        ),
+    ] = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Replay in this new or empty folder and keep it (default: a temporary folder, deleted at the end).",
+            show_default=False,
+        ),
+    ] = None,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port for --web.")] = 8000,
-    as_json: Annotated[bool, typer.Option("--json", help="Print every step's command, exit code and full "
-                                          "output as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every step's command, exit code and full output as JSON.")
+    ] = False,
 ) -> None:
     """Replay the article author's first pass (GNN for a supply chain) in a throwaway home, command by command."""
     from learnloop.errors import UserError
@@ -259,11 +356,17 @@ def demo(
     started = time.perf_counter()
     try:
         if not as_json:
-            console.print(f"[bold]The article author's first pass[/], replayed in {root} (a throwaway home; "
-                          "your own learnloop data is not touched).")
+            console.print(
+                f"[bold]The article author's first pass[/], replayed in {root} (a throwaway home; "
+                "your own learnloop data is not touched)."
+            )
         runs = replay(place, show=None if as_json else show_step)
-        result = DemoRun(home=str(place.home), kept=folder is not None or web,
-                         seconds=round(time.perf_counter() - started, 1), steps=runs)
+        result = DemoRun(
+            home=str(place.home),
+            kept=folder is not None or web,
+            seconds=round(time.perf_counter() - started, 1),
+            steps=runs,
+        )
         if as_json:
             print_json(result)
         else:

@@ -20,8 +20,7 @@ def doctor(
 
     report = check_home(settings())
     if as_json:
-        print_json({"ok": report.ok, "home": report.home, "database": report.database,
-                    "findings": report.findings})
+        print_json({"ok": report.ok, "home": report.home, "database": report.database, "findings": report.findings})
     else:
         for finding in report.findings:
             mark = "[green]ok[/]  " if finding.ok else "[red]fix[/] "

@@ -20,8 +20,10 @@ class ExercisesGroup(LearnloopGroup):
         import os
 
         if os.environ.get("LEARNLOOP_HELP_FOR_DOCS"):  # docs/cli.md: the same on every machine
-            text = ("\nOn each machine this help ends with what the grader's sandbox does there (network, files, "
-                    "processes, limits), measured when the help is shown.\n")
+            text = (
+                "\nOn each machine this help ends with what the grader's sandbox does there (network, files, "
+                "processes, limits), measured when the help is shown.\n"
+            )
             if formatter.getvalue():
                 formatter.write(text)
             else:
@@ -32,8 +34,9 @@ class ExercisesGroup(LearnloopGroup):
         status = sandbox_status()
         import textwrap
 
-        lines = "\n".join(textwrap.fill(line, width=100, initial_indent="  - ", subsequent_indent="    ")
-                          for line in status.lines())
+        lines = "\n".join(
+            textwrap.fill(line, width=100, initial_indent="  - ", subsequent_indent="    ") for line in status.lines()
+        )
         text = f"\nThe grader's sandbox on this machine (mode: {status.mode}):\n{lines}\n"
         if formatter.getvalue():  # plain Click help: keep it in the same buffer
             formatter.write(text)
@@ -86,8 +89,10 @@ def list_command(group: GroupOption = None, as_json: JsonOption = False) -> None
         table.add_row(str(info.number), info.group_name, info.title, info.id, status)
     console.print(table)
     done = sum(i.passed for i in infos)
-    console.print(f"[dim]{done} of {len(infos)} passed. Start one: learnloop exercises start N · "
-                  "check: learnloop exercises check N[/]")
+    console.print(
+        f"[dim]{done} of {len(infos)} passed. Start one: learnloop exercises start N · "
+        "check: learnloop exercises check N[/]"
+    )
 
 
 @exercises_group.command("start")
@@ -108,16 +113,21 @@ def start_command(
     console.print(started.prompt, markup=False)
     for path in started.files:
         console.print(f"wrote [bold]{path}[/]")
-    console.print(f"[dim]edit {'it' if len(started.files) == 1 else 'them'}, then: {check_with}"
-                  f" · stuck? learnloop exercises hint {started.number}[/]")
+    console.print(
+        f"[dim]edit {'it' if len(started.files) == 1 else 'them'}, then: {check_with}"
+        f" · stuck? learnloop exercises hint {started.number}[/]"
+    )
 
 
 @exercises_group.command("check")
 def check_command(
-    exercise: Annotated[str | None, typer.Argument(help="Number or id; without it, every exercise you "
-                                                   "started.", show_default=False)] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, max=600, callback=finite,
-                                           help="Seconds your code may run per exercise.")] = 20.0,
+    exercise: Annotated[
+        str | None, typer.Argument(help="Number or id; without it, every exercise you started.", show_default=False)
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", min=1, max=600, callback=finite, help="Seconds your code may run per exercise."),
+    ] = 20.0,
     as_json: JsonOption = False,
 ) -> None:
     """Grade your answer against hidden cases (in the sandbox, see `learnloop exercises --help`) and record it.
@@ -151,7 +161,6 @@ def check_command(
         raise typer.Exit(1)
 
 
-
 @exercises_group.command("hint")
 def hint_command(
     exercise: Annotated[str, typer.Argument(help="The exercise's number or id.")],
@@ -181,8 +190,9 @@ def solution_command(
     try:
         solution = exercise_solution(exercise, ever_passed_exercises(store()))
     except SolutionLocked as exc:
-        raise UserError(f"{exc} (learnloop exercises check {exc.number}; learnloop exercises hint "
-                        f"{exc.number})") from None
+        raise UserError(
+            f"{exc} (learnloop exercises check {exc.number}; learnloop exercises hint {exc.number})"
+        ) from None
     if as_json:
         print_json(solution)
         return

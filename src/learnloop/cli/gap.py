@@ -23,7 +23,7 @@ def _line(g: object) -> str:
     rank = f"#{g.rank}" if g.rank else ""  # the rank, then "gap N": never two bare numbers side by side
     extra = ""
     if g.status == "kept":
-        extra = (f" [bold red]overdue since {g.deadline}[/]" if g.overdue else f" [green]kept[/], due {g.deadline}")
+        extra = f" [bold red]overdue since {g.deadline}[/]" if g.overdue else f" [green]kept[/], due {g.deadline}"
     elif g.status != "open":
         extra = f" [dim]{g.status.replace('_', ' ')} (pass {g.pass_number})[/]"
     topic = f" [dim]· {g.topic_id}[/]" if g.topic_id else ""
@@ -38,8 +38,9 @@ def _guide(guide: object) -> None:
         console.print("[dim]No map topic matches this gap; give one with --topic when you add a gap.[/]")
         return
     how = "matched on the map" if guide.matched else "on the map"
-    console.print(f"\n[bold]{guide.topic.name}[/] ({how}: learnloop map {guide.topic.id})\n"
-                  f"  {esc(guide.topic.summary)}")
+    console.print(
+        f"\n[bold]{guide.topic.name}[/] ({how}: learnloop map {guide.topic.id})\n  {esc(guide.topic.summary)}"
+    )
     if guide.neighbours:
         console.print("Neighbours: " + ", ".join(f"{t.name} [dim]({t.id})[/]" for t in guide.neighbours))
     for r in guide.resources:
@@ -71,8 +72,9 @@ def gap_add(
 
 @gap_app.command("list")
 def gap_list(
-    show_all: Annotated[bool, typer.Option("--all", help="Also the gaps set aside, done or dropped, every pass.")]
-    = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also the gaps set aside, done or dropped, every pass.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """This pass's gaps, ranked (set-aside ones stay out of sight unless --all)."""
@@ -161,15 +163,20 @@ def _write_gap_calendar(gap_id: int, out: Path | None = None) -> Path:
     target = out or settings().workspace / "gaps" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data, force=True)  # the same time box, rewritten after an extension
-    console.print(f"Its time box is in [bold]{target}[/] (reminders at the alarm hour); Google Calendar: "
-                  f"{calendar_link(events[0])}", soft_wrap=True)
+    console.print(
+        f"Its time box is in [bold]{target}[/] (reminders at the alarm hour); Google Calendar: "
+        f"{calendar_link(events[0])}",
+        soft_wrap=True,
+    )
     return target
 
 
 @gap_app.command("ics")
 def gap_ics(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the calendar file "
-                                             "(default: your workspace's gaps folder).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where to write the calendar file (default: your workspace's gaps folder)."),
+    ] = None,
 ) -> None:
     """Write the kept gap's time box as a calendar file (again), e.g. after an extension."""
     _write_gap_calendar(_kept_id(), out)
@@ -213,8 +220,9 @@ def gap_done(
 
     with store().session() as session:
         view = close_gap(session, learned, config.now())
-    print_json(view) if as_json else console.print(f"[green]Gap closed[/]: {esc(view.text)}. Next: "
-                                                   "[bold cyan]learnloop next[/]")
+    print_json(view) if as_json else console.print(
+        f"[green]Gap closed[/]: {esc(view.text)}. Next: [bold cyan]learnloop next[/]"
+    )
 
 
 @gap_app.command("extend")
@@ -240,5 +248,6 @@ def gap_drop(
 
     with store().session() as session:
         view = drop_gap(session, reason, config.now())
-    print_json(view) if as_json else console.print(f"Gap {view.id} dropped. Keep another with "
-                                                   "[bold cyan]learnloop gap keep ID --days N[/]")
+    print_json(view) if as_json else console.print(
+        f"Gap {view.id} dropped. Keep another with [bold cyan]learnloop gap keep ID --days N[/]"
+    )

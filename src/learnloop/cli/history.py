@@ -49,12 +49,21 @@ def history(
     for r in rows:
         steps = " ".join(f"{k[:4]} {v:g}" for k, v in r.days_per_step.items())
         speed = ("▼" * len(r.speed_ups)) + ("▲" * len(r.slow_downs))
-        table.add_row(str(r.number) + ("" if r.closed_at else "*"), r.focus_id or "-", f"{r.days:g}", steps,
-                      f"{r.project or '-'} ({r.project_status})" if r.project else "-",
-                      f"{r.gap} ({r.gap_status})" if r.gap else "-", speed or "-", str(r.gaps_open_after),
-                      str(r.gaps_closed_total))
+        table.add_row(
+            str(r.number) + ("" if r.closed_at else "*"),
+            r.focus_id or "-",
+            f"{r.days:g}",
+            steps,
+            f"{r.project or '-'} ({r.project_status})" if r.project else "-",
+            f"{r.gap} ({r.gap_status})" if r.gap else "-",
+            speed or "-",
+            str(r.gaps_open_after),
+            str(r.gaps_closed_total),
+        )
     console.print(table)
-    console.print("[dim]* pass in progress · ▼ speed-up (skip, early finish) · ▲ slow-down (extension, late finish)"
-                  " · gaps carried: known and not closed, set-aside ones included, each gap once[/]")
+    console.print(
+        "[dim]* pass in progress · ▼ speed-up (skip, early finish) · ▲ slow-down (extension, late finish)"
+        " · gaps carried: known and not closed, set-aside ones included, each gap once[/]"
+    )
     if png is not None:
         console.print(f"Descent plot: {png}")

@@ -22,8 +22,7 @@ ladder_group.info.no_args_is_help = False  # `learnloop ladder` alone lists the 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 NameArgument = Annotated[str, typer.Argument(help="The ladder's id, e.g. cora (see `learnloop ladder`).")]
-RungOption = Annotated[int, typer.Option("--rung", "-r", max=99,
-                                         help="Rung number: 1 is the highest-level library.")]
+RungOption = Annotated[int, typer.Option("--rung", "-r", max=99, help="Rung number: 1 is the highest-level library.")]
 
 
 @ladder_group.callback(invoke_without_command=True)
@@ -69,8 +68,10 @@ def render_ladders(ladders: list[LadderInfo], focus: str | None) -> None:
         table.add_row(info.id + pin, info.title, "\n".join(rungs), ", ".join(info.focuses))
     console.print(table)
     hint = f"★ serves your pinned focus ({focus}). " if focus else ""
-    console.print(f"[dim]{hint}See a rung: learnloop ladder show NAME --rung N · run it: learnloop ladder run "
-                  "NAME --rung N · all rungs and baselines side by side: learnloop ladder compare NAME[/]")
+    console.print(
+        f"[dim]{hint}See a rung: learnloop ladder show NAME --rung N · run it: learnloop ladder run "
+        "NAME --rung N · all rungs and baselines side by side: learnloop ladder compare NAME[/]"
+    )
 
 
 @ladder_group.command("show")
@@ -89,10 +90,16 @@ def show_command(name: NameArgument, rung: RungOption = 1, as_json: JsonOption =
     console.print(Panel(view.hides, title="what this level hides from you", title_align="left", border_style="cyan"))
     if view.install:
         console.print(f"[yellow]needs {', '.join(view.missing)}:[/] {view.install}")
-    console.print(Syntax(view.code, "python", line_numbers=True, word_wrap=True,
-                         theme="ansi_dark" if console.color_system else "bw"))
-    nxt = f"one level lower: learnloop ladder show {view.ladder} --rung {view.level + 1}" \
-        if view.level < view.lowest else "this is the lowest rung: below it is LAPACK, which is too far"
+    console.print(
+        Syntax(
+            view.code, "python", line_numbers=True, word_wrap=True, theme="ansi_dark" if console.color_system else "bw"
+        )
+    )
+    nxt = (
+        f"one level lower: learnloop ladder show {view.ladder} --rung {view.level + 1}"
+        if view.level < view.lowest
+        else "this is the lowest rung: below it is LAPACK, which is too far"
+    )
     console.print(f"[dim]run it: learnloop ladder run {view.ladder} --rung {view.level} · {nxt}[/]")
 
 
@@ -100,11 +107,12 @@ def show_command(name: NameArgument, rung: RungOption = 1, as_json: JsonOption =
 def run_command(
     name: NameArgument,
     rung: RungOption = 1,
-    epochs: Annotated[int | None, typer.Option("--epochs", max=100_000,
-                                               help="Passes over the data (default: the script's).")]
-    = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
-                                      help="Random seed for the model (the split never changes).")] = 0,
+    epochs: Annotated[
+        int | None, typer.Option("--epochs", max=100_000, help="Passes over the data (default: the script's).")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=2**32 - 1, help="Random seed for the model (the split never changes).")
+    ] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Run a rung on the ladder's shared split, with progress, and record its score in this pass."""
@@ -129,8 +137,10 @@ def run_command(
     if as_json:
         print_json({**run.model_dump(mode="json"), "recorded": recorded})
         return
-    console.print(f"[bold]{run.ladder}[/] rung {run.level} ({run.title}): test {run.metric} "
-                  f"[bold green]{run.score:.4f}[/] in {run.seconds:.1f} s")
+    console.print(
+        f"[bold]{run.ladder}[/] rung {run.level} ({run.title}): test {run.metric} "
+        f"[bold green]{run.score:.4f}[/] in {run.seconds:.1f} s"
+    )
     for label, value in run.details.items():
         console.print(f"  {label}: {value:.4g}")
     for note in run.notes:
@@ -140,8 +150,11 @@ def run_command(
 
 
 @ladder_group.command("compare")
-def compare_command(name: NameArgument, seed: Annotated[int, typer.Option("--seed", help="Random seed for the "
-                    "models (the split never changes).")] = 0, as_json: JsonOption = False) -> None:
+def compare_command(
+    name: NameArgument,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the models (the split never changes).")] = 0,
+    as_json: JsonOption = False,
+) -> None:
     """Run every rung and baseline of a ladder on its shared split, side by side: do the rungs agree?"""
     from learnloop.ladders.execution import compare_ladder
 
@@ -152,11 +165,13 @@ def compare_command(name: NameArgument, seed: Annotated[int, typer.Option("--see
 
     with console.status(f"{name}: running every rung and baseline"):
         comparison = compare_ladder(name, seed=seed)
-    table = Table(title=f"{comparison.ladder}: every rung on the same split ({comparison.metric})",
-                  title_justify="left")
+    table = Table(
+        title=f"{comparison.ladder}: every rung on the same split ({comparison.metric})", title_justify="left"
+    )
     for column in ("", "title", comparison.metric, "same predictions as rung 1", "seconds"):
-        table.add_column(column, justify="right" if column in (comparison.metric, "seconds") else "left",
-                         no_wrap=not column)
+        table.add_column(
+            column, justify="right" if column in (comparison.metric, "seconds") else "left", no_wrap=not column
+        )
     for row in comparison.rows:
         label = f"rung {row.name}" if row.kind == "rung" else f"[dim]baseline {row.name}[/]"
         same = "" if row.same_as_top is None else f"{row.same_as_top:.1%}"
@@ -171,8 +186,12 @@ def compare_command(name: NameArgument, seed: Annotated[int, typer.Option("--see
 @ladder_group.command("copy")
 def copy_command(
     name: NameArgument,
-    folder: Annotated[Path | None, typer.Argument(help="Folder to copy the script into (default: your "
-                                                  "workspace's ladders/NAME).", show_default=False)] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder to copy the script into (default: your workspace's ladders/NAME).", show_default=False
+        ),
+    ] = None,
     rung: RungOption = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it is already there.")] = False,
     as_json: JsonOption = False,

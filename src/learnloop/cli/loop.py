@@ -50,9 +50,15 @@ def pass_close(
     if as_json:
         print_json({"closed": numbers[0], "started": numbers[1], "focus": numbers[2]})
         return
-    console.print(f"Pass {numbers[0]} closed. Pass {numbers[1]} starts at step 0"
-                  + (f" with focus [magenta]{numbers[2]}[/] still pinned: keep it with [bold cyan]learnloop next[/] "
-                     "or change it with [bold cyan]learnloop focus ID[/]." if numbers[2] else "."))
+    console.print(
+        f"Pass {numbers[0]} closed. Pass {numbers[1]} starts at step 0"
+        + (
+            f" with focus [magenta]{numbers[2]}[/] still pinned: keep it with [bold cyan]learnloop next[/] "
+            "or change it with [bold cyan]learnloop focus ID[/]."
+            if numbers[2]
+            else "."
+        )
+    )
 
 
 reference_app = make_group("reference", "Step 1: the project like your endgame that you study.")
@@ -60,8 +66,9 @@ reference_app = make_group("reference", "Step 1: the project like your endgame t
 
 @reference_app.command("add")
 def reference_add(
-    source: Annotated[str, typer.Argument(help="What `learnloop study` accepts: a folder, an archive, OWNER/NAME "
-                                          "or a git URL.")],
+    source: Annotated[
+        str, typer.Argument(help="What `learnloop study` accepts: a folder, an archive, OWNER/NAME or a git URL.")
+    ],
     why: Annotated[str | None, typer.Option("--why", help="Why this one looks like your endgame.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -74,8 +81,10 @@ def reference_add(
         print_json(ref)
         return
     console.print(f"Reference for pass {ref.pass_number}: [bold]{esc(ref.source)}[/]")
-    console.print("Map it before you read it: [bold cyan]learnloop study PATH[/] · "
-                  "then [bold cyan]learnloop notes add TEXT --kind pattern|understood|unclear[/]")
+    console.print(
+        "Map it before you read it: [bold cyan]learnloop study PATH[/] · "
+        "then [bold cyan]learnloop notes add TEXT --kind pattern|understood|unclear[/]"
+    )
 
 
 @reference_app.command("list")
@@ -100,23 +109,27 @@ def reference_list(as_json: JsonOption = False) -> None:
     if ideas:
         console.print(f"\nSuggested for your focus ([magenta]{focus_id}[/]):")
         for s in ideas:
-            console.print(f"  [bold]{s.repo}[/] {esc(s.title)} — {esc(s.why)}\n"
-                          f"    read first: {', '.join(s.read_first)}")
+            console.print(
+                f"  [bold]{s.repo}[/] {esc(s.title)} — {esc(s.why)}\n    read first: {', '.join(s.read_first)}"
+            )
             if s.status != "active":  # deprecated, superseded, reading-only or archived: say so, and why
                 console.print(f"    [yellow]{s.status}[/]: {esc(s.status_note)}")
         console.print(f"\nPick one: [bold cyan]learnloop reference add {ideas[0].repo}[/]")
 
 
-notes_app = typer.Typer(help="Step 1: your three lists (repeated patterns, what you understand, what you don't).",
-                        invoke_without_command=True)
+notes_app = typer.Typer(
+    help="Step 1: your three lists (repeated patterns, what you understand, what you don't).",
+    invoke_without_command=True,
+)
 app.add_typer(notes_app, name="notes")
 
 
 @notes_app.callback()
 def notes_show(
     ctx: typer.Context,
-    edit: Annotated[bool, typer.Option("--edit", help="Open the notes in $EDITOR as Markdown and read them back.")]
-    = False,
+    edit: Annotated[
+        bool, typer.Option("--edit", help="Open the notes in $EDITOR as Markdown and read them back.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show this pass's notes, grouped by kind (or edit them all with --edit)."""
@@ -162,8 +175,11 @@ def _edit(text: str) -> str | None:
 
     from learnloop.errors import UserError
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
-        (e for e in ("editor", "nano", "vi") if shutil.which(e)), None)
+    editor = (
+        os.environ.get("VISUAL")
+        or os.environ.get("EDITOR")
+        or next((e for e in ("editor", "nano", "vi") if shutil.which(e)), None)
+    )
     if not editor:
         raise UserError("no editor found: set $EDITOR (for example EDITOR=nano)")
     with tempfile.TemporaryDirectory(prefix="learnloop-notes-") as tmp:
@@ -194,5 +210,3 @@ def notes_add(
         print_json(note)
         return
     console.print(f"Noted ({note.kind}): {esc(note.text)}")
-
-

@@ -16,10 +16,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 @app.command("map")
 def map_(
     topic: Annotated[str | None, typer.Argument(help="A topic id (e.g. svm) to see its card.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind: paradigm, model, application, "
-                                             "tool, math, concept.")] = None,
-    mark: Annotated[str | None, typer.Option("--mark", help="Mark the topic done, in-progress or skipped "
-                                             "(none clears it); closing a gap on a topic marks it done.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only this kind: paradigm, model, application, tool, math, concept.")
+    ] = None,
+    mark: Annotated[
+        str | None,
+        typer.Option(
+            "--mark",
+            help="Mark the topic done, in-progress or skipped "
+            "(none clears it); closing a gap on a topic marks it done.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """See the field of machine learning as a tree, or one topic's card.
@@ -57,8 +64,16 @@ def map_(
     kinds = [kind] if kind else list(TOPIC_KINDS)
     marked = _marks()
     if as_json:
-        print_json({k: [{**t.model_dump(mode="json"), "mark": marked.get(t.id)} for t in atlas.topics.values()
-                        if t.kind == k] for k in kinds})
+        print_json(
+            {
+                k: [
+                    {**t.model_dump(mode="json"), "mark": marked.get(t.id)}
+                    for t in atlas.topics.values()
+                    if t.kind == k
+                ]
+                for k in kinds
+            }
+        )
         return
     from rich.tree import Tree
 
@@ -67,15 +82,20 @@ def map_(
     counts = {p.kind: p for p in progress(atlas, marked, kinds)}
     signs = {"done": "[green]✔[/] ", "in-progress": "[yellow]◐[/] ", "skipped": "[dim]↷[/] "}
     total_done = sum(p.done for p in counts.values())
-    tree = Tree(f"[bold]Machine learning[/] · {len(atlas.topics)} topics" + (f" · {total_done} done" if marked
-                                                                            else ""))
+    tree = Tree(f"[bold]Machine learning[/] · {len(atlas.topics)} topics" + (f" · {total_done} done" if marked else ""))
     for k in kinds:
         members = sorted((t for t in atlas.topics.values() if t.kind == k), key=lambda t: t.name.lower())
         p = counts[k]
-        tally = f"{p.done}/{p.topics} done" + (f", {p.in_progress} in progress" if p.in_progress else "") \
-            + (f", {p.skipped} skipped" if p.skipped else "") if marked else str(len(members))
-        branch = tree.add(f"[bold magenta]{k}s[/] ({tally})" if not k.endswith("h") else
-                          f"[bold magenta]{k}[/] ({tally})")
+        tally = (
+            f"{p.done}/{p.topics} done"
+            + (f", {p.in_progress} in progress" if p.in_progress else "")
+            + (f", {p.skipped} skipped" if p.skipped else "")
+            if marked
+            else str(len(members))
+        )
+        branch = tree.add(
+            f"[bold magenta]{k}s[/] ({tally})" if not k.endswith("h") else f"[bold magenta]{k}[/] ({tally})"
+        )
         for t in members:
             branch.add(f"{signs.get(marked.get(t.id, ''), '')}{t.name} [dim]{t.id}[/]")
     console.print(tree)
@@ -127,10 +147,17 @@ def render_card(topic: object) -> None:
         grid.add_row("related", names(t.related))  # type: ignore[attr-defined]
     res = atlas.resources_for(t.id)  # type: ignore[attr-defined]
     if res:
-        grid.add_row("learn", "\n".join(
-            f"{r.title} [dim]({r.kind}, {r.level}, {'free' if r.free else 'paid'})[/]" for r in res[:8]))
-    console.print(Panel(grid, title=f"[bold]{t.name}[/] [dim]{t.kind} · {t.id}[/]",  # type: ignore[attr-defined]
-                        title_align="left"))
+        grid.add_row(
+            "learn",
+            "\n".join(f"{r.title} [dim]({r.kind}, {r.level}, {'free' if r.free else 'paid'})[/]" for r in res[:8]),
+        )
+    console.print(
+        Panel(
+            grid,
+            title=f"[bold]{t.name}[/] [dim]{t.kind} · {t.id}[/]",  # type: ignore[attr-defined]
+            title_align="left",
+        )
+    )
 
 
 @app.command()
@@ -189,8 +216,11 @@ def _print_practice(topic_ids: list[str]) -> None:
             command = f"learnloop focus {p.id}"
         else:
             data = atlas.datasets[p.id]
-            command = (f"learnloop baseline {p.id} --target {data.target}" if data.form == "table" and data.target
-                       else f"learnloop project new TITLE --data {p.id} --days 14")
+            command = (
+                f"learnloop baseline {p.id} --target {data.target}"
+                if data.form == "table" and data.target
+                else f"learnloop project new TITLE --data {p.id} --days 14"
+            )
         console.print(f"  [bold cyan]{command}[/] [dim]· {p.why}[/]")
 
 
@@ -223,8 +253,11 @@ def resources(
     console.print(f"[dim]{len(found)} resource(s)[/]")
 
 
-interests_app = typer.Typer(help="Rank what draws you in machine learning, most wanted first.",
-                            no_args_is_help=False, invoke_without_command=True)
+interests_app = typer.Typer(
+    help="Rank what draws you in machine learning, most wanted first.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
 app.add_typer(interests_app, name="interests")
 
 
@@ -295,14 +328,22 @@ def interests_keep() -> None:
     with store().session() as session:
         current = keep_ranking(session, config.now())
         focus_id = current.focus_id
-    console.print("Ranking kept." + (f" Confirm your focus: [bold cyan]learnloop focus {focus_id}[/]"
-                                     if focus_id else " Pin one focus: [bold cyan]learnloop focus ID[/]"))
+    console.print(
+        "Ranking kept."
+        + (
+            f" Confirm your focus: [bold cyan]learnloop focus {focus_id}[/]"
+            if focus_id
+            else " Pin one focus: [bold cyan]learnloop focus ID[/]"
+        )
+    )
 
 
 @app.command()
 def focus(
-    focus_id: Annotated[str | None, typer.Argument(help="The focus to pin. Without it: the list of focuses, "
-                                                   "your ranking and the pinned one.")] = None,
+    focus_id: Annotated[
+        str | None,
+        typer.Argument(help="The focus to pin. Without it: the list of focuses, your ranking and the pinned one."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Pin ONE focus for this pass; everything else waits (the article: pin one, leave the rest).
@@ -336,8 +377,17 @@ def _list_focuses(atlas: object, as_json: bool) -> None:
         pinned = current.focus_id if current is not None and current.closed_at is None else None
     focuses = list(atlas.focuses.values())  # type: ignore[attr-defined]
     focuses.sort(key=lambda f: (ranked.get(f.id, 10**6), f.name.lower()))
-    rows = [{"id": f.id, "name": f.name, "rank": ranked.get(f.id), "pinned": f.id == pinned,
-             "ideas": len(f.ideas), "summary": f.summary} for f in focuses]
+    rows = [
+        {
+            "id": f.id,
+            "name": f.name,
+            "rank": ranked.get(f.id),
+            "pinned": f.id == pinned,
+            "ideas": len(f.ideas),
+            "summary": f.summary,
+        }
+        for f in focuses
+    ]
     if as_json:
         print_json({"pinned": pinned, "focuses": rows})
         return
@@ -347,11 +397,19 @@ def _list_focuses(atlas: object, as_json: bool) -> None:
     for col in ("rank", "id", "name", "ideas", ""):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["rank"] or "-"), str(r["id"]), str(r["name"]), str(r["ideas"]),
-                      "[bold green]◀ pinned[/]" if r["pinned"] else "")
+        table.add_row(
+            str(r["rank"] or "-"),
+            str(r["id"]),
+            str(r["name"]),
+            str(r["ideas"]),
+            "[bold green]◀ pinned[/]" if r["pinned"] else "",
+        )
     console.print(table)
-    console.print("Pinned: " + (f"[bold magenta]{pinned}[/]" if pinned else "none yet")
-                  + " · pin one: [bold cyan]learnloop focus ID[/] · its ideas: [bold cyan]learnloop ideas[/]")
+    console.print(
+        "Pinned: "
+        + (f"[bold magenta]{pinned}[/]" if pinned else "none yet")
+        + " · pin one: [bold cyan]learnloop focus ID[/] · its ideas: [bold cyan]learnloop ideas[/]"
+    )
 
 
 @app.command()
@@ -385,8 +443,11 @@ def stack(
     for p in report.packages:
         row = [p.pip, p.import_name, p.role]
         if check:
-            row.append(f"[green]{p.version or 'yes'}[/]" if p.installed else
-                       f"[red]missing[/]{' (extra: ' + p.extra + ')' if p.extra else ''}")
+            row.append(
+                f"[green]{p.version or 'yes'}[/]"
+                if p.installed
+                else f"[red]missing[/]{' (extra: ' + p.extra + ')' if p.extra else ''}"
+            )
         table.add_row(*row)
     console.print(table)
     if report.install_command:

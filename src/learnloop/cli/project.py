@@ -19,8 +19,10 @@ project_app = make_group("project", "Step 4: one project you care about, time-bo
 def _calendar_hint(view: object, ics: Path) -> None:
     from learnloop.cli.render import calendar_link
 
-    console.print(f"  Add [bold]{ics}[/] to your calendar (reminders at the alarm hour), or add each date "
-                  "to Google Calendar, which ignores the reminders of imported files:")
+    console.print(
+        f"  Add [bold]{ics}[/] to your calendar (reminders at the alarm hour), or add each date "
+        "to Google Calendar, which ignores the reminders of imported files:"
+    )
     for event in getattr(view, "calendar", []):
         console.print(f"    {esc(event.title)}: {calendar_link(event)}", soft_wrap=True)
 
@@ -31,10 +33,17 @@ def _render(view: object, headline: str | None = None) -> None:
     assert isinstance(view, ProjectView)
     if headline:
         console.print(headline)
-    due = (f"[bold red]overdue by {-view.days_left} day(s)[/]" if view.overdue
-           else f"{view.days_left} day(s) left" if view.status == "active" else view.status)
-    console.print(f"[bold]{esc(view.title)}[/] · pass {view.pass_number} · {view.days} days · due "
-                  f"{view.deadline.isoformat()} ({due})")
+    due = (
+        f"[bold red]overdue by {-view.days_left} day(s)[/]"
+        if view.overdue
+        else f"{view.days_left} day(s) left"
+        if view.status == "active"
+        else view.status
+    )
+    console.print(
+        f"[bold]{esc(view.title)}[/] · pass {view.pass_number} · {view.days} days · due "
+        f"{view.deadline.isoformat()} ({due})"
+    )
     if view.data_source:
         console.print(f"  data: {esc(view.data_source)}")
     elif view.no_data_reason:
@@ -52,8 +61,9 @@ def project_new(
     title: Annotated[str, typer.Argument(help="What you build, in a few words.")],
     days: Annotated[int, typer.Option("--days", help="The time box: 7 to 31 days.")],
     idea: Annotated[str | None, typer.Option("--idea", help="A project idea id from your focus.")] = None,
-    data: Annotated[str | None, typer.Option("--data", help="A data file or folder, or a data set id from the map.")]
-    = None,
+    data: Annotated[
+        str | None, typer.Option("--data", help="A data file or folder, or a data set id from the map.")
+    ] = None,
     no_data_yet: Annotated[bool, typer.Option("--no-data-yet", help="Start without data (needs --reason).")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why there is no data yet.")] = None,
     directory: Annotated[Path | None, typer.Option("--dir", help="Where to scaffold (new or empty folder).")] = None,
@@ -73,9 +83,18 @@ def project_new(
     if reason and not no_data_yet:
         raise UserError("--reason goes with --no-data-yet")
     with store().session() as session:
-        view = new_project(session, load_atlas(), title=title, days=days, now=config.now(),
-                           workspace=settings().workspace, idea_id=idea, data=data,
-                           no_data_reason=reason if no_data_yet else None, directory=directory)
+        view = new_project(
+            session,
+            load_atlas(),
+            title=title,
+            days=days,
+            now=config.now(),
+            workspace=settings().workspace,
+            idea_id=idea,
+            data=data,
+            no_data_reason=reason if no_data_yet else None,
+            directory=directory,
+        )
     if as_json:
         print_json(view)
         return
@@ -86,8 +105,10 @@ def project_new(
         row = idea_row(load_atlas(), idea)
         d = row.dataset
         console.print(f"  idea: {esc(row.title)} — {esc(row.summary)}")
-        console.print(f"  its data: [bold]{d.name}[/] ({d.id}), {d.rows:,} rows × {d.columns} columns, "
-                      f"target {d.target or '-'}, {d.form}")
+        console.print(
+            f"  its data: [bold]{d.name}[/] ({d.id}), {d.rows:,} rows × {d.columns} columns, "
+            f"target {d.target or '-'}, {d.form}"
+        )
     console.print(f"  files: {', '.join(view.files)}")
     _calendar_hint(view, Path(view.directory or ".") / "deadline.ics")
 
@@ -103,8 +124,10 @@ def project_status(as_json: JsonOption = False) -> None:
         print_json(view)
         return
     if view is None:
-        console.print("No project in this pass yet: [bold cyan]learnloop project new TITLE --days 14 --idea IDEA_ID[/]"
-                      " (see [bold cyan]learnloop ideas[/])")
+        console.print(
+            "No project in this pass yet: [bold cyan]learnloop project new TITLE --days 14 --idea IDEA_ID[/]"
+            " (see [bold cyan]learnloop ideas[/])"
+        )
         return
     _render(view)
 
@@ -137,8 +160,10 @@ def project_extend(
         return
     _render(view, f"Extended by {days} day(s); deadline.ics updated.")
     if view.overdue:
-        console.print(f"[bold yellow]warning:[/] still overdue by {-view.days_left} day(s) after the extension: "
-                      "finish it ([bold cyan]learnloop project done --summary TEXT[/]) or drop it")
+        console.print(
+            f"[bold yellow]warning:[/] still overdue by {-view.days_left} day(s) after the extension: "
+            "finish it ([bold cyan]learnloop project done --summary TEXT[/]) or drop it"
+        )
 
 
 @project_app.command("done")
@@ -195,8 +220,9 @@ def dataset_command(d: object) -> str:
 
 @app.command("ideas")
 def ideas(
-    focus_id: Annotated[str | None, typer.Option("--focus", help="Only the ideas of this focus "
-                                                 "(default: every focus).")] = None,
+    focus_id: Annotated[
+        str | None, typer.Option("--focus", help="Only the ideas of this focus (default: every focus).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Project ideas for step 4, each with its offline data set and time box.
@@ -216,8 +242,9 @@ def ideas(
     for col in ("id", "focus", "idea", "data", "days"):
         table.add_column(col, no_wrap=col in ("id", "days"))
     for r in rows:
-        table.add_row(r.id, r.focus_id, r.title, f"{r.dataset.id} ({r.dataset.rows:,} × {r.dataset.columns})",
-                      str(r.days))
+        table.add_row(
+            r.id, r.focus_id, r.title, f"{r.dataset.id} ({r.dataset.rows:,} × {r.dataset.columns})", str(r.days)
+        )
     console.print(table)
     if rows:
         console.print(f"Start one: [bold cyan]learnloop project new TITLE --days {rows[0].days} --idea {rows[0].id}[/]")
@@ -232,8 +259,10 @@ def _short_licence(licence: str | None) -> str:
 
 @app.command("datasets")
 def datasets(
-    focus_id: Annotated[str | None, typer.Option("--focus", help="Only the data sets this focus's ideas use "
-                                                 "(default: every data set of the map).")] = None,
+    focus_id: Annotated[
+        str | None,
+        typer.Option("--focus", help="Only the data sets this focus's ideas use (default: every data set of the map)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """The offline data sets of the map: rows × columns, target, licence, and the command that uses each.
@@ -253,7 +282,8 @@ def datasets(
     for col in ("id", "rows × cols", "target", "task", "licence", "use it"):
         table.add_column(col, no_wrap=col in ("id", "rows × cols"))
     for r in rows:
-        table.add_row(r.id, f"{r.rows:,} × {r.columns}", r.target or "-", r.task, _short_licence(r.licence),
-                      dataset_command(r))
+        table.add_row(
+            r.id, f"{r.rows:,} × {r.columns}", r.target or "-", r.task, _short_licence(r.licence), dataset_command(r)
+        )
     console.print(table)
     console.print("[dim]where each licence was read: learnloop datasets --json (licence_source)[/]")

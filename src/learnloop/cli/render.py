@@ -70,8 +70,9 @@ def word_error(exc: Exception, command: object | None = None, root: object | Non
     for param in [*getattr(command, "params", []), *getattr(root, "params", [])]:
         if param.name != name:
             continue
-        opts = [o for o in param.opts if o.startswith("--")] if getattr(param, "param_type_name", "") == "option" \
-            else []
+        opts = (
+            [o for o in param.opts if o.startswith("--")] if getattr(param, "param_type_name", "") == "option" else []
+        )
         if opts:
             flag = opts[0] if getattr(param, "is_flag", False) else f"{opts[0]} {_metavar(param)}"
         else:
@@ -96,6 +97,12 @@ def calendar_link(event: object) -> str:
     from urllib.parse import urlencode
 
     day, end = event.day, event.end  # type: ignore[attr-defined]
-    query = urlencode({"action": "TEMPLATE", "text": event.title,  # type: ignore[attr-defined]
-                       "dates": f"{day:%Y%m%d}/{end:%Y%m%d}", "details": event.description})  # type: ignore[attr-defined]
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": event.title,  # type: ignore[attr-defined]
+            "dates": f"{day:%Y%m%d}/{end:%Y%m%d}",
+            "details": event.description,
+        }
+    )  # type: ignore[attr-defined]
     return f"https://calendar.google.com/calendar/render?{query}"

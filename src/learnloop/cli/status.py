@@ -55,8 +55,15 @@ COMMANDS: dict[str, str] = {
     "drop_gap": "learnloop gap drop --reason TEXT",
     "close_pass": "learnloop pass close --retro TEXT",
 }
-PLACEHOLDERS = {"focus": "FOCUS_ID", "suggestion": "URL_OR_PATH", "gap": "GAP_ID", "idea": "IDEA_ID",
-                "directory": "PROJECT_DIR", "data": "data/FILE", "target": "COLUMN"}
+PLACEHOLDERS = {
+    "focus": "FOCUS_ID",
+    "suggestion": "URL_OR_PATH",
+    "gap": "GAP_ID",
+    "idea": "IDEA_ID",
+    "directory": "PROJECT_DIR",
+    "data": "data/FILE",
+    "target": "COLUMN",
+}
 
 
 class _Targets(dict):  # type: ignore[type-arg]
@@ -96,7 +103,7 @@ def today_lines(today: Today) -> list[str]:
     lines: list[str] = []
     if today.box is not None and today.box_days_left is not None:
         left = today.box_days_left
-        when = (f"overdue by {-left} day(s)" if left < 0 else "due today" if left == 0 else f"{left} day(s) left")
+        when = f"overdue by {-left} day(s)" if left < 0 else "due today" if left == 0 else f"{left} day(s) left"
         lines.append(f"{today.box} box: {when}" + (f" ({esc(today.box_title)})" if today.box_title else ""))
     if today.checkin_due is not None:
         lines.append(f"half-way check-in due since {today.checkin_due.isoformat()}")
@@ -119,16 +126,23 @@ def render_status(value: Status) -> None:
     console.print(head)
     console.print(f"  [dim]{value.step_goal}; {value.days_in_step} day(s) in this step[/]")
     if value.step in (2, 3) or value.exercises_passed or value.rungs_run:
-        console.print(f"  [dim]practice this pass: {value.exercises_passed} exercise(s) passed, "
-                      f"{value.rungs_run} ladder rung run(s)[/]")
+        console.print(
+            f"  [dim]practice this pass: {value.exercises_passed} exercise(s) passed, "
+            f"{value.rungs_run} ladder rung run(s)[/]"
+        )
     if value.deadlines:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("due")
         table.add_column("what")
         table.add_column("when")
         for d in value.deadlines:
-            when = (f"[bold red]overdue by {-d.days_left} day(s)[/]" if d.overdue
-                    else f"in {d.days_left} day(s)" if d.days_left else "today")
+            when = (
+                f"[bold red]overdue by {-d.days_left} day(s)[/]"
+                if d.overdue
+                else f"in {d.days_left} day(s)"
+                if d.days_left
+                else "today"
+            )
             table.add_row(d.deadline.isoformat(), f"{d.what}: {esc(d.title)}", when)
         console.print(table)
     action = value.next
@@ -149,14 +163,17 @@ def start() -> None:
         new = start_pass(session, config.now())
         number = new.number
     console.print(f"Pass {number} started at step 0: [bold]immerse yourself[/].")
-    console.print("Look around with [bold cyan]learnloop map[/], rank what draws you with "
-                  "[bold cyan]learnloop interests rank[/], then pin one with [bold cyan]learnloop focus ID[/].")
+    console.print(
+        "Look around with [bold cyan]learnloop map[/], rank what draws you with "
+        "[bold cyan]learnloop interests rank[/], then pin one with [bold cyan]learnloop focus ID[/]."
+    )
 
 
 @app.command("settings")
 def settings_command(
-    key: Annotated[str | None, typer.Argument(help="tz (your time zone, e.g. Europe/Paris) or alarm (HH:MM, "
-                                              "when reminders ring).")] = None,
+    key: Annotated[
+        str | None, typer.Argument(help="tz (your time zone, e.g. Europe/Paris) or alarm (HH:MM, when reminders ring).")
+    ] = None,
     value: Annotated[str | None, typer.Argument(help="The new value.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:

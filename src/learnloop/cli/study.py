@@ -20,33 +20,84 @@ SHOWN = 12
 
 @app.command("study")
 def study(
-    path: Annotated[str, typer.Argument(help="A repository folder, a .zip / .tar.gz archive of one, a bare git "
-                                        "repository, OWNER/NAME, a GitHub page or a git URL (https://, git://, "
-                                        "ssh://, git@host:path, file://): remote ones are cloned (shallow, hooks "
-                                        "off) into your cache and reused next time.",
-                                        show_default=False, metavar="ADDRESS")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Print the report as md or json instead of "
-                                            "the terminal view (to --out FILE if given).", show_default=False,
-                                            metavar="md|json")] = None,
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="A repository folder, a .zip / .tar.gz archive of one, a bare git "
+            "repository, OWNER/NAME, a GitHub page or a git URL (https://, git://, "
+            "ssh://, git@host:path, file://): remote ones are cloned (shallow, hooks "
+            "off) into your cache and reused next time.",
+            show_default=False,
+            metavar="ADDRESS",
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Print the report as md or json instead of the terminal view (to --out FILE if given).",
+            show_default=False,
+            metavar="md|json",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to FILE (.md or .json, "
-                                             "or the --format given).", show_default=False, metavar="FILE")] = None,
-    graph: Annotated[list[Path] | None, typer.Option("--graph", "-g", help="Draw the import graph: FILE.png or "
-                                                     "FILE.svg for a picture, FILE.dot for DOT text (repeatable).",
-                                                     show_default=False, metavar="FILE")] = None,
-    notes: Annotated[Path | None, typer.Option("--notes", help="Write a notes file to fill in: repeated patterns, "
-                                               "what you understand, what you don't.", show_default=False,
-                                               metavar="FILE")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the report to FILE (.md or .json, or the --format given).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    graph: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            help="Draw the import graph: FILE.png or FILE.svg for a picture, FILE.dot for DOT text (repeatable).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    notes: Annotated[
+        Path | None,
+        typer.Option(
+            "--notes",
+            help="Write a notes file to fill in: repeated patterns, what you understand, what you don't.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing --out, --notes and --graph files.")] = False,
-    reference: Annotated[bool, typer.Option("--reference", help="Record this repository as the reference project "
-                                            "of your current pass.")] = False,
-    why: Annotated[str | None, typer.Option("--why", help="With --reference: why it looks like your endgame.",
-                                            show_default=False, metavar="TEXT")] = None,
-    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.01, max=10_000, callback=finite, metavar="MB",
-                                                      help="Skip files larger than this.")] = 2.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, max=64, help="Processes that parse in parallel "
-                                                "(default: chosen from the size of the tree).",
-                                                show_default=False, metavar="N")] = None,
+    reference: Annotated[
+        bool, typer.Option("--reference", help="Record this repository as the reference project of your current pass.")
+    ] = False,
+    why: Annotated[
+        str | None,
+        typer.Option(
+            "--why", help="With --reference: why it looks like your endgame.", show_default=False, metavar="TEXT"
+        ),
+    ] = None,
+    max_file_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-file-mb", min=0.01, max=10_000, callback=finite, metavar="MB", help="Skip files larger than this."
+        ),
+    ] = 2.0,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Processes that parse in parallel (default: chosen from the size of the tree).",
+            show_default=False,
+            metavar="N",
+        ),
+    ] = None,
 ) -> None:
     """Map a repository before you read it: size, libraries (with their map cards), entry points, models,
     import graph and a reading order. Its code is parsed, never imported or run.
@@ -87,8 +138,13 @@ def study(
             open_pass(session)
 
     with ReadingProgress() as progress:
-        report = study_repository(path, max_file_bytes=int(max_file_mb * 1024 * 1024), workers=workers,
-                                  progress=progress, picture=pictures[0] if pictures else None)
+        report = study_repository(
+            path,
+            max_file_bytes=int(max_file_mb * 1024 * 1024),
+            workers=workers,
+            progress=progress,
+            picture=pictures[0] if pictures else None,
+        )
 
     written: list[str] = [str(p) for p in pictures]
     for dot in dots:
@@ -112,8 +168,11 @@ def study(
     if chosen is None or out is not None:
         render_report(report)
     if report.origin in ("cloned", "reused"):
-        err_console.print(("cloned into your cache" if report.origin == "cloned" else
-                           "read from the clone already in your cache") + f": {_e(report.source)}", highlight=False)
+        err_console.print(
+            ("cloned into your cache" if report.origin == "cloned" else "read from the clone already in your cache")
+            + f": {_e(report.source)}",
+            highlight=False,
+        )
     for item in written:
         err_console.print(f"wrote {_e(item)}", highlight=False)
     if reference:
@@ -140,8 +199,15 @@ class ReadingProgress:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=err_console, transient=True, auto_refresh=False)
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            auto_refresh=False,
+        )
         self.bar.start()
         self.task = self.bar.add_task("scanning", total=None)
 
@@ -177,15 +243,22 @@ def render_report(report: StudyReport) -> None:
     from learnloop.study.report import symbols_text
 
     t = report.totals
-    console.print(f"[bold]Study of {_e(report.name)}[/]  {t.files:,} files · {t.lines:,} lines ({t.code:,} code) · "
-                  f"{t.python_files:,} Python files · {t.notebooks} notebooks · nothing was run")
+    console.print(
+        f"[bold]Study of {_e(report.name)}[/]  {t.files:,} files · {t.lines:,} lines ({t.code:,} code) · "
+        f"{t.python_files:,} Python files · {t.notebooks} notebooks · nothing was run"
+    )
     size = Table(title="Size", title_justify="left", box=None, header_style="bold")
     for column in ("language", "files", "code", "comment", "blank"):
         size.add_column(column, justify="left" if column == "language" else "right")
     for count in report.languages[:SHOWN]:
         lines = count.language != "other"
-        size.add_row(count.language, f"{count.files:,}", f"{count.code:,}" if lines else "-",
-                     f"{count.comment:,}" if lines else "-", f"{count.blank:,}" if lines else "-")
+        size.add_row(
+            count.language,
+            f"{count.files:,}",
+            f"{count.code:,}" if lines else "-",
+            f"{count.comment:,}" if lines else "-",
+            f"{count.blank:,}" if lines else "-",
+        )
     console.print(size)
 
     if report.third_party:
@@ -198,15 +271,24 @@ def render_report(report: StudyReport) -> None:
             stacks = len({s.focus for s in lib.stacks})
             if stacks:
                 card += ("; " if card else "") + f"{stacks} focus stack{'s' if stacks > 1 else ''}"
-            libs.add_row(_e(lib.import_name), _e(lib.distribution or ""), here, "yes" if lib.declared else "-",
-                         str(lib.modules), card or "[dim]-[/]")
+            libs.add_row(
+                _e(lib.import_name),
+                _e(lib.distribution or ""),
+                here,
+                "yes" if lib.declared else "-",
+                str(lib.modules),
+                card or "[dim]-[/]",
+            )
         console.print(libs)
         _more(len(report.third_party), "libraries")
         if any(lib.topics for lib in report.third_party[:SHOWN]):
             console.print("[dim]a library's card on the map: learnloop map ID[/]")
     if report.stdlib:
-        console.print("[dim]standard library:[/] " + ", ".join(_e(lib.import_name) for lib in report.stdlib[:25])
-                      + (" ..." if len(report.stdlib) > 25 else ""))
+        console.print(
+            "[dim]standard library:[/] "
+            + ", ".join(_e(lib.import_name) for lib in report.stdlib[:25])
+            + (" ..." if len(report.stdlib) > 25 else "")
+        )
 
     where = report.where
     run = Tree("[bold]How to run it[/]")
@@ -216,8 +298,12 @@ def render_report(report: StudyReport) -> None:
         run.add("[dim]no command in the README and no script: a library[/]")
     console.print(run)
     things = Tree("[bold]Where things are[/]")
-    for title, places in (("data comes from", where.data), ("the model is defined", where.model),
-                          ("training happens", where.training), ("the trained model is used", where.evaluation)):
+    for title, places in (
+        ("data comes from", where.data),
+        ("the model is defined", where.model),
+        ("training happens", where.training),
+        ("the trained model is used", where.evaluation),
+    ):
         if places:
             branch = things.add(f"[bold]{title}[/]")
             for place in places[:SHOWN]:
@@ -244,16 +330,20 @@ def render_report(report: StudyReport) -> None:
     if report.models:
         models = Tree("[bold]Where the models are defined[/]")
         for model in report.models[:SHOWN]:
-            models.add(f"[bold]{_e(model.name)}[/] [dim]{_e(model.path)}:{model.line}[/] · {_e(model.framework)} "
-                       f"({_e(model.base)})")
+            models.add(
+                f"[bold]{_e(model.name)}[/] [dim]{_e(model.path)}:{model.line}[/] · {_e(model.framework)} "
+                f"({_e(model.base)})"
+            )
         console.print(models)
         _more(report.models_total, "model classes", shown=len(report.models[:SHOWN]))
 
     g = report.graph
     hubs = ", ".join(f"{_e(h.module)} ({h.imported_by})" for h in g.hubs[:5])
-    console.print(f"[bold]Import graph[/] {len(g.nodes):,} modules, {len(g.edges):,} imports"
-                  + (f" · hubs: {hubs}" if hubs else "")
-                  + (f" · {len(g.cycles)} import cycle group(s)" if g.cycles else ""))
+    console.print(
+        f"[bold]Import graph[/] {len(g.nodes):,} modules, {len(g.edges):,} imports"
+        + (f" · hubs: {hubs}" if hubs else "")
+        + (f" · {len(g.cycles)} import cycle group(s)" if g.cycles else "")
+    )
 
     order = Table(title="Reading order", title_justify="left", box=None, header_style="bold")
     order.add_column("#", justify="right")
@@ -270,15 +360,21 @@ def render_report(report: StudyReport) -> None:
     console.print(order)
 
     if report.problems:
-        console.print(f"[yellow]{len(report.problems)} file(s) did not parse[/] (counted, not read further): "
-                      + ", ".join(f"{_e(p.path)} ({p.kind})" for p in report.problems[:5])
-                      + (" ..." if len(report.problems) > 5 else ""))
+        console.print(
+            f"[yellow]{len(report.problems)} file(s) did not parse[/] (counted, not read further): "
+            + ", ".join(f"{_e(p.path)} ({p.kind})" for p in report.problems[:5])
+            + (" ..." if len(report.problems) > 5 else "")
+        )
     if report.notices:
-        console.print(f"[yellow]{len(report.notices)} file(s) left out or read with care[/]: "
-                      + ", ".join(f"{_e(n.path)} ({n.kind})" for n in report.notices[:5])
-                      + (" ..." if len(report.notices) > 5 else ""))
-    console.print("[dim]Next: --graph graph.png to see the imports · --notes notes.md for your three lists · "
-                  "--format md|json for all of it[/]")
+        console.print(
+            f"[yellow]{len(report.notices)} file(s) left out or read with care[/]: "
+            + ", ".join(f"{_e(n.path)} ({n.kind})" for n in report.notices[:5])
+            + (" ..." if len(report.notices) > 5 else "")
+        )
+    console.print(
+        "[dim]Next: --graph graph.png to see the imports · --notes notes.md for your three lists · "
+        "--format md|json for all of it[/]"
+    )
 
 
 def _more(total: int, what: str, *, shown: int = SHOWN) -> None:

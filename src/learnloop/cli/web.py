@@ -26,19 +26,31 @@ def is_loopback(host: str) -> bool:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (default: this machine only).")]
-    = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the page in your web browser.")] = False,
-    allow_remote: Annotated[list[str] | None, typer.Option(
-        "--allow-remote", metavar="NAME", help="Also answer requests for this host name or address (repeatable); "
-        "needed for a --host other machines can reach. There are no accounts yet: anyone who reaches it can use "
-        "it.")] = None,
-    root: Annotated[list[Path] | None, typer.Option(
-        "--root", metavar="FOLDER", help="Also let the study and project forms use folders under FOLDER "
-        "(repeatable; the workspace is always allowed).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Long jobs (baseline, study) run at once.")]
-    = 2,
+    allow_remote: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-remote",
+            metavar="NAME",
+            help="Also answer requests for this host name or address (repeatable); "
+            "needed for a --host other machines can reach. There are no accounts yet: anyone who reaches it can use "
+            "it.",
+        ),
+    ] = None,
+    root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--root",
+            metavar="FOLDER",
+            help="Also let the study and project forms use folders under FOLDER "
+            "(repeatable; the workspace is always allowed).",
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Long jobs (baseline, study) run at once.")] = 2,
 ) -> None:
     """Open the web dashboard: the whole loop in a browser, with the same powers as these commands.
 
@@ -50,10 +62,14 @@ def serve(
     names = [n.strip() for n in allow_remote or [] if n.strip()]
     if not is_loopback(host):
         if not names:
-            raise UserError(f"--host {host} lets other machines reach your learnloop; add --allow-remote NAME "
-                            "(the name or address they will type) if you mean it")
-        err_console.print(f"[bold yellow]warning:[/] listening on {host}: anyone who can reach this address can "
-                          "read and change your learnloop data (there are no accounts yet).")
+            raise UserError(
+                f"--host {host} lets other machines reach your learnloop; add --allow-remote NAME "
+                "(the name or address they will type) if you mean it"
+            )
+        err_console.print(
+            f"[bold yellow]warning:[/] listening on {host}: anyone who can reach this address can "
+            "read and change your learnloop data (there are no accounts yet)."
+        )
     if host not in ("0.0.0.0", "::") and not is_loopback(host):
         names.append(host)
     folders = []
@@ -96,5 +112,7 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as exc:
-            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                            hint="another program uses it? try --port 8001") from None
+            raise UserError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                hint="another program uses it? try --port 8001",
+            ) from None

@@ -29,11 +29,11 @@ def shipped_file(name: str) -> Any:
 class SupplyChain:
     """Firms (nodes) with features, buyer-supplier links (edges), and whether each firm misses deliveries."""
 
-    features: np.ndarray        # float32 (N, F), already standardised
+    features: np.ndarray  # float32 (N, F), already standardised
     feature_names: list[str]
-    labels: np.ndarray          # int64 (N,): 0 delivers on time, 1 misses deliveries
+    labels: np.ndarray  # int64 (N,): 0 delivers on time, 1 misses deliveries
     class_names: list[str]
-    edges: np.ndarray           # int64 (E, 2), undirected, i < j, no self-loops
+    edges: np.ndarray  # int64 (E, 2), undirected, i < j, no self-loops
     tier: np.ndarray
     region: np.ndarray
     train: np.ndarray

@@ -53,8 +53,10 @@ class ScriptCase(Strict):
 
     args: list[str] = Field(default_factory=list)
     files: dict[str, str] = Field(default_factory=dict)
-    replace: dict[str, str] = Field(default_factory=dict, description="hidden versions of learner files: "
-                                    "does the script really use its second module?")
+    replace: dict[str, str] = Field(
+        default_factory=dict,
+        description="hidden versions of learner files: does the script really use its second module?",
+    )
     run: str | None = Field(default=None, description="a hidden driver from `files` to run instead")
     stdin: str | None = None
     exit: int = 0

@@ -39,8 +39,7 @@ from pydantic import BaseModel
 from learnloop.errors import UserError
 from learnloop.exercises.catalog import NumberedExercise
 
-Outcome = Literal["passed", "failed", "error", "not-loaded", "timeout", "cpu", "memory", "output", "exit",
-                  "crash"]
+Outcome = Literal["passed", "failed", "error", "not-loaded", "timeout", "cpu", "memory", "output", "exit", "crash"]
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,12 @@ def limits_for(timeout: float) -> Limits:
     """The default limits with another time allowance (CPU seconds follow the wall-clock seconds)."""
     if not 1 <= timeout <= 600:
         raise UserError("the time limit must be between 1 and 600 seconds", field="timeout")
-    return Limits(timeout=timeout, cpu_seconds=max(1, math.ceil(timeout * 0.75)),
-                  memory_mb=DEFAULT_LIMITS.memory_mb, output_kb=DEFAULT_LIMITS.output_kb)
+    return Limits(
+        timeout=timeout,
+        cpu_seconds=max(1, math.ceil(timeout * 0.75)),
+        memory_mb=DEFAULT_LIMITS.memory_mb,
+        output_kb=DEFAULT_LIMITS.output_kb,
+    )
 
 
 class CheckResult(BaseModel):
@@ -105,27 +108,51 @@ class SandboxStatus(BaseModel):
         """The sandbox in plain sentences, one per guarantee, true for this machine."""
         if self.mode == "none":
             reason = "; ".join(self.missing) or "no namespaces"
-            return [f"No sandbox here ({reason}): your file runs as you, with your rights, network and files, "
-                    "in its own session, with the time, CPU, memory and output limits only; a process it "
-                    "detaches into a new session can outlive the check. The web page refuses to grade."]
-        who = ("as a throwaway user id with a limit of " f"{_nproc()} processes" if self.own_user else
-               "as you, without privileges" + (f", limited to {_nproc()} processes" if self.nproc else
-                                                 ", with no process limit (kernel older than 5.14)"))
+            return [
+                f"No sandbox here ({reason}): your file runs as you, with your rights, network and files, "
+                "in its own session, with the time, CPU, memory and output limits only; a process it "
+                "detaches into a new session can outlive the check. The web page refuses to grade."
+            ]
+        who = (
+            f"as a throwaway user id with a limit of {_nproc()} processes"
+            if self.own_user
+            else "as you, without privileges"
+            + (
+                f", limited to {_nproc()} processes"
+                if self.nproc
+                else ", with no process limit (kernel older than 5.14)"
+            )
+        )
         return [
             "No network: " + ("a fresh network namespace with no interface up." if self.network else "not isolated."),
-            "Files: " + ("every mount is read-only; the only writable place is a fresh 64 MB folder in memory, "
-                         "gone after the check; /tmp, /run and /dev/shm are empty." if self.filesystem else
-                         "not read-only (" + "; ".join(self.missing) + ")."),
-            "Processes: " + (f"a fresh pid namespace, {who}; it sees no other process, and everything it "
-                             "started is killed when the check ends." if self.pids else who + "."),
-            "Reading: " + ("it can still read what every user of this machine may read, except folders other "
-                           "users cannot enter (such as /root), /tmp, /run and the learnloop home, which it sees "
-                           "empty." if self.own_user else "it can still read what you can read, except /tmp, /run "
-                           "and the learnloop home, which it sees empty."),
+            "Files: "
+            + (
+                "every mount is read-only; the only writable place is a fresh 64 MB folder in memory, "
+                "gone after the check; /tmp, /run and /dev/shm are empty."
+                if self.filesystem
+                else "not read-only (" + "; ".join(self.missing) + ")."
+            ),
+            "Processes: "
+            + (
+                f"a fresh pid namespace, {who}; it sees no other process, and everything it "
+                "started is killed when the check ends."
+                if self.pids
+                else who + "."
+            ),
+            "Reading: "
+            + (
+                "it can still read what every user of this machine may read, except folders other "
+                "users cannot enter (such as /root), /tmp, /run and the learnloop home, which it sees "
+                "empty."
+                if self.own_user
+                else "it can still read what you can read, except /tmp, /run "
+                "and the learnloop home, which it sees empty."
+            ),
             "Result: judged outside the sandbox from the values your code returns, reported over a pipe your "
             "code never holds; the hidden answers never enter the sandbox.",
-            "Limits: wall-clock time, CPU seconds, memory (per process" + (
-                ", and for all its processes together)" if self.pids else ")") + ", output and file size, no "
+            "Limits: wall-clock time, CPU seconds, memory (per process"
+            + (", and for all its processes together)" if self.pids else ")")
+            + ", output and file size, no "
             "core files.",
         ]
 
@@ -142,8 +169,15 @@ def sandbox_status() -> SandboxStatus:
     with tempfile.TemporaryDirectory(prefix="learnloop-probe-") as tmp:
         report, _killed = _supervise({"probe": True, "work": tmp}, timeout=20.0)
     if report is None:
-        return SandboxStatus(mode="none", network=False, filesystem=False, pids=False, own_user=False,
-                             nproc=False, missing=["the sandbox's supervisor did not start"])
+        return SandboxStatus(
+            mode="none",
+            network=False,
+            filesystem=False,
+            pids=False,
+            own_user=False,
+            nproc=False,
+            missing=["the sandbox's supervisor did not start"],
+        )
     return SandboxStatus.model_validate(report["sandbox"])
 
 
@@ -160,8 +194,9 @@ def learner_files(item: NumberedExercise, path: Path) -> dict[str, str]:
     for name in exercise.files:
         file = path / name
         if not file.is_file():
-            raise UserError(f"{file} is missing: exercise {item.number} needs {', '.join(exercise.files)}",
-                            field="exercise")
+            raise UserError(
+                f"{file} is missing: exercise {item.number} needs {', '.join(exercise.files)}", field="exercise"
+            )
         files[name] = _read_source(file)
     return files
 
@@ -175,8 +210,13 @@ def _read_source(path: Path) -> str:
 Isolation = Literal["best", "required", "none"]  # "none": no sandbox, only the limits (to measure it)
 
 
-def grade(item: NumberedExercise, path: Path, limits: Limits = DEFAULT_LIMITS,
-          isolation: Isolation = "best", hide: Sequence[Path] = ()) -> CheckResult:
+def grade(
+    item: NumberedExercise,
+    path: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    isolation: Isolation = "best",
+    hide: Sequence[Path] = (),
+) -> CheckResult:
     """Run ``path`` (a file, or a script exercise's folder) against the hidden cases of ``item``.
 
     With ``isolation="required"`` (the web page) the check is refused when this machine offers no sandbox.
@@ -185,24 +225,40 @@ def grade(item: NumberedExercise, path: Path, limits: Limits = DEFAULT_LIMITS,
     exercise = item.exercise
     files = learner_files(item, path)
     if isolation == "required" and not sandbox_status().isolated:
-        raise UserError("this machine offers no sandbox for exercise code (" + "; ".join(
-            sandbox_status().missing) + "), so it is not graded here; check it from the command line, where "
-            "it runs as you", field="exercise")
+        raise UserError(
+            "this machine offers no sandbox for exercise code ("
+            + "; ".join(sandbox_status().missing)
+            + "), so it is not graded here; check it from the command line, where "
+            "it runs as you",
+            field="exercise",
+        )
     started = time.monotonic()
     spec: dict[str, Any] = {
-        "kind": exercise.kind, "group": exercise.group, "function": exercise.function, "run": exercise.run,
-        "files": files, "isolation": isolation, "timeout": limits.timeout,
+        "kind": exercise.kind,
+        "group": exercise.group,
+        "function": exercise.function,
+        "run": exercise.run,
+        "files": files,
+        "isolation": isolation,
+        "timeout": limits.timeout,
         "hide": [str(Path(p).resolve()) for p in hide],
         "cases": [case.model_dump(exclude_none=True) for case in exercise.cases],
-        "limits": {"cpu_seconds": limits.cpu_seconds, "memory_bytes": limits.memory_mb * 1024 * 1024,
-                   "output_bytes": limits.output_kb * 1024},
+        "limits": {
+            "cpu_seconds": limits.cpu_seconds,
+            "memory_bytes": limits.memory_mb * 1024 * 1024,
+            "output_bytes": limits.output_kb * 1024,
+        },
     }
     with tempfile.TemporaryDirectory(prefix="learnloop-check-") as tmp:
         spec["work"] = tmp
         report, killed = _supervise(spec, timeout=limits.timeout + SETUP_SECONDS)
     if report is not None and report.get("refused"):
-        raise UserError("the sandbox could not be built for this check (" + "; ".join(
-            report["sandbox"]["missing"]) + "), so it was not graded", field="exercise")
+        raise UserError(
+            "the sandbox could not be built for this check ("
+            + "; ".join(report["sandbox"]["missing"])
+            + "), so it was not graded",
+            field="exercise",
+        )
     if report is not None and "internal_error" in report:
         raise RuntimeError(f"the grader failed: {report['internal_error']}")
     if report is None:
@@ -210,10 +266,19 @@ def grade(item: NumberedExercise, path: Path, limits: Limits = DEFAULT_LIMITS,
             raise RuntimeError("the grader's supervisor ended without a report")
         report = {"timed_out": True, "sandbox": {"mode": "none"}}
     outcome, cases_passed, message = _judge(report, len(exercise.cases), limits)
-    return CheckResult(number=item.number, exercise=exercise.id, title=exercise.title, path=str(path),
-                       passed=outcome == "passed", outcome=outcome, cases_passed=cases_passed,
-                       cases_total=len(exercise.cases), message=message,
-                       seconds=round(time.monotonic() - started, 2), sandbox=report["sandbox"].get("mode", "none"))
+    return CheckResult(
+        number=item.number,
+        exercise=exercise.id,
+        title=exercise.title,
+        path=str(path),
+        passed=outcome == "passed",
+        outcome=outcome,
+        cases_passed=cases_passed,
+        cases_total=len(exercise.cases),
+        message=message,
+        seconds=round(time.monotonic() - started, 2),
+        sandbox=report["sandbox"].get("mode", "none"),
+    )
 
 
 def _supervise(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any] | None, bool]:
@@ -224,8 +289,12 @@ def _supervise(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any] | N
     supervisor = Path(__file__).with_name("supervisor.py")
     try:
         process = subprocess.Popen(
-            [sys.executable, "-I", str(supervisor), str(write_end)], stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(write_end,), start_new_session=True,
+            [sys.executable, "-I", str(supervisor), str(write_end)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pass_fds=(write_end,),
+            start_new_session=True,
             env=_supervisor_environment(),
         )
     finally:
@@ -282,33 +351,60 @@ def _judge(report: dict[str, Any], total: int, limits: Limits) -> tuple[Outcome,
     status = int(report.get("status", 0))
     cases: list[dict[str, Any]] = report.get("cases", [])
     passed = sum(1 for c in cases if c.get("passed"))
-    too_much = (f"printed more than {limits.output_kb} KB of output and was stopped: a print inside a loop "
-                "that never ends?")
+    too_much = (
+        f"printed more than {limits.output_kb} KB of output and was stopped: a print inside a loop that never ends?"
+    )
     if report.get("timed_out"):
-        return "timeout", passed, (f"did not finish within {limits.timeout:g} seconds: an endless loop, or "
-                                   "waiting for something that never comes?")
+        return (
+            "timeout",
+            passed,
+            (
+                f"did not finish within {limits.timeout:g} seconds: an endless loop, or "
+                "waiting for something that never comes?"
+            ),
+        )
     if report.get("overflow"):
         return "output", passed, too_much
     loaded = report.get("loaded")
     complete = loaded is False or (bool(cases) and (not cases[-1].get("passed") or len(cases) == total))
-    if not complete or (cases and "error" not in cases[-1] and not cases[-1].get("passed") and "got" not in
-                        cases[-1]):
+    if not complete or (cases and "error" not in cases[-1] and not cases[-1].get("passed") and "got" not in cases[-1]):
         if report.get("memory_trouble") and status == -signal.SIGKILL:  # its processes together, stopped
-            return "memory", passed, (f"ran out of memory: the checks allow {limits.describe_memory()} for all "
-                                      "its processes together; is something allocating a huge array or list?")
+            return (
+                "memory",
+                passed,
+                (
+                    f"ran out of memory: the checks allow {limits.describe_memory()} for all "
+                    "its processes together; is something allocating a huge array or list?"
+                ),
+            )
         if status in (-signal.SIGXCPU, -signal.SIGKILL):
-            return "cpu", passed, (f"used more than {limits.cpu_seconds} seconds of computing time and was "
-                                   "stopped: an endless loop?")
+            return (
+                "cpu",
+                passed,
+                (f"used more than {limits.cpu_seconds} seconds of computing time and was stopped: an endless loop?"),
+            )
         if status == -signal.SIGXFSZ:  # Python ignores SIGXFSZ, but a C extension writing may not
             return "output", passed, too_much
         if status < 0:
             name = signal.Signals(-status).name
             return "crash", passed, f"crashed (the process was killed by {name}) before the checks finished"
         if report.get("memory_trouble"):
-            return "memory", passed, (f"ran out of memory: the checks allow {limits.describe_memory()}; "
-                                      "is something allocating a huge array or list?")
-        return "exit", passed, (f"stopped the program itself (exit status {status}) before the checks "
-                                "finished: do not call sys.exit() or os._exit() in an exercise")
+            return (
+                "memory",
+                passed,
+                (
+                    f"ran out of memory: the checks allow {limits.describe_memory()}; "
+                    "is something allocating a huge array or list?"
+                ),
+            )
+        return (
+            "exit",
+            passed,
+            (
+                f"stopped the program itself (exit status {status}) before the checks "
+                "finished: do not call sys.exit() or os._exit() in an exercise"
+            ),
+        )
     if loaded is False:
         load_error = str(report.get("load_error", ""))
         if load_error.endswith("printed too much output"):
@@ -323,8 +419,13 @@ def _judge(report: dict[str, Any], total: int, limits: Limits) -> tuple[Outcome,
         error = failing["error"]
         if error == "printed too much output":
             return "output", passed, f"{intro} {too_much}"
-        kind: Outcome = "memory" if error.startswith("ran out of memory") or report.get("memory_trouble") \
-            else "failed" if failing.get("kind") == "failed" else "error"
+        kind: Outcome = (
+            "memory"
+            if error.startswith("ran out of memory") or report.get("memory_trouble")
+            else "failed"
+            if failing.get("kind") == "failed"
+            else "error"
+        )
         if kind == "memory":
             error = f"ran out of memory: the checks allow {limits.describe_memory()}"
         return kind, passed, f"{intro} {error}"

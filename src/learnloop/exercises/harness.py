@@ -68,19 +68,33 @@ def encode(value: Any, depth: int = 0) -> Any:
         if isinstance(value, numpy.ndarray):
             if value.size > MAX_ITEMS:
                 raise ValueError("too large to send back")
-            return {"ndarray": {"dtype": value.dtype.str, "shape": list(value.shape),
-                                "data": encode(value.tolist(), depth + 1)}}
+            return {
+                "ndarray": {
+                    "dtype": value.dtype.str,
+                    "shape": list(value.shape),
+                    "data": encode(value.tolist(), depth + 1),
+                }
+            }
     pandas = sys.modules.get("pandas")
     if pandas is not None:
         if isinstance(value, pandas.Series):
-            return {"series": {"index": _index(value.index, depth), "dtype": str(value.dtype),
-                               "data": encode(value.tolist(), depth + 1), "name": encode(value.name, depth + 1)}}
+            return {
+                "series": {
+                    "index": _index(value.index, depth),
+                    "dtype": str(value.dtype),
+                    "data": encode(value.tolist(), depth + 1),
+                    "name": encode(value.name, depth + 1),
+                }
+            }
         if isinstance(value, pandas.DataFrame):
-            return {"frame": {"columns": encode(list(value.columns), depth + 1),
-                              "index": _index(value.index, depth),
-                              "dtypes": [str(t) for t in value.dtypes],
-                              "data": [encode(value.iloc[:, i].tolist(), depth + 1)
-                                       for i in range(value.shape[1])]}}
+            return {
+                "frame": {
+                    "columns": encode(list(value.columns), depth + 1),
+                    "index": _index(value.index, depth),
+                    "dtypes": [str(t) for t in value.dtypes],
+                    "data": [encode(value.iloc[:, i].tolist(), depth + 1) for i in range(value.shape[1])],
+                }
+            }
     return {"object": {"type": kind.__name__, "repr": describe(value)}}
 
 

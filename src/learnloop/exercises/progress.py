@@ -26,8 +26,9 @@ def ever_passed_exercises(store: Store) -> set[str]:
     from learnloop.store.models import Practice
 
     with store.read() as session:
-        rows = session.scalars(select(Practice.subject).where(Practice.kind == "exercise",
-                                                              Practice.passed.is_(True))).all()
+        rows = session.scalars(
+            select(Practice.subject).where(Practice.kind == "exercise", Practice.passed.is_(True))
+        ).all()
     return set(rows)
 
 

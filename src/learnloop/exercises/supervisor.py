@@ -74,10 +74,19 @@ def _call(result: int, what: str) -> None:
         raise OSError(number, f"{what}: {os.strerror(number)}")
 
 
-def _mount(libc: ctypes.CDLL, source: str | None, target: str, fstype: str | None, flags: int,
-           data: str | None = None) -> None:
-    _call(libc.mount(source.encode() if source else None, target.encode(), fstype.encode() if fstype else None,
-                     ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
+def _mount(
+    libc: ctypes.CDLL, source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None
+) -> None:
+    _call(
+        libc.mount(
+            source.encode() if source else None,
+            target.encode(),
+            fstype.encode() if fstype else None,
+            ctypes.c_ulong(flags),
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
 
 
 def _write_map(path: str, text: str) -> None:
@@ -99,8 +108,15 @@ class Box:
         self.work = Path()
 
     def facts(self) -> dict[str, Any]:
-        return {"mode": self.mode, "network": self.network, "filesystem": self.filesystem, "pids": self.pids,
-                "own_user": self.user is not None, "nproc": self.nproc, "missing": self.missing}
+        return {
+            "mode": self.mode,
+            "network": self.network,
+            "filesystem": self.filesystem,
+            "pids": self.pids,
+            "own_user": self.user is not None,
+            "nproc": self.nproc,
+            "missing": self.missing,
+        }
 
 
 def enter(box: Box, fallback_work: Path, result_fd: int, hide: list[str]) -> bool:
@@ -247,8 +263,12 @@ def _limit(limits: dict[str, int], box: Box):
     import resource
 
     def apply() -> None:  # runs in the child, after the user switch, before exec (we are single-threaded)
-        pairs = [("RLIMIT_CPU", limits["cpu_seconds"]), ("RLIMIT_AS", limits["memory_bytes"]),
-                 ("RLIMIT_FSIZE", limits["output_bytes"]), ("RLIMIT_CORE", 0)]
+        pairs = [
+            ("RLIMIT_CPU", limits["cpu_seconds"]),
+            ("RLIMIT_AS", limits["memory_bytes"]),
+            ("RLIMIT_FSIZE", limits["output_bytes"]),
+            ("RLIMIT_CORE", 0),
+        ]
         if box.nproc:
             pairs.append(("RLIMIT_NPROC", NPROC))
         for name, value in pairs:
@@ -262,8 +282,16 @@ def _limit(limits: dict[str, int], box: Box):
 def _environment(folder: Path) -> dict[str, str]:
     keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     env = {k: v for k, v in os.environ.items() if k in keep}
-    env.update(HOME=str(folder), TMPDIR=str(folder), PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
-               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
+    env.update(
+        HOME=str(folder),
+        TMPDIR=str(folder),
+        PYTHONIOENCODING="utf-8",
+        PYTHONDONTWRITEBYTECODE="1",
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        MPLBACKEND="Agg",
+    )
     return env
 
 
@@ -280,8 +308,9 @@ def _fresh_folder(box: Box, name: str, files: dict[str, str]) -> Path:
     return folder
 
 
-def run_learner(box: Box, folder: Path, argv: list[str], limits: dict[str, int], deadline: float,
-                stdin: bytes = b"") -> Run:
+def run_learner(
+    box: Box, folder: Path, argv: list[str], limits: dict[str, int], deadline: float, stdin: bytes = b""
+) -> Run:
     """Run one learner process in ``folder`` until it ends or the deadline, then sweep what it left."""
     run = Run()
     out_dir = Path("/tmp/out") if box.work == INSIDE else folder.parent
@@ -291,9 +320,16 @@ def run_learner(box: Box, folder: Path, argv: list[str], limits: dict[str, int],
     user: dict[str, Any] = {} if box.user is None else {"user": box.user, "group": box.user, "extra_groups": []}
     with out_path.open("wb") as out, err_path.open("wb") as err:
         process = subprocess.Popen(
-            [sys.executable, *argv], cwd=folder, stdin=subprocess.PIPE, stdout=out, stderr=err,
-            env={**_environment(folder), "LEARNLOOP_CHANNEL": str(write_end)}, pass_fds=(write_end,),
-            start_new_session=True, preexec_fn=_limit(limits, box), **user,
+            [sys.executable, *argv],
+            cwd=folder,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=err,
+            env={**_environment(folder), "LEARNLOOP_CHANNEL": str(write_end)},
+            pass_fds=(write_end,),
+            start_new_session=True,
+            preexec_fn=_limit(limits, box),
+            **user,
         )
     os.close(write_end)
     if process.stdin is not None:
@@ -353,8 +389,10 @@ def _sandbox_memory() -> int:
     total = 0
     for entry in os.listdir("/proc"):
         if entry.isdigit() and entry != "1":
-            with contextlib.suppress(OSError, ValueError, IndexError), \
-                    open(f"/proc/{entry}/statm", encoding="ascii") as handle:
+            with (
+                contextlib.suppress(OSError, ValueError, IndexError),
+                open(f"/proc/{entry}/statm", encoding="ascii") as handle,
+            ):
                 total += int(handle.read().split()[1]) * page
     return total
 
@@ -415,7 +453,7 @@ def decode(tree: Any, depth: int = 0) -> Any:
         return [decode(x, depth + 1) for x in tree]
     if not isinstance(tree, dict) or len(tree) != 1:
         raise ValueError("not an encoded value")
-    (tag, body), = tree.items()
+    ((tag, body),) = tree.items()
     if tag == "tuple":
         return tuple(decode(x, depth + 1) for x in body)
     if tag in ("set", "frozenset"):
@@ -439,8 +477,12 @@ def decode(tree: Any, depth: int = 0) -> Any:
     import pandas as pd
 
     if tag == "series":
-        series = pd.Series(decode(body["data"], depth + 1), index=_index(body["index"], depth),
-                           name=decode(body["name"], depth + 1), dtype=object)
+        series = pd.Series(
+            decode(body["data"], depth + 1),
+            index=_index(body["index"], depth),
+            name=decode(body["name"], depth + 1),
+            dtype=object,
+        )
         return _typed(series, str(body.get("dtype", "object")))
     if tag == "frame":
         columns = decode(body["columns"], depth + 1)
@@ -469,8 +511,24 @@ def _index(tree: Any, depth: int) -> Any:
     return _typed(index, str(tree.get("dtype", "object")))
 
 
-SAFE_DTYPES = {"int64", "int32", "float64", "float32", "bool", "object", "str", "string", "category",
-               "datetime64[ns]", "uint8", "int8", "int16", "uint16", "uint32", "uint64"}
+SAFE_DTYPES = {
+    "int64",
+    "int32",
+    "float64",
+    "float32",
+    "bool",
+    "object",
+    "str",
+    "string",
+    "category",
+    "datetime64[ns]",
+    "uint8",
+    "int8",
+    "int16",
+    "uint16",
+    "uint32",
+    "uint64",
+}
 
 
 def _typed(values: Any, dtype: str) -> Any:
@@ -525,14 +583,20 @@ def compare_values(got: Any, want: Any, compare: str) -> bool:
     if compare == "equal":
         return type(got) is type(want) and got == want if isinstance(want, bool) else bool(got == want)
     if compare == "close":
-        return isinstance(got, numbers.Real) and not isinstance(got, bool) and math.isclose(
-            got, want, rel_tol=1e-6, abs_tol=1e-9)
+        return (
+            isinstance(got, numbers.Real)
+            and not isinstance(got, bool)
+            and math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9)
+        )
     if compare == "array":
         import numpy as np
 
         got_array, want_array = np.asarray(got), np.asarray(want)
-        return (isinstance(got, np.ndarray) and got_array.shape == want_array.shape
-                and bool(np.allclose(got_array, want_array, equal_nan=True)))
+        return (
+            isinstance(got, np.ndarray)
+            and got_array.shape == want_array.shape
+            and bool(np.allclose(got_array, want_array, equal_nan=True))
+        )
     if compare in ("frame", "series"):
         import pandas as pd
         import pandas.testing as pdt
@@ -565,16 +629,24 @@ def _messages(run: Run) -> list[dict[str, Any]]:
 
 
 def _run_facts(run: Run) -> dict[str, Any]:
-    return {"status": run.status, "timed_out": run.timed_out, "overflow": run.channel_overflow,
-            "memory_trouble": run.memory_exceeded or "MemoryError" in run.stderr
-            or "Cannot allocate memory" in run.stderr}
+    return {
+        "status": run.status,
+        "timed_out": run.timed_out,
+        "overflow": run.channel_overflow,
+        "memory_trouble": run.memory_exceeded or "MemoryError" in run.stderr or "Cannot allocate memory" in run.stderr,
+    }
 
 
 def check_function(box: Box, spec: dict[str, Any], deadline: float) -> dict[str, Any]:
     files = {"solution.py": spec["files"]["solution.py"], "harness.py": HARNESS}
     folder = _fresh_folder(box, "run", files)
-    calls = json.dumps({"function": spec["function"], "group": spec["group"],
-                        "calls": [[case["call"], case.get("compare") == "raises"] for case in spec["cases"]]}).encode()
+    calls = json.dumps(
+        {
+            "function": spec["function"],
+            "group": spec["group"],
+            "calls": [[case["call"], case.get("compare") == "raises"] for case in spec["cases"]],
+        }
+    ).encode()
     run = run_learner(box, folder, ["-I", "harness.py"], spec["limits"], deadline, stdin=calls)
     facts = _run_facts(run)
     namespace: dict[str, Any] = {}  # for the answers, imported after the learner's time has run
@@ -642,16 +714,28 @@ def _quote(text: str) -> str:
 def check_script(box: Box, spec: dict[str, Any], deadline: float) -> dict[str, Any]:
     """Each case: a fresh folder with the learner's files and the case's files, the script run with the
     case's arguments; then its exit status, its output and the files it wrote are compared here."""
-    facts: dict[str, Any] = {"loaded": True, "cases": [], "status": 0, "timed_out": False, "overflow": False,
-                             "memory_trouble": False}
+    facts: dict[str, Any] = {
+        "loaded": True,
+        "cases": [],
+        "status": 0,
+        "timed_out": False,
+        "overflow": False,
+        "memory_trouble": False,
+    }
     for index, case in enumerate(spec["cases"]):
         files = {**case.get("files", {}), **spec["files"], **case.get("replace", {})}
         folder = _fresh_folder(box, f"case{index}", files)
         script = case.get("run") or spec["run"]
         command = " ".join(["python", script, *[_shell_word(a) for a in case.get("args", [])]])
         outcome: dict[str, Any] = {"call": command, "why": case.get("why")}
-        run = run_learner(box, folder, ["-E", "-s", script, *case.get("args", [])], spec["limits"],
-                          deadline, stdin=case.get("stdin", "").encode())
+        run = run_learner(
+            box,
+            folder,
+            ["-E", "-s", script, *case.get("args", [])],
+            spec["limits"],
+            deadline,
+            stdin=case.get("stdin", "").encode(),
+        )
         run_facts = _run_facts(run)
         if run.timed_out or run.status < 0 or run.memory_exceeded:
             facts.update(run_facts)

@@ -43,8 +43,10 @@ class SolutionLocked(UserError):
     """The solution of an exercise whose answer has not passed yet."""
 
     def __init__(self, number: int) -> None:
-        super().__init__(f"the solution of exercise {number} opens once your answer passes its checks; the hint "
-                         "may help first", field="exercise")
+        super().__init__(
+            f"the solution of exercise {number} opens once your answer passes its checks; the hint may help first",
+            field="exercise",
+        )
         self.number = number
 
 
@@ -70,8 +72,9 @@ def exercise_path(workspace: Path, item: NumberedExercise) -> Path:
     return exercise_folder(workspace) / item.file_name
 
 
-def list_exercises(workspace: Path, passed: set[str] | frozenset[str] = frozenset(),
-                   group: str | None = None) -> list[ExerciseInfo]:
+def list_exercises(
+    workspace: Path, passed: set[str] | frozenset[str] = frozenset(), group: str | None = None
+) -> list[ExerciseInfo]:
     """Every exercise in order, with whether its file exists and whether it passed in this pass."""
     if group is not None and group not in GROUP_NAMES:
         raise UserError(f"unknown group {group!r}; choose one of {', '.join(GROUP_NAMES)}")
@@ -81,9 +84,18 @@ def list_exercises(workspace: Path, passed: set[str] | frozenset[str] = frozense
         if group is not None and e.group != group:
             continue
         path = exercise_path(workspace, item)
-        infos.append(ExerciseInfo(number=item.number, id=e.id, group=e.group, group_name=GROUP_NAMES[e.group],
-                                  title=e.title, started=is_started(workspace, item), passed=e.id in passed,
-                                  path=str(path)))
+        infos.append(
+            ExerciseInfo(
+                number=item.number,
+                id=e.id,
+                group=e.group,
+                group_name=GROUP_NAMES[e.group],
+                title=e.title,
+                started=is_started(workspace, item),
+                passed=e.id in passed,
+                path=str(path),
+            )
+        )
     return infos
 
 
@@ -99,16 +111,21 @@ def start_exercise(workspace: Path, key: str, *, force: bool = False) -> Started
     item = find_exercise(key)
     path = exercise_path(workspace, item)
     e = item.exercise
-    header = f'"""Exercise {item.number}: {e.title}.\n\n{_wrap(e.prompt)}\n\nCheck it with: learnloop exercises ' \
-             f'check {item.number}\n"""\n\n\n'
+    header = (
+        f'"""Exercise {item.number}: {e.title}.\n\n{_wrap(e.prompt)}\n\nCheck it with: learnloop exercises '
+        f'check {item.number}\n"""\n\n\n'
+    )
     if e.kind == "function":
         targets = {path: header + (e.starter or "")}
     else:
         targets = {path / name: (header + text if name == e.run else text) for name, text in e.files.items()}
     existing = [t for t in targets if t.exists() or t.is_symlink()]
     if existing and not force:
-        raise UserError(f"{existing[0]} already exists: edit it, then check exercise {item.number}; or start over "
-                        "and overwrite it with the starter", field="force")
+        raise UserError(
+            f"{existing[0]} already exists: edit it, then check exercise {item.number}; or start over "
+            "and overwrite it with the starter",
+            field="force",
+        )
     from learnloop.files import write_atomic
 
     try:
@@ -117,8 +134,9 @@ def start_exercise(workspace: Path, key: str, *, force: bool = False) -> Started
             write_atomic(target, text, force=force)  # refuses a symlink, device or folder in the way
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return StartedExercise(number=item.number, id=e.id, title=e.title, prompt=e.prompt, path=path,
-                           files=[str(t) for t in targets])
+    return StartedExercise(
+        number=item.number, id=e.id, title=e.title, prompt=e.prompt, path=path, files=[str(t) for t in targets]
+    )
 
 
 def exercise_hint(key: str) -> ExerciseHint:
@@ -137,8 +155,13 @@ def exercise_solution(key: str, passed: set[str] | frozenset[str]) -> ExerciseSo
     return ExerciseSolution(number=item.number, id=e.id, title=e.title, files=files)
 
 
-def check_exercises(workspace: Path, key: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                    isolation: Isolation = "best", hide: Sequence[Path] = ()) -> list[CheckResult]:
+def check_exercises(
+    workspace: Path,
+    key: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    isolation: Isolation = "best",
+    hide: Sequence[Path] = (),
+) -> list[CheckResult]:
     """Grade one exercise (by number or id), or, without a key, every exercise started in the workspace.
 
     ``isolation="required"`` refuses to grade where this machine offers no sandbox (the web page);

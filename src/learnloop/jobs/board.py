@@ -134,8 +134,9 @@ class JobBoard:
             self._restore()
 
     # Submitting and running ------------------------------------------------------------------------------
-    def submit(self, kind: str, title: str, work: Work | None = None, back: str = "/", *,
-               params: dict[str, Any] | None = None) -> Job:
+    def submit(
+        self, kind: str, title: str, work: Work | None = None, back: str = "/", *, params: dict[str, Any] | None = None
+    ) -> Job:
         """Queue a job: either ``work(progress)`` (a function) or ``params`` for a known kind."""
         if work is None and params is None:
             raise ValueError("a job needs work or params")
@@ -164,8 +165,9 @@ class JobBoard:
     def _start_workers(self) -> None:
         with self._lock:
             while len(self._workers) < self.size:
-                worker = threading.Thread(target=self._serve, name=f"learnloop-jobs-{len(self._workers) + 1}",
-                                          daemon=True)
+                worker = threading.Thread(
+                    target=self._serve, name=f"learnloop-jobs-{len(self._workers) + 1}", daemon=True
+                )
                 self._workers.append(worker)
                 worker.start()
 
@@ -219,9 +221,14 @@ class JobBoard:
         compute, seconds = plan(job.kind, job.params, Path(job.folder))
         deadline = time.monotonic() + seconds if seconds else None
         words = f" of {seconds:.0f} s" if seconds else ""
-        return run_in_child(compute, lambda d, t, label="": _set_progress(job, d, t, label),
-                            should_stop=job.cancel_asked.is_set, deadline=deadline, cap_words=words,
-                            started=lambda pid: setattr(job, "pid", pid))
+        return run_in_child(
+            compute,
+            lambda d, t, label="": _set_progress(job, d, t, label),
+            should_stop=job.cancel_asked.is_set,
+            deadline=deadline,
+            cap_words=words,
+            started=lambda pid: setattr(job, "pid", pid),
+        )
 
     # Cancelling ------------------------------------------------------------------------------------------
     def cancel(self, job_id: str) -> Job:
@@ -317,10 +324,20 @@ class JobBoard:
             return
         from learnloop.jobs.records import JobRecord
 
-        record = JobRecord(id=job.id, kind=job.kind, title=job.title, back=job.back, state=state or job.state,
-                           params=json.dumps(job.params) if job.params is not None else None, folder=job.folder,
-                           error=job.error, error_status=job.error_status, submitted_at=job.submitted_at,
-                           started_at=job.started_at, finished_at=job.finished_at)
+        record = JobRecord(
+            id=job.id,
+            kind=job.kind,
+            title=job.title,
+            back=job.back,
+            state=state or job.state,
+            params=json.dumps(job.params) if job.params is not None else None,
+            folder=job.folder,
+            error=job.error,
+            error_status=job.error_status,
+            submitted_at=job.submitted_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
         try:
             with self.store.session() as session:
                 session.merge(record)
@@ -335,15 +352,17 @@ class JobBoard:
 
         assert self.store is not None
         with self.store.read() as session:
-            records = session.scalars(select(JobRecord).order_by(JobRecord.submitted_at.desc())
-                                      .limit(KEEP)).all()
+            records = session.scalars(select(JobRecord).order_by(JobRecord.submitted_at.desc()).limit(KEEP)).all()
             restored = [_from_record(r) for r in reversed(records)]
         requeue: list[Job] = []
         for job in restored:
             job.board = self
             if job.state == "running" or (job.state == "queued" and job.params is None):
-                job.state, job.error, job.error_status = "interrupted", "interrupted: the server stopped " \
-                    "while this job was under way; start it again", 200
+                job.state, job.error, job.error_status = (
+                    "interrupted",
+                    "interrupted: the server stopped while this job was under way; start it again",
+                    200,
+                )
                 job.finished_at = job.finished_at or _now()
                 self._save(job)
             elif job.state == "queued":
@@ -373,10 +392,20 @@ def _set_progress(job: Job, done: int, total: int, label: str = "") -> None:
 
 
 def _from_record(record: Any) -> Job:
-    job = Job(id=record.id, kind=record.kind, title=record.title, back=record.back, state=record.state,
-              error=record.error, error_status=record.error_status,
-              params=json.loads(record.params) if record.params else None, folder=record.folder,
-              submitted_at=record.submitted_at, started_at=record.started_at, finished_at=record.finished_at)
+    job = Job(
+        id=record.id,
+        kind=record.kind,
+        title=record.title,
+        back=record.back,
+        state=record.state,
+        error=record.error,
+        error_status=record.error_status,
+        params=json.loads(record.params) if record.params else None,
+        folder=record.folder,
+        submitted_at=record.submitted_at,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+    )
     if job.state == "done" and job.folder:
         path = Path(job.folder) / RESULT_FILE
         try:

@@ -33,9 +33,15 @@ class ChildBug(Exception):
     """The computation raised something other than a UserError: a bug, kept as one line."""
 
 
-def run_in_child(compute: Callable[[ProgressFn], Any], progress: ProgressFn, *,
-                 should_stop: Callable[[], bool], deadline: float | None, cap_words: str = "",
-                 started: Callable[[int], None] | None = None) -> Any:
+def run_in_child(
+    compute: Callable[[ProgressFn], Any],
+    progress: ProgressFn,
+    *,
+    should_stop: Callable[[], bool],
+    deadline: float | None,
+    cap_words: str = "",
+    started: Callable[[int], None] | None = None,
+) -> Any:
     """``compute(progress)`` in a child process; its return value (picklable) or its error, raised here."""
     from multiprocessing import Pipe
 

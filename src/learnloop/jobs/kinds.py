@@ -93,12 +93,17 @@ def measure_folder(folder: Path, *, max_files: int, max_bytes: int, progress: Pr
             if files % 200 == 0:
                 progress(files, 0, f"listing files ({files:,} so far)")
             if files > max_files:
-                raise UserError(f"this folder has more than {max_files:,} files, the cap for one study; study "
-                                "the repository's own folder rather than a folder that holds many",
-                                field="path")
+                raise UserError(
+                    f"this folder has more than {max_files:,} files, the cap for one study; study "
+                    "the repository's own folder rather than a folder that holds many",
+                    field="path",
+                )
             if size > max_bytes:
-                raise UserError(f"this folder holds more than {max_bytes // (1024 * 1024):,} MB, the cap for "
-                                "one study; study the repository's own folder", field="path")
+                raise UserError(
+                    f"this folder holds more than {max_bytes // (1024 * 1024):,} MB, the cap for "
+                    "one study; study the repository's own folder",
+                    field="path",
+                )
     return files, size
 
 
@@ -106,8 +111,13 @@ def _study(params: dict[str, Any], out: Path) -> tuple[Compute, float]:
     folder = Path(params.get("folder") or ".")
     max_files = min(int(params.get("max_files") or STUDY_MAX_FILES), STUDY_MAX_FILES)
     max_bytes = min(int(params.get("max_bytes") or STUDY_MAX_BYTES), STUDY_MAX_BYTES)
-    phases = {"cloning": "cloning the repository", "scanning": "listing files", "reading": "reading files",
-              "linking": "linking imports", "drawing": "drawing the import graph"}
+    phases = {
+        "cloning": "cloning the repository",
+        "scanning": "listing files",
+        "reading": "reading files",
+        "linking": "linking imports",
+        "drawing": "drawing the import graph",
+    }
 
     def compute(progress: ProgressFn) -> dict[str, Any]:
         from learnloop.config import now
@@ -128,8 +138,11 @@ def _study(params: dict[str, Any], out: Path) -> tuple[Compute, float]:
         write_file(out / "study.json", (report.model_dump_json(indent=2) + "\n").encode())
         if params.get("notes", True):
             write_file(out / "notes.md", notes_template(report, today=now().date()).encode())
-        return {"report": report.model_dump(mode="json"), "folder": str(params.get("address") or folder),
-                "picture": picture.name if picture.is_file() else None}
+        return {
+            "report": report.model_dump(mode="json"),
+            "folder": str(params.get("address") or folder),
+            "picture": picture.name if picture.is_file() else None,
+        }
 
     return compute, float(params.get("seconds") or STUDY_SECONDS)
 
@@ -154,18 +167,30 @@ def _baseline(params: dict[str, Any], out: Path) -> tuple[Compute, float]:
             running = ", ".join(p.running[:3])
             progress(p.done, p.total, p.phase + (f": {running}" if running else ""))
 
-        board = run_baseline(params["data"], params.get("target"), task=params.get("task"),
-                             metric=params.get("metric"), cv=int(params.get("cv", 5)), time_budget=budget,
-                             fit_timeout=params.get("model_timeout") or DEFAULT_FIT_TIMEOUT,
-                             models=params.get("models"),
-                             drop=params.get("drop") or [], picture_dir=out, progress=hook)
+        board = run_baseline(
+            params["data"],
+            params.get("target"),
+            task=params.get("task"),
+            metric=params.get("metric"),
+            cv=int(params.get("cv", 5)),
+            time_budget=budget,
+            fit_timeout=params.get("model_timeout") or DEFAULT_FIT_TIMEOUT,
+            models=params.get("models"),
+            drop=params.get("drop") or [],
+            picture_dir=out,
+            progress=hook,
+        )
         written = write_report(board, out)
         write_file(out / "leaderboard.csv", leaderboard_csv(board).encode())
         curve = Path(board.learning_curve_png).name if board.learning_curve_png else None
         from learnloop.jobs.board import jsonable
 
-        return {"board": jsonable(board), "picture": curve, "report": [p.name for p in written],
-                "leaderboard": "leaderboard.png" if (out / "leaderboard.png").is_file() else None}
+        return {
+            "board": jsonable(board),
+            "picture": curve,
+            "report": [p.name for p in written],
+            "leaderboard": "leaderboard.png" if (out / "leaderboard.png").is_file() else None,
+        }
 
     seconds = budget * 1.5 + 120 if budget else BASELINE_SECONDS
     return compute, seconds
@@ -177,11 +202,41 @@ def leaderboard_csv(board: Any) -> str:
 
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(["rank", "model", "name", "status", board.metric, "std", "train", "fit_seconds", "folds",
-                     "verdict", "reason", "advice", "note"])
+    writer.writerow(
+        [
+            "rank",
+            "model",
+            "name",
+            "status",
+            board.metric,
+            "std",
+            "train",
+            "fit_seconds",
+            "folds",
+            "verdict",
+            "reason",
+            "advice",
+            "note",
+        ]
+    )
     for rank, row in enumerate(board.results, start=1):
-        writer.writerow([rank, row.model, row.name, row.status, row.score_mean, row.score_std, row.train_score,
-                         row.fit_seconds, row.folds, row.verdict, row.reason, row.advice, row.note])
+        writer.writerow(
+            [
+                rank,
+                row.model,
+                row.name,
+                row.status,
+                row.score_mean,
+                row.score_std,
+                row.train_score,
+                row.fit_seconds,
+                row.folds,
+                row.verdict,
+                row.reason,
+                row.advice,
+                row.note,
+            ]
+        )
     return text.getvalue()
 
 
@@ -200,15 +255,30 @@ def _try(params: dict[str, Any], out: Path) -> tuple[Compute, float]:
         trial = try_model(spec.id, data=data, target=params.get("target"), png=picture)
         progress(1, 1, "drawing")
         write_file(out / "try.json", (json.dumps(jsonable(trial), indent=2) + "\n").encode())
-        return {"model": spec.id, "topic": params.get("topic"), "trial": jsonable(trial), "picture": picture.name,
-                "back": params.get("back", "/map")}
+        return {
+            "model": spec.id,
+            "topic": params.get("topic"),
+            "trial": jsonable(trial),
+            "picture": picture.name,
+            "back": params.get("back", "/map"),
+        }
 
     return compute, TRY_SECONDS
 
 
 PLANS: dict[str, Callable[[dict[str, Any], Path], tuple[Compute, float]]] = {
-    "study": _study, "baseline": _baseline, "try": _try,
+    "study": _study,
+    "baseline": _baseline,
+    "try": _try,
 }
 
-__all__ = ["PLANS", "Cancelled", "check_budget", "folder_name", "leaderboard_csv", "measure_folder", "plan",
-           "write_file"]
+__all__ = [
+    "PLANS",
+    "Cancelled",
+    "check_budget",
+    "folder_name",
+    "leaderboard_csv",
+    "measure_folder",
+    "plan",
+    "write_file",
+]

@@ -168,8 +168,14 @@ def run_baseline(
             pool.close()
 
 
-def _prepare_and_run(options: BaselineOptions, jobs: int, pool: workers.Pool | None, started: float,
-                     picture_dir: Path | None, progress: ProgressHook | None) -> Leaderboard:
+def _prepare_and_run(
+    options: BaselineOptions,
+    jobs: int,
+    pool: workers.Pool | None,
+    started: float,
+    picture_dir: Path | None,
+    progress: ProgressHook | None,
+) -> Leaderboard:
     from learnloop.lab import honesty
     from learnloop.lab.datasets import load_table
     from learnloop.lab.preprocess import split_target
@@ -180,13 +186,16 @@ def _prepare_and_run(options: BaselineOptions, jobs: int, pool: workers.Pool | N
     findings: list[honesty.Finding] = []
     imbalance = None
     if prepared.task == "classification":
-        imbalance = honesty.imbalance_finding(y, [str(c) for c in prepared.classes], options.metric is not None,
-                                              options.metric or "accuracy")
+        imbalance = honesty.imbalance_finding(
+            y, [str(c) for c in prepared.classes], options.metric is not None, options.metric or "accuracy"
+        )
     chosen_metric = choose_metric(prepared.task, options.metric, imbalanced=imbalance is not None)
     specs = _chosen_specs(prepared.task, list(options.models) if options.models else None)
-    for found in (honesty.task_finding(prepared, prepared.y), imbalance,
-                  honesty.outlier_finding(prepared.y, chosen_metric.name) if prepared.task == "regression"
-                  else None):
+    for found in (
+        honesty.task_finding(prepared, prepared.y),
+        imbalance,
+        honesty.outlier_finding(prepared.y, chosen_metric.name) if prepared.task == "regression" else None,
+    ):
         if found is not None:
             findings.append(found)
     findings += honesty.leak_findings(prepared, y, options.seed)
@@ -194,19 +203,44 @@ def _prepare_and_run(options: BaselineOptions, jobs: int, pool: workers.Pool | N
     prepared, y, split_text = _order_rows(prepared, y, options, notices)
     cv = _fold_count(prepared, y, options.cv, notices)
     board = Leaderboard(
-        data=table.name, origin=table.origin, n_rows=len(prepared.X), n_columns=table.frame.shape[1],
-        n_features=0, target=str(table.target), task=prepared.task, metric=chosen_metric.name,
-        metric_label=chosen_metric.label, greater_is_better=chosen_metric.greater_is_better, cv=cv, jobs=jobs,
-        notices=notices, split=split_text,
+        data=table.name,
+        origin=table.origin,
+        n_rows=len(prepared.X),
+        n_columns=table.frame.shape[1],
+        n_features=0,
+        target=str(table.target),
+        task=prepared.task,
+        metric=chosen_metric.name,
+        metric_label=chosen_metric.label,
+        greater_is_better=chosen_metric.greater_is_better,
+        cv=cv,
+        jobs=jobs,
+        notices=notices,
+        split=split_text,
     )
     _add_findings(board, findings)
     rows = {spec.id: ModelRow(spec.id, spec.title(prepared.task)) for spec in specs}
-    rows[DUMMY_ID] = ModelRow(DUMMY_ID, "Dummy (always the most frequent class)" if prepared.task ==
-                              "classification" else "Dummy (always the mean)")
+    rows[DUMMY_ID] = ModelRow(
+        DUMMY_ID,
+        "Dummy (always the most frequent class)" if prepared.task == "classification" else "Dummy (always the mean)",
+    )
     board.results = [rows[DUMMY_ID], *(rows[spec.id] for spec in specs)]  # listed even if Ctrl-C comes early
     try:
-        return _run(board, rows, prepared, y, specs, chosen_metric, table.name, started, options=options,
-                    jobs=jobs, pool=pool, picture_dir=picture_dir, progress=progress)
+        return _run(
+            board,
+            rows,
+            prepared,
+            y,
+            specs,
+            chosen_metric,
+            table.name,
+            started,
+            options=options,
+            jobs=jobs,
+            pool=pool,
+            picture_dir=picture_dir,
+            progress=progress,
+        )
     except KeyboardInterrupt:  # Ctrl-C outside the workers (while preparing or drawing): keep what exists
         board.stopped = "interrupted"
         board.elapsed_seconds = round(time.monotonic() - started, 2)
@@ -221,9 +255,22 @@ def _add_findings(board: Leaderboard, findings: list[Any]) -> None:
             board.suggestions.append(found.suggestion)
 
 
-def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, specs: list[ModelSpec],
-         chosen_metric: Metric, name: str, started: float, *, options: BaselineOptions, jobs: int,
-         pool: workers.Pool | None, picture_dir: Path | None, progress: ProgressHook | None) -> Leaderboard:
+def _run(
+    board: Leaderboard,
+    rows: dict[str, ModelRow],
+    prepared: Any,
+    y: Any,
+    specs: list[ModelSpec],
+    chosen_metric: Metric,
+    name: str,
+    started: float,
+    *,
+    options: BaselineOptions,
+    jobs: int,
+    pool: workers.Pool | None,
+    picture_dir: Path | None,
+    progress: ProgressHook | None,
+) -> Leaderboard:
     from learnloop.lab import honesty
 
     cv = board.cv
@@ -238,18 +285,26 @@ def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, s
         if spec.row_cap and n_train > spec.row_cap:
             rows[spec.id].rows_used = spec.row_cap
             why = "its cost grows faster than n log n" if spec.growth > 1.2 else "to keep the run short"
-            board.notices.append(f"{spec.name} trains on a random {spec.row_cap:,} of the {n_train:,} training rows "
-                                 f"per fold ({why})")
+            board.notices.append(
+                f"{spec.name} trains on a random {spec.row_cap:,} of the {n_train:,} training rows per fold ({why})"
+            )
         if spec.tree_rows and n_train > spec.tree_rows:
-            board.notices.append(f"{spec.name}: each tree draws a {spec.tree_rows:,}-row bootstrap sample of the "
-                                 f"{n_train:,} training rows")
+            board.notices.append(
+                f"{spec.name}: each tree draws a {spec.tree_rows:,}-row bootstrap sample of the "
+                f"{n_train:,} training rows"
+            )
         if spec.valid_cap and n_valid > spec.valid_cap:
-            board.notices.append(f"{spec.name} is scored on a random {spec.valid_cap:,} of the {n_valid:,} "
-                                 "validation rows per fold (its predictions are slow)")
+            board.notices.append(
+                f"{spec.name} is scored on a random {spec.valid_cap:,} of the {n_valid:,} "
+                "validation rows per fold (its predictions are slow)"
+            )
         if spec.extra.get("numeric_only") and folds.n_numeric < folds.n_features:
-            board.notices.append(f"{spec.name} sees the {folds.n_numeric} numeric columns only (its bell curves "
-                                 "do not fit one-hot columns)" if folds.n_numeric else
-                                 f"{spec.name} sees one-hot columns: the table has no numeric column")
+            board.notices.append(
+                f"{spec.name} sees the {folds.n_numeric} numeric columns only (its bell curves "
+                "do not fit one-hot columns)"
+                if folds.n_numeric
+                else f"{spec.name} sees one-hot columns: the table has no numeric column"
+            )
     if n_train > TRAIN_SCORE_ROWS:
         board.notices.append(f"train scores are measured on {TRAIN_SCORE_ROWS:,} sampled training rows")
     classes = len(prepared.classes)
@@ -259,17 +314,31 @@ def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, s
 
         cap = max(30, CLASS_ROUNDS // classes)
         if cap < 100:
-            board.notices.append(f"{' and '.join(boosted)} grow at most {cap} rounds: with {classes} classes each "
-                                 f"round is {classes} trees")
+            board.notices.append(
+                f"{' and '.join(boosted)} grow at most {cap} rounds: with {classes} classes each "
+                f"round is {classes} trees"
+            )
     few = [s.id for s in specs if s.extra.get("small_trees") and n_train < SMALL_TABLE_ROWS]
     if few:
-        board.notices.append(f"on {n_train:,} training rows the forests grow {SMALL_FOREST_TREES} trees, not 100 "
-                             "(on a small table the score moves less than the spread between folds, the time drops)")
+        board.notices.append(
+            f"on {n_train:,} training rows the forests grow {SMALL_FOREST_TREES} trees, not 100 "
+            "(on a small table the score moves less than the spread between folds, the time drops)"
+        )
 
     if pool is not None:
         pool.set_context(folds, folds.nbytes)
-    runner = _Runner(board, folds, chosen_metric, prepared.task, options.seed, jobs, options.fit_timeout,
-                     options.cluster, progress, pool)
+    runner = _Runner(
+        board,
+        folds,
+        chosen_metric,
+        prepared.task,
+        options.seed,
+        jobs,
+        options.fit_timeout,
+        options.cluster,
+        progress,
+        pool,
+    )
     deadline = started + options.time_budget if options.time_budget else None
     order = [spec.id for spec in specs]
     if options.cluster:
@@ -284,13 +353,11 @@ def _run(board: Leaderboard, rows: dict[str, ModelRow], prepared: Any, y: Any, s
         else:  # longest first, from what the families usually cost on a small table
             order = sorted(order, key=lambda m: -model_spec(m).extra.get("small_cost", 1.0))
         if not runner.stopped:
-            runner.cross_validate([*order, DUMMY_ID] if n_train <= PROBE_ROWS else [DUMMY_ID, *order], rows,
-                                  deadline)
+            runner.cross_validate([*order, DUMMY_ID] if n_train <= PROBE_ROWS else [DUMMY_ID, *order], rows, deadline)
         board.stopped = runner.stopped
         board.results = _rank(rows, board)
         curve_wanted = n_train >= LEARNING_CURVE_ROWS
-        if (board.best and curve_wanted and not runner.stopped
-                and (deadline is None or time.monotonic() < deadline)):
+        if board.best and curve_wanted and not runner.stopped and (deadline is None or time.monotonic() < deadline):
             runner.learning_curve(board, model_spec(board.best), rows[board.best], deadline)
     finally:
         runner.close()
@@ -332,8 +399,10 @@ def _chosen_specs(task: str, models: list[str] | None) -> list[ModelSpec]:
     for model_id in models:
         spec = model_spec(model_id)
         if spec not in available:
-            raise UserError(f"model {model_id!r} is not part of the {task} baseline",
-                            hint="choose among " + ", ".join(s.id for s in available))
+            raise UserError(
+                f"model {model_id!r} is not part of the {task} baseline",
+                hint="choose among " + ", ".join(s.id for s in available),
+            )
         chosen.append(spec)
     return chosen
 
@@ -363,14 +432,18 @@ def _order_rows(prepared: Any, y: Any, options: BaselineOptions, notices: list[s
     if prepared.groups is not None:
         if options.split == "time":
             raise UserError("folds can keep groups together or follow time, not both", field="split")
-        notices.append(f"folds keep the rows of each group together ({len(set(prepared.groups.tolist())):,} "
-                       "groups): a model is scored on groups it has never seen")
+        notices.append(
+            f"folds keep the rows of each group together ({len(set(prepared.groups.tolist())):,} "
+            "groups): a model is scored on groups it has never seen"
+        )
         return prepared, y, "groups"
     dates = prepared.dates
     if options.split == "random":
         if dates:
-            notices.append(f"folds are shuffled although the rows carry dates ({', '.join(map(repr, dates))}), as "
-                           "asked: the scores may be optimistic for predicting the future")
+            notices.append(
+                f"folds are shuffled although the rows carry dates ({', '.join(map(repr, dates))}), as "
+                "asked: the scores may be optimistic for predicting the future"
+            )
         return prepared, y, "random"
     if options.split == "auto" and not dates:
         return prepared, y, "random"
@@ -379,9 +452,11 @@ def _order_rows(prepared: Any, y: Any, options: BaselineOptions, notices: list[s
         order = np.argsort(values.to_numpy(dtype="datetime64[ns]"), kind="stable")
         already = bool((np.diff(order) > 0).all())
         how = "in date order" if already else f"sorted by {name!r}"
-        notices.append(f"the rows carry dates (column {name!r}), so the folds follow time ({how}): each fold "
-                       "trains on the past and is scored on the stretch that follows, as a forecast would be; "
-                       "shuffled folds would let the models learn from the future")
+        notices.append(
+            f"the rows carry dates (column {name!r}), so the folds follow time ({how}): each fold "
+            "trains on the past and is scored on the stretch that follows, as a forecast would be; "
+            "shuffled folds would let the models learn from the future"
+        )
         if not already:
             prepared.X = prepared.X.iloc[order]
             prepared.y = prepared.y[order]
@@ -389,8 +464,10 @@ def _order_rows(prepared: Any, y: Any, options: BaselineOptions, notices: list[s
             prepared.id_columns = {k: v.iloc[order] for k, v in prepared.id_columns.items()}
             y = y[order]
     else:
-        notices.append("the folds follow the row order (time-ordered, as asked): each fold is scored on the "
-                       "rows that follow its training rows")
+        notices.append(
+            "the folds follow the row order (time-ordered, as asked): each fold is scored on the "
+            "rows that follow its training rows"
+        )
     return prepared, y, "time"
 
 
@@ -418,14 +495,21 @@ def _splitter(task: str, cv: int, seed: int, split: str) -> Any:
     if split == "time":
         return TimeSeriesSplit(cv)
     if split == "groups":
-        return (StratifiedGroupKFold(cv, shuffle=True, random_state=seed) if task == "classification"
-                else GroupKFold(cv, shuffle=True, random_state=seed))
-    return (StratifiedKFold(cv, shuffle=True, random_state=seed) if task == "classification"
-            else KFold(cv, shuffle=True, random_state=seed))
+        return (
+            StratifiedGroupKFold(cv, shuffle=True, random_state=seed)
+            if task == "classification"
+            else GroupKFold(cv, shuffle=True, random_state=seed)
+        )
+    return (
+        StratifiedKFold(cv, shuffle=True, random_state=seed)
+        if task == "classification"
+        else KFold(cv, shuffle=True, random_state=seed)
+    )
 
 
-def _prepare_folds(prepared: Any, y: Any, cv: int, seed: int, split: str = "random"
-                   ) -> tuple[_Folds, list[tuple[Any, Any]]]:
+def _prepare_folds(
+    prepared: Any, y: Any, cv: int, seed: int, split: str = "random"
+) -> tuple[_Folds, list[tuple[Any, Any]]]:
     import numpy as np
 
     from learnloop.lab.preprocess import as_model_input, build_preprocessor
@@ -447,8 +531,16 @@ def _prepare_folds(prepared: Any, y: Any, cv: int, seed: int, split: str = "rand
     return folds, indices
 
 
-def _fit_budget(order: list[str], predicted: dict[str, float], rows: dict[str, ModelRow], board: Leaderboard,
-                deadline: float | None, cv: int, jobs: int, fit_timeout: float | None) -> list[str]:
+def _fit_budget(
+    order: list[str],
+    predicted: dict[str, float],
+    rows: dict[str, ModelRow],
+    board: Leaderboard,
+    deadline: float | None,
+    cv: int,
+    jobs: int,
+    fit_timeout: float | None,
+) -> list[str]:
     """Drop, with a notice, the models predicted not to fit the budget or the per-fit timeout."""
     kept = []
     for model_id in order:
@@ -481,8 +573,7 @@ def _rank(rows: dict[str, ModelRow], board: Leaderboard) -> list[ModelRow]:
     others = [r for r in rows.values() if r.score_mean is None]
     for row in others:
         if row.status == "ok":
-            row.status, row.note = "stopped", "not run: " + ("interrupted" if board.stopped is None else
-                                                             board.stopped)
+            row.status, row.note = "stopped", "not run: " + ("interrupted" if board.stopped is None else board.stopped)
     scored.sort(key=lambda r: -sign * r.score_mean)  # type: ignore[operator]
     contenders = [r for r in scored if r.model != DUMMY_ID and r.folds == board.cv]
     board.best = contenders[0].model if contenders else None
@@ -493,35 +584,71 @@ def _rank(rows: dict[str, ModelRow], board: Leaderboard) -> list[ModelRow]:
         best = rows[board.best].score_mean or 0.0
         leaks = [f for f in board.findings if f.kind in ("leak", "id-predicts")]
         leak_columns = sorted({c for f in leaks for c in f.columns})
-        perfect = [r for r in scored if r.model != DUMMY_ID and honesty.too_good(
-            r.score_mean or 0.0, dummy.score_mean, board.metric, board.greater_is_better)]
+        perfect = [
+            r
+            for r in scored
+            if r.model != DUMMY_ID
+            and honesty.too_good(r.score_mean or 0.0, dummy.score_mean, board.metric, board.greater_is_better)
+        ]
         if perfect and not any(f.kind == "too-good" for f in board.findings):
-            named = ("; the columns that give it away: " + ", ".join(map(repr, leak_columns)) if leak_columns else
-                     "; no single column explains it: check how the target and the columns were made")
-            _add_findings(board, [honesty.Finding(
-                "too-good", f"{len(perfect)} model(s) score {perfect[0].score_mean:.4f} {board.metric_label} in "
-                "validation, too good to be true for real data" + named, leak_columns)])
+            named = (
+                "; the columns that give it away: " + ", ".join(map(repr, leak_columns))
+                if leak_columns
+                else "; no single column explains it: check how the target and the columns were made"
+            )
+            _add_findings(
+                board,
+                [
+                    honesty.Finding(
+                        "too-good",
+                        f"{len(perfect)} model(s) score {perfect[0].score_mean:.4f} {board.metric_label} in "
+                        "validation, too good to be true for real data" + named,
+                        leak_columns,
+                    )
+                ],
+            )
         for row in scored:
             if row.model == DUMMY_ID:
                 row.verdict, row.reason = REFERENCE, "what you get without learning anything"
                 continue
-            found = diagnose(row.train_score or 0.0, row.score_mean or 0.0, row.score_std or 0.0, best=best,
-                             dummy=dummy.score_mean, greater_is_better=board.greater_is_better)
+            found = diagnose(
+                row.train_score or 0.0,
+                row.score_mean or 0.0,
+                row.score_std or 0.0,
+                best=best,
+                dummy=dummy.score_mean,
+                greater_is_better=board.greater_is_better,
+            )
             if row in perfect:
-                found = diagnose(0, 0, 0, best=0, dummy=0, suspect=f"validation {row.score_mean:.4f}: too good to "
-                                 "be true (see the warning)")
+                found = diagnose(
+                    0,
+                    0,
+                    0,
+                    best=0,
+                    dummy=0,
+                    suspect=f"validation {row.score_mean:.4f}: too good to be true (see the warning)",
+                )
             elif found.verdict == FINE and any(f.kind == "leak" for f in leaks):
-                found = diagnose(0, 0, 0, best=0, dummy=0, suspect="the target is reproduced by " + ", ".join(
-                    map(repr, leak_columns)) + " (see the warning)")
+                found = diagnose(
+                    0,
+                    0,
+                    0,
+                    best=0,
+                    dummy=0,
+                    suspect="the target is reproduced by " + ", ".join(map(repr, leak_columns)) + " (see the warning)",
+                )
             row.verdict, row.reason = found.verdict, found.reason
             spec = model_spec(row.model)
             row.advice = {"overfitting": spec.when_overfitting, "underfitting": spec.when_underfitting}.get(
-                found.verdict, "")
+                found.verdict, ""
+            )
         top = rows[board.best]
         if sign * ((top.score_mean or 0.0) - dummy.score_mean) <= (top.score_std or 0.0):
-            board.notices.append(f"no model beats the dummy by more than the spread between folds (best "
-                                 f"{top.score_mean:.3f} ± {top.score_std or 0.0:.3f} against {dummy.score_mean:.3f}): "
-                                 "these columns may not carry the signal, or there are too few rows to see it")
+            board.notices.append(
+                f"no model beats the dummy by more than the spread between folds (best "
+                f"{top.score_mean:.3f} ± {top.score_std or 0.0:.3f} against {dummy.score_mean:.3f}): "
+                "these columns may not carry the signal, or there are too few rows to see it"
+            )
     return scored + others
 
 
@@ -533,6 +660,7 @@ def _slug(name: str) -> str:
 
 # ---------------------------------------------------------------- one fit, run in a worker
 
+
 @dataclass
 class FoldScore:
     valid: float
@@ -541,8 +669,15 @@ class FoldScore:
     rows: int
 
 
-def fit_fold(model_id: str, task: str, metric: Metric, fold: int, seed: int, max_rows: int | None = None,
-             folds: _Folds | None = None) -> FoldScore:
+def fit_fold(
+    model_id: str,
+    task: str,
+    metric: Metric,
+    fold: int,
+    seed: int,
+    max_rows: int | None = None,
+    folds: _Folds | None = None,
+) -> FoldScore:
     """Fit one model on one fold's training rows and score it on the fold's validation rows.
 
     The folds are the worker pool's shared context unless given (a Dask task carries them).
@@ -593,10 +728,21 @@ def _fewer_rounds(estimator: Any, rounds: int, classes: int) -> Any:
 
 # ---------------------------------------------------------------- running the jobs
 
+
 class _Runner:
-    def __init__(self, board: Leaderboard, folds: _Folds, metric: Metric, task: str, seed: int, jobs: int,
-                 fit_timeout: float | None, cluster: str | None, progress: ProgressHook | None,
-                 pool: workers.Pool | None = None) -> None:
+    def __init__(
+        self,
+        board: Leaderboard,
+        folds: _Folds,
+        metric: Metric,
+        task: str,
+        seed: int,
+        jobs: int,
+        fit_timeout: float | None,
+        cluster: str | None,
+        progress: ProgressHook | None,
+        pool: workers.Pool | None = None,
+    ) -> None:
         self.board, self.folds, self.metric, self.task, self.seed = board, folds, metric, task, seed
         self.jobs, self.fit_timeout, self.cluster, self.progress = jobs, fit_timeout, cluster, progress
         self.pool = pool
@@ -610,11 +756,17 @@ class _Runner:
         if self.own_pool and self.pool is not None:
             self.pool.close()
 
-    def _job(self, model_id: str, fold: int, label: str, max_rows: int | None = None,
-             timeout: float | None = None) -> workers.Job:
-        return workers.Job((model_id, fold, max_rows), model_id, label, fit_fold,
-                           (model_id, self.task, self.metric, fold, self.seed + fold, max_rows),
-                           timeout or self.fit_timeout)
+    def _job(
+        self, model_id: str, fold: int, label: str, max_rows: int | None = None, timeout: float | None = None
+    ) -> workers.Job:
+        return workers.Job(
+            (model_id, fold, max_rows),
+            model_id,
+            label,
+            fit_fold,
+            (model_id, self.task, self.metric, fold, self.seed + fold, max_rows),
+            timeout or self.fit_timeout,
+        )
 
     def _execute(self, jobs: list[workers.Job], phase: str, deadline: float | None) -> list[workers.Outcome]:
         total = len(jobs)
@@ -652,8 +804,16 @@ class _Runner:
 
     def probe(self, specs: list[ModelSpec], n_train: int, deadline: float | None) -> dict[str, float]:
         """Seconds one full fit of each model should take, from a fit on PROBE_ROWS rows."""
-        jobs = [self._job(s.id, 0, f"{s.id} (sizing on {PROBE_ROWS:,} rows)", PROBE_ROWS,
-                          timeout=min(self.fit_timeout or 60.0, 60.0)) for s in specs]
+        jobs = [
+            self._job(
+                s.id,
+                0,
+                f"{s.id} (sizing on {PROBE_ROWS:,} rows)",
+                PROBE_ROWS,
+                timeout=min(self.fit_timeout or 60.0, 60.0),
+            )
+            for s in specs
+        ]
         predicted: dict[str, float] = {}
         for outcome in self._execute(jobs, "probing", deadline):
             spec = model_spec(outcome.job.group)
@@ -679,8 +839,12 @@ class _Runner:
             first = [self._job(m, 0, f"{m} fold 1/{cv}") for m in order]
             self._collect_folds(self._execute(first, "fitting (fold 1 of each model)", deadline), rows, by_model)
             survivors = self._race(order, rows, by_model) if not self.stopped else order
-            rest = [self._job(m, k, f"{m} fold {k + 1}/{cv}") for m in survivors for k in range(1, cv)
-                    if rows[m].status == "ok"]
+            rest = [
+                self._job(m, k, f"{m} fold {k + 1}/{cv}")
+                for m in survivors
+                for k in range(1, cv)
+                if rows[m].status == "ok"
+            ]
             if rest and not self.stopped:
                 self._collect_folds(self._execute(rest, "fitting", deadline), rows, by_model)
         else:
@@ -695,8 +859,9 @@ class _Runner:
             if row.status == "stopped" and scores:
                 row.note += f"; {len(scores)} of {cv} folds done"
 
-    def _collect_folds(self, outcomes: list[workers.Outcome], rows: dict[str, ModelRow],
-                       by_model: dict[str, list[FoldScore]]) -> None:
+    def _collect_folds(
+        self, outcomes: list[workers.Outcome], rows: dict[str, ModelRow], by_model: dict[str, list[FoldScore]]
+    ) -> None:
         for outcome in outcomes:
             model_id = outcome.job.group
             row = rows[model_id]
@@ -721,14 +886,18 @@ class _Runner:
         kept = []
         for m in order:
             if m in first and sign * (leader - first[m]) > margin:
-                rows[m].note = (f"raced out after fold 1: {first[m]:.4f} against the leader's {leader:.4f} "
-                                "(on a large table one fold is a precise measure)")
+                rows[m].note = (
+                    f"raced out after fold 1: {first[m]:.4f} against the leader's {leader:.4f} "
+                    "(on a large table one fold is a precise measure)"
+                )
                 continue
             kept.append(m)
         dropped = len(order) - len(kept)
         if dropped:
-            self.board.notices.append(f"{dropped} model(s) far behind on the first fold were not fitted on the "
-                                      "other folds (a race: on this many rows one fold's score varies little)")
+            self.board.notices.append(
+                f"{dropped} model(s) far behind on the first fold were not fitted on the "
+                "other folds (a race: on this many rows one fold's score varies little)"
+            )
         return kept
 
     def learning_curve(self, board: Leaderboard, spec: ModelSpec, row: ModelRow, deadline: float | None) -> None:
@@ -738,8 +907,7 @@ class _Runner:
         full = min(n_train, spec.row_cap or n_train)
         sizes = sorted({max(10, int(full * share)) for share in (0.1, 0.4)} - {full})
         folds = range(min(3, board.cv))
-        jobs = [self._job(spec.id, k, f"{spec.id} learning curve {size:,} rows", size) for size in sizes
-                for k in folds]
+        jobs = [self._job(spec.id, k, f"{spec.id} learning curve {size:,} rows", size) for size in sizes for k in folds]
         points: dict[int, list[FoldScore]] = {size: [] for size in sizes}
         for outcome in self._execute(jobs, "learning curve", deadline):
             if outcome.status == workers.OK:
@@ -751,11 +919,13 @@ class _Runner:
             if points[size]:
                 train = np.array([p.train for p in points[size]])
                 valid = np.array([p.valid for p in points[size]])
-                curve.append(CurvePoint(size, float(train.mean()), float(train.std()), float(valid.mean()),
-                                        float(valid.std())))
+                curve.append(
+                    CurvePoint(size, float(train.mean()), float(train.std()), float(valid.mean()), float(valid.std()))
+                )
         if row.score_mean is not None:
-            curve.append(CurvePoint(row.rows_used or full, row.train_score or 0.0, 0.0, row.score_mean,
-                                    row.score_std or 0.0))
+            curve.append(
+                CurvePoint(row.rows_used or full, row.train_score or 0.0, 0.0, row.score_mean, row.score_std or 0.0)
+            )
         board.learning_curve = curve
 
 

@@ -17,8 +17,7 @@ from learnloop.errors import MissingExtra, UserError
 from learnloop.lab import workers
 
 
-def run_job(index: int, fn: Callable[..., Any], args: tuple[Any, ...], folds: Any) -> tuple[int, str, Any, str,
-                                                                                      float]:
+def run_job(index: int, fn: Callable[..., Any], args: tuple[Any, ...], folds: Any) -> tuple[int, str, Any, str, float]:
     """One fit on a Dask worker: single-threaded, warnings off, every failure returned as a value."""
     import warnings
 
@@ -48,8 +47,9 @@ def connect(address: str, slots: int) -> tuple[Any, Any]:
         cluster = LocalCluster(n_workers=slots, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
     if not address.startswith("tcp://"):
-        raise UserError(f"{address!r} is not a cluster: give 'local' or a scheduler address like tcp://HOST:8786",
-                        field="cluster")
+        raise UserError(
+            f"{address!r} is not a cluster: give 'local' or a scheduler address like tcp://HOST:8786", field="cluster"
+        )
     try:
         return Client(address, timeout="10s"), None
     except OSError as exc:
@@ -71,8 +71,13 @@ class Session:
         self._shared: Any = None
         self._shared_for: Any = None
 
-    def run(self, jobs: list[workers.Job], folds: Any, finished: Callable[[workers.Outcome, list[str]], None],
-            deadline: float | None) -> tuple[list[workers.Outcome], bool]:
+    def run(
+        self,
+        jobs: list[workers.Job],
+        folds: Any,
+        finished: Callable[[workers.Outcome, list[str]], None],
+        deadline: float | None,
+    ) -> tuple[list[workers.Outcome], bool]:
         """Run the jobs on Dask; returns their outcomes and whether Ctrl-C stopped the run."""
         import contextlib
 
@@ -115,8 +120,9 @@ class Session:
                     running[future] = (index, time.monotonic())
                 if not running:
                     continue
-                waits = [1.0] + [started + (jobs[i].timeout or 0.0) - now for i, started in running.values()
-                                 if jobs[i].timeout]
+                waits = [1.0] + [
+                    started + (jobs[i].timeout or 0.0) - now for i, started in running.values() if jobs[i].timeout
+                ]
                 if deadline is not None:
                     waits.append(deadline - now)
                 try:
@@ -137,8 +143,17 @@ class Session:
                         running.pop(future)
                         self._restart_worker_of(future)
                         future.cancel()
-                        self._settle(jobs, index, workers.TIMEOUT, failed, running, report, None,
-                                     f"stopped after {timeout:.0f} s", now - started)
+                        self._settle(
+                            jobs,
+                            index,
+                            workers.TIMEOUT,
+                            failed,
+                            running,
+                            report,
+                            None,
+                            f"stopped after {timeout:.0f} s",
+                            now - started,
+                        )
         except KeyboardInterrupt:
             interrupted = True
             for future in running:
@@ -146,9 +161,18 @@ class Session:
                     future.cancel()
         return outcomes, interrupted
 
-    def _settle(self, jobs: list[workers.Job], index: int, status: str, failed: set[str],
-                running: dict[Any, tuple[int, float]], report: Callable[[workers.Outcome], None], value: Any,
-                error: str, seconds: float) -> None:
+    def _settle(
+        self,
+        jobs: list[workers.Job],
+        index: int,
+        status: str,
+        failed: set[str],
+        running: dict[Any, tuple[int, float]],
+        report: Callable[[workers.Outcome], None],
+        value: Any,
+        error: str,
+        seconds: float,
+    ) -> None:
         report(workers.Outcome(jobs[index], status, value, error, seconds))
         if status in (workers.ERROR, workers.TIMEOUT, workers.CRASHED):
             group = jobs[index].group

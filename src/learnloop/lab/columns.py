@@ -82,8 +82,7 @@ def _as_datetime(column: pd.Series, sample: pd.Series) -> Any:
     text = column.astype("string").str.strip()
     aware = bool(sample.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).any())
     try:
-        parsed = pd.to_datetime(text, format="ISO8601" if iso >= AGREE else "%Y-%m", errors="coerce",
-                                utc=aware)
+        parsed = pd.to_datetime(text, format="ISO8601" if iso >= AGREE else "%Y-%m", errors="coerce", utc=aware)
     except (ValueError, TypeError):
         return None
     if aware:
@@ -137,6 +136,7 @@ def _as_number(column: pd.Series, sample: pd.Series, decimal: str) -> tuple[Any,
 
 # ---------------------------------------------------------------- dates as model inputs
 
+
 @dataclass
 class Expanded:
     frame: pd.DataFrame
@@ -149,8 +149,11 @@ def expand_dates(frame: pd.DataFrame) -> Expanded:
     import pandas as pd
 
     out = Expanded(frame)
-    names = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])
-             or isinstance(frame[c].dtype, pd.PeriodDtype)]
+    names = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[c]) or isinstance(frame[c].dtype, pd.PeriodDtype)
+    ]
     if not names:
         return out
     frame = frame.copy()
@@ -166,8 +169,12 @@ def expand_dates(frame: pd.DataFrame) -> Expanded:
             out.notices.append(f"dropped column {name!r}: a date column with no readable date")
             continue
         out.dates[str(name)] = values
-        parts = {"year": values.dt.year, "month": values.dt.month, "weekday": values.dt.day_of_week,
-                 "hour": values.dt.hour}
+        parts = {
+            "year": values.dt.year,
+            "month": values.dt.month,
+            "weekday": values.dt.day_of_week,
+            "hour": values.dt.hour,
+        }
         if values.dt.day.nunique(dropna=True) <= 1:  # one date a year or a month: its weekday is noise
             del parts["weekday"]
         kept = []

@@ -72,8 +72,11 @@ def load_known(dataset_id: str) -> Table:
 
         raise NotFound("file or data set", dataset_id, close_ids(dataset_id, [*datasets, *BUNDLED]))
     if entry.form != "table":
-        raise UserError(f"data set {dataset_id!r} is a {entry.form}, not a table",
-                        hint="the lab takes one row per sample; pick a table among the map's data sets", field="data")
+        raise UserError(
+            f"data set {dataset_id!r} is a {entry.form}, not a table",
+            hint="the lab takes one row per sample; pick a table among the map's data sets",
+            field="data",
+        )
     frame = load_source(entry.source, entry.loader, entry.target)
     return Table(frame, entry.target, dataset_id, f"{entry.source} {entry.loader}", entry.task)
 

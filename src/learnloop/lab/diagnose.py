@@ -32,8 +32,16 @@ class Diagnosis:
     reason: str
 
 
-def diagnose(train: float, valid: float, std: float, *, best: float, dummy: float,
-             greater_is_better: bool = True, suspect: str = "") -> Diagnosis:
+def diagnose(
+    train: float,
+    valid: float,
+    std: float,
+    *,
+    best: float,
+    dummy: float,
+    greater_is_better: bool = True,
+    suspect: str = "",
+) -> Diagnosis:
     """Verdict for one model from its mean train and validation scores and their spread across folds.
 
     ``suspect`` (the honesty checks' reason, when the run looks too good to be true) overrides the rest.
@@ -49,14 +57,20 @@ def diagnose(train: float, valid: float, std: float, *, best: float, dummy: floa
     perfect = train >= PERFECT_TRAIN if greater_is_better else train <= (1 - PERFECT_TRAIN) * abs(dummy)
     scores = f"train {train:.3f} vs validation {valid:.3f}"
     if perfect and gap > max(std, 1e-9):
-        return Diagnosis(OVER, f"{scores}: (near) perfect on its own rows, a gap of {abs(train - valid):.3f} "
-                         f"beyond the fold spread {std:.3f}")
+        return Diagnosis(
+            OVER,
+            f"{scores}: (near) perfect on its own rows, a gap of {abs(train - valid):.3f} "
+            f"beyond the fold spread {std:.3f}",
+        )
     if lift <= std:
-        return Diagnosis(NO_BETTER, f"validation {valid:.3f} against the dummy's {dummy:.3f}: within the fold "
-                         f"spread {std:.3f}")
+        return Diagnosis(
+            NO_BETTER, f"validation {valid:.3f} against the dummy's {dummy:.3f}: within the fold spread {std:.3f}"
+        )
     if gap > max(0.1 * span, std):
         return Diagnosis(OVER, f"{scores}: a gap of {abs(train - valid):.3f}")
     if shortfall > max(0.15 * span, std):
-        return Diagnosis(UNDER, f"validation {valid:.3f}, well short of the best {best:.3f}, and train "
-                         f"{train:.3f} is not much better")
+        return Diagnosis(
+            UNDER,
+            f"validation {valid:.3f}, well short of the best {best:.3f}, and train {train:.3f} is not much better",
+        )
     return Diagnosis(FINE, f"validation {valid:.3f}, train {train:.3f}")

@@ -47,6 +47,7 @@ class Finding:
 
 # ---------------------------------------------------------------- before the folds
 
+
 def leak_findings(prepared: Any, y: Any, seed: int = 0) -> list[Finding]:
     """Columns that reproduce the target, and id-like columns that predict it."""
     import numpy as np
@@ -62,31 +63,55 @@ def leak_findings(prepared: Any, y: Any, seed: int = 0) -> list[Finding]:
         subset, r2 = _linear_subset(numeric, yy, names)
         if subset:
             how = f"{subset[0]!r} alone" if len(subset) == 1 else "a sum of " + " and ".join(map(repr, subset))
-            found.append(Finding("leak", f"the target {target!r} is reproduced by {how} (R² {r2:.4f} from "
-                                 f"{len(subset)} column{'s' if len(subset) > 1 else ''}): the models read the "
-                                 "answer instead of learning it; leave out these columns or check how the "
-                                 "target was made", list(subset)))
+            found.append(
+                Finding(
+                    "leak",
+                    f"the target {target!r} is reproduced by {how} (R² {r2:.4f} from "
+                    f"{len(subset)} column{'s' if len(subset) > 1 else ''}): the models read the "
+                    "answer instead of learning it; leave out these columns or check how the "
+                    "target was made",
+                    list(subset),
+                )
+            )
         elif names:
             rhos = [(_spearman(numeric[:, k], yy), name) for k, name in enumerate(names)]
             rho, name = max(rhos, key=lambda pair: abs(pair[0]))
             if abs(rho) >= NEAR_PERFECT:
-                found.append(Finding("leak", f"column {name!r} alone orders the target {target!r} almost "
-                                     f"perfectly (rank correlation {rho:+.4f}): it may be the target in "
-                                     "disguise, or both may follow one trend", [name]))
+                found.append(
+                    Finding(
+                        "leak",
+                        f"column {name!r} alone orders the target {target!r} almost "
+                        f"perfectly (rank correlation {rho:+.4f}): it may be the target in "
+                        "disguise, or both may follow one trend",
+                        [name],
+                    )
+                )
     else:
         codes = np.asarray(y)[pick]
         majority = float(np.bincount(codes).max() / len(codes))
         if majority < 0.99:
             for name, score in _single_column_scores(prepared, pick, codes):
                 if score >= NEAR_PERFECT:
-                    found.append(Finding("leak", f"column {name!r} alone predicts {target!r} with accuracy "
-                                         f"{score:.3f}: check it is not the answer written another way", [name]))
+                    found.append(
+                        Finding(
+                            "leak",
+                            f"column {name!r} alone predicts {target!r} with accuracy "
+                            f"{score:.3f}: check it is not the answer written another way",
+                            [name],
+                        )
+                    )
     for name, values in prepared.id_columns.items():
         message = _id_predicts(values, y, prepared.task, pick, seed)
         if message:
-            found.append(Finding("id-predicts", f"column {name!r} looks like an id and was left out, yet {message}: "
-                                 "the rows may be in target order or the id may encode the answer; with shuffled "
-                                 "folds that order leaks", [name]))
+            found.append(
+                Finding(
+                    "id-predicts",
+                    f"column {name!r} looks like an id and was left out, yet {message}: "
+                    "the rows may be in target order or the id may encode the answer; with shuffled "
+                    "folds that order leaks",
+                    [name],
+                )
+            )
     return found
 
 
@@ -230,13 +255,18 @@ def duplicate_finding(X: Any, folds: list[tuple[Any, Any]]) -> Finding | None:
     share = copied / max(total, 1)
     if copied < 3 or share < 0.01:
         return None
-    return Finding("duplicates", f"{copied:,} validation rows ({share:.0%}) have an exact copy among their fold's "
-                   "training rows: on those the models are scored on rows they have seen; drop the copies, or "
-                   "keep each group of copies in one fold", [],
-                   suggestion=Suggestion("groups", "COLUMN", "a column that says which rows belong together"))
+    return Finding(
+        "duplicates",
+        f"{copied:,} validation rows ({share:.0%}) have an exact copy among their fold's "
+        "training rows: on those the models are scored on rows they have seen; drop the copies, or "
+        "keep each group of copies in one fold",
+        [],
+        suggestion=Suggestion("groups", "COLUMN", "a column that says which rows belong together"),
+    )
 
 
 # ---------------------------------------------------------------- what the data asks for
+
 
 def imbalance_finding(y: Any, classes: list[Any], metric_given: bool, metric_label: str) -> Finding | None:
     import numpy as np
@@ -249,13 +279,19 @@ def imbalance_finding(y: Any, classes: list[Any], metric_given: bool, metric_lab
     common = int(share.argmax())
     name = classes[rare] if rare < len(classes) else rare
     big = classes[common] if common < len(classes) else common
-    text = (f"the rarest class {str(name)!r} is {share[rare]:.1%} of the rows: always answering {str(big)!r} "
-            f"already scores {share[common]:.3f} accuracy (the dummy), so accuracy hides what the models miss; "
-            "folds are stratified (each keeps the class shares)")
+    text = (
+        f"the rarest class {str(name)!r} is {share[rare]:.1%} of the rows: always answering {str(big)!r} "
+        f"already scores {share[common]:.3f} accuracy (the dummy), so accuracy hides what the models miss; "
+        "folds are stratified (each keeps the class shares)"
+    )
     if metric_given:
         return Finding("imbalance", text + f"; the metric stays {metric_label}, as asked", warning=False)
-    return Finding("imbalance", text + "; the metric is balanced accuracy (the mean recall of the classes), "
-                   "where the dummy scores " + f"{1 / len(counts):.3f}", warning=False)
+    return Finding(
+        "imbalance",
+        text + "; the metric is balanced accuracy (the mean recall of the classes), "
+        "where the dummy scores " + f"{1 / len(counts):.3f}",
+        warning=False,
+    )
 
 
 def task_finding(prepared: Any, y_raw: Any) -> Finding | None:
@@ -271,14 +307,24 @@ def task_finding(prepared: Any, y_raw: Any) -> Finding | None:
     distinct = len(np.unique(values))
     target = prepared.target
     if prepared.task == "regression" and whole and distinct <= 100:
-        return Finding("task", f"the target {target!r} holds {distinct} whole numbers ({values.min():g} to "
-                       f"{values.max():g}); it is read as a quantity (regression). If they are codes for "
-                       "categories, it is a classification", [target], warning=False,
-                       suggestion=Suggestion("task", "classification", "the numbers are category codes"))
+        return Finding(
+            "task",
+            f"the target {target!r} holds {distinct} whole numbers ({values.min():g} to "
+            f"{values.max():g}); it is read as a quantity (regression). If they are codes for "
+            "categories, it is a classification",
+            [target],
+            warning=False,
+            suggestion=Suggestion("task", "classification", "the numbers are category codes"),
+        )
     if prepared.task == "classification" and distinct > 2:
-        return Finding("task", f"the target {target!r} holds {distinct} whole numbers; they are read as classes "
-                       "(classification). If they are amounts or counts, it is a regression", [target],
-                       warning=False, suggestion=Suggestion("task", "regression", "the numbers are quantities"))
+        return Finding(
+            "task",
+            f"the target {target!r} holds {distinct} whole numbers; they are read as classes "
+            "(classification). If they are amounts or counts, it is a regression",
+            [target],
+            warning=False,
+            suggestion=Suggestion("task", "regression", "the numbers are quantities"),
+        )
     return None
 
 
@@ -298,15 +344,22 @@ def outlier_finding(y: Any, metric: str) -> Finding | None:
     if count < 2 or count > 0.1 * len(values):
         return None
     extreme = float(values[far][np.argmax(np.abs(values[far] - median))])
-    text = (f"{count} target values ({count / len(values):.1%}) lie far from the rest (e.g. {extreme:,.4g} against "
-            f"a median of {median:,.4g}): R² and RMSE are ruled by those few rows")
+    text = (
+        f"{count} target values ({count / len(values):.1%}) lie far from the rest (e.g. {extreme:,.4g} against "
+        f"a median of {median:,.4g}): R² and RMSE are ruled by those few rows"
+    )
     if metric == "mae":
         return Finding("outliers", text + "; MAE, the metric here, is far less sensitive", warning=False)
-    return Finding("outliers", text + "; the mean absolute error (MAE) is far less sensitive to them",
-                   warning=False, suggestion=Suggestion("metric", "mae", "a few extreme targets"))
+    return Finding(
+        "outliers",
+        text + "; the mean absolute error (MAE) is far less sensitive to them",
+        warning=False,
+        suggestion=Suggestion("metric", "mae", "a few extreme targets"),
+    )
 
 
 # ---------------------------------------------------------------- after the run
+
 
 def too_good(score: float, dummy: float, metric: str, greater_is_better: bool) -> bool:
     """A validation score no real table gives: perfect accuracy/AUC, R² ≥ 0.999, or errors near zero."""

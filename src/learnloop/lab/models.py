@@ -110,8 +110,9 @@ def _extra(task: str, rows: int, seed: int) -> Any:
 
     kind = ExtraTreesClassifier if task == "classification" else ExtraTreesRegressor
     capped = _forest_rows(rows)
-    return kind(n_estimators=_trees(rows), bootstrap=capped is not None, max_samples=capped, random_state=seed,
-                n_jobs=1)
+    return kind(
+        n_estimators=_trees(rows), bootstrap=capped is not None, max_samples=capped, random_state=seed, n_jobs=1
+    )
 
 
 def _hist_gb(task: str, rows: int, seed: int) -> Any:
@@ -121,16 +122,22 @@ def _hist_gb(task: str, rows: int, seed: int) -> Any:
     # Early stopping on 10% of the rows at every size (scikit-learn only turns it on above 10,000 rows),
     # and a bolder step with smaller trees: about half the cost, which matters most with many classes
     # (one tree per class per round).
-    return kind(early_stopping=rows >= 200, learning_rate=0.2, max_leaf_nodes=15, max_iter=60 if rows < 500 else 100,
-                random_state=seed)
+    return kind(
+        early_stopping=rows >= 200,
+        learning_rate=0.2,
+        max_leaf_nodes=15,
+        max_iter=60 if rows < 500 else 100,
+        random_state=seed,
+    )
 
 
 def _xgboost(task: str, rows: int, seed: int) -> Any:
     from xgboost import XGBClassifier, XGBRegressor
 
     kind = XGBClassifier if task == "classification" else XGBRegressor
-    return kind(n_estimators=100, learning_rate=0.3, max_depth=6, tree_method="hist", n_jobs=1,
-                random_state=seed, verbosity=0)
+    return kind(
+        n_estimators=100, learning_rate=0.3, max_depth=6, tree_method="hist", n_jobs=1, random_state=seed, verbosity=0
+    )
 
 
 def _scaled_target(regressor: Any) -> Any:
@@ -164,8 +171,14 @@ def _mlp(task: str, rows: int, seed: int) -> Any:
 
     # One hidden layer, a bold step size and early stopping on 10% of the rows: a few dozen epochs
     # instead of hundreds, at the same accuracy on the tables a baseline sees.
-    settings = {"hidden_layer_sizes": (64,), "learning_rate_init": 0.01, "max_iter": 200,
-                "early_stopping": rows >= 100, "n_iter_no_change": 8, "random_state": seed}
+    settings = {
+        "hidden_layer_sizes": (64,),
+        "learning_rate_init": 0.01,
+        "max_iter": 200,
+        "early_stopping": rows >= 100,
+        "n_iter_no_change": 8,
+        "random_state": seed,
+    }
     if task == "classification":
         return MLPClassifier(**settings)
     return _scaled_target(MLPRegressor(**settings))
@@ -231,130 +244,322 @@ CANCER_PAIR = ("worst radius", "worst concave points")
 CLASSIFY_BOTH = ("classification", "regression")
 
 _SPECS = [
-    ModelSpec("linear-regression", "Linear regression", "regression", "diabetes", _linear, "fitted_curve",
-              "The line is the best straight-line compromise through the cloud: each point's miss (its residual) "
-              "is squared and the sum is made as small as possible. A straight line has little freedom, so it "
-              "rarely memorises noise; when it scores low, the relation is not a straight line.",
-              tasks=("regression",), in_baseline=True,
-              when_underfitting="add features (interactions, polynomials) or try trees and boosting"),
-    ModelSpec("logistic-regression", "Logistic regression", "classification", "penguins", _linear, "boundary",
-              "The borders between classes are straight lines: logistic regression weighs the features, adds "
-              "them up, and squashes the sum into a probability. Shading fades where it is unsure.",
-              tasks=("classification",), features=PENGUIN_PAIR, in_baseline=True,
-              when_underfitting="the classes need curved borders: try trees, boosting or an RBF SVM",
-              when_overfitting="lower C (stronger regularisation)"),
-    ModelSpec("ridge-regression", "Ridge regression", "regression", "diabetes", _ridge, "coefficient_path",
-              "Each line is one feature's weight as the penalty alpha grows: ridge shrinks all weights smoothly "
-              "toward zero but never exactly to zero. The dashed line marks the alpha chosen by "
-              "cross-validation.", tasks=CLASSIFY_BOTH, in_baseline=True,
-              extra={"classification_name": "Ridge classifier"},
-              when_underfitting="alpha is too strong or the relation is not linear: try boosting"),
-    ModelSpec("lasso", "Lasso", "regression", "diabetes", _lasso, "coefficient_path",
-              "As the penalty grows, lasso drives weights to exactly zero one after another: it chooses "
-              "features for you. At the chosen alpha (dashed) count how many features survive.",
-              tasks=("regression",), in_baseline=True,
-              when_underfitting="the penalty removed too much, or the relation is not linear: try boosting"),
-    ModelSpec("decision-tree", "Decision tree", "classification", "penguins", _tree, "tree",
-              "A tree asks yes/no questions about one feature at a time; each box is a question and the leaves "
-              "are answers. Grown to full depth it can fit every training row; compare its train and test "
-              "scores to see how much of that was memorised.", tasks=CLASSIFY_BOTH, in_baseline=True, growth=1.1,
-              row_cap=200_000,
-              when_overfitting="limit max_depth or raise min_samples_leaf, or average many trees (random forest)"),
-    ModelSpec("svm", "Support vector machine", "classification", "breast-cancer", _svm, "margin",
-              "The solid line is the border; the dashed lines are the margin, as wide as the SVM could make it. "
-              "Only the circled points (support vectors) decide where the border goes; the others could move "
-              "without changing anything.", tasks=CLASSIFY_BOTH, features=CANCER_PAIR, in_baseline=True,
-              growth=2.0, row_cap=5_000, quadratic_memory=True, valid_cap=20_000,
-              when_overfitting="lower C or gamma", when_underfitting="raise C or gamma"),
-    ModelSpec("naive-bayes", "Naive Bayes", "classification", "penguins", _naive_bayes, "boundary",
-              "Naive Bayes fits one bell curve per feature and class and pretends the features are independent; "
-              "its borders are smooth curves. It is fast and a good first baseline, even when the independence "
-              "assumption is plainly wrong.", tasks=("classification",), features=PENGUIN_PAIR, in_baseline=True,
-              when_underfitting="the features are far from independent bell curves: try logistic regression "
-              "or trees"),
-    ModelSpec("knn", "k-nearest neighbours", "classification", "penguins", _knn, "boundary",
-              "kNN learns nothing up front: to classify a point it asks its 5 nearest neighbours to vote. The "
-              "borders are jagged because they follow individual training points. Scaling the features matters: "
-              "distance is all it uses.", tasks=CLASSIFY_BOTH, features=PENGUIN_PAIR, in_baseline=True,
-              growth=1.5, row_cap=20_000, valid_cap=20_000,
-              when_overfitting="raise n_neighbors", when_underfitting="lower n_neighbors or scale features"),
-    ModelSpec("k-means", "k-means", "clustering", "iris", _kmeans, "clusters",
-              "k-means places 3 centres (crosses) and moves each to the middle of the points nearest to it until "
-              "nothing changes. It never saw the species, yet its clusters match them largely; it draws round, "
-              "equally sized groups, which is why it confuses the two touching species."),
-    ModelSpec("random-forest", "Random forest", "classification", "penguins", _forest, "ensemble",
-              "A forest averages many trees, each grown on a bootstrap sample and random features; averaging "
-              "cancels the trees' individual overfitting. The left panel shows the test error falling as trees are "
-              "added, then flattening; the right one shows a single tree's jagged border beside the forest's.",
-              tasks=CLASSIFY_BOTH, in_baseline=True, growth=1.15, tree_rows=TREE_ROWS,
-              when_overfitting="raise min_samples_leaf or lower max_features",
-              when_underfitting="more trees or deeper trees rarely help; try boosting"),
-    ModelSpec("pca", "Principal component analysis", "dimensionality-reduction", "digits", _pca, "pca",
-              "PCA rotates the data onto directions of largest spread. The bars show how much variance each "
-              "direction keeps; the scatter is the data seen through the first two directions, coloured by the "
-              "true digit, which PCA never saw."),
-    ModelSpec("xgboost", "XGBoost", "classification", "breast-cancer", _xgboost, "ensemble",
-              "Boosting adds small trees one at a time, each one fixing what the previous ones still get wrong. "
-              "The left panel shows the test error round after round; the right one shows the border after the "
-              "first round beside the border after all of them.", tasks=CLASSIFY_BOTH, in_baseline=True,
-              growth=1.1, row_cap=200_000, when_overfitting="lower learning_rate and max_depth, or add early stopping",
-              when_underfitting="more trees (n_estimators) or deeper trees"),
-    ModelSpec("neural-network", "Neural network (multi-layer perceptron)", "classification", "digits", _mlp,
-              "loss_curve",
-              "The curve is the training loss falling epoch by epoch as gradient descent adjusts the weights. A "
-              "flat tail means it converged; a curve still falling at the end wants more iterations.",
-              tasks=CLASSIFY_BOTH, in_baseline=True, growth=1.0, row_cap=20_000,
-              when_overfitting="raise alpha (L2 penalty) or use early_stopping",
-              when_underfitting="more hidden units, more iterations, or scale the inputs"),
-    ModelSpec("gradient-boosting", "Histogram gradient boosting", "classification", "breast-cancer", _hist_gb,
-              "ensemble",
-              "Gradient boosting grows trees in sequence, each fitted to the errors left by the ones before; the "
-              "histogram version bins every feature into 255 levels, which makes it fast on large tables. The "
-              "left panel shows the test error round after round (early stopping ends it when it stops "
-              "improving); the right one shows the border after one round beside the final border.",
-              tasks=CLASSIFY_BOTH, in_baseline=True, growth=1.0,
-              when_overfitting="lower learning_rate or max_leaf_nodes, raise l2_regularization",
-              when_underfitting="raise max_iter or max_leaf_nodes"),
-    ModelSpec("extra-trees", "Extra trees", "classification", "wine", _extra, "ensemble",
-              "Extra trees are a forest whose split points are drawn at random instead of optimised: each tree "
-              "is worse alone, but the average is smoother and faster to grow. The left panel shows the test "
-              "error as trees are added; the right one shows one tree's border beside the whole forest's.",
-              tasks=CLASSIFY_BOTH,
-              in_baseline=True, growth=1.1, tree_rows=TREE_ROWS,
-              when_overfitting="raise min_samples_leaf", when_underfitting="try boosting"),
-    ModelSpec("adaboost", "AdaBoost", "classification", "breast-cancer", _adaboost, "ensemble",
-              "AdaBoost trains stumps one after another and gives more weight to the rows the previous ones "
-              "got wrong; the final vote weighs each stump by how good it was. The left panel shows the test "
-              "error stump after stump; the right one shows the first stump's straight cut beside the final "
-              "border.", tasks=CLASSIFY_BOTH),
-    ModelSpec("dbscan", "DBSCAN", "clustering", "penguins", _dbscan, "clusters",
-              "DBSCAN grows clusters from dense cores and labels points in sparse regions as noise (grey). You "
-              "do not give it the number of clusters; you give the density (eps, min_samples), and it finds "
-              "however many groups that density implies.",
-              features=("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")),
-    ModelSpec("hierarchical-clustering", "Hierarchical clustering", "clustering", "iris", _agglomerative,
-              "dendrogram",
-              "Agglomerative clustering starts with every point alone and merges the two closest groups again "
-              "and again. The tree (dendrogram) records every merge; cutting it at a height gives the clusters, "
-              "and long vertical lines mean well separated groups."),
-    ModelSpec("gaussian-mixture", "Gaussian mixture", "clustering", "iris", _gmm, "mixture",
-              "A Gaussian mixture explains the data as a blend of bell-shaped clouds, each with its own centre "
-              "and shape (the ellipses). Unlike k-means it can stretch and tilt its clusters, and it gives "
-              "every point a probability of belonging to each."),
-    ModelSpec("isolation-forest", "Isolation forest", "anomaly-detection", "wine", _isolation, "anomalies",
-              "We added made-up outliers (red crosses) to the data. An isolation forest cuts the space at "
-              "random: odd points get isolated after few cuts, so they score as anomalies (darker shading). "
-              "See how many of the added points it ranks as the most anomalous."),
-    ModelSpec("t-sne", "t-SNE", "dimensionality-reduction", "digits", _tsne, "embedding",
-              "t-SNE places similar images near each other on a 2-D map; it never saw the labels, yet the digits "
-              "form islands. Distances between islands and island sizes mean little: t-SNE keeps neighbours, "
-              "not global geometry."),
-    ModelSpec("linear-discriminant-analysis", "Linear discriminant analysis", "classification", "wine", _lda,
-              "projection",
-              "LDA looks for the directions that push class centres apart while keeping each class tight, and "
-              "classifies by those. The scatter is the data on its two discriminant directions: the classes "
-              "separate far better than along any original feature.", tasks=("classification",),
-              in_baseline=True, when_underfitting="classes are not separable by straight borders: try trees"),
+    ModelSpec(
+        "linear-regression",
+        "Linear regression",
+        "regression",
+        "diabetes",
+        _linear,
+        "fitted_curve",
+        "The line is the best straight-line compromise through the cloud: each point's miss (its residual) "
+        "is squared and the sum is made as small as possible. A straight line has little freedom, so it "
+        "rarely memorises noise; when it scores low, the relation is not a straight line.",
+        tasks=("regression",),
+        in_baseline=True,
+        when_underfitting="add features (interactions, polynomials) or try trees and boosting",
+    ),
+    ModelSpec(
+        "logistic-regression",
+        "Logistic regression",
+        "classification",
+        "penguins",
+        _linear,
+        "boundary",
+        "The borders between classes are straight lines: logistic regression weighs the features, adds "
+        "them up, and squashes the sum into a probability. Shading fades where it is unsure.",
+        tasks=("classification",),
+        features=PENGUIN_PAIR,
+        in_baseline=True,
+        when_underfitting="the classes need curved borders: try trees, boosting or an RBF SVM",
+        when_overfitting="lower C (stronger regularisation)",
+    ),
+    ModelSpec(
+        "ridge-regression",
+        "Ridge regression",
+        "regression",
+        "diabetes",
+        _ridge,
+        "coefficient_path",
+        "Each line is one feature's weight as the penalty alpha grows: ridge shrinks all weights smoothly "
+        "toward zero but never exactly to zero. The dashed line marks the alpha chosen by "
+        "cross-validation.",
+        tasks=CLASSIFY_BOTH,
+        in_baseline=True,
+        extra={"classification_name": "Ridge classifier"},
+        when_underfitting="alpha is too strong or the relation is not linear: try boosting",
+    ),
+    ModelSpec(
+        "lasso",
+        "Lasso",
+        "regression",
+        "diabetes",
+        _lasso,
+        "coefficient_path",
+        "As the penalty grows, lasso drives weights to exactly zero one after another: it chooses "
+        "features for you. At the chosen alpha (dashed) count how many features survive.",
+        tasks=("regression",),
+        in_baseline=True,
+        when_underfitting="the penalty removed too much, or the relation is not linear: try boosting",
+    ),
+    ModelSpec(
+        "decision-tree",
+        "Decision tree",
+        "classification",
+        "penguins",
+        _tree,
+        "tree",
+        "A tree asks yes/no questions about one feature at a time; each box is a question and the leaves "
+        "are answers. Grown to full depth it can fit every training row; compare its train and test "
+        "scores to see how much of that was memorised.",
+        tasks=CLASSIFY_BOTH,
+        in_baseline=True,
+        growth=1.1,
+        row_cap=200_000,
+        when_overfitting="limit max_depth or raise min_samples_leaf, or average many trees (random forest)",
+    ),
+    ModelSpec(
+        "svm",
+        "Support vector machine",
+        "classification",
+        "breast-cancer",
+        _svm,
+        "margin",
+        "The solid line is the border; the dashed lines are the margin, as wide as the SVM could make it. "
+        "Only the circled points (support vectors) decide where the border goes; the others could move "
+        "without changing anything.",
+        tasks=CLASSIFY_BOTH,
+        features=CANCER_PAIR,
+        in_baseline=True,
+        growth=2.0,
+        row_cap=5_000,
+        quadratic_memory=True,
+        valid_cap=20_000,
+        when_overfitting="lower C or gamma",
+        when_underfitting="raise C or gamma",
+    ),
+    ModelSpec(
+        "naive-bayes",
+        "Naive Bayes",
+        "classification",
+        "penguins",
+        _naive_bayes,
+        "boundary",
+        "Naive Bayes fits one bell curve per feature and class and pretends the features are independent; "
+        "its borders are smooth curves. It is fast and a good first baseline, even when the independence "
+        "assumption is plainly wrong.",
+        tasks=("classification",),
+        features=PENGUIN_PAIR,
+        in_baseline=True,
+        when_underfitting="the features are far from independent bell curves: try logistic regression or trees",
+    ),
+    ModelSpec(
+        "knn",
+        "k-nearest neighbours",
+        "classification",
+        "penguins",
+        _knn,
+        "boundary",
+        "kNN learns nothing up front: to classify a point it asks its 5 nearest neighbours to vote. The "
+        "borders are jagged because they follow individual training points. Scaling the features matters: "
+        "distance is all it uses.",
+        tasks=CLASSIFY_BOTH,
+        features=PENGUIN_PAIR,
+        in_baseline=True,
+        growth=1.5,
+        row_cap=20_000,
+        valid_cap=20_000,
+        when_overfitting="raise n_neighbors",
+        when_underfitting="lower n_neighbors or scale features",
+    ),
+    ModelSpec(
+        "k-means",
+        "k-means",
+        "clustering",
+        "iris",
+        _kmeans,
+        "clusters",
+        "k-means places 3 centres (crosses) and moves each to the middle of the points nearest to it until "
+        "nothing changes. It never saw the species, yet its clusters match them largely; it draws round, "
+        "equally sized groups, which is why it confuses the two touching species.",
+    ),
+    ModelSpec(
+        "random-forest",
+        "Random forest",
+        "classification",
+        "penguins",
+        _forest,
+        "ensemble",
+        "A forest averages many trees, each grown on a bootstrap sample and random features; averaging "
+        "cancels the trees' individual overfitting. The left panel shows the test error falling as trees are "
+        "added, then flattening; the right one shows a single tree's jagged border beside the forest's.",
+        tasks=CLASSIFY_BOTH,
+        in_baseline=True,
+        growth=1.15,
+        tree_rows=TREE_ROWS,
+        when_overfitting="raise min_samples_leaf or lower max_features",
+        when_underfitting="more trees or deeper trees rarely help; try boosting",
+    ),
+    ModelSpec(
+        "pca",
+        "Principal component analysis",
+        "dimensionality-reduction",
+        "digits",
+        _pca,
+        "pca",
+        "PCA rotates the data onto directions of largest spread. The bars show how much variance each "
+        "direction keeps; the scatter is the data seen through the first two directions, coloured by the "
+        "true digit, which PCA never saw.",
+    ),
+    ModelSpec(
+        "xgboost",
+        "XGBoost",
+        "classification",
+        "breast-cancer",
+        _xgboost,
+        "ensemble",
+        "Boosting adds small trees one at a time, each one fixing what the previous ones still get wrong. "
+        "The left panel shows the test error round after round; the right one shows the border after the "
+        "first round beside the border after all of them.",
+        tasks=CLASSIFY_BOTH,
+        in_baseline=True,
+        growth=1.1,
+        row_cap=200_000,
+        when_overfitting="lower learning_rate and max_depth, or add early stopping",
+        when_underfitting="more trees (n_estimators) or deeper trees",
+    ),
+    ModelSpec(
+        "neural-network",
+        "Neural network (multi-layer perceptron)",
+        "classification",
+        "digits",
+        _mlp,
+        "loss_curve",
+        "The curve is the training loss falling epoch by epoch as gradient descent adjusts the weights. A "
+        "flat tail means it converged; a curve still falling at the end wants more iterations.",
+        tasks=CLASSIFY_BOTH,
+        in_baseline=True,
+        growth=1.0,
+        row_cap=20_000,
+        when_overfitting="raise alpha (L2 penalty) or use early_stopping",
+        when_underfitting="more hidden units, more iterations, or scale the inputs",
+    ),
+    ModelSpec(
+        "gradient-boosting",
+        "Histogram gradient boosting",
+        "classification",
+        "breast-cancer",
+        _hist_gb,
+        "ensemble",
+        "Gradient boosting grows trees in sequence, each fitted to the errors left by the ones before; the "
+        "histogram version bins every feature into 255 levels, which makes it fast on large tables. The "
+        "left panel shows the test error round after round (early stopping ends it when it stops "
+        "improving); the right one shows the border after one round beside the final border.",
+        tasks=CLASSIFY_BOTH,
+        in_baseline=True,
+        growth=1.0,
+        when_overfitting="lower learning_rate or max_leaf_nodes, raise l2_regularization",
+        when_underfitting="raise max_iter or max_leaf_nodes",
+    ),
+    ModelSpec(
+        "extra-trees",
+        "Extra trees",
+        "classification",
+        "wine",
+        _extra,
+        "ensemble",
+        "Extra trees are a forest whose split points are drawn at random instead of optimised: each tree "
+        "is worse alone, but the average is smoother and faster to grow. The left panel shows the test "
+        "error as trees are added; the right one shows one tree's border beside the whole forest's.",
+        tasks=CLASSIFY_BOTH,
+        in_baseline=True,
+        growth=1.1,
+        tree_rows=TREE_ROWS,
+        when_overfitting="raise min_samples_leaf",
+        when_underfitting="try boosting",
+    ),
+    ModelSpec(
+        "adaboost",
+        "AdaBoost",
+        "classification",
+        "breast-cancer",
+        _adaboost,
+        "ensemble",
+        "AdaBoost trains stumps one after another and gives more weight to the rows the previous ones "
+        "got wrong; the final vote weighs each stump by how good it was. The left panel shows the test "
+        "error stump after stump; the right one shows the first stump's straight cut beside the final "
+        "border.",
+        tasks=CLASSIFY_BOTH,
+    ),
+    ModelSpec(
+        "dbscan",
+        "DBSCAN",
+        "clustering",
+        "penguins",
+        _dbscan,
+        "clusters",
+        "DBSCAN grows clusters from dense cores and labels points in sparse regions as noise (grey). You "
+        "do not give it the number of clusters; you give the density (eps, min_samples), and it finds "
+        "however many groups that density implies.",
+        features=("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"),
+    ),
+    ModelSpec(
+        "hierarchical-clustering",
+        "Hierarchical clustering",
+        "clustering",
+        "iris",
+        _agglomerative,
+        "dendrogram",
+        "Agglomerative clustering starts with every point alone and merges the two closest groups again "
+        "and again. The tree (dendrogram) records every merge; cutting it at a height gives the clusters, "
+        "and long vertical lines mean well separated groups.",
+    ),
+    ModelSpec(
+        "gaussian-mixture",
+        "Gaussian mixture",
+        "clustering",
+        "iris",
+        _gmm,
+        "mixture",
+        "A Gaussian mixture explains the data as a blend of bell-shaped clouds, each with its own centre "
+        "and shape (the ellipses). Unlike k-means it can stretch and tilt its clusters, and it gives "
+        "every point a probability of belonging to each.",
+    ),
+    ModelSpec(
+        "isolation-forest",
+        "Isolation forest",
+        "anomaly-detection",
+        "wine",
+        _isolation,
+        "anomalies",
+        "We added made-up outliers (red crosses) to the data. An isolation forest cuts the space at "
+        "random: odd points get isolated after few cuts, so they score as anomalies (darker shading). "
+        "See how many of the added points it ranks as the most anomalous.",
+    ),
+    ModelSpec(
+        "t-sne",
+        "t-SNE",
+        "dimensionality-reduction",
+        "digits",
+        _tsne,
+        "embedding",
+        "t-SNE places similar images near each other on a 2-D map; it never saw the labels, yet the digits "
+        "form islands. Distances between islands and island sizes mean little: t-SNE keeps neighbours, "
+        "not global geometry.",
+    ),
+    ModelSpec(
+        "linear-discriminant-analysis",
+        "Linear discriminant analysis",
+        "classification",
+        "wine",
+        _lda,
+        "projection",
+        "LDA looks for the directions that push class centres apart while keeping each class tight, and "
+        "classifies by those. The scatter is the data on its two discriminant directions: the classes "
+        "separate far better than along any original feature.",
+        tasks=("classification",),
+        in_baseline=True,
+        when_underfitting="classes are not separable by straight borders: try trees",
+    ),
 ]
 
 # What the baseline needs to know beyond the estimator: Gaussian naive Bayes fits bell curves, which one-hot
@@ -377,18 +582,26 @@ _BASELINE_EXTRA: dict[str, dict[str, Any]] = {
 # What `try` says on a regression, for the models whose idea is worded for classes.
 _REGRESSION_NOTICE = {
     "knn": "kNN learns nothing up front: to predict a value it averages the targets of its 5 nearest neighbours, "
-           "so its curve is a staircase that follows individual training points. Scaling the features matters: "
-           "distance is all it uses.",
+    "so its curve is a staircase that follows individual training points. Scaling the features matters: "
+    "distance is all it uses.",
     "svm": "Support vector regression fits a tube around the data: points inside the tube cost nothing, and only "
-           "those on or outside it (the support vectors) pull the curve. The kernel lets the curve bend.",
+    "those on or outside it (the support vectors) pull the curve. The kernel lets the curve bend.",
     "decision-tree": "A tree asks yes/no questions about one feature at a time and answers with the mean of the "
-                     "training rows in each leaf, so its curve is a staircase. Grown to full depth it can fit "
-                     "every training row; compare its train and test scores to see how much was memorised.",
+    "training rows in each leaf, so its curve is a staircase. Grown to full depth it can fit "
+    "every training row; compare its train and test scores to see how much was memorised.",
     "naive-bayes": "",
 }
-_SPECS = [replace(spec, extra={**spec.extra, **_BASELINE_EXTRA.get(spec.id, {}),
-                               **({"regression_notice": _REGRESSION_NOTICE[spec.id]}
-                                  if _REGRESSION_NOTICE.get(spec.id) else {})}) for spec in _SPECS]
+_SPECS = [
+    replace(
+        spec,
+        extra={
+            **spec.extra,
+            **_BASELINE_EXTRA.get(spec.id, {}),
+            **({"regression_notice": _REGRESSION_NOTICE[spec.id]} if _REGRESSION_NOTICE.get(spec.id) else {}),
+        },
+    )
+    for spec in _SPECS
+]
 
 REGISTRY: dict[str, ModelSpec] = {spec.id: spec for spec in _SPECS}
 
@@ -396,8 +609,19 @@ DUMMY_ID = "dummy"
 
 # The baseline's order: the dummy reference first, then simple to complex.
 BASELINE_ORDER = (
-    "logistic-regression", "linear-regression", "ridge-regression", "lasso", "linear-discriminant-analysis",
-    "naive-bayes", "knn", "decision-tree", "random-forest", "extra-trees", "gradient-boosting", "xgboost", "svm",
+    "logistic-regression",
+    "linear-regression",
+    "ridge-regression",
+    "lasso",
+    "linear-discriminant-analysis",
+    "naive-bayes",
+    "knn",
+    "decision-tree",
+    "random-forest",
+    "extra-trees",
+    "gradient-boosting",
+    "xgboost",
+    "svm",
     "neural-network",
 )
 

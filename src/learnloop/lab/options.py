@@ -33,8 +33,9 @@ class BaselineOptions(BaseModel):
     fit_timeout: float | None = Field(DEFAULT_FIT_TIMEOUT, gt=0, le=MAX_SECONDS, allow_inf_nan=False)
     models: tuple[str, ...] | None = None
     drop: tuple[str, ...] = ()
-    groups: str | None = Field(None, min_length=1, max_length=1000, description="rows with the same value "
-                               "stay in one fold")
+    groups: str | None = Field(
+        None, min_length=1, max_length=1000, description="rows with the same value stay in one fold"
+    )
     split: Literal["auto", "time", "random"] = "auto"
     cluster: str | None = Field(None, min_length=1, max_length=1000)
     seed: int = Field(0, ge=0, le=2**32 - 1)
@@ -77,8 +78,12 @@ def _plain(error: Any) -> str:
     kind = error.get("type", "")
     context = error.get("ctx") or {}
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than") and context:
-        limits = {"greater_than_equal": "at least", "less_than_equal": "at most", "greater_than": "more than",
-                  "less_than": "less than"}
+        limits = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }
         bound = next(iter(context.values()))
         return f"must be {limits[kind]} {bound}"
     if kind == "literal_error" and context:

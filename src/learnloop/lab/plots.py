@@ -15,8 +15,7 @@ if TYPE_CHECKING:
 
     from learnloop.lab.baseline import Leaderboard
 
-PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#1f78b4",
-           "#b2df8a"]
+PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#1f78b4", "#b2df8a"]
 
 
 @dataclass
@@ -125,8 +124,12 @@ def ensemble(scene: Scene) -> Figure:
         ax.set_ylabel(scene.extra.get("error_label", "test error"))
         ax.set_title("test error as members are added", fontsize=10)
     if pair:
-        _regions(fig.add_subplot(1, 3, 2), scene, scene.extra["first_model"], scene.extra.get(
-            "first_label", "one tree alone"))
+        _regions(
+            fig.add_subplot(1, 3, 2),
+            scene,
+            scene.extra["first_model"],
+            scene.extra.get("first_label", "one tree alone"),
+        )
         _regions(fig.add_subplot(1, 3, 3), scene, scene.extra["pair_model"], "the whole ensemble")
     fig.suptitle(scene.title)
     return fig
@@ -155,8 +158,15 @@ def margin(scene: Scene) -> Figure:
         ax.scatter(X2[:, 0], X2[:, 1], c=colors, s=14, edgecolors="none", alpha=0.8)
         svc = model[-1]
         support = X2[svc.support_]
-        ax.scatter(support[:, 0], support[:, 1], s=60, facecolors="none", edgecolors="black", linewidths=0.8,
-                   label=f"{len(support)} support vectors")
+        ax.scatter(
+            support[:, 0],
+            support[:, 1],
+            s=60,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=0.8,
+            label=f"{len(support)} support vectors",
+        )
         for n, c in enumerate(classes):
             ax.scatter([], [], c=PALETTE[n], label=str(c), s=25)
         ax.legend(loc="best", fontsize=8)
@@ -195,8 +205,13 @@ def coefficient_path(scene: Scene) -> Figure:
     alphas, coefs = scene.extra["alphas"], scene.extra["coefs"]  # coefs: features x alphas
     order = np.argsort(-np.abs(coefs).max(axis=1))
     for rank, k in enumerate(order):
-        ax.plot(alphas, coefs[k], color=PALETTE[rank % len(PALETTE)], linewidth=1.6,
-                label=scene.names[k] if rank < 8 else None)
+        ax.plot(
+            alphas,
+            coefs[k],
+            color=PALETTE[rank % len(PALETTE)],
+            linewidth=1.6,
+            label=scene.names[k] if rank < 8 else None,
+        )
     ax.set_xscale("log")
     ax.axhline(0, color="black", linewidth=0.6)
     chosen = scene.extra.get("chosen_alpha")
@@ -216,10 +231,21 @@ def tree(scene: Scene) -> Figure:
     ax = fig.add_subplot()
     model = scene.model
     names = scene.extra.get("class_names")
-    plot_tree(model, max_depth=3, feature_names=scene.extra.get("feature_names", scene.names),
-              class_names=names, filled=True, rounded=True, impurity=False, fontsize=7, ax=ax)
-    ax.set_title(f"{scene.title}: the first three levels of questions (depth {model.get_depth()} in all; "
-                 "numeric features are standardised, 0 = their mean)")
+    plot_tree(
+        model,
+        max_depth=3,
+        feature_names=scene.extra.get("feature_names", scene.names),
+        class_names=names,
+        filled=True,
+        rounded=True,
+        impurity=False,
+        fontsize=7,
+        ax=ax,
+    )
+    ax.set_title(
+        f"{scene.title}: the first three levels of questions (depth {model.get_depth()} in all; "
+        "numeric features are standardised, 0 = their mean)"
+    )
     return fig
 
 
@@ -241,14 +267,21 @@ def loss_curve(scene: Scene) -> Figure:
     fig = new_figure()
     ax = fig.add_subplot()
     model = getattr(scene.model, "regressor_", scene.model)  # unwrap a scaled-target regressor
-    ax.plot(range(1, len(model.loss_curve_) + 1), model.loss_curve_, color=PALETTE[1], linewidth=2,
-            label="training loss")
+    ax.plot(
+        range(1, len(model.loss_curve_) + 1), model.loss_curve_, color=PALETTE[1], linewidth=2, label="training loss"
+    )
     ax.set_xlabel("epoch (one pass over the training rows)")
     ax.set_ylabel("loss")
     if getattr(model, "validation_scores_", None):
         other = ax.twinx()
-        other.plot(range(1, len(model.validation_scores_) + 1), model.validation_scores_, color=PALETTE[0],
-                   linewidth=1.5, linestyle="--", label="validation score")
+        other.plot(
+            range(1, len(model.validation_scores_) + 1),
+            model.validation_scores_,
+            color=PALETTE[0],
+            linewidth=1.5,
+            linestyle="--",
+            label="validation score",
+        )
         other.set_ylabel("validation score")
     ax.legend(loc="upper right")
     ax.set_title(f"{scene.title}: loss falling as gradient descent learns")
@@ -282,8 +315,15 @@ def clusters(scene: Scene) -> Figure:
     for k in sorted(set(labels.tolist())):
         mask = labels == k
         color = "#bbbbbb" if k == -1 else PALETTE[k % len(PALETTE)]
-        ax.scatter(view[mask, 0], view[mask, 1], s=16, color=color, edgecolors="black", linewidths=0.2,
-                   label="noise" if k == -1 else f"cluster {k}")
+        ax.scatter(
+            view[mask, 0],
+            view[mask, 1],
+            s=16,
+            color=color,
+            edgecolors="black",
+            linewidths=0.2,
+            label="noise" if k == -1 else f"cluster {k}",
+        )
     centres = getattr(scene.model, "cluster_centers_", None)
     if centres is not None:
         shown = centres if scene.extra["scaled"].shape[1] == 2 else scene.extra["projection"].transform(centres)
@@ -308,8 +348,17 @@ def mixture(scene: Scene) -> Figure:
         angle = float(np.degrees(np.arctan2(vectors[1, -1], vectors[0, -1])))
         for scale in (1.0, 2.0):
             w, h = 2 * scale * np.sqrt(values[-1]), 2 * scale * np.sqrt(values[0])
-            ax.add_patch(Ellipse(mean, w, h, angle=angle, fill=False, color=PALETTE[k % len(PALETTE)],
-                                 linewidth=1.5 if scale == 1 else 0.8))
+            ax.add_patch(
+                Ellipse(
+                    mean,
+                    w,
+                    h,
+                    angle=angle,
+                    fill=False,
+                    color=PALETTE[k % len(PALETTE)],
+                    linewidth=1.5 if scale == 1 else 0.8,
+                )
+            )
     ax.set_title(f"{scene.title}: clusters and their bell-shaped clouds (1 and 2 std)")
     return fig
 
@@ -323,8 +372,7 @@ def dendrogram(scene: Scene) -> Figure:
     merges = linkage(scene.extra["scaled"], method="ward")
     k = int(getattr(scene.model, "n_clusters", 3))
     cut = (merges[-k, 2] + merges[-k + 1, 2]) / 2 if k > 1 else merges[-1, 2]
-    draw(merges, truncate_mode="lastp", p=30, ax=ax, color_threshold=cut, no_labels=False,
-         leaf_font_size=7)
+    draw(merges, truncate_mode="lastp", p=30, ax=ax, color_threshold=cut, no_labels=False, leaf_font_size=7)
     ax.axhline(cut, color="black", linestyle="--", linewidth=1, label=f"cut into {k} clusters")
     ax.set_ylabel("distance at which groups merge (Ward)")
     ax.set_xlabel("groups of points (size in brackets)")
@@ -410,10 +458,30 @@ def anomalies(scene: Scene) -> Figure:
     injected = np.asarray(scene.extra["injected"], dtype=bool)
     fig = new_figure()
     ax = fig.add_subplot()
-    shown = ax.scatter(view[~injected, 0], view[~injected, 1], c=scores[~injected], cmap="Greys", s=22,
-                       edgecolors="black", linewidths=0.2, vmin=scores.min(), vmax=scores.max())
-    ax.scatter(view[injected, 0], view[injected, 1], c=scores[injected], cmap="Greys", marker="X", s=70,
-               edgecolors="red", linewidths=1.0, vmin=scores.min(), vmax=scores.max(), label="added outliers")
+    shown = ax.scatter(
+        view[~injected, 0],
+        view[~injected, 1],
+        c=scores[~injected],
+        cmap="Greys",
+        s=22,
+        edgecolors="black",
+        linewidths=0.2,
+        vmin=scores.min(),
+        vmax=scores.max(),
+    )
+    ax.scatter(
+        view[injected, 0],
+        view[injected, 1],
+        c=scores[injected],
+        cmap="Greys",
+        marker="X",
+        s=70,
+        edgecolors="red",
+        linewidths=1.0,
+        vmin=scores.min(),
+        vmax=scores.max(),
+        label="added outliers",
+    )
     fig.colorbar(shown, ax=ax, label="anomaly score (darker = odder)")
     ax.set_xlabel(axes[0])
     ax.set_ylabel(axes[1])
@@ -423,10 +491,21 @@ def anomalies(scene: Scene) -> Figure:
 
 
 DRAWINGS = {
-    "boundary": boundary, "margin": margin, "fitted_curve": fitted_curve, "coefficient_path": coefficient_path,
-    "tree": tree, "importances": importances, "loss_curve": loss_curve, "clusters": clusters,
-    "mixture": mixture, "dendrogram": dendrogram, "pca": pca, "embedding": embedding, "projection": projection,
-    "anomalies": anomalies, "ensemble": ensemble,
+    "boundary": boundary,
+    "margin": margin,
+    "fitted_curve": fitted_curve,
+    "coefficient_path": coefficient_path,
+    "tree": tree,
+    "importances": importances,
+    "loss_curve": loss_curve,
+    "clusters": clusters,
+    "mixture": mixture,
+    "dendrogram": dendrogram,
+    "pca": pca,
+    "embedding": embedding,
+    "projection": projection,
+    "anomalies": anomalies,
+    "ensemble": ensemble,
 }
 
 
@@ -435,6 +514,7 @@ def draw(kind: str, scene: Scene, path: Path) -> Path:
 
 
 # ---------------------------------------------------------------- the baseline's pictures
+
 
 def save_learning_curve(board: Leaderboard, path: Path) -> Path:
     import numpy as np
@@ -462,10 +542,22 @@ def save_leaderboard(board: Leaderboard, path: Path) -> Path:
     rows = [r for r in board.results if r.score_mean is not None][::-1]
     fig = new_figure(8, max(3.0, 0.4 * len(rows) + 1.2))
     ax = fig.add_subplot()
-    ax.barh([r.name for r in rows], [r.score_mean or 0.0 for r in rows], xerr=[r.score_std or 0 for r in rows],
-            color=[PALETTE[1] if r.model == board.best else PALETTE[2] for r in rows], alpha=0.85)
-    ax.scatter([r.train_score or 0.0 for r in rows], [r.name for r in rows], marker="|", s=120, color="black",
-               label="train score", zorder=3)
+    ax.barh(
+        [r.name for r in rows],
+        [r.score_mean or 0.0 for r in rows],
+        xerr=[r.score_std or 0 for r in rows],
+        color=[PALETTE[1] if r.model == board.best else PALETTE[2] for r in rows],
+        alpha=0.85,
+    )
+    ax.scatter(
+        [r.train_score or 0.0 for r in rows],
+        [r.name for r in rows],
+        marker="|",
+        s=120,
+        color="black",
+        label="train score",
+        zorder=3,
+    )
     ax.set_xlabel(f"{board.metric_label} ({board.cv}-fold cross-validation, mean ± std)")
     ax.legend(loc="lower right")
     ax.set_title(f"Baseline leaderboard on {board.data}")

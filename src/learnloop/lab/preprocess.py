@@ -49,15 +49,23 @@ class Prepared:
     id_columns: dict[str, Any] = field(default_factory=dict)  # dropped id-like columns (row-aligned), for checks
 
 
-def split_target(frame: pd.DataFrame, target: str | None, task: str | None = None,
-                 drop: tuple[str, ...] | list[str] = (), groups: str | None = None) -> Prepared:
+def split_target(
+    frame: pd.DataFrame,
+    target: str | None,
+    task: str | None = None,
+    drop: tuple[str, ...] | list[str] = (),
+    groups: str | None = None,
+) -> Prepared:
     """Check the target column, choose the task, and plan the feature columns."""
     import numpy as np
     import pandas as pd
 
     if not target:
-        raise UserError("say which column to predict", field="target",
-                        hint="columns: " + ", ".join(map(str, list(frame.columns)[:12])))
+        raise UserError(
+            "say which column to predict",
+            field="target",
+            hint="columns: " + ", ".join(map(str, list(frame.columns)[:12])),
+        )
     if target not in frame.columns:
         from learnloop.atlas.load import close_ids
 
@@ -87,19 +95,28 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
     chosen = task or detect_task(y_raw)
     numeric_target = pd.api.types.is_numeric_dtype(y_raw) and not pd.api.types.is_bool_dtype(y_raw)
     if chosen == "regression" and not numeric_target:
-        raise UserError(f"target {target!r} holds text or categories, so it cannot be a regression target",
-                        hint="leave the task to be detected, or pick a numeric column", field="task")
+        raise UserError(
+            f"target {target!r} holds text or categories, so it cannot be a regression target",
+            hint="leave the task to be detected, or pick a numeric column",
+            field="task",
+        )
     classes: list[Any] = []
     if chosen == "classification":
         counts = y_raw.value_counts()
         if len(counts) < 2:
             raise UserError(f"target {target!r} has only one class ({counts.index[0]!r}); nothing to predict")
         if counts.iloc[-1] < 2:
-            raise UserError(f"class {counts.index[-1]!r} of {target!r} has a single row; each class needs at "
-                            "least 2 rows for cross-validation", hint="merge or drop the rare classes")
+            raise UserError(
+                f"class {counts.index[-1]!r} of {target!r} has a single row; each class needs at "
+                "least 2 rows for cross-validation",
+                hint="merge or drop the rare classes",
+            )
         if len(counts) > max(50, len(y_raw) // 5):
-            raise UserError(f"target {target!r} has {len(counts)} distinct values, too many classes",
-                            hint="if it is a number, make the task regression", field="task")
+            raise UserError(
+                f"target {target!r} has {len(counts)} distinct values, too many classes",
+                hint="if it is a number, make the task regression",
+                field="task",
+            )
         classes = sorted(counts.index.tolist(), key=str)
         y = y_raw.astype(str).to_numpy() if not numeric_target else y_raw.to_numpy()
     else:
@@ -110,11 +127,13 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
     if groups is not None:
         labels = frame[groups]
         if labels.isna().any():
-            raise UserError(f"the group column {groups!r} has {int(labels.isna().sum())} missing values",
-                            field="groups")
+            raise UserError(
+                f"the group column {groups!r} has {int(labels.isna().sum())} missing values", field="groups"
+            )
         if labels.nunique() < 2:
-            raise UserError(f"the group column {groups!r} holds a single group; folds need at least two",
-                            field="groups")
+            raise UserError(
+                f"the group column {groups!r} holds a single group; folds need at least two", field="groups"
+            )
         group_values = labels.astype(str).to_numpy()
     X = frame.drop(columns=[target, *drop, *([groups] if groups is not None else [])])
     if X.shape[1] == 0:
@@ -127,9 +146,19 @@ def split_target(frame: pd.DataFrame, target: str | None, task: str | None = Non
     if not plan.numeric and not plan.categorical:
         raise UserError("no usable feature columns: " + "; ".join(plan.notices))
     ids = {str(n): X[n] for n, why in plan.dropped.items() if why.startswith("looks like an id")}
-    return Prepared(X[plan.numeric + plan.categorical], y, chosen, plan, classes,
-                    notices + expanded.notices + plan.notices, expanded.dates, group_values, task is None,
-                    str(target), ids)
+    return Prepared(
+        X[plan.numeric + plan.categorical],
+        y,
+        chosen,
+        plan,
+        classes,
+        notices + expanded.notices + plan.notices,
+        expanded.dates,
+        group_values,
+        task is None,
+        str(target),
+        ids,
+    )
 
 
 def detect_task(y: pd.Series) -> str:
@@ -176,8 +205,11 @@ def plan_columns(X: pd.DataFrame) -> ColumnPlan:
             plan.dropped[name] = "numbers written in several ways (or mixed with text); clean them first"
             continue
         if _is_free_text(text):
-            raise UserError(f"column {name!r} holds free text; the baseline takes numbers and categories",
-                            hint=f"leave {name!r} out, or turn it into features first", field="drop")
+            raise UserError(
+                f"column {name!r} holds free text; the baseline takes numbers and categories",
+                hint=f"leave {name!r} out, or turn it into features first",
+                field="drop",
+            )
         if _is_id_like(text, rows, numeric=False, name=str(name)):
             plan.dropped[name] = "looks like an id (a distinct value on every row)"
             continue
@@ -227,14 +259,34 @@ def build_preprocessor(plan: ColumnPlan) -> Any:
 
     parts = []
     if plan.numeric:
-        parts.append(("numeric", Pipeline([("impute", SimpleImputer(strategy="median")),
-                                           ("scale", StandardScaler())]), plan.numeric))
+        parts.append(
+            (
+                "numeric",
+                Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
+                plan.numeric,
+            )
+        )
     if plan.categorical:
-        parts.append(("categorical", Pipeline([
-            ("impute", SimpleImputer(strategy="most_frequent")),
-            ("one_hot", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
-                                      sparse_output=False, dtype=np.float32)),
-        ]), plan.categorical))
+        parts.append(
+            (
+                "categorical",
+                Pipeline(
+                    [
+                        ("impute", SimpleImputer(strategy="most_frequent")),
+                        (
+                            "one_hot",
+                            OneHotEncoder(
+                                handle_unknown="infrequent_if_exist",
+                                max_categories=MAX_CATEGORIES,
+                                sparse_output=False,
+                                dtype=np.float32,
+                            ),
+                        ),
+                    ]
+                ),
+                plan.categorical,
+            )
+        )
     return ColumnTransformer(parts, sparse_threshold=0.0, verbose_feature_names_out=False)
 
 

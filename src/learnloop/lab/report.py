@@ -47,29 +47,42 @@ def write_report(board: Leaderboard, folder: Path, *, pictures: bool = True) -> 
 
 def render_markdown(board: Leaderboard, curve: Path | None, *, pictures: bool = True) -> str:
     lines = [f"# Baseline on {board.data}", ""]
-    lines.append(f"{board.n_rows:,} rows, {board.n_features} model inputs after preprocessing; target "
-                 f"`{board.target}` ({board.task}); {board.cv}-fold cross-validation; metric: "
-                 f"{board.metric_label}" + ("" if board.greater_is_better else " (lower is better)") + ".")
+    lines.append(
+        f"{board.n_rows:,} rows, {board.n_features} model inputs after preprocessing; target "
+        f"`{board.target}` ({board.task}); {board.cv}-fold cross-validation; metric: "
+        f"{board.metric_label}" + ("" if board.greater_is_better else " (lower is better)") + "."
+    )
     if board.stopped:
         lines += ["", f"**Stopped early ({board.stopped}): the rows below are those finished in time.**"]
     if board.warnings:
         lines += ["", "## Read this first", ""] + [f"- **{w}**" for w in board.warnings]
-    lines += ["", "| rank | model | validation (mean ± std) | train | fit s/fold | verdict | what to try |",
-              "| ---: | --- | --- | ---: | ---: | --- | --- |"]
+    lines += [
+        "",
+        "| rank | model | validation (mean ± std) | train | fit s/fold | verdict | what to try |",
+        "| ---: | --- | --- | ---: | ---: | --- | --- |",
+    ]
     for rank, row in enumerate(board.results, 1):
         if row.score_mean is None:
             lines.append(f"| — | {row.name} | {row.status}: {row.note} | | | | |")
             continue
-        lines.append(f"| {rank} | {row.name} | {fmt(row.score_mean)} ± {fmt(row.score_std)} | "
-                     f"{fmt(row.train_score)} | {fmt(row.fit_seconds, 2)} | {row.verdict} ({row.reason}) | "
-                     f"{row.advice} |")
+        lines.append(
+            f"| {rank} | {row.name} | {fmt(row.score_mean)} ± {fmt(row.score_std)} | "
+            f"{fmt(row.train_score)} | {fmt(row.fit_seconds, 2)} | {row.verdict} ({row.reason}) | "
+            f"{row.advice} |"
+        )
     if board.notices:
         lines += ["", "## Notices", ""] + [f"- {n}" for n in board.notices]
     if pictures:
         lines += ["", "![leaderboard](leaderboard.png)"]
     if curve is not None:
-        lines += ["", f"## Learning curve of the best model ({board.best})", "", f"![learning curve]({curve.name})",
-                  "", "If the validation curve still climbs at the right, more rows would help; if train and "
-                  "validation meet low, the model is too simple; a wide gap that stays open means overfitting."]
+        lines += [
+            "",
+            f"## Learning curve of the best model ({board.best})",
+            "",
+            f"![learning curve]({curve.name})",
+            "",
+            "If the validation curve still climbs at the right, more rows would help; if train and "
+            "validation meet low, the model is too simple; a wide gap that stays open means overfitting.",
+        ]
     lines += ["", f"Finished in {board.elapsed_seconds:.1f} s on {board.jobs} worker(s)."]
     return "\n".join(lines) + "\n"

@@ -75,6 +75,9 @@ def choose_metric(task: str, name: str | None, *, imbalanced: bool = False) -> M
         raise UserError(f"unknown metric {name!r}", hint="choose one of " + ", ".join(METRICS), field="metric")
     if metric.task != task:
         fits = [m for m in METRICS.values() if m.task == task]
-        raise UserError(f"metric {name!r} is for {metric.task}, but this is {task}",
-                        hint="choose one of " + ", ".join(m.name for m in fits), field="metric")
+        raise UserError(
+            f"metric {name!r} is for {metric.task}, but this is {task}",
+            hint="choose one of " + ", ".join(m.name for m in fits),
+            field="metric",
+        )
     return metric

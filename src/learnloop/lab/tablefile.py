@@ -30,8 +30,16 @@ from learnloop.errors import UserError
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-                  ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
+TABLE_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+}
 MAX_TABLE_BYTES = 2 * 1024**3  # a CSV this big is ~50 million cells; beyond, sample it first
 MAX_WORKBOOK_BYTES = 100 * 1024**2  # openpyxl holds the whole workbook in memory, ~50x the file
 SNIFF_BYTES = 64 * 1024
@@ -53,20 +61,31 @@ def check_readable(path: Path, limit: int | None = None) -> int:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise UserError(f"no such file: {path}", hint="check the path, or give a data set id from the map",
-                        field="data") from None
+        raise UserError(
+            f"no such file: {path}", hint="check the path, or give a data set id from the map", field="data"
+        ) from None
     except OSError as exc:
         raise UserError(f"cannot read {_short(path)}: {exc.strerror or exc}", field="data") from None
     if stat.S_ISDIR(info.st_mode):
         raise UserError(f"{_short(path)} is a folder, not a table", hint="give a CSV or Parquet file", field="data")
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode)
-                or stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a file")
+        kind = (
+            "a pipe (FIFO)"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a device"
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "not a file"
+        )
         raise UserError(f"{_short(path)} is {kind}, not a regular file; give a table saved on disk", field="data")
     cap = MAX_TABLE_BYTES if limit is None else limit
     if info.st_size > cap:
-        raise UserError(f"{_short(path)} is {info.st_size / 1024**2:,.0f} MB, over the {cap / 1024**2:,.0f} MB the "
-                        "lab reads; take a sample of its rows first", field="data")
+        raise UserError(
+            f"{_short(path)} is {info.st_size / 1024**2:,.0f} MB, over the {cap / 1024**2:,.0f} MB the "
+            "lab reads; take a sample of its rows first",
+            field="data",
+        )
     return info.st_size
 
 
@@ -109,12 +128,16 @@ def read_table_file(path: Path) -> ReadFile:
         raise UserError(f"{_short(path)} is not a readable table ({_first_line(exc)})", field="data") from None
     frame = read.frame
     if frame.shape[1] < 2 or len(frame) == 0:
-        raise UserError(f"{_short(path)} is not a table with rows and at least two columns "
-                        f"(read {len(frame)} rows × {frame.shape[1]} columns)", field="data")
+        raise UserError(
+            f"{_short(path)} is not a table with rows and at least two columns "
+            f"(read {len(frame)} rows × {frame.shape[1]} columns)",
+            field="data",
+        )
     return read
 
 
 # ---------------------------------------------------------------- text
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -127,8 +150,7 @@ class Dialect:
 def sniff(head: bytes, *, tab: bool = False) -> tuple[Dialect, list[str]]:
     """Separator, decimal mark and encoding of a CSV from its first bytes (and the notices they need)."""
     if b"\x00" in head[:8192]:
-        raise UserError("the file holds binary data, not a text table (is it a picture or a database?)",
-                        field="data")
+        raise UserError("the file holds binary data, not a text table (is it a picture or a database?)", field="data")
     notices: list[str] = []
     text, encoding = _decode(head)
     if encoding != "utf-8":
@@ -216,9 +238,10 @@ def _renamed_headers(raw: list[str], read: list[str]) -> list[str]:
         return []
     notices = []
     for name in repeated:
-        copies = [c for c in read if c == name or (c.startswith(name + ".") and c[len(name) + 1:].isdigit())]
-        notices.append(f"the header names {name!r} {seen[name]} times; the copies are called "
-                       + ", ".join(repr(c) for c in copies))
+        copies = [c for c in read if c == name or (c.startswith(name + ".") and c[len(name) + 1 :].isdigit())]
+        notices.append(
+            f"the header names {name!r} {seen[name]} times; the copies are called " + ", ".join(repr(c) for c in copies)
+        )
     return notices
 
 
@@ -228,20 +251,28 @@ _DECIMAL_DOT = re.compile(r"^[-+]?\d+\.\d+$")
 
 # ---------------------------------------------------------------- workbooks
 
+
 def _read_workbook(path: Path, kind: str, size: int) -> ReadFile:
     import pandas as pd
 
     if kind == "xls":
-        raise UserError(f"{_short(path)} is an old Excel (.xls) workbook; save it as CSV and give that file",
-                        field="data")
+        raise UserError(
+            f"{_short(path)} is an old Excel (.xls) workbook; save it as CSV and give that file", field="data"
+        )
     if size > MAX_WORKBOOK_BYTES:
-        raise UserError(f"{_short(path)} is a {size / 1024**2:,.0f} MB workbook, over the "
-                        f"{MAX_WORKBOOK_BYTES / 1024**2:,.0f} MB the lab opens; save it as CSV", field="data")
+        raise UserError(
+            f"{_short(path)} is a {size / 1024**2:,.0f} MB workbook, over the "
+            f"{MAX_WORKBOOK_BYTES / 1024**2:,.0f} MB the lab opens; save it as CSV",
+            field="data",
+        )
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        raise UserError(f"{_short(path)} is an Excel workbook; save it as CSV (or install the 'excel' extra "
-                        "of learnloop to read it directly)", field="data") from None
+        raise UserError(
+            f"{_short(path)} is an Excel workbook; save it as CSV (or install the 'excel' extra "
+            "of learnloop to read it directly)",
+            field="data",
+        ) from None
     sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
     if not sheets:
         raise UserError(f"{_short(path)} has no sheets", field="data")
@@ -255,15 +286,21 @@ def _read_workbook(path: Path, kind: str, size: int) -> ReadFile:
 
 # ---------------------------------------------------------------- uploads
 
+
 def peek_columns(data: bytes, name: str, rows: int = 200) -> list[str]:
     """The column names of an uploaded CSV's first rows, read the same way a file on disk is (or one error)."""
     import pandas as pd
 
     dialect, _ = sniff(data[:SNIFF_BYTES])
     try:
-        frame = pd.read_csv(io.BytesIO(data), nrows=rows, sep=dialect.sep, decimal=dialect.decimal,
-                            encoding="utf-8-sig" if dialect.encoding == "utf-8" else dialect.encoding,
-                            encoding_errors="replace")
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            nrows=rows,
+            sep=dialect.sep,
+            decimal=dialect.decimal,
+            encoding="utf-8-sig" if dialect.encoding == "utf-8" else dialect.encoding,
+            encoding_errors="replace",
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise UserError(f"{name} is not a readable CSV table ({_first_line(exc)})", field="data") from None
     if frame.shape[1] < 2 or frame.empty:

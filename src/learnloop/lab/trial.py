@@ -43,15 +43,23 @@ class TryResult:
     reading: str = ""  # what this run's own numbers say (computed, never canned)
 
 
-def try_model(model_id: str, data: str | Path | None = None, target: str | None = None, *,
-              png: Path | None = None, picture_dir: Path | None = None, seed: int = 0) -> TryResult:
+def try_model(
+    model_id: str,
+    data: str | Path | None = None,
+    target: str | None = None,
+    *,
+    png: Path | None = None,
+    picture_dir: Path | None = None,
+    seed: int = 0,
+) -> TryResult:
     """Fit one registered model, score it against a reference, and write its picture."""
     from learnloop.lab.datasets import load_table
 
     spec = model_spec(model_id)
     if data is None and target is not None:
-        raise UserError("a target goes with a data set of your own (the default data set has its own target)",
-                        field="target")
+        raise UserError(
+            "a target goes with a data set of your own (the default data set has its own target)", field="target"
+        )
     table = load_table(data if data is not None else spec.dataset, target)
     path = png or picture_path(picture_dir or Path.cwd(), spec.id)
     if path.suffix.lower() != ".png":
@@ -85,19 +93,27 @@ def reading(train: float | None, test: float, reference: float, metric: str, gre
     """What the scores of this run say, in words computed from them."""
     sign = 1.0 if greater_is_better else -1.0
     if sign * (test - reference) <= 0:
-        return (f"Test {metric} {test:.3f} does not beat the dummy's {reference:.3f}: on this split the model "
-                "learned nothing it can use on new rows.")
+        return (
+            f"Test {metric} {test:.3f} does not beat the dummy's {reference:.3f}: on this split the model "
+            "learned nothing it can use on new rows."
+        )
     if train is None:
         return f"{metric} {test:.3f} against {reference:.3f} for the reference."
     gap = sign * (train - test)
     if gap > max(0.05, 0.1 * abs(train)):
-        return (f"Train {train:.3f} against test {test:.3f}: a gap of {gap:.3f}, the mark of a model that "
-                "memorised part of its training rows (overfitting).")
+        return (
+            f"Train {train:.3f} against test {test:.3f}: a gap of {gap:.3f}, the mark of a model that "
+            "memorised part of its training rows (overfitting)."
+        )
     if gap < -0.05:
-        return (f"Test {test:.3f} is above train {train:.3f}: the held-out rows happen to be easier; with this few "
-                "rows, one split is a noisy measure.")
-    return (f"Train {train:.3f} and test {test:.3f} are close: it does about as well on rows it never saw as on "
-            "the rows it learned from.")
+        return (
+            f"Test {test:.3f} is above train {train:.3f}: the held-out rows happen to be easier; with this few "
+            "rows, one split is a noisy measure."
+        )
+    return (
+        f"Train {train:.3f} and test {test:.3f} are close: it does about as well on rows it never saw as on "
+        "the rows it learned from."
+    )
 
 
 def _idea(spec: ModelSpec, task: str) -> str:
@@ -105,6 +121,7 @@ def _idea(spec: ModelSpec, task: str) -> str:
 
 
 # ---------------------------------------------------------------- supervised
+
 
 def _supervised(spec: ModelSpec, table: Any, path: Path, seed: int) -> TryResult:
     import numpy as np
@@ -121,8 +138,10 @@ def _supervised(spec: ModelSpec, table: Any, path: Path, seed: int) -> TryResult
     task = prepared.task
     if not spec.supports(task):
         other = "logistic-regression" if task == "classification" else "linear-regression"
-        raise UserError(f"{spec.id} does {spec.task}, but {table.target!r} calls for {task}",
-                        hint=f"try {other}, or pick another target column")
+        raise UserError(
+            f"{spec.id} does {spec.task}, but {table.target!r} calls for {task}",
+            hint=f"try {other}, or pick another target column",
+        )
     X = as_model_input(prepared.X, prepared.plan)
     classes: list[str] = []
     y = prepared.y
@@ -136,10 +155,11 @@ def _supervised(spec: ModelSpec, table: Any, path: Path, seed: int) -> TryResult
         from learnloop.lab.preprocess import ColumnPlan
 
         plan = ColumnPlan(numeric=list(plan.numeric))
-        prepared.notices.append(f"{spec.name} sees the {len(plan.numeric)} numeric columns only (its bell curves "
-                                "do not fit one-hot columns)")
-    pipe = Pipeline([("prepare", build_preprocessor(plan)),
-                     ("model", spec.build(task, len(X_train), seed))])
+        prepared.notices.append(
+            f"{spec.name} sees the {len(plan.numeric)} numeric columns only (its bell curves "
+            "do not fit one-hot columns)"
+        )
+    pipe = Pipeline([("prepare", build_preprocessor(plan)), ("model", spec.build(task, len(X_train), seed))])
     pipe.fit(X_train, y_train)
     dummy = Pipeline([("prepare", build_preprocessor(prepared.plan)), ("model", build_dummy(task))])
     dummy.fit(X_train, y_train)
@@ -151,8 +171,15 @@ def _supervised(spec: ModelSpec, table: Any, path: Path, seed: int) -> TryResult
     names = [str(n) for n in pipe["prepare"].get_feature_names_out()]
     numeric = _numeric_matrix(prepared)
     labels = np.array(classes)[y] if classes else y
-    scene = Scene(spec.name, numeric[0], numeric[1], labels, task, pipe["model"],
-                  extra={"feature_names": names, "class_names": classes or None, "target": table.target})
+    scene = Scene(
+        spec.name,
+        numeric[0],
+        numeric[1],
+        labels,
+        task,
+        pipe["model"],
+        extra={"feature_names": names, "class_names": classes or None, "target": table.target},
+    )
     kind = _picture_kind(spec, task, numeric[0].shape[1])
     if kind in ("boundary", "margin", "ensemble") and task == "classification" and numeric[0].shape[1] >= 2:
         scene.pair = _best_pair(spec, numeric, y)
@@ -163,9 +190,11 @@ def _supervised(spec: ModelSpec, table: Any, path: Path, seed: int) -> TryResult
         held = _pair_model(spec, task, numeric[0][train_idx][:, columns], y[train_idx], seed)
         pair_score = float((held.predict(numeric[0][test_idx][:, columns]) == y[test_idx]).mean())
         scene.extra["pair_score"] = pair_score
-        notes.append(f"the picture's model was trained on two features only: {numeric[1][scene.pair[0]]!r} "
-                     f"and {numeric[1][scene.pair[1]]!r}; on held-out rows it scores {pair_score:.3f} accuracy "
-                     f"(the full model: {test_score:.3f})")
+        notes.append(
+            f"the picture's model was trained on two features only: {numeric[1][scene.pair[0]]!r} "
+            f"and {numeric[1][scene.pair[1]]!r}; on held-out rows it scores {pair_score:.3f} accuracy "
+            f"(the full model: {test_score:.3f})"
+        )
         if kind == "margin":
             from sklearn.svm import SVC
 
@@ -187,10 +216,27 @@ def _supervised(spec: ModelSpec, table: Any, path: Path, seed: int) -> TryResult
     draw(kind, scene, path)
     split = f"{len(X_train)} rows to train, {len(X_test)} held out to test"
     said = reading(train_score, test_score, reference, metric.label, metric.greater_is_better)
-    return TryResult(spec.id, spec.name, task, table.name, table.origin, len(X), list(map(str, prepared.X.columns)),
-                     str(table.target), split, metric.label, round(test_score, 4), "dummy (learns nothing)",
-                     round(reference, 4), _better(test_score, reference, metric.greater_is_better),
-                     _idea(spec, task), str(path), round(train_score, 4), notes, said)
+    return TryResult(
+        spec.id,
+        spec.name,
+        task,
+        table.name,
+        table.origin,
+        len(X),
+        list(map(str, prepared.X.columns)),
+        str(table.target),
+        split,
+        metric.label,
+        round(test_score, 4),
+        "dummy (learns nothing)",
+        round(reference, 4),
+        _better(test_score, reference, metric.greater_is_better),
+        _idea(spec, task),
+        str(path),
+        round(train_score, 4),
+        notes,
+        said,
+    )
 
 
 def _split_indices(n: int, y: Any, seed: int) -> tuple[Any, Any]:
@@ -261,8 +307,7 @@ def _staged_errors(pipe: Any, X_test: Any, y_test: Any, task: str) -> dict[str, 
     label = "test RMSE" if regression else "test error (share misclassified)"
     members = getattr(model, "estimators_", None)
     staged: list[tuple[int, float]] = []
-    if members is not None and len(members) and hasattr(members[0], "predict") and not hasattr(
-            model, "staged_predict"):
+    if members is not None and len(members) and hasattr(members[0], "predict") and not hasattr(model, "staged_predict"):
         total = None
         for k, tree in enumerate(members, 1):
             part = tree.predict(Xt) if regression else tree.predict_proba(Xt)
@@ -383,6 +428,7 @@ def _importances(pipe: Any, X_test: Any, y_test: Any, seed: int) -> dict[str, An
 
 # ---------------------------------------------------------------- unsupervised
 
+
 def _unsupervised(spec: ModelSpec, table: Any, path: Path, seed: int, *, use_default_columns: bool) -> TryResult:
     import numpy as np
 
@@ -427,10 +473,19 @@ def _unsupervised(spec: ModelSpec, table: Any, path: Path, seed: int, *, use_def
     if "eps" in model.get_params():
         eps = elbow_eps(scaled, int(model.get_params().get("min_samples", 5)))
         model.set_params(eps=eps)
-        notes.append(f"eps = {eps:.2f}, read from the elbow of the sorted distances to each point's "
-                     f"{model.get_params()['min_samples']}th neighbour (where they start to climb fast)")
-    scene = Scene(spec.name, scaled, [str(c) for c in features.columns][: scaled.shape[1]], y, spec.task, model,
-                  extra={"scaled": scaled})
+        notes.append(
+            f"eps = {eps:.2f}, read from the elbow of the sorted distances to each point's "
+            f"{model.get_params()['min_samples']}th neighbour (where they start to climb fast)"
+        )
+    scene = Scene(
+        spec.name,
+        scaled,
+        [str(c) for c in features.columns][: scaled.shape[1]],
+        y,
+        spec.task,
+        model,
+        extra={"scaled": scaled},
+    )
     if scaled.shape[1] > 2:
         from sklearn.decomposition import PCA
 
@@ -447,26 +502,50 @@ def _unsupervised(spec: ModelSpec, table: Any, path: Path, seed: int, *, use_def
     draw(spec.picture, scene, path)
     metric, score, reference_label, reference = outcome
     passed = score > reference
-    said = (f"{metric[:1].upper()}{metric[1:]}: {score:.3f}, against {reference:.3f} for {reference_label}: "
-            + ("clearly better." if score > reference + 0.1 else "better, but not by much." if passed else
-               "no better: the structure it looks for is not there, or its settings do not suit this data."))
+    said = f"{metric[:1].upper()}{metric[1:]}: {score:.3f}, against {reference:.3f} for {reference_label}: " + (
+        "clearly better."
+        if score > reference + 0.1
+        else "better, but not by much."
+        if passed
+        else "no better: the structure it looks for is not there, or its settings do not suit this data."
+    )
     if spec.task == "clustering" and "labels" in scene.extra:
         found = scene.extra["labels"]
         noise = float(np.mean(found == -1))
         groups_found = len(set(found.tolist()) - {-1})
-        said += f" It found {groups_found} group(s)" + (f" and marked {noise:.0%} of the rows as noise." if noise
-                                                         else ".")
-    return TryResult(spec.id, spec.name, spec.task, table.name, table.origin, len(scaled),
-                     [str(c) for c in features.columns], target, "all rows (the labels, if any, are only used to "
-                     "check the result)", metric, round(score, 4), reference_label, round(reference, 4), passed,
-                     _unsupervised_idea(spec, y is not None), str(path), None, notes, said)
+        said += f" It found {groups_found} group(s)" + (
+            f" and marked {noise:.0%} of the rows as noise." if noise else "."
+        )
+    return TryResult(
+        spec.id,
+        spec.name,
+        spec.task,
+        table.name,
+        table.origin,
+        len(scaled),
+        [str(c) for c in features.columns],
+        target,
+        "all rows (the labels, if any, are only used to check the result)",
+        metric,
+        round(score, 4),
+        reference_label,
+        round(reference, 4),
+        passed,
+        _unsupervised_idea(spec, y is not None),
+        str(path),
+        None,
+        notes,
+        said,
+    )
 
 
 def _unsupervised_idea(spec: ModelSpec, labelled: bool) -> str:
     if spec.id == "k-means" and not labelled:
-        return ("k-means places centres (crosses) and moves each to the middle of the points nearest to it until "
-                "nothing changes. It draws round, equally sized groups; with no labels here, the silhouette says "
-                "how well separated they are.")
+        return (
+            "k-means places centres (crosses) and moves each to the middle of the points nearest to it until "
+            "nothing changes. It draws round, equally sized groups; with no labels here, the silhouette says "
+            "how well separated they are."
+        )
     return spec.notice
 
 
@@ -516,8 +595,7 @@ def _clusters(model: Any, scaled: Any, y: Any, rng: Any, scene: Any, seed: int) 
 def _pca(model: Any, scaled: Any) -> tuple[str, float, str, float]:
     model.fit(scaled)
     kept = float(model.explained_variance_ratio_[:2].sum())
-    return ("share of variance kept by 2 components", kept, "a cloud with no structure",
-            min(1.0, 2 / scaled.shape[1]))
+    return ("share of variance kept by 2 components", kept, "a cloud with no structure", min(1.0, 2 / scaled.shape[1]))
 
 
 def _embedding(model: Any, scaled: Any, rng: Any, scene: Any, seed: int) -> tuple[str, float, str, float]:
@@ -526,12 +604,17 @@ def _embedding(model: Any, scaled: Any, rng: Any, scene: Any, seed: int) -> tupl
     points = model.fit_transform(scaled)
     scene.extra["embedding"] = points
     random_view = scaled @ rng.normal(size=(scaled.shape[1], 2))
-    return ("trustworthiness (neighbours kept, 0 to 1)", float(trustworthiness(scaled, points, n_neighbors=10)),
-            "a random 2-D projection", float(trustworthiness(scaled, random_view, n_neighbors=10)))
+    return (
+        "trustworthiness (neighbours kept, 0 to 1)",
+        float(trustworthiness(scaled, points, n_neighbors=10)),
+        "a random 2-D projection",
+        float(trustworthiness(scaled, random_view, n_neighbors=10)),
+    )
 
 
-def _anomalies(model: Any, scaled: Any, rng: Any, scene: Any, seed: int, notes: list[str]
-               ) -> tuple[str, float, str, float]:
+def _anomalies(
+    model: Any, scaled: Any, rng: Any, scene: Any, seed: int, notes: list[str]
+) -> tuple[str, float, str, float]:
     import numpy as np
     from sklearn.metrics import roc_auc_score
 
@@ -548,7 +631,13 @@ def _anomalies(model: Any, scaled: Any, rng: Any, scene: Any, seed: int, notes: 
     odd = -model.score_samples(mixed)
     scene.X = mixed
     scene.extra.update({"scaled": mixed, "anomaly": odd, "injected": injected})
-    notes.append(f"{count} made-up outliers were added to the {len(scaled)} real rows: real rows pushed 2 to 4 "
-                 "standard deviations away, some into the tails of the real data")
-    return "ROC AUC: added outliers ranked above real rows", float(roc_auc_score(injected, odd)), \
-        "a random ranking", 0.5
+    notes.append(
+        f"{count} made-up outliers were added to the {len(scaled)} real rows: real rows pushed 2 to 4 "
+        "standard deviations away, some into the tails of the real data"
+    )
+    return (
+        "ROC AUC: added outliers ranked above real rows",
+        float(roc_auc_score(injected, odd)),
+        "a random ranking",
+        0.5,
+    )

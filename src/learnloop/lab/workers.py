@@ -199,8 +199,9 @@ class Pool:
 
         ctx: Any = multiprocessing.get_context(self.method)
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=_serve, args=(child, self._context, self.warm), daemon=True,
-                              name="learnloop-worker")
+        process = ctx.Process(
+            target=_serve, args=(child, self._context, self.warm), daemon=True, name="learnloop-worker"
+        )
         process.start()
         child.close()
         self._workers[process.pid] = _Worker(process, parent)

@@ -76,22 +76,39 @@ class RungView(BaseModel):
 
 def rung_info(rung: Rung, progress: RungProgress | None = None) -> RungInfo:
     progress = progress or RungProgress()
-    return RungInfo(level=rung.level, title=rung.title, library=rung.library, hides=rung.hides, extra=rung.extra,
-                    available=not missing_packages(rung), runs=progress.runs, best_score=progress.best_score)
+    return RungInfo(
+        level=rung.level,
+        title=rung.title,
+        library=rung.library,
+        hides=rung.hides,
+        extra=rung.extra,
+        available=not missing_packages(rung),
+        runs=progress.runs,
+        best_score=progress.best_score,
+    )
 
 
 def ladder_info(ladder: Ladder, pinned: str | None, progress: dict[tuple[str, int], RungProgress]) -> LadderInfo:
     return LadderInfo(
-        id=ladder.id, title=ladder.title, task=ladder.task, dataset=ladder.dataset, focuses=ladder.focuses,
-        metric=ladder.metric, tolerance=ladder.tolerance, for_pinned_focus=pinned in ladder.focuses,
+        id=ladder.id,
+        title=ladder.title,
+        task=ladder.task,
+        dataset=ladder.dataset,
+        focuses=ladder.focuses,
+        metric=ladder.metric,
+        tolerance=ladder.tolerance,
+        for_pinned_focus=pinned in ladder.focuses,
         rungs=[rung_info(r, progress.get((ladder.id, r.level))) for r in ladder.rungs],
-        baselines=[BaselineInfo(id=b.id, title=b.title, library=b.library, why=b.why,
-                                available=not missing_packages(b)) for b in ladder.baselines],
+        baselines=[
+            BaselineInfo(id=b.id, title=b.title, library=b.library, why=b.why, available=not missing_packages(b))
+            for b in ladder.baselines
+        ],
     )
 
 
-def list_ladders(pinned_focus: str | None = None,
-                 progress: dict[tuple[str, int], RungProgress] | None = None) -> list[LadderInfo]:
+def list_ladders(
+    pinned_focus: str | None = None, progress: dict[tuple[str, int], RungProgress] | None = None
+) -> list[LadderInfo]:
     """Every ladder; those serving the pinned focus first, then the others, each group in file order."""
     infos = [ladder_info(ladder, pinned_focus, progress or {}) for ladder in load_ladders().values()]
     return sorted(infos, key=lambda info: not info.for_pinned_focus)
@@ -103,8 +120,16 @@ def show_rung(name: str, level: int = 1) -> RungView:
     resource = script_resource(ladder, rung)
     missing = missing_packages(rung)
     return RungView(
-        ladder=ladder.id, ladder_title=ladder.title, level=rung.level, lowest=ladder.lowest, title=rung.title,
-        library=rung.library, hides=rung.hides, extra=rung.extra, missing=missing,
-        install=install_hint(rung) if missing else None, script=rung.script,
+        ladder=ladder.id,
+        ladder_title=ladder.title,
+        level=rung.level,
+        lowest=ladder.lowest,
+        title=rung.title,
+        library=rung.library,
+        hides=rung.hides,
+        extra=rung.extra,
+        missing=missing,
+        install=install_hint(rung) if missing else None,
+        script=rung.script,
         code=resource.read_text(encoding="utf-8"),  # type: ignore[attr-defined]
     )

@@ -43,8 +43,9 @@ class CopiedRung(BaseModel):
     run_with: str
 
 
-def run_rung(name: str, level: int, *, epochs: int | None = None, seed: int = 0,
-             report: Report = quiet) -> tuple[RungRun, RungResult]:
+def run_rung(
+    name: str, level: int, *, epochs: int | None = None, seed: int = 0, report: Report = quiet
+) -> tuple[RungRun, RungResult]:
     """Run one rung's script in this process and time it; ``epochs=None`` keeps the script's default."""
     ladder = find_ladder(name)
     rung = find_rung(ladder, level)
@@ -52,14 +53,25 @@ def run_rung(name: str, level: int, *, epochs: int | None = None, seed: int = 0,
         raise UserError("the number of epochs must be at least 1", field="epochs")
     missing = missing_packages(rung)
     if missing:
-        raise UserError(f"rung {level} of {ladder.id} needs {', '.join(missing)}, which is not installed",
-                        hint=install_hint(rung))
+        raise UserError(
+            f"rung {level} of {ladder.id} needs {', '.join(missing)}, which is not installed", hint=install_hint(rung)
+        )
     options: dict[str, object] = {"seed": seed, "report": report}
     if epochs is not None:
         options["epochs"] = epochs
     result, seconds = _timed_run(script_module(ladder, rung), options)
-    run = RungRun(ladder=ladder.id, level=level, title=rung.title, metric=result.metric, score=result.score,
-                  seconds=round(seconds, 3), epochs=epochs, seed=seed, details=result.details, notes=result.notes)
+    run = RungRun(
+        ladder=ladder.id,
+        level=level,
+        title=rung.title,
+        metric=result.metric,
+        score=result.score,
+        seconds=round(seconds, 3),
+        epochs=epochs,
+        seed=seed,
+        details=result.details,
+        notes=result.notes,
+    )
     return run, result
 
 
@@ -89,18 +101,29 @@ class BaselineRun(BaseModel):
     notes: list[str] = []
 
 
-def run_baseline(name: str, baseline_id: str, *, seed: int = 0,
-                 report: Report = quiet) -> tuple[BaselineRun, RungResult]:
+def run_baseline(
+    name: str, baseline_id: str, *, seed: int = 0, report: Report = quiet
+) -> tuple[BaselineRun, RungResult]:
     """Run one of a ladder's baselines on the ladder's shared split."""
     ladder = find_ladder(name)
     baseline = ladder.baseline(baseline_id)
     missing = missing_packages(baseline)
     if missing:
-        raise UserError(f"baseline {baseline.id} of {ladder.id} needs {', '.join(missing)}, which is not installed",
-                        hint=install_hint(baseline))
+        raise UserError(
+            f"baseline {baseline.id} of {ladder.id} needs {', '.join(missing)}, which is not installed",
+            hint=install_hint(baseline),
+        )
     result, seconds = _timed_run(script_module(ladder, baseline), {"seed": seed, "report": report})
-    run = BaselineRun(ladder=ladder.id, baseline=baseline.id, title=baseline.title, metric=result.metric,
-                      score=result.score, seconds=round(seconds, 3), details=result.details, notes=result.notes)
+    run = BaselineRun(
+        ladder=ladder.id,
+        baseline=baseline.id,
+        title=baseline.title,
+        metric=result.metric,
+        score=result.score,
+        seconds=round(seconds, 3),
+        details=result.details,
+        notes=result.notes,
+    )
     return run, result
 
 
@@ -137,19 +160,42 @@ def compare_ladder(name: str, *, seed: int = 0, report: Report = quiet) -> Compa
             continue
         run, result = run_rung(name, rung.level, seed=seed, report=report)
         top = top or result
-        rows.append(ComparedRow(kind="rung", name=str(rung.level), title=rung.title, score=run.score,
-                                seconds=run.seconds, same_as_top=_same(top, result, ladder.metric)))
+        rows.append(
+            ComparedRow(
+                kind="rung",
+                name=str(rung.level),
+                title=rung.title,
+                score=run.score,
+                seconds=run.seconds,
+                same_as_top=_same(top, result, ladder.metric),
+            )
+        )
     for baseline in ladder.baselines:
         if missing_packages(baseline):
             skipped.append(f"baseline {baseline.id}: needs {', '.join(missing_packages(baseline))}")
             continue
         brun, result = run_baseline(name, baseline.id, seed=seed, report=report)
-        rows.append(ComparedRow(kind="baseline", name=baseline.id, title=baseline.title, score=brun.score,
-                                seconds=brun.seconds, same_as_top=_same(top, result, ladder.metric)))
+        rows.append(
+            ComparedRow(
+                kind="baseline",
+                name=baseline.id,
+                title=baseline.title,
+                score=brun.score,
+                seconds=brun.seconds,
+                same_as_top=_same(top, result, ladder.metric),
+            )
+        )
     scores = [row.score for row in rows if row.kind == "rung"]
     spread = max(scores) - min(scores) if scores else 0.0
-    return Comparison(ladder=ladder.id, metric=ladder.metric, tolerance=ladder.tolerance, rows=rows,
-                      skipped=skipped, spread=round(spread, 6), agree=spread <= ladder.tolerance)
+    return Comparison(
+        ladder=ladder.id,
+        metric=ladder.metric,
+        tolerance=ladder.tolerance,
+        rows=rows,
+        skipped=skipped,
+        spread=round(spread, 6),
+        agree=spread <= ladder.tolerance,
+    )
 
 
 def _same(top: RungResult | None, other: RungResult, metric: str) -> float | None:
@@ -170,8 +216,10 @@ def copy_rung(name: str, level: int, folder: Path, *, force: bool = False) -> Co
         raise UserError(f"{target} already exists; edit it, or overwrite it with a fresh copy", field="force")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(script_resource(ladder, rung).read_text(encoding="utf-8"),  # type: ignore[attr-defined]
-                          encoding="utf-8")
+        target.write_text(
+            script_resource(ladder, rung).read_text(encoding="utf-8"),  # type: ignore[attr-defined]
+            encoding="utf-8",
+        )
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
     return CopiedRung(ladder=ladder.id, level=level, path=target.absolute(), run_with=f"python {target}")

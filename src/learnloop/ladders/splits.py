@@ -87,8 +87,9 @@ def digits() -> Arrays:
 
     data = load_digits()
     x = (data.data / 16.0).astype("float32")
-    x_train, x_test, y_train, y_test = train_test_split(x, data.target, test_size=TEST_SHARE,
-                                                        random_state=SPLIT_SEED, stratify=data.target)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, data.target, test_size=TEST_SHARE, random_state=SPLIT_SEED, stratify=data.target
+    )
     return Arrays(x_train, x_test, y_train, y_test, feature_names=list(data.feature_names))
 
 
@@ -98,8 +99,9 @@ def diabetes() -> Arrays:
     from sklearn.model_selection import train_test_split
 
     data = load_diabetes()
-    x_train, x_test, y_train, y_test = train_test_split(data.data, data.target, test_size=TEST_SHARE,
-                                                        random_state=SPLIT_SEED)
+    x_train, x_test, y_train, y_test = train_test_split(
+        data.data, data.target, test_size=TEST_SHARE, random_state=SPLIT_SEED
+    )
     return Arrays(x_train, x_test, y_train, y_test, feature_names=list(data.feature_names))
 
 
@@ -112,8 +114,7 @@ def penguins() -> Frames:
     numeric = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
     categorical = ["island", "sex"]
     x, y = table[numeric + categorical], table["species"]
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=TEST_SHARE, random_state=SPLIT_SEED,
-                                                        stratify=y)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=TEST_SHARE, random_state=SPLIT_SEED, stratify=y)
     return Frames(x_train, x_test, y_train, y_test, numeric, categorical)
 
 
@@ -125,8 +126,9 @@ def movie_reviews() -> Texts:
     with data_file("movie_reviews.csv").open("rb") as raw:
         table = pd.read_csv(raw)
     texts, labels = table["text"].tolist(), table["sentiment"].tolist()
-    x_train, x_test, y_train, y_test = train_test_split(texts, labels, test_size=TEST_SHARE,
-                                                        random_state=SPLIT_SEED, stratify=labels)
+    x_train, x_test, y_train, y_test = train_test_split(
+        texts, labels, test_size=TEST_SHARE, random_state=SPLIT_SEED, stratify=labels
+    )
     return Texts(x_train, x_test, y_train, y_test, classes=sorted(set(labels)))
 
 
@@ -181,8 +183,7 @@ def co2_monthly() -> Series:
     weekly = sm.datasets.co2.load_pandas().data["co2"]
     monthly = weekly.resample("MS").mean().interpolate()
     monthly.name = "co2"
-    return Series(train=monthly.iloc[:-FORECAST_MONTHS], test=monthly.iloc[-FORECAST_MONTHS:], season=12,
-                  unit="ppm")
+    return Series(train=monthly.iloc[:-FORECAST_MONTHS], test=monthly.iloc[-FORECAST_MONTHS:], season=12, unit="ppm")
 
 
 def forecast_result(series: Series, forecast: Any, notes: list[str] | None = None) -> Any:
@@ -198,8 +199,7 @@ def forecast_result(series: Series, forecast: Any, notes: list[str] | None = Non
     # R² of the held-out months: the share of their variation (season and trend) the forecast explains
     r2 = 1.0 - float(np.sum((actual - predicted) ** 2) / np.sum((actual - actual.mean()) ** 2))
     mae = float(np.mean(np.abs(actual - predicted)))
-    return RungResult("r2", r2, [round(float(v), 4) for v in predicted], {f"MAE ({series.unit})": mae},
-                      notes or [])
+    return RungResult("r2", r2, [round(float(v), 4) for v in predicted], {f"MAE ({series.unit})": mae}, notes or [])
 
 
 def supply_chain() -> Any:
@@ -248,9 +248,9 @@ class Lake:
     """
 
     transitions: np.ndarray  # (16, 4, 16) probabilities
-    terminal: np.ndarray     # (16,) bool
+    terminal: np.ndarray  # (16,) bool
     goal: int
-    max_steps: int = 100     # gymnasium's time limit for this map
+    max_steps: int = 100  # gymnasium's time limit for this map
 
     def success_rate(self, policy: Any) -> float:
         """Exact probability that the greedy ``policy`` (an action per state) reaches the goal in time."""
@@ -295,8 +295,9 @@ def breast_cancer_novelty() -> Arrays:
 
     data = load_breast_cancer()
     malignant = (data.target == 0).astype(int)  # scikit-learn codes malignant as 0
-    x_train, x_test, y_train, y_test = train_test_split(data.data, malignant, test_size=TEST_SHARE,
-                                                        random_state=SPLIT_SEED, stratify=malignant)
+    x_train, x_test, y_train, y_test = train_test_split(
+        data.data, malignant, test_size=TEST_SHARE, random_state=SPLIT_SEED, stratify=malignant
+    )
     benign = y_train == 0
     return Arrays(x_train[benign], x_test, y_train[benign], y_test, feature_names=list(data.feature_names))
 
@@ -315,8 +316,12 @@ def anomaly_result(scores: Any, y_test: Any) -> Any:
     auc = (ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
     share = n_pos / len(y)
     flagged = scores >= np.quantile(scores, 1 - share)  # flag as many cases as there are anomalies
-    return RungResult("roc_auc", float(auc), [round(float(s), 6) for s in scores],
-                      {f"recall when flagging the strangest {share:.0%}": float(flagged[y == 1].mean())})
+    return RungResult(
+        "roc_auc",
+        float(auc),
+        [round(float(s), 6) for s in scores],
+        {f"recall when flagging the strangest {share:.0%}": float(flagged[y == 1].mean())},
+    )
 
 
 @dataclass(frozen=True)
@@ -353,8 +358,12 @@ def ratings() -> Ratings:
     rng = np.random.default_rng(7)
     users, items, k = 300, 200, 3
     taste, traits = rng.normal(size=(users, k)), rng.normal(size=(items, k))
-    truth = 3.4 + rng.normal(0, 0.4, users)[:, None] + rng.normal(0, 0.6, items)[None, :] \
+    truth = (
+        3.4
+        + rng.normal(0, 0.4, users)[:, None]
+        + rng.normal(0, 0.6, items)[None, :]
         + 0.6 * taste @ traits.T / np.sqrt(k)
+    )
     chance = np.outer(rng.gamma(1.5, 1, users), rng.gamma(1.0, 1, items))
     rated = rng.random((users, items)) < np.clip(chance / chance.mean() * 0.08, 0, 1)
     stars = np.clip(np.rint(truth + rng.normal(0, 0.5, (users, items))), 1, 5).astype(int)

@@ -40,29 +40,43 @@ class CalendarEvent:
         return self.day + timedelta(days=1)
 
 
-def project_events(*, project_id: int, title: str, started: date, deadline: date,
-                   alarm: time = time(9, 0)) -> list[CalendarEvent]:
+def project_events(
+    *, project_id: int, title: str, started: date, deadline: date, alarm: time = time(9, 0)
+) -> list[CalendarEvent]:
     """The deadline (reminders the day before and on the day) and the half-way check-in."""
     halfway = halfway_day(started, deadline)
     return [
-        CalendarEvent(f"learnloop-project-{project_id}-deadline@learnloop.local", f"Deadline: {title}", deadline,
-                      "learnloop time box: finish the project today and sum up what you built, or give it more "
-                      "days with a reason.",
-                      (Reminder(1, alarm, f"{title}: due tomorrow"), Reminder(0, alarm, f"{title}: due today"))),
-        CalendarEvent(f"learnloop-project-{project_id}-checkin@learnloop.local", f"Half-way check-in: {title}",
-                      halfway, "Where are you, what is in the way? Check in, and write down the gaps you found.",
-                      (Reminder(0, alarm, f"{title}: half-way check-in"),)),
+        CalendarEvent(
+            f"learnloop-project-{project_id}-deadline@learnloop.local",
+            f"Deadline: {title}",
+            deadline,
+            "learnloop time box: finish the project today and sum up what you built, or give it more "
+            "days with a reason.",
+            (Reminder(1, alarm, f"{title}: due tomorrow"), Reminder(0, alarm, f"{title}: due today")),
+        ),
+        CalendarEvent(
+            f"learnloop-project-{project_id}-checkin@learnloop.local",
+            f"Half-way check-in: {title}",
+            halfway,
+            "Where are you, what is in the way? Check in, and write down the gaps you found.",
+            (Reminder(0, alarm, f"{title}: half-way check-in"),),
+        ),
     ]
 
 
 def gap_events(*, gap_id: int, text: str, deadline: date, alarm: time = time(9, 0)) -> list[CalendarEvent]:
     """The kept gap's time box: its last day, with reminders the day before and on the day."""
     short = text if len(text) <= 60 else text[:57] + "..."
-    return [CalendarEvent(f"learnloop-gap-{gap_id}-deadline@learnloop.local", f"Gap due: {short}", deadline,
-                          f"learnloop time box for the gap you kept: {text}. Close it today and say what you "
-                          "learned, or give it more days with a reason.",
-                          (Reminder(1, alarm, f"gap due tomorrow: {short}"), Reminder(0, alarm, f"gap due today: "
-                                                                                           f"{short}")))]
+    return [
+        CalendarEvent(
+            f"learnloop-gap-{gap_id}-deadline@learnloop.local",
+            f"Gap due: {short}",
+            deadline,
+            f"learnloop time box for the gap you kept: {text}. Close it today and say what you "
+            "learned, or give it more days with a reason.",
+            (Reminder(1, alarm, f"gap due tomorrow: {short}"), Reminder(0, alarm, f"gap due today: {short}")),
+        )
+    ]
 
 
 def to_ics(events: list[CalendarEvent], now: datetime, sequence: int = 0) -> bytes:
@@ -93,13 +107,25 @@ def to_ics(events: list[CalendarEvent], now: datetime, sequence: int = 0) -> byt
     return cal.to_ical()
 
 
-def project_calendar(*, project_id: int, title: str, started: date, deadline: date, now: datetime,
-                     sequence: int = 0, alarm: time = time(9, 0)) -> bytes:
+def project_calendar(
+    *,
+    project_id: int,
+    title: str,
+    started: date,
+    deadline: date,
+    now: datetime,
+    sequence: int = 0,
+    alarm: time = time(9, 0),
+) -> bytes:
     """The project's .ics: the deadline with reminders at the alarm hour, plus the half-way check-in."""
-    return to_ics(project_events(project_id=project_id, title=title, started=started, deadline=deadline,
-                                 alarm=alarm), now, sequence)
+    return to_ics(
+        project_events(project_id=project_id, title=title, started=started, deadline=deadline, alarm=alarm),
+        now,
+        sequence,
+    )
 
 
-def gap_calendar(*, gap_id: int, text: str, deadline: date, now: datetime, sequence: int = 0,
-                 alarm: time = time(9, 0)) -> bytes:
+def gap_calendar(
+    *, gap_id: int, text: str, deadline: date, now: datetime, sequence: int = 0, alarm: time = time(9, 0)
+) -> bytes:
     return to_ics(gap_events(gap_id=gap_id, text=text, deadline=deadline, alarm=alarm), now, sequence)

@@ -43,8 +43,9 @@ def zone_named(name: str) -> tzinfo:
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"{name!r} is not a time zone; use a name like Europe/Paris or America/Los_Angeles",
-                        field="tz") from None
+        raise UserError(
+            f"{name!r} is not a time zone; use a name like Europe/Paris or America/Los_Angeles", field="tz"
+        ) from None
 
 
 def learner_zone(home: Path | None = None) -> tzinfo:

@@ -64,8 +64,9 @@ def delete_gap(session: Session, gap_id: int, now: datetime) -> None:
     gap, current = _own(session, Gap, gap_id, "gap in this pass")
     assert isinstance(gap, Gap)
     if gap.status not in EDITABLE_GAPS:
-        raise UserError(f"gap {gap_id} is {gap.status.replace('_', ' ')}: drop it (with a reason) rather than "
-                        "delete it")
+        raise UserError(
+            f"gap {gap_id} is {gap.status.replace('_', ' ')}: drop it (with a reason) rather than delete it"
+        )
     session.delete(gap)
     record(session, current, "gap_deleted", now, subject=f"gap:{gap_id}")
 
@@ -92,7 +93,11 @@ def past_notes(session: Session) -> list[PastNotes]:
     for p in passes:
         rows = session.scalars(select(Note).where(Note.pass_id == p.id).order_by(Note.id)).all()
         if rows:
-            found.append(PastNotes(pass_number=p.number, focus_id=p.focus_id,
-                                   notes=[NoteView(id=n.id, kind=n.kind, text=n.text, added_at=n.added_at)
-                                          for n in rows]))
+            found.append(
+                PastNotes(
+                    pass_number=p.number,
+                    focus_id=p.focus_id,
+                    notes=[NoteView(id=n.id, kind=n.kind, text=n.text, added_at=n.added_at) for n in rows],
+                )
+            )
     return found

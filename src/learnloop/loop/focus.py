@@ -55,9 +55,12 @@ def interests(session: Session, atlas: Atlas) -> list[RankedInterest]:
     pinned = current.focus_id if current and current.closed_at is None else None
     rows = session.scalars(select(Interest).order_by(Interest.rank)).all()
     return [
-        RankedInterest(rank=r.rank, focus_id=r.focus_id,
-                       name=atlas.focuses[r.focus_id].name if r.focus_id in atlas.focuses else r.focus_id,
-                       pinned=r.focus_id == pinned)
+        RankedInterest(
+            rank=r.rank,
+            focus_id=r.focus_id,
+            name=atlas.focuses[r.focus_id].name if r.focus_id in atlas.focuses else r.focus_id,
+            pinned=r.focus_id == pinned,
+        )
         for r in rows
     ]
 
@@ -75,8 +78,10 @@ def pin_focus(session: Session, atlas: Atlas, focus_id: str | None, now: datetim
             raise UserError("name the focus to pin, or rank your interests first", field="focus_id")
     atlas.focus(focus_id)
     if current.step > 0 and current.focus_id and current.focus_id != focus_id:
-        raise UserError(f"pass {current.number} is at step {current.step} with focus {current.focus_id!r}; "
-                        "a focus is kept for the whole pass (change it when the next pass starts)")
+        raise UserError(
+            f"pass {current.number} is at step {current.step} with focus {current.focus_id!r}; "
+            "a focus is kept for the whole pass (change it when the next pass starts)"
+        )
     current.focus_id = focus_id
     record(session, current, "focus", now, subject=focus_id)
     return focus_id

@@ -45,10 +45,18 @@ class GapGuide(BaseModel):
 def _view(session: Session, g: Gap, now: datetime) -> GapView:
     owner = session.get(Pass, g.pass_id)
     return GapView(
-        id=g.id, pass_number=owner.number if owner else 0, text=g.text, topic_id=g.topic_id, rank=g.rank,
-        status=g.status, created_at=g.created_at, days=g.days, deadline=g.deadline,
+        id=g.id,
+        pass_number=owner.number if owner else 0,
+        text=g.text,
+        topic_id=g.topic_id,
+        rank=g.rank,
+        status=g.status,
+        created_at=g.created_at,
+        days=g.days,
+        deadline=g.deadline,
         days_left=rules.days_left(g.deadline, now) if g.deadline and g.status == "kept" else None,
-        overdue=g.status == "kept" and rules.is_overdue(g.deadline, now), learned=g.learned,
+        overdue=g.status == "kept" and rules.is_overdue(g.deadline, now),
+        learned=g.learned,
     )
 
 
@@ -76,8 +84,15 @@ def list_gaps(session: Session, now: datetime, include_all: bool = False) -> lis
         query = query.where(Gap.pass_id == current.id, Gap.status.in_(VISIBLE))
     rows = session.scalars(query).all()
     order = {"kept": 0, "open": 1, "set_aside": 2, "done": 3, "dropped": 4}
-    rows = sorted(rows, key=lambda g: (g.pass_id if include_all else 0, order.get(g.status, 9),
-                                       g.rank if g.rank is not None else 10**6, g.id))
+    rows = sorted(
+        rows,
+        key=lambda g: (
+            g.pass_id if include_all else 0,
+            order.get(g.status, 9),
+            g.rank if g.rank is not None else 10**6,
+            g.id,
+        ),
+    )
     return [_view(session, g, now) for g in rows]
 
 
@@ -100,8 +115,11 @@ def rank_gaps(session: Session, order: list[int], now: datetime) -> list[GapView
     for g in gaps:
         if g.status != "open":
             raise UserError(f"gap {g.id} is {g.status.replace('_', ' ')}; only open gaps are ranked")
-    rest = session.scalars(select(Gap).where(Gap.pass_id == current.id, Gap.status == "open",
-                                             Gap.id.not_in(order)).order_by(Gap.rank, Gap.id)).all()
+    rest = session.scalars(
+        select(Gap)
+        .where(Gap.pass_id == current.id, Gap.status == "open", Gap.id.not_in(order))
+        .order_by(Gap.rank, Gap.id)
+    ).all()
     for rank, g in enumerate([*gaps, *rest], start=1):
         g.rank = rank
     record(session, current, "rank", now, subject=",".join(str(i) for i in order))
@@ -141,8 +159,10 @@ def keep_gap(session: Session, gap_id: int, days: int, now: datetime) -> GapView
     current = open_pass(session)
     rules.check_gap_days(days)
     if current.step != 5:
-        raise UserError(f"a gap is kept at step 5 and pass {current.number} is at step {current.step}; "
-                        "keep capturing gaps until then")
+        raise UserError(
+            f"a gap is kept at step 5 and pass {current.number} is at step {current.step}; "
+            "keep capturing gaps until then"
+        )
     if kept_gap(session) is not None:
         raise UserError("you already keep a gap: close it or drop it first")
     gap = _get(session, gap_id, current)
@@ -170,11 +190,23 @@ def close_gap(session: Session, learned: str, now: datetime) -> GapView:
         raise UserError("say what you learned", field="learned")
     current = open_pass(session)
     if gap.deadline and rules.is_early(gap.deadline, now):
-        record(session, current, "early", now, subject=f"gap:{gap.id}",
-               reason=f"{rules.days_left(gap.deadline, now)} day(s) before the deadline")
+        record(
+            session,
+            current,
+            "early",
+            now,
+            subject=f"gap:{gap.id}",
+            reason=f"{rules.days_left(gap.deadline, now)} day(s) before the deadline",
+        )
     elif gap.deadline and rules.is_overdue(gap.deadline, now):
-        record(session, current, "late", now, subject=f"gap:{gap.id}",
-               reason=f"{-rules.days_left(gap.deadline, now)} day(s) after the deadline")
+        record(
+            session,
+            current,
+            "late",
+            now,
+            subject=f"gap:{gap.id}",
+            reason=f"{-rules.days_left(gap.deadline, now)} day(s) after the deadline",
+        )
     gap.status, gap.closed_at, gap.learned = "done", now, learned.strip()
     record(session, current, "gap-done", now, subject=f"gap:{gap.id}")
     if gap.topic_id:  # a closed gap on a map topic marks the topic done
@@ -194,8 +226,9 @@ def extend_gap(session: Session, days: int, reason: str, now: datetime) -> GapVi
     total = rules.check_extension(gap.days or 0, days, rules.GAP_DAYS, "gap")
     gap.days = total
     gap.deadline = rules.deadline_for((gap.kept_at or now).astimezone(now.tzinfo), total)
-    record(session, open_pass(session), "extend", now, subject=f"gap:{gap.id}",
-           reason=f"+{days} days: {reason.strip()}")
+    record(
+        session, open_pass(session), "extend", now, subject=f"gap:{gap.id}", reason=f"+{days} days: {reason.strip()}"
+    )
     return _view(session, gap, now)
 
 
@@ -231,10 +264,17 @@ def guide(session: Session, atlas: Atlas, now: datetime, gap_id: int | None = No
         return GuideTopic(id=t.id, name=t.name, summary=t.summary)  # type: ignore[attr-defined]
 
     neighbour_ids = list(dict.fromkeys([*topic.prerequisites, *topic.related]))
-    resources = [GuideResource(id=r.id, title=r.title, kind=r.kind, url=str(r.url) if r.url else None, free=r.free)
-                 for r in atlas.resources_for(topic_id)[:6]]
-    return GapGuide(gap=_view(session, gap, now), matched=matched, topic=brief(topic),
-                    neighbours=[brief(atlas.topics[i]) for i in neighbour_ids[:8]], resources=resources)
+    resources = [
+        GuideResource(id=r.id, title=r.title, kind=r.kind, url=str(r.url) if r.url else None, free=r.free)
+        for r in atlas.resources_for(topic_id)[:6]
+    ]
+    return GapGuide(
+        gap=_view(session, gap, now),
+        matched=matched,
+        topic=brief(topic),
+        neighbours=[brief(atlas.topics[i]) for i in neighbour_ids[:8]],
+        resources=resources,
+    )
 
 
 def gap_calendar_for(session: Session, now: datetime, gap_id: int | None = None) -> tuple[str, bytes, list[object]]:
@@ -245,10 +285,12 @@ def gap_calendar_for(session: Session, now: datetime, gap_id: int | None = None)
     gap = _require_kept(session) if gap_id is None else session.get(Gap, gap_id)
     if gap is None or gap.deadline is None:
         raise UserError("that gap has no time box: keep it first")
-    extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
-                                                            Event.subject == f"gap:{gap.id}")).all())
+    extensions = len(
+        session.scalars(select(Event.id).where(Event.kind == "extend", Event.subject == f"gap:{gap.id}")).all()
+    )
     alarm = alarm_time()
-    return (f"gap-{gap.id}-deadline.ics",
-            gap_calendar(gap_id=gap.id, text=gap.text, deadline=gap.deadline, now=now, sequence=extensions,
-                         alarm=alarm),
-            list(gap_events(gap_id=gap.id, text=gap.text, deadline=gap.deadline, alarm=alarm)))
+    return (
+        f"gap-{gap.id}-deadline.ics",
+        gap_calendar(gap_id=gap.id, text=gap.text, deadline=gap.deadline, now=now, sequence=extensions, alarm=alarm),
+        list(gap_events(gap_id=gap.id, text=gap.text, deadline=gap.deadline, alarm=alarm)),
+    )

@@ -42,16 +42,27 @@ def history(session: Session, now: datetime) -> list[PassHistory]:
         def change(e: Event) -> Change:
             return Change(kind=e.kind, step=e.step, subject=e.subject, reason=e.reason, at=e.at)
 
-        rows.append(PassHistory(
-            number=p.number, focus_id=p.focus_id, started_at=p.started_at, closed_at=p.closed_at,
-            days=_days(p.started_at, end), step=p.step, days_per_step=per_step,
-            project=project.title if project else None, project_status=project.status if project else None,
-            gap=kept.text if kept else None, gap_status=kept.status if kept else None, gaps_captured=len(mine),
-            gaps_open_after=open_after, gaps_closed_total=closed_total,
-            speed_ups=[change(e) for e in events if e.kind in ("skip", "early")],
-            slow_downs=[change(e) for e in events if e.kind in ("extend", "late")],
-            retro=p.retro,
-        ))
+        rows.append(
+            PassHistory(
+                number=p.number,
+                focus_id=p.focus_id,
+                started_at=p.started_at,
+                closed_at=p.closed_at,
+                days=_days(p.started_at, end),
+                step=p.step,
+                days_per_step=per_step,
+                project=project.title if project else None,
+                project_status=project.status if project else None,
+                gap=kept.text if kept else None,
+                gap_status=kept.status if kept else None,
+                gaps_captured=len(mine),
+                gaps_open_after=open_after,
+                gaps_closed_total=closed_total,
+                speed_ups=[change(e) for e in events if e.kind in ("skip", "early")],
+                slow_downs=[change(e) for e in events if e.kind in ("extend", "late")],
+                retro=p.retro,
+            )
+        )
     return rows
 
 
@@ -70,12 +81,19 @@ def descent_plot(rows: list[PassHistory], path: Path, *, force: bool = False) ->
     xs = [r.number for r in rows]
     loss = [r.gaps_open_after for r in rows]
     closed = [r.gaps_closed_total for r in rows]
-    top.plot(xs, loss, "-o", color=blue, lw=2.5, ms=8, label="gaps you still carry\n(your ignorance, as you know "
-             "it:\nset aside counts, closed\ndoes not, the same gap once)")
+    top.plot(
+        xs,
+        loss,
+        "-o",
+        color=blue,
+        lw=2.5,
+        ms=8,
+        label="gaps you still carry\n(your ignorance, as you know "
+        "it:\nset aside counts, closed\ndoes not, the same gap once)",
+    )
     top.plot(xs, closed, "--s", color=green, lw=1.5, ms=6, alpha=0.8, label="gaps closed so far")
     for x, y in zip(xs, loss, strict=True):
-        top.annotate(str(y), (x, y), xytext=(-10, -4), textcoords="offset points", ha="right", color=blue,
-                     fontsize=9)
+        top.annotate(str(y), (x, y), xytext=(-10, -4), textcoords="offset points", ha="right", color=blue, fontsize=9)
     for r in rows:
         lines = []
         if r.speed_ups:
@@ -83,8 +101,16 @@ def descent_plot(rows: list[PassHistory], path: Path, *, force: bool = False) ->
         if r.slow_downs:
             lines.append((f"▲ {len(r.slow_downs)} slow-down{'s' if len(r.slow_downs) > 1 else ''}", red))
         for i, (label, color) in enumerate(lines):
-            top.annotate(label, (r.number, r.gaps_open_after), xytext=(0, 12 + 13 * i), textcoords="offset points",
-                         ha="center", color=color, fontsize=8, fontweight="bold")
+            top.annotate(
+                label,
+                (r.number, r.gaps_open_after),
+                xytext=(0, 12 + 13 * i),
+                textcoords="offset points",
+                ha="center",
+                color=color,
+                fontsize=8,
+                fontweight="bold",
+            )
     top.plot([], [], ls="none", marker="v", color=green, label="speed-up: a skipped step,\nan early finish")
     top.plot([], [], ls="none", marker="^", color=red, label="slow-down: an extension,\na late finish")
     top.set_ylabel("gaps")
@@ -103,16 +129,16 @@ def descent_plot(rows: list[PassHistory], path: Path, *, force: bool = False) ->
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for r in rows:
         label = f"{r.days:.0f} d" + ("" if r.closed_at else " so far")
-        bottom.annotate(label, (r.number, r.days), xytext=(0, 3), textcoords="offset points", ha="center",
-                        fontsize=8)
+        bottom.annotate(label, (r.number, r.days), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
     bottom.set_ylabel("days taken")
     bottom.set_xlabel("pass")
     bottom.set_xticks(xs)
     bottom.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     bottom.set_ylim(0, max([*(r.days for r in rows), 1]) * 1.25)
     if bottom.get_legend_handles_labels()[0]:
-        bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="step",
-                      title_fontsize=8)
+        bottom.legend(
+            loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="step", title_fontsize=8
+        )
     bottom.grid(axis="y", alpha=0.3)
     import io
 

@@ -35,23 +35,45 @@ class IdeaRow(BaseModel):
 
 def _dataset_row(atlas: Atlas, dataset_id: str, ideas: list[str]) -> DatasetRow:
     d = atlas.dataset(dataset_id)
-    return DatasetRow(id=d.id, name=d.name, task=d.task, form=d.form, rows=d.rows, columns=d.columns,
-                      target=d.target, licence=d.licence, licence_source=d.licence_source, source=d.source,
-                      summary=d.summary, ideas=ideas)
+    return DatasetRow(
+        id=d.id,
+        name=d.name,
+        task=d.task,
+        form=d.form,
+        rows=d.rows,
+        columns=d.columns,
+        target=d.target,
+        licence=d.licence,
+        licence_source=d.licence_source,
+        source=d.source,
+        summary=d.summary,
+        ideas=ideas,
+    )
 
 
 def list_ideas(atlas: Atlas, focus_id: str | None = None) -> list[IdeaRow]:
     """Every project idea, or those of one focus (an unknown id says "did you mean")."""
     focuses = [atlas.focus(focus_id)] if focus_id else list(atlas.focuses.values())
-    return [IdeaRow(id=i.id, title=i.title, focus_id=f.id, focus_name=f.name, summary=i.summary, days=i.days,
-                    dataset=_dataset_row(atlas, i.dataset, [i.id]), stretch=i.stretch)
-            for f in focuses for i in f.ideas]
+    return [
+        IdeaRow(
+            id=i.id,
+            title=i.title,
+            focus_id=f.id,
+            focus_name=f.name,
+            summary=i.summary,
+            days=i.days,
+            dataset=_dataset_row(atlas, i.dataset, [i.id]),
+            stretch=i.stretch,
+        )
+        for f in focuses
+        for i in f.ideas
+    ]
 
 
 def list_datasets(atlas: Atlas, focus_id: str | None = None) -> list[DatasetRow]:
     """Every offline data set of the map, or those a focus's ideas use, with the ideas that use each."""
     users: dict[str, list[str]] = {}
-    for f in ([atlas.focus(focus_id)] if focus_id else atlas.focuses.values()):
+    for f in [atlas.focus(focus_id)] if focus_id else atlas.focuses.values():
         for i in f.ideas:
             users.setdefault(i.dataset, []).append(i.id)
     ids = list(users) if focus_id else sorted(atlas.datasets)

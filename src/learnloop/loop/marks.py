@@ -30,8 +30,9 @@ def check_mark(mark: str) -> str:
     return mark
 
 
-def mark_topic(session: Session, atlas: Atlas, topic_id: str, mark: str, now: datetime,
-               source: str | None = None) -> MarkView:
+def mark_topic(
+    session: Session, atlas: Atlas, topic_id: str, mark: str, now: datetime, source: str | None = None
+) -> MarkView:
     """Mark one topic of the map (an unknown id says "did you mean"); ``none`` clears its mark."""
     check_mark(mark)
     atlas.topic(topic_id)

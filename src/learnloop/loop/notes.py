@@ -64,8 +64,12 @@ def notes(session: Session) -> Notes:
 
 def to_markdown(value: Notes) -> str:
     """The notes as a Markdown file with one section per list and one bullet per note."""
-    lines = [f"# Notes, pass {value.pass_number}", "",
-             "<!-- One bullet per note. Keep the three headings; learnloop reads this file back. -->", ""]
+    lines = [
+        f"# Notes, pass {value.pass_number}",
+        "",
+        "<!-- One bullet per note. Keep the three headings; learnloop reads this file back. -->",
+        "",
+    ]
     for kind in NOTE_KINDS:
         lines.append(f"## {HEADINGS[kind]}")
         lines.append("")
@@ -97,8 +101,7 @@ def parse_markdown(text: str) -> dict[str, list[str]]:
 def replace_notes(session: Session, parsed: dict[str, list[str]], now: datetime) -> Notes:
     """Make the pass's notes exactly what the edited file says (keeping the dates of unchanged ones)."""
     current = open_pass(session)
-    existing = {(n.kind, n.text): n.added_at
-                for n in session.scalars(select(Note).where(Note.pass_id == current.id))}
+    existing = {(n.kind, n.text): n.added_at for n in session.scalars(select(Note).where(Note.pass_id == current.id))}
     session.execute(delete(Note).where(Note.pass_id == current.id))
     for kind in NOTE_KINDS:
         for text in parsed.get(kind, []):

@@ -29,18 +29,31 @@ def open_pass(session: Session) -> Pass:
     """The pass in progress; a clear error when there is none."""
     current = current_pass(session)
     if current is None:
-        raise needing(UserError("you have not started yet: start your first pass"),
-                      rules.Action(rules.Kind.START_PASS, "begin your first pass"))
+        raise needing(
+            UserError("you have not started yet: start your first pass"),
+            rules.Action(rules.Kind.START_PASS, "begin your first pass"),
+        )
     if current.closed_at is not None:
-        raise needing(UserError(f"pass {current.number} is closed: start pass {current.number + 1} first"),
-                      rules.Action(rules.Kind.START_PASS, "begin the next pass"))
+        raise needing(
+            UserError(f"pass {current.number} is closed: start pass {current.number + 1} first"),
+            rules.Action(rules.Kind.START_PASS, "begin the next pass"),
+        )
     return current
 
 
-def record(session: Session, pass_: Pass, kind: str, now: datetime, *, step: int | None = None,
-           subject: str | None = None, reason: str | None = None) -> Event:
-    event = Event(pass_id=pass_.id, at=now, kind=kind, step=pass_.step if step is None else step,
-                  subject=subject, reason=reason)
+def record(
+    session: Session,
+    pass_: Pass,
+    kind: str,
+    now: datetime,
+    *,
+    step: int | None = None,
+    subject: str | None = None,
+    reason: str | None = None,
+) -> Event:
+    event = Event(
+        pass_id=pass_.id, at=now, kind=kind, step=pass_.step if step is None else step, subject=subject, reason=reason
+    )
     session.add(event)
     return event
 
@@ -49,19 +62,20 @@ def start_pass(session: Session, now: datetime) -> Pass:
     """Begin pass 1, or the pass after a closed one, at step 0. The focus carries over (re-pin it at will)."""
     previous = current_pass(session)
     if previous is not None and previous.closed_at is None:
-        raise UserError(f"pass {previous.number} is under way (step {previous.step}); "
-                        "your status shows where you are")
+        raise UserError(f"pass {previous.number} is under way (step {previous.step}); your status shows where you are")
     number = 1 if previous is None else previous.number + 1
-    new = Pass(number=number, started_at=now, step=0, step_started_at=now,
-               focus_id=previous.focus_id if previous else None)
+    new = Pass(
+        number=number, started_at=now, step=0, step_started_at=now, focus_id=previous.focus_id if previous else None
+    )
     session.add(new)
     session.flush()
     record(session, new, "start", now, step=0, subject=new.focus_id)
     return new
 
 
-def pass_view(session: Session, pass_: Pass, now: datetime | None = None, atlas: object | None = None
-              ) -> rules.PassView:
+def pass_view(
+    session: Session, pass_: Pass, now: datetime | None = None, atlas: object | None = None
+) -> rules.PassView:
     """The plain values the rules look at."""
     from learnloop.store.models import Checkin, Interest
 
@@ -89,18 +103,30 @@ def pass_view(session: Session, pass_: Pass, now: datetime | None = None, atlas:
         facts = project_folder_facts(p.directory) if p.status == "active" else {}
         dataset = datasets.get(p.data_source or "")
         return rules.ProjectView(
-            p.status, p.deadline, id=p.id, started=local_day(p.started_at, now), checkins=len(checkins),
+            p.status,
+            p.deadline,
+            id=p.id,
+            started=local_day(p.started_at, now),
+            checkins=len(checkins),
             last_checkin=local_day(checkins[-1], now) if checkins else None,
-            notebook_opened=bool(facts.get("notebook_opened")), lab_run=bool(facts.get("lab_run")),
+            notebook_opened=bool(facts.get("notebook_opened")),
+            lab_run=bool(facts.get("lab_run")),
             data_file=facts.get("data_file"),  # type: ignore[arg-type]
-            data_form=(getattr(dataset, "form", None) if dataset is not None and facts.get("data_file")
-                       else facts.get("data_form")),  # type: ignore[arg-type]
-            target=getattr(dataset, "target", None), directory=p.directory)
+            data_form=(
+                getattr(dataset, "form", None)
+                if dataset is not None and facts.get("data_file")
+                else facts.get("data_form")
+            ),  # type: ignore[arg-type]
+            target=getattr(dataset, "target", None),
+            directory=p.directory,
+        )
 
     # Exercises passed count once each, however often they were checked again.
-    passed = session.scalars(select(Practice.subject).where(Practice.pass_id == pass_.id,
-                                                             Practice.kind == "exercise",
-                                                             Practice.passed.is_(True))).all()
+    passed = session.scalars(
+        select(Practice.subject).where(
+            Practice.pass_id == pass_.id, Practice.kind == "exercise", Practice.passed.is_(True)
+        )
+    ).all()
     return rules.PassView(
         number=pass_.number,
         step=pass_.step,
@@ -120,6 +146,7 @@ def pass_view(session: Session, pass_: Pass, now: datetime | None = None, atlas:
         suggested_idea=idea,
     )
 
+
 class Moved(BaseModel):
     pass_number: int
     from_step: int
@@ -137,13 +164,21 @@ def advance(session: Session, now: datetime, *, skip: bool = False, reason: str 
     else:
         missing = rules.needs(view, now.date())
         if missing:
-            raise StepNotSatisfied(f"step {current.step} is not done yet: "
-                                   + "; ".join(rules.missing_for_next(view, now.date())), actions=missing)
+            raise StepNotSatisfied(
+                f"step {current.step} is not done yet: " + "; ".join(rules.missing_for_next(view, now.date())),
+                actions=missing,
+            )
     if current.step >= 6:
-        raise StepNotSatisfied("step 6 ends when you close the pass with a short retrospective",
-                               actions=rules.needs(view, now.date()))
-    moved = Moved(pass_number=current.number, from_step=current.step, to_step=current.step + 1, skipped=skip,
-                  reason=reason.strip() if reason else None)
+        raise StepNotSatisfied(
+            "step 6 ends when you close the pass with a short retrospective", actions=rules.needs(view, now.date())
+        )
+    moved = Moved(
+        pass_number=current.number,
+        from_step=current.step,
+        to_step=current.step + 1,
+        skipped=skip,
+        reason=reason.strip() if reason else None,
+    )
     record(session, current, "skip" if skip else "complete", now, reason=moved.reason)
     current.step += 1
     current.step_started_at = now
@@ -159,8 +194,10 @@ def close_pass(session: Session, now: datetime, retro: str) -> tuple[Pass, Pass]
     if current.step != 6:
         view = pass_view(session, current, now)
         missing = rules.needs(view, now.date()) or [rules.next_action(view, now)]
-        raise StepNotSatisfied(f"pass {current.number} is at step {current.step}; it closes at step 6. "
-                               f"Next: {missing[0].why}", actions=missing)
+        raise StepNotSatisfied(
+            f"pass {current.number} is at step {current.step}; it closes at step 6. Next: {missing[0].why}",
+            actions=missing,
+        )
     current.retro = retro.strip()
     current.closed_at = now
     record(session, current, "close", now, reason=current.retro)
@@ -172,10 +209,12 @@ def today_facts(session: Session, current: Pass, view: rules.PassView, now: date
     today = now.date()
     from learnloop.store.models import Checkin
 
-    moments = [*session.scalars(select(Event.at).where(Event.pass_id == current.id)),
-               *session.scalars(select(Practice.at).where(Practice.pass_id == current.id)),
-               *session.scalars(select(Note.added_at).where(Note.pass_id == current.id)),
-               *session.scalars(select(Checkin.at).join(Project).where(Project.pass_id == current.id))]
+    moments = [
+        *session.scalars(select(Event.at).where(Event.pass_id == current.id)),
+        *session.scalars(select(Practice.at).where(Practice.pass_id == current.id)),
+        *session.scalars(select(Note.added_at).where(Note.pass_id == current.id)),
+        *session.scalars(select(Checkin.at).join(Project).where(Project.pass_id == current.id)),
+    ]
     active_days = {local_day(at, now) for at in moments}
     value = Today(days_active=len(active_days), streak=streak(active_days, today))
     project = view.active_project
@@ -193,8 +232,9 @@ def today_facts(session: Session, current: Pass, view: rules.PassView, now: date
     return value
 
 
-def status(session: Session, now: datetime, focus_names: dict[str, str] | None = None, *,
-           atlas: object | None = None) -> Status:
+def status(
+    session: Session, now: datetime, focus_names: dict[str, str] | None = None, *, atlas: object | None = None
+) -> Status:
     """Where the learner is and the one next action; ``now`` in the learner's time zone."""
     current = current_pass(session)
     if current is None:
@@ -204,12 +244,26 @@ def status(session: Session, now: datetime, focus_names: dict[str, str] | None =
     today = now.date()
     deadlines: list[Deadline] = []
     for p in session.scalars(select(Project).where(Project.pass_id == current.id, Project.status == "active")):
-        deadlines.append(Deadline(what="project", title=p.title, deadline=p.deadline,
-                                  days_left=(p.deadline - today).days, overdue=today > p.deadline))
+        deadlines.append(
+            Deadline(
+                what="project",
+                title=p.title,
+                deadline=p.deadline,
+                days_left=(p.deadline - today).days,
+                overdue=today > p.deadline,
+            )
+        )
     for g in session.scalars(select(Gap).where(Gap.pass_id == current.id, Gap.status == "kept")):
         if g.deadline:
-            deadlines.append(Deadline(what="gap", title=g.text, deadline=g.deadline,
-                                      days_left=(g.deadline - today).days, overdue=today > g.deadline))
+            deadlines.append(
+                Deadline(
+                    what="gap",
+                    title=g.text,
+                    deadline=g.deadline,
+                    days_left=(g.deadline - today).days,
+                    overdue=today > g.deadline,
+                )
+            )
     info = rules.step(current.step)
     if focus_names is None and atlas is not None:
         focus_names = {f.id: f.name for f in atlas.focuses.values()}  # type: ignore[attr-defined]

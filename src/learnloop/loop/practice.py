@@ -55,7 +55,16 @@ def practice_summary(session: Session) -> PracticeSummary:
             rungs[key] = RungRecord(ladder=ladder, rung=int(number), runs=1, best_score=r.score, last_at=r.at)
         else:
             scores = [s for s in (seen.best_score, r.score) if s is not None]
-            rungs[key] = RungRecord(ladder=ladder, rung=int(number), runs=seen.runs + 1,
-                                    best_score=max(scores) if scores else None, last_at=r.at)
-    return PracticeSummary(pass_number=current.number, exercises_passed=passed, exercises_tried=tried,
-                           rungs=sorted(rungs.values(), key=lambda x: (x.ladder, x.rung)))
+            rungs[key] = RungRecord(
+                ladder=ladder,
+                rung=int(number),
+                runs=seen.runs + 1,
+                best_score=max(scores) if scores else None,
+                last_at=r.at,
+            )
+    return PracticeSummary(
+        pass_number=current.number,
+        exercises_passed=passed,
+        exercises_tried=tried,
+        rungs=sorted(rungs.values(), key=lambda x: (x.ladder, x.rung)),
+    )

@@ -48,16 +48,36 @@ class ProjectView(BaseModel):
 def _view(session: Session, p: Project, now: datetime, files: list[str] | None = None) -> ProjectView:
     owner = session.get(Pass, p.pass_id)
     pass_number = owner.number if owner else 0
-    extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
-                                                            Event.subject == f"project:{p.id}")).all())
+    extensions = len(
+        session.scalars(select(Event.id).where(Event.kind == "extend", Event.subject == f"project:{p.id}")).all()
+    )
     return ProjectView(
-        id=p.id, pass_number=pass_number, title=p.title, idea_id=p.idea_id, data_source=p.data_source,
-        no_data_reason=p.no_data_reason, directory=p.directory, started_at=p.started_at, days=p.days,
-        deadline=p.deadline, days_left=rules.days_left(p.deadline, now),
-        overdue=p.status == "active" and rules.is_overdue(p.deadline, now), status=p.status, summary=p.summary,
-        checkins=[CheckinView(at=c.at, text=c.text) for c in p.checkins], extensions=extensions, files=files or [],
-        calendar=project_events(project_id=p.id, title=p.title, started=local_day(p.started_at, now),
-                                deadline=p.deadline, alarm=alarm_time()) if p.status == "active" else [],
+        id=p.id,
+        pass_number=pass_number,
+        title=p.title,
+        idea_id=p.idea_id,
+        data_source=p.data_source,
+        no_data_reason=p.no_data_reason,
+        directory=p.directory,
+        started_at=p.started_at,
+        days=p.days,
+        deadline=p.deadline,
+        days_left=rules.days_left(p.deadline, now),
+        overdue=p.status == "active" and rules.is_overdue(p.deadline, now),
+        status=p.status,
+        summary=p.summary,
+        checkins=[CheckinView(at=c.at, text=c.text) for c in p.checkins],
+        extensions=extensions,
+        files=files or [],
+        calendar=project_events(
+            project_id=p.id,
+            title=p.title,
+            started=local_day(p.started_at, now),
+            deadline=p.deadline,
+            alarm=alarm_time(),
+        )
+        if p.status == "active"
+        else [],
     )
 
 
@@ -75,12 +95,17 @@ def plan_data(atlas: Atlas, data: str | None, idea_id: str | None, no_data_reaso
             d = atlas.datasets[data]
             return DataPlan("dataset", data, target=d.target, task=d.task, form=d.form)
         hints = close_ids(data, atlas.datasets.keys())
-        raise UserError(f"no file and no data set on the map called {data!r}"
-                        + (f"; did you mean {', '.join(hints)}?" if hints else "; the map lists its data sets"),
-                        field="data")
+        raise UserError(
+            f"no file and no data set on the map called {data!r}"
+            + (f"; did you mean {', '.join(hints)}?" if hints else "; the map lists its data sets"),
+            field="data",
+        )
     if no_data_reason is None:
-        raise UserError("no data, no project: give a data file or a data set of the map (or an idea, which brings "
-                        "its data), or say why you have none yet", field="data")
+        raise UserError(
+            "no data, no project: give a data file or a data set of the map (or an idea, which brings "
+            "its data), or say why you have none yet",
+            field="data",
+        )
     if not no_data_reason.strip():
         raise UserError("say why there is no data yet", field="reason")
     return DataPlan("none", reason=no_data_reason.strip())
@@ -97,9 +122,14 @@ def _idea(atlas: Atlas, idea_id: str) -> object:
 
 def recover_scaffolds(session: Session, folder: Path) -> list[str]:
     """Finish or undo the project folders a crash interrupted beside ``folder`` (see ``loop/scaffold.py``)."""
+
     def committed(target: Path) -> bool:
-        return session.scalar(select(Project.id).where(Project.directory == str(target),
-                                                       Project.status != "dropped").limit(1)) is not None
+        return (
+            session.scalar(
+                select(Project.id).where(Project.directory == str(target), Project.status != "dropped").limit(1)
+            )
+            is not None
+        )
 
     return scaffold.recover(folder, committed)
 
@@ -125,8 +155,16 @@ def active_project(session: Session) -> Project:
     return project
 
 
-def check_new_project(session: Session, atlas: Atlas, *, title: str, days: int, idea_id: str | None = None,
-                      data: str | None = None, no_data_reason: str | None = None) -> tuple[Pass, object, DataPlan]:
+def check_new_project(
+    session: Session,
+    atlas: Atlas,
+    *,
+    title: str,
+    days: int,
+    idea_id: str | None = None,
+    data: str | None = None,
+    no_data_reason: str | None = None,
+) -> tuple[Pass, object, DataPlan]:
     """Every check of :func:`new_project` that touches no folder (title, days, step, one at a time, idea, data),
     so a form can be answered before the scaffold's file work: (the pass, the idea or None, the data plan)."""
     current = open_pass(session)
@@ -134,8 +172,10 @@ def check_new_project(session: Session, atlas: Atlas, *, title: str, days: int, 
         raise UserError("a project needs a title", field="title")
     rules.check_project_days(days)
     if current.step != 4:
-        raise UserError(f"projects belong to step 4 and pass {current.number} is at step {current.step}: "
-                        "finish the steps before it first")
+        raise UserError(
+            f"projects belong to step 4 and pass {current.number} is at step {current.step}: "
+            "finish the steps before it first"
+        )
     projects = session.scalars(select(Project).where(Project.pass_id == current.id)).all()
     if any(p.status == "active" for p in projects):
         raise UserError("one project at a time: finish or drop the one under way first")
@@ -145,19 +185,39 @@ def check_new_project(session: Session, atlas: Atlas, *, title: str, days: int, 
     return current, idea, plan_data(atlas, data, idea_id, no_data_reason)
 
 
-def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: datetime, workspace: Path,
-                idea_id: str | None = None, data: str | None = None, no_data_reason: str | None = None,
-                directory: Path | None = None) -> ProjectView:
-    current, idea, plan = check_new_project(session, atlas, title=title, days=days, idea_id=idea_id, data=data,
-                                            no_data_reason=no_data_reason)
+def new_project(
+    session: Session,
+    atlas: Atlas,
+    *,
+    title: str,
+    days: int,
+    now: datetime,
+    workspace: Path,
+    idea_id: str | None = None,
+    data: str | None = None,
+    no_data_reason: str | None = None,
+    directory: Path | None = None,
+) -> ProjectView:
+    current, idea, plan = check_new_project(
+        session, atlas, title=title, days=days, idea_id=idea_id, data=data, no_data_reason=no_data_reason
+    )
     target = (directory or workspace / "projects" / slug(title)).expanduser().absolute()
     _recover_active(session, workspace)
     recover_scaffolds(session, target.parent)
     check_directory(target)
     deadline = rules.deadline_for(now, days)
-    project = Project(pass_id=current.id, title=title.strip(), idea_id=idea_id,
-                      data_source=plan.source if plan.kind != "none" else None, no_data_reason=plan.reason,
-                      directory=str(target), started_at=now, days=days, deadline=deadline, status="active")
+    project = Project(
+        pass_id=current.id,
+        title=title.strip(),
+        idea_id=idea_id,
+        data_source=plan.source if plan.kind != "none" else None,
+        no_data_reason=plan.reason,
+        directory=str(target),
+        started_at=now,
+        days=days,
+        deadline=deadline,
+        status="active",
+    )
     session.add(project)
     session.flush()
     record(session, current, "project", now, subject=f"project:{project.id}", reason=plan.reason)
@@ -166,9 +226,23 @@ def new_project(session: Session, atlas: Atlas, *, title: str, days: int, now: d
     stack = [p.pip for p in focus.stack] if focus is not None else []
     # Built complete under a temporary name, renamed into place once the record is committed.
     building, files = scaffold.build_scaffold(
-        target, title=project.title, goal=goal, deadline=deadline, days=days, plan=plan, stack=stack,
-        calendar=project_calendar(project_id=project.id, title=project.title, started=now.date(),
-                                  deadline=deadline, now=now, alarm=alarm_time()), workspace=workspace)
+        target,
+        title=project.title,
+        goal=goal,
+        deadline=deadline,
+        days=days,
+        plan=plan,
+        stack=stack,
+        calendar=project_calendar(
+            project_id=project.id,
+            title=project.title,
+            started=now.date(),
+            deadline=deadline,
+            now=now,
+            alarm=alarm_time(),
+        ),
+        workspace=workspace,
+    )
     _place_after_commit(session, building, target, workspace)
     return _view(session, project, now, files)
 
@@ -210,8 +284,7 @@ def project_status(session: Session, now: datetime, workspace: Path | None = Non
     if current is None:
         return None
     _recover_active(session, workspace)
-    project = session.scalars(select(Project).where(Project.pass_id == current.id)
-                              .order_by(Project.id.desc())).first()
+    project = session.scalars(select(Project).where(Project.pass_id == current.id).order_by(Project.id.desc())).first()
     return _view(session, project, now) if project else None
 
 
@@ -228,9 +301,16 @@ def checkin(session: Session, text: str, now: datetime) -> ProjectView:
 def _rewrite_calendar(project: Project, now: datetime, sequence: int) -> None:
     if project.directory and Path(project.directory).is_dir():
         (Path(project.directory) / "deadline.ics").write_bytes(
-            project_calendar(project_id=project.id, title=project.title,
-                             started=local_day(project.started_at, now), deadline=project.deadline, now=now,
-                             sequence=sequence, alarm=alarm_time()))
+            project_calendar(
+                project_id=project.id,
+                title=project.title,
+                started=local_day(project.started_at, now),
+                deadline=project.deadline,
+                now=now,
+                sequence=sequence,
+                alarm=alarm_time(),
+            )
+        )
 
 
 def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectView:
@@ -249,8 +329,7 @@ def extend(session: Session, days: int, reason: str, now: datetime) -> ProjectVi
     return view
 
 
-def _end(session: Session, status: str, text: str, now: datetime, missing: str, field: str
-         ) -> tuple[Project, Pass]:
+def _end(session: Session, status: str, text: str, now: datetime, missing: str, field: str) -> tuple[Project, Pass]:
     project = active_project(session)
     if not text or not text.strip():
         raise UserError(missing, field=field)
@@ -261,11 +340,23 @@ def _end(session: Session, status: str, text: str, now: datetime, missing: str, 
 def finish(session: Session, summary: str, now: datetime) -> ProjectView:
     project, current = _end(session, "done", summary, now, "sum up what you built", "summary")
     if rules.is_early(project.deadline, now):
-        record(session, current, "early", now, subject=f"project:{project.id}",
-               reason=f"{rules.days_left(project.deadline, now)} day(s) before the deadline")
+        record(
+            session,
+            current,
+            "early",
+            now,
+            subject=f"project:{project.id}",
+            reason=f"{rules.days_left(project.deadline, now)} day(s) before the deadline",
+        )
     elif rules.is_overdue(project.deadline, now):  # finishing late is a slow-down, and recorded as one
-        record(session, current, "late", now, subject=f"project:{project.id}",
-               reason=f"{-rules.days_left(project.deadline, now)} day(s) after the deadline")
+        record(
+            session,
+            current,
+            "late",
+            now,
+            subject=f"project:{project.id}",
+            reason=f"{-rules.days_left(project.deadline, now)} day(s) after the deadline",
+        )
     record(session, current, "project-done", now, subject=f"project:{project.id}")
     return _view(session, project, now)
 
@@ -279,13 +370,21 @@ def drop(session: Session, reason: str, now: datetime) -> ProjectView:
 def calendar_for(session: Session, now: datetime) -> tuple[str, bytes]:
     """The newest project's calendar file (file name, bytes), for download."""
     current = open_pass(session)
-    project = session.scalars(select(Project).where(Project.pass_id == current.id)
-                              .order_by(Project.id.desc())).first()
+    project = session.scalars(select(Project).where(Project.pass_id == current.id).order_by(Project.id.desc())).first()
     if project is None:
         raise UserError("no project in this pass yet")
-    extensions = len(session.scalars(select(Event.id).where(Event.kind == "extend",
-                                                            Event.subject == f"project:{project.id}")).all())
-    return (f"{slug(project.title)}-deadline.ics",
-            project_calendar(project_id=project.id, title=project.title,
-                             started=local_day(project.started_at, now), deadline=project.deadline, now=now,
-                             sequence=extensions, alarm=alarm_time()))
+    extensions = len(
+        session.scalars(select(Event.id).where(Event.kind == "extend", Event.subject == f"project:{project.id}")).all()
+    )
+    return (
+        f"{slug(project.title)}-deadline.ics",
+        project_calendar(
+            project_id=project.id,
+            title=project.title,
+            started=local_day(project.started_at, now),
+            deadline=project.deadline,
+            now=now,
+            sequence=extensions,
+            alarm=alarm_time(),
+        ),
+    )

@@ -42,31 +42,40 @@ ALL_PASSES = f"SELECT {PASS_COLUMNS} FROM passes ORDER BY number"
 COUNT_REFERENCES = "SELECT count(*) FROM reference_projects WHERE pass_id = :pass_id"
 COUNT_NOTES = "SELECT count(*) FROM notes WHERE pass_id = :pass_id"
 COUNT_RUNGS = "SELECT count(*) FROM practice WHERE pass_id = :pass_id AND kind = 'rung'"
-EXERCISES_PASSED = ("SELECT DISTINCT subject FROM practice "
-                    "WHERE pass_id = :pass_id AND kind = 'exercise' AND passed IS TRUE")
-PROJECTS = ("SELECT id, status, deadline, started_at, directory, data_source, title "
-            "FROM projects WHERE pass_id = :pass_id ORDER BY id")
+EXERCISES_PASSED = (
+    "SELECT DISTINCT subject FROM practice WHERE pass_id = :pass_id AND kind = 'exercise' AND passed IS TRUE"
+)
+PROJECTS = (
+    "SELECT id, status, deadline, started_at, directory, data_source, title "
+    "FROM projects WHERE pass_id = :pass_id ORDER BY id"
+)
 CHECKINS = "SELECT at FROM checkins WHERE project_id = :project_id ORDER BY id"
 GAP_COLUMNS = "id, pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, closed_at, learned"
 PASS_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps WHERE pass_id = :pass_id ORDER BY id"
 ALL_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps ORDER BY id"
 EVENT_KINDS = "SELECT DISTINCT kind FROM events WHERE pass_id = :pass_id"
 # A day is active when something was recorded: an event, a practice, a note, a project check-in.
-ACTIVE_MOMENTS = ("SELECT at FROM events WHERE pass_id = :pass_id "
-                  "UNION ALL SELECT at FROM practice WHERE pass_id = :pass_id "
-                  "UNION ALL SELECT added_at FROM notes WHERE pass_id = :pass_id "
-                  "UNION ALL SELECT checkins.at FROM checkins JOIN projects ON projects.id = checkins.project_id "
-                  "WHERE projects.pass_id = :pass_id")
+ACTIVE_MOMENTS = (
+    "SELECT at FROM events WHERE pass_id = :pass_id "
+    "UNION ALL SELECT at FROM practice WHERE pass_id = :pass_id "
+    "UNION ALL SELECT added_at FROM notes WHERE pass_id = :pass_id "
+    "UNION ALL SELECT checkins.at FROM checkins JOIN projects ON projects.id = checkins.project_id "
+    "WHERE projects.pass_id = :pass_id"
+)
 EVENTS = "SELECT kind, step, subject, reason, at FROM events WHERE pass_id = :pass_id ORDER BY id"
 TOP_INTEREST = "SELECT focus_id FROM interests ORDER BY rank LIMIT 1"
 PASS_NUMBERS = "SELECT id, number FROM passes"
 NEWEST_PROJECT = "SELECT title, status FROM projects WHERE pass_id = :pass_id ORDER BY id DESC LIMIT 1"
 TOPIC_MARKS = "SELECT topic_id, mark FROM topic_marks"
-INSERT_GAP = ("INSERT INTO gaps (pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, "
-              "closed_at, learned) VALUES (:pass_id, :text, :topic_id, NULL, 'open', :created_at, NULL, NULL, NULL, "
-              "NULL, NULL) RETURNING id")
-INSERT_EVENT = ("INSERT INTO events (pass_id, at, kind, step, subject, reason) "
-                "VALUES (:pass_id, :at, :kind, :step, :subject, NULL) RETURNING id")
+INSERT_GAP = (
+    "INSERT INTO gaps (pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, "
+    "closed_at, learned) VALUES (:pass_id, :text, :topic_id, NULL, 'open', :created_at, NULL, NULL, NULL, "
+    "NULL, NULL) RETURNING id"
+)
+INSERT_EVENT = (
+    "INSERT INTO events (pass_id, at, kind, step, subject, reason) "
+    "VALUES (:pass_id, :at, :kind, :step, :subject, NULL) RETURNING id"
+)
 
 
 class PassRow:
@@ -83,8 +92,20 @@ class GapRow:
     """One row of ``gaps`` (the attributes ``values.carried`` and the gap views read)."""
 
     def __init__(self, row: tuple[Any, ...]) -> None:
-        (self.id, self.pass_id, self.text, self.topic_id, self.rank, self.status, created, kept, self.days,
-         deadline, closed, self.learned) = row
+        (
+            self.id,
+            self.pass_id,
+            self.text,
+            self.topic_id,
+            self.rank,
+            self.status,
+            created,
+            kept,
+            self.days,
+            deadline,
+            closed,
+            self.learned,
+        ) = row
         created_at = parse_moment(created)
         assert created_at is not None, "gaps.created_at is never null"
         self.created_at: datetime = created_at
@@ -107,11 +128,15 @@ def open_pass(rows: Rows) -> PassRow:
     """The pass in progress; the same errors as ``passes.open_pass``."""
     current = newest_pass(rows)
     if current is None:
-        raise needing(UserError("you have not started yet: start your first pass"),
-                      rules.Action(rules.Kind.START_PASS, "begin your first pass"))
+        raise needing(
+            UserError("you have not started yet: start your first pass"),
+            rules.Action(rules.Kind.START_PASS, "begin your first pass"),
+        )
     if current.closed_at is not None:
-        raise needing(UserError(f"pass {current.number} is closed: start pass {current.number + 1} first"),
-                      rules.Action(rules.Kind.START_PASS, "begin the next pass"))
+        raise needing(
+            UserError(f"pass {current.number} is closed: start pass {current.number + 1} first"),
+            rules.Action(rules.Kind.START_PASS, "begin the next pass"),
+        )
     return current
 
 
@@ -163,8 +188,6 @@ def _has_outputs(notebooks: object) -> bool:
     return False
 
 
-
-
 def pass_view(rows: Rows, current: PassRow, now: datetime, facts: MapFacts) -> tuple[rules.PassView, list[Any]]:
     """The plain values the rules look at (as ``passes.pass_view``), and the pass's project rows."""
     pid = current.id
@@ -179,14 +202,21 @@ def pass_view(rows: Rows, current: PassRow, now: datetime, facts: MapFacts) -> t
         folder = project_folder_facts(directory) if status == "active" else {}
         known = (data_source or "") in facts.dataset_forms
         return rules.ProjectView(
-            status, parse_day(deadline), id=project_id,  # type: ignore[arg-type]
+            status,
+            parse_day(deadline),
+            id=project_id,  # type: ignore[arg-type]
             started=local_day(parse_moment(started_at), now),  # type: ignore[arg-type]
-            checkins=len(checkins), last_checkin=local_day(checkins[-1], now) if checkins else None,  # type: ignore[arg-type]
-            notebook_opened=bool(folder.get("notebook_opened")), lab_run=bool(folder.get("lab_run")),
+            checkins=len(checkins),
+            last_checkin=local_day(checkins[-1], now) if checkins else None,  # type: ignore[arg-type]
+            notebook_opened=bool(folder.get("notebook_opened")),
+            lab_run=bool(folder.get("lab_run")),
             data_file=folder.get("data_file"),  # type: ignore[arg-type]
-            data_form=(facts.dataset_forms[data_source] if known and folder.get("data_file")
-                       else folder.get("data_form")),  # type: ignore[arg-type]
-            target=facts.dataset_targets.get(data_source) if known else None, directory=directory)
+            data_form=(
+                facts.dataset_forms[data_source] if known and folder.get("data_file") else folder.get("data_form")
+            ),  # type: ignore[arg-type]
+            target=facts.dataset_targets.get(data_source) if known else None,
+            directory=directory,
+        )
 
     view = rules.PassView(
         number=current.number,
@@ -209,8 +239,9 @@ def pass_view(rows: Rows, current: PassRow, now: datetime, facts: MapFacts) -> t
     return view, projects
 
 
-def today_facts(rows: Rows, current: PassRow, view: rules.PassView, now: datetime,
-                projects: list[Any], gaps: list[GapRow]) -> Today:
+def today_facts(
+    rows: Rows, current: PassRow, view: rules.PassView, now: datetime, projects: list[Any], gaps: list[GapRow]
+) -> Today:
     """The line for today (as ``passes.today_facts``)."""
     today = now.date()
     moments = [parse_moment(r[0]) for r in rows.all(ACTIVE_MOMENTS, pass_id=current.id)]
@@ -245,12 +276,26 @@ def status(rows: Rows, now: datetime, facts: MapFacts) -> Status:
         if p[1] == "active":
             deadline = parse_day(p[2])
             assert deadline is not None
-            deadlines.append(Deadline(what="project", title=p[6], deadline=deadline,
-                                      days_left=(deadline - today).days, overdue=today > deadline))
+            deadlines.append(
+                Deadline(
+                    what="project",
+                    title=p[6],
+                    deadline=deadline,
+                    days_left=(deadline - today).days,
+                    overdue=today > deadline,
+                )
+            )
     for g in gaps:
         if g.status == "kept" and g.deadline:
-            deadlines.append(Deadline(what="gap", title=g.text, deadline=g.deadline,
-                                      days_left=(g.deadline - today).days, overdue=today > g.deadline))
+            deadlines.append(
+                Deadline(
+                    what="gap",
+                    title=g.text,
+                    deadline=g.deadline,
+                    days_left=(g.deadline - today).days,
+                    overdue=today > g.deadline,
+                )
+            )
     info = rules.step(current.step)
     assert current.step_started_at is not None
     return Status(
@@ -276,10 +321,18 @@ def status(rows: Rows, now: datetime, facts: MapFacts) -> Status:
 def gap_view(g: GapRow, pass_number: int, now: datetime) -> GapView:
     """One gap as ``gaps._view`` shows it."""
     return GapView(
-        id=g.id, pass_number=pass_number, text=g.text, topic_id=g.topic_id, rank=g.rank,
-        status=g.status, created_at=g.created_at, days=g.days, deadline=g.deadline,
+        id=g.id,
+        pass_number=pass_number,
+        text=g.text,
+        topic_id=g.topic_id,
+        rank=g.rank,
+        status=g.status,
+        created_at=g.created_at,
+        days=g.days,
+        deadline=g.deadline,
         days_left=rules.days_left(g.deadline, now) if g.deadline and g.status == "kept" else None,
-        overdue=g.status == "kept" and rules.is_overdue(g.deadline, now), learned=g.learned,
+        overdue=g.status == "kept" and rules.is_overdue(g.deadline, now),
+        learned=g.learned,
     )
 
 
@@ -293,8 +346,14 @@ def list_gaps(rows: Rows, now: datetime, include_all: bool = False) -> list[GapV
         if current is None:
             return []
         gaps = [g for g in (GapRow(r) for r in rows.all(PASS_GAPS, pass_id=current.id)) if g.status in VISIBLE]
-    gaps.sort(key=lambda g: (g.pass_id if include_all else 0, GAP_ORDER.get(g.status, 9),
-                             g.rank if g.rank is not None else 10**6, g.id))
+    gaps.sort(
+        key=lambda g: (
+            g.pass_id if include_all else 0,
+            GAP_ORDER.get(g.status, 9),
+            g.rank if g.rank is not None else 10**6,
+            g.id,
+        )
+    )
     return [gap_view(g, numbers.get(g.pass_id, 0), now) for g in gaps]
 
 
@@ -310,16 +369,23 @@ def check_gap(text: str, topic_id: str | None, topics: frozenset[str] | None = N
     return text.strip()
 
 
-def add_gap(rows: Rows, text: str, topic_id: str | None, now: datetime,
-            topics: frozenset[str] | None = None) -> GapView:
+def add_gap(
+    rows: Rows, text: str, topic_id: str | None, now: datetime, topics: frozenset[str] | None = None
+) -> GapView:
     """Capture a gap in the pass in progress: the same checks, and the same two rows, as ``gaps.add_gap``.
     The caller owns the transaction."""
     current = open_pass(rows)
     words = check_gap(text, topic_id, topics)
-    gap_id = _scalar(rows, INSERT_GAP, pass_id=current.id, text=words, topic_id=topic_id,
-                     created_at=rows.moment(now))
-    _scalar(rows, INSERT_EVENT, pass_id=current.id, at=rows.moment(now), kind="gap", step=current.step,
-            subject=f"gap:{gap_id}")
+    gap_id = _scalar(rows, INSERT_GAP, pass_id=current.id, text=words, topic_id=topic_id, created_at=rows.moment(now))
+    _scalar(
+        rows,
+        INSERT_EVENT,
+        pass_id=current.id,
+        at=rows.moment(now),
+        kind="gap",
+        step=current.step,
+        subject=f"gap:{gap_id}",
+    )
     found = rows.all(f"SELECT {GAP_COLUMNS} FROM gaps WHERE id = :gap_id", gap_id=gap_id)
     return gap_view(GapRow(found[0]), current.number, now)
 
@@ -337,8 +403,10 @@ def history(rows: Rows, now: datetime) -> list[PassHistory]:
     for p in passes:
         assert p.started_at is not None
         end = p.closed_at or now
-        events = [(kind, step, subject, reason, parse_moment(at))
-                  for kind, step, subject, reason, at in rows.all(EVENTS, pass_id=p.id)]
+        events = [
+            (kind, step, subject, reason, parse_moment(at))
+            for kind, step, subject, reason, at in rows.all(EVENTS, pass_id=p.id)
+        ]
         entered = [(step, at) for kind, step, _s, _r, at in events if kind in ("start", "enter")]
         per_step: dict[str, float] = {}
         for i, (step, at) in enumerate(entered):
@@ -353,14 +421,25 @@ def history(rows: Rows, now: datetime) -> list[PassHistory]:
         def changes(kinds: tuple[str, ...], events: list[tuple[Any, ...]] = events) -> list[Change]:
             return [Change(kind=k, step=s, subject=sub, reason=r, at=at) for k, s, sub, r, at in events if k in kinds]
 
-        result.append(PassHistory(
-            number=p.number, focus_id=p.focus_id, started_at=p.started_at, closed_at=p.closed_at,
-            days=span_days(p.started_at, end), step=p.step, days_per_step=per_step,
-            project=project[0][0] if project else None, project_status=project[0][1] if project else None,
-            gap=kept.text if kept else None, gap_status=kept.status if kept else None, gaps_captured=len(mine),
-            gaps_open_after=open_after, gaps_closed_total=closed_total,
-            speed_ups=changes(("skip", "early")), slow_downs=changes(("extend", "late")),
-            retro=p.retro,
-        ))
+        result.append(
+            PassHistory(
+                number=p.number,
+                focus_id=p.focus_id,
+                started_at=p.started_at,
+                closed_at=p.closed_at,
+                days=span_days(p.started_at, end),
+                step=p.step,
+                days_per_step=per_step,
+                project=project[0][0] if project else None,
+                project_status=project[0][1] if project else None,
+                gap=kept.text if kept else None,
+                gap_status=kept.status if kept else None,
+                gaps_captured=len(mine),
+                gaps_open_after=open_after,
+                gaps_closed_total=closed_total,
+                speed_ups=changes(("skip", "early")),
+                slow_downs=changes(("extend", "late")),
+                retro=p.retro,
+            )
+        )
     return result
-

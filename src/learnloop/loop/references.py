@@ -54,14 +54,25 @@ def references(session: Session) -> list[ReferenceView]:
     if current is None:
         return []
     rows = session.scalars(select(Reference).where(Reference.pass_id == current.id).order_by(Reference.id))
-    return [ReferenceView(id=r.id, pass_number=current.number, source=r.source, why=r.why, added_at=r.added_at)
-            for r in rows]
+    return [
+        ReferenceView(id=r.id, pass_number=current.number, source=r.source, why=r.why, added_at=r.added_at)
+        for r in rows
+    ]
 
 
 def suggestions(atlas: Atlas, focus_id: str | None) -> list[Suggestion]:
     if not focus_id:
         return []
     focus = atlas.focus(focus_id)
-    return [Suggestion(repo=r.repo, url=r.url, title=r.title, why=r.why, read_first=list(r.read_first),
-                       status=r.status, status_note=r.status_note)
-            for r in focus.references]
+    return [
+        Suggestion(
+            repo=r.repo,
+            url=r.url,
+            title=r.title,
+            why=r.why,
+            read_first=list(r.read_first),
+            status=r.status,
+            status_note=r.status_note,
+        )
+        for r in focus.references
+    ]

@@ -163,6 +163,7 @@ FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.CLOSE_PASS: ("retro",),
 }
 
+
 def check_skip(view: PassView, reason: str | None) -> None:
     if view.step not in SKIPPABLE_STEPS:
         raise UserError(f"step {view.step} ({step(view.step).name}) cannot be skipped; only steps 2 and 3 can")
@@ -193,8 +194,9 @@ def check_extension(current_days: int, extra: int, limits: tuple[int, int], what
         room = limits[1] - current_days
         raise UserError(
             f"a {what} may last {limits[1]} days at most; it has {current_days}, so you can extend by "
-            f"{room} more day(s) at most" if room > 0 else
-            f"a {what} may last {limits[1]} days at most and this one already does; finish it or drop it",
+            f"{room} more day(s) at most"
+            if room > 0
+            else f"a {what} may last {limits[1]} days at most and this one already does; finish it or drop it",
             field="days",
         )
     return total
@@ -252,8 +254,13 @@ def _act(kind: Kind, why: str, **targets: str | int | None) -> Action:
 
 
 def _project_targets(p: ProjectView) -> dict[str, str | int | None]:
-    return {"project": p.id or None, "directory": p.directory, "data": p.data_file, "form": p.data_form,
-            "target": p.target}
+    return {
+        "project": p.id or None,
+        "directory": p.directory,
+        "data": p.data_file,
+        "form": p.data_form,
+        "target": p.target,
+    }
 
 
 def project_actions(p: ProjectView, today: date) -> list[Action]:
@@ -262,29 +269,59 @@ def project_actions(p: ProjectView, today: date) -> list[Action]:
     halfway = p.halfway
     if today > p.deadline:
         late = (today - p.deadline).days
-        return [Action(Kind.FINISH_PROJECT, f"your project was due {p.deadline.isoformat()}, {late} day(s) ago: "
-                       "finish it now, give it more days with a reason, or drop it",
-                       {k: v for k, v in targets.items() if v is not None}, Urgency.OVERDUE, p.deadline,
-                       alternatives=(
-                           _act(Kind.EXTEND_PROJECT, "more days, within the 31-day box", project=p.id or None),
-                           _act(Kind.DROP_PROJECT, "stop it and start another", project=p.id or None)))]
+        return [
+            Action(
+                Kind.FINISH_PROJECT,
+                f"your project was due {p.deadline.isoformat()}, {late} day(s) ago: "
+                "finish it now, give it more days with a reason, or drop it",
+                {k: v for k, v in targets.items() if v is not None},
+                Urgency.OVERDUE,
+                p.deadline,
+                alternatives=(
+                    _act(Kind.EXTEND_PROJECT, "more days, within the 31-day box", project=p.id or None),
+                    _act(Kind.DROP_PROJECT, "stop it and start another", project=p.id or None),
+                ),
+            )
+        ]
     actions: list[Action] = []
     if halfway is not None and p.checkins == 0 and today >= halfway:
-        actions.append(Action(Kind.CHECK_IN, f"the half-way check-in was due {halfway.isoformat()}: say where "
-                              "you are and what is in the way", {"project": p.id} if p.id else {},
-                              Urgency.DUE, halfway))
+        actions.append(
+            Action(
+                Kind.CHECK_IN,
+                f"the half-way check-in was due {halfway.isoformat()}: say where you are and what is in the way",
+                {"project": p.id} if p.id else {},
+                Urgency.DUE,
+                halfway,
+            )
+        )
     if not p.notebook_opened and not p.lab_run and p.data_form not in (None, "none"):
-        actions.append(_act(Kind.OPEN_NOTEBOOK, "open the project's notebook: it loads your data and shows it",
-                            **targets))
+        actions.append(
+            _act(Kind.OPEN_NOTEBOOK, "open the project's notebook: it loads your data and shows it", **targets)
+        )
     if not p.lab_run and p.data_form not in (None, "none"):
-        actions.append(_act(Kind.RUN_BASELINE, "run a quick baseline on the project's data: the score to beat",
-                            **targets))
+        actions.append(
+            _act(Kind.RUN_BASELINE, "run a quick baseline on the project's data: the score to beat", **targets)
+        )
     if p.checkins == 0 and halfway is not None and today < halfway:
-        actions.append(Action(Kind.CHECK_IN, f"check in by the half-way date, {halfway.isoformat()}",
-                              {"project": p.id} if p.id else {}, Urgency.NORMAL, halfway))
+        actions.append(
+            Action(
+                Kind.CHECK_IN,
+                f"check in by the half-way date, {halfway.isoformat()}",
+                {"project": p.id} if p.id else {},
+                Urgency.NORMAL,
+                halfway,
+            )
+        )
     days = (p.deadline - today).days
-    actions.append(Action(Kind.FINISH_PROJECT, f"finish by {p.deadline.isoformat()} ({days} day(s) left): "
-                          "sum up what you built", {"project": p.id} if p.id else {}, Urgency.NORMAL, p.deadline))
+    actions.append(
+        Action(
+            Kind.FINISH_PROJECT,
+            f"finish by {p.deadline.isoformat()} ({days} day(s) left): sum up what you built",
+            {"project": p.id} if p.id else {},
+            Urgency.NORMAL,
+            p.deadline,
+        )
+    )
     return actions
 
 
@@ -293,22 +330,41 @@ def gap_actions(view: PassView, today: date) -> list[Action]:
     kept = view.kept_gap
     if kept is not None:
         if kept.deadline is not None and today > kept.deadline:
-            return [Action(Kind.CLOSE_GAP, f"the gap you kept was due {kept.deadline.isoformat()}: close it now, "
-                           "give it more days with a reason, or drop it", {"gap": kept.id} if kept.id else {},
-                           Urgency.OVERDUE, kept.deadline,
-                           alternatives=(_act(Kind.EXTEND_GAP, "more days, within the 7-day box", gap=kept.id or None),
-                                         _act(Kind.DROP_GAP, "let it go and keep another", gap=kept.id or None)))]
+            return [
+                Action(
+                    Kind.CLOSE_GAP,
+                    f"the gap you kept was due {kept.deadline.isoformat()}: close it now, "
+                    "give it more days with a reason, or drop it",
+                    {"gap": kept.id} if kept.id else {},
+                    Urgency.OVERDUE,
+                    kept.deadline,
+                    alternatives=(
+                        _act(Kind.EXTEND_GAP, "more days, within the 7-day box", gap=kept.id or None),
+                        _act(Kind.DROP_GAP, "let it go and keep another", gap=kept.id or None),
+                    ),
+                )
+            ]
         when = f" by {kept.deadline.isoformat()}" if kept.deadline else ""
-        return [Action(Kind.CLOSE_GAP, f"learn the gap you kept{when}, then say what you learned",
-                       {"gap": kept.id} if kept.id else {}, Urgency.NORMAL, kept.deadline)]
+        return [
+            Action(
+                Kind.CLOSE_GAP,
+                f"learn the gap you kept{when}, then say what you learned",
+                {"gap": kept.id} if kept.id else {},
+                Urgency.NORMAL,
+                kept.deadline,
+            )
+        ]
     candidates = list(view.open_gaps) or [g for g in view.gaps if g.status == "set_aside"]
     if not candidates:
         return [_act(Kind.ADD_GAP, "write down something you found you do not know while you built")]
     if len(candidates) > 1 and any(g.rank is None for g in candidates):
         return [_act(Kind.RANK_GAPS, f"rank your {len(candidates)} gaps, most important first")]
     top = min(candidates, key=lambda g: (g.rank if g.rank is not None else 10**6, g.id))
-    return [_act(Kind.KEEP_GAP, "keep only the top gap and give it 1 to 7 days; the others are set aside",
-                 gap=top.id or None)]
+    return [
+        _act(
+            Kind.KEEP_GAP, "keep only the top gap and give it 1 to 7 days; the others are set aside", gap=top.id or None
+        )
+    ]
 
 
 def needs(view: PassView, today: date | None = None) -> list[Action]:
@@ -321,35 +377,69 @@ def needs(view: PassView, today: date | None = None) -> list[Action]:
     match view.step:
         case 0:
             if view.number > 1 and not view.ranking_reviewed:
-                missing.append(Action(Kind.REVIEW_RANKING, "a new pass: look at the map again and re-rank what "
-                                      "draws you, or keep your ranking as it is",
-                                      alternatives=(_act(Kind.KEEP_RANKING, "keep your ranking as it is"),)))
+                missing.append(
+                    Action(
+                        Kind.REVIEW_RANKING,
+                        "a new pass: look at the map again and re-rank what draws you, or keep your ranking as it is",
+                        alternatives=(_act(Kind.KEEP_RANKING, "keep your ranking as it is"),),
+                    )
+                )
             if not view.focus_id:
                 if view.interests_ranked or view.top_interest:
-                    missing.append(_act(Kind.PIN_FOCUS, "pin one focus for this pass: your top interest, or "
-                                        "another", focus=view.top_interest))
+                    missing.append(
+                        _act(
+                            Kind.PIN_FOCUS,
+                            "pin one focus for this pass: your top interest, or another",
+                            focus=view.top_interest,
+                        )
+                    )
                 else:
-                    missing.append(Action(Kind.RANK_INTERESTS, "rank what draws you, then pin ONE focus",
-                                          alternatives=(_act(Kind.PIN_FOCUS, "pin one focus straight away"),)))
+                    missing.append(
+                        Action(
+                            Kind.RANK_INTERESTS,
+                            "rank what draws you, then pin ONE focus",
+                            alternatives=(_act(Kind.PIN_FOCUS, "pin one focus straight away"),),
+                        )
+                    )
             elif view.number > 1 and not view.focus_confirmed:
-                missing.append(_act(Kind.CONFIRM_FOCUS, "keep the focus of the last pass, or pin another",
-                                    focus=view.focus_id))
+                missing.append(
+                    _act(Kind.CONFIRM_FOCUS, "keep the focus of the last pass, or pin another", focus=view.focus_id)
+                )
         case 1:
             if not view.references:
-                missing.append(_act(Kind.ADD_REFERENCE, "choose a project like your endgame to study"
-                                    + (", for example one suggested for your focus" if view.suggested_reference
-                                       else ""), suggestion=view.suggested_reference))
+                missing.append(
+                    _act(
+                        Kind.ADD_REFERENCE,
+                        "choose a project like your endgame to study"
+                        + (", for example one suggested for your focus" if view.suggested_reference else ""),
+                        suggestion=view.suggested_reference,
+                    )
+                )
             if not view.notes:
-                missing.append(_act(Kind.ADD_NOTE, "write at least one note: a repeated pattern, something you "
-                                    "understand, or something you don't"))
+                missing.append(
+                    _act(
+                        Kind.ADD_NOTE,
+                        "write at least one note: a repeated pattern, something you understand, or something you don't",
+                    )
+                )
         case 2:
             if not view.exercises_passed:
-                missing.append(Action(Kind.DO_EXERCISE, "pass at least one exercise, or skip this step if you "
-                                      "already know Python", alternatives=(skip,)))
+                missing.append(
+                    Action(
+                        Kind.DO_EXERCISE,
+                        "pass at least one exercise, or skip this step if you already know Python",
+                        alternatives=(skip,),
+                    )
+                )
         case 3:
             if not view.rungs_run:
-                missing.append(Action(Kind.RUN_RUNG, "run at least one ladder rung, or skip this step if you "
-                                      "know the libraries", alternatives=(skip,)))
+                missing.append(
+                    Action(
+                        Kind.RUN_RUNG,
+                        "run at least one ladder rung, or skip this step if you know the libraries",
+                        alternatives=(skip,),
+                    )
+                )
         case 4:
             if not any(p.status == "done" for p in view.projects):
                 active = view.active_project
@@ -357,10 +447,15 @@ def needs(view: PassView, today: date | None = None) -> list[Action]:
                     missing.extend(project_actions(active, today))
                 else:
                     again = any(p.status == "dropped" for p in view.projects)
-                    missing.append(_act(Kind.NEW_PROJECT, ("start another project" if again else "start a project")
-                                        + ": 7 to 31 days, with data"
-                                        + (", for example an idea for your focus" if view.suggested_idea else ""),
-                                        idea=view.suggested_idea))
+                    missing.append(
+                        _act(
+                            Kind.NEW_PROJECT,
+                            ("start another project" if again else "start a project")
+                            + ": 7 to 31 days, with data"
+                            + (", for example an idea for your focus" if view.suggested_idea else ""),
+                            idea=view.suggested_idea,
+                        )
+                    )
         case 5:
             if not any(g.status == "done" for g in view.gaps):
                 missing.extend(gap_actions(view, today))
@@ -393,6 +488,7 @@ def next_action(view: PassView | None, now: datetime) -> Action:
         return gap_actions(view, today)[0]
     missing = needs(view, today)
     if not missing:
-        return Action(Kind.NEXT_STEP, f"step {view.step} is done; move on to step {view.step + 1}",
-                      {"step": view.step + 1})
+        return Action(
+            Kind.NEXT_STEP, f"step {view.step} is done; move on to step {view.step + 1}", {"step": view.step + 1}
+        )
     return missing[0]

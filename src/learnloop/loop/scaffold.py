@@ -105,9 +105,18 @@ def pending_folders(workspace: Path) -> list[Path]:
     return folders
 
 
-def build_scaffold(target: Path, *, title: str, goal: str, deadline: date, days: int, plan: DataPlan,
-                   calendar: bytes, stack: Iterable[str] = (), workspace: Path | None = None
-                   ) -> tuple[Path, list[str]]:
+def build_scaffold(
+    target: Path,
+    *,
+    title: str,
+    goal: str,
+    deadline: date,
+    days: int,
+    plan: DataPlan,
+    calendar: bytes,
+    stack: Iterable[str] = (),
+    workspace: Path | None = None,
+) -> tuple[Path, list[str]]:
     """Build the whole folder under a temporary name beside ``target``; (that folder, the files, relative).
 
     The build is noted in ``workspace``'s journal first. On any failure the temporary folder is removed and
@@ -124,15 +133,16 @@ def build_scaffold(target: Path, *, title: str, goal: str, deadline: date, days:
         data_file = _write_data(building / "data", plan)
         (building / "README.md").write_text(_readme(title, goal, deadline, days, plan, data_file), encoding="utf-8")
         (building / "requirements.txt").write_text(requirements(stack, data_file), encoding="utf-8")
-        (building / "notebooks" / "01-explore.ipynb").write_text(_notebook(title, data_file, plan),
-                                                                  encoding="utf-8")
+        (building / "notebooks" / "01-explore.ipynb").write_text(_notebook(title, data_file, plan), encoding="utf-8")
         (building / "src" / "README.md").write_text(
-            "Your code goes here: move what works in the notebook into small modules.\n", encoding="utf-8")
+            "Your code goes here: move what works in the notebook into small modules.\n", encoding="utf-8"
+        )
         (building / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         (building / "deadline.ics").write_bytes(calendar)
         _git_init(building)
-        files = sorted(str(p.relative_to(building)) for p in building.rglob("*")
-                       if p.is_file() and ".git" not in p.parts)
+        files = sorted(
+            str(p.relative_to(building)) for p in building.rglob("*") if p.is_file() and ".git" not in p.parts
+        )
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         settle(building, workspace)
@@ -148,11 +158,21 @@ def place(building: Path, target: Path) -> None:
     _fsync_folder(target.parent)
 
 
-def write_scaffold(directory: Path, *, title: str, goal: str, deadline: date, days: int, plan: DataPlan,
-                   calendar: bytes, stack: Iterable[str] = ()) -> list[str]:
+def write_scaffold(
+    directory: Path,
+    *,
+    title: str,
+    goal: str,
+    deadline: date,
+    days: int,
+    plan: DataPlan,
+    calendar: bytes,
+    stack: Iterable[str] = (),
+) -> list[str]:
     """Build and place at once (no record to commit in between). Returns the files written (relative)."""
-    building, files = build_scaffold(directory, title=title, goal=goal, deadline=deadline, days=days, plan=plan,
-                                     calendar=calendar, stack=stack)
+    building, files = build_scaffold(
+        directory, title=title, goal=goal, deadline=deadline, days=days, plan=plan, calendar=calendar, stack=stack
+    )
     try:
         place(building, directory)
     except BaseException:
@@ -245,8 +265,8 @@ def _write_data(data_dir: Path, plan: DataPlan) -> str | None:
         load_table(plan.source).frame.to_csv(data_dir / name, index=False)
         return f"data/{name}"
     (data_dir / "README.md").write_text(
-        f"No data yet. Reason given: {plan.reason}\nNo data, no project: put the data here first.\n",
-        encoding="utf-8")
+        f"No data yet. Reason given: {plan.reason}\nNo data, no project: put the data here first.\n", encoding="utf-8"
+    )
     return None
 
 
@@ -258,11 +278,15 @@ def _readme(title: str, goal: str, deadline: date, days: int, plan: DataPlan, da
     else:
         data = f"none yet ({plan.reason})"
     if data_file and data_file.endswith(".csv") and plan.target:
-        quick = (f"A quick baseline of the classic models, from this folder:\n"
-                 f"`learnloop baseline {data_file} --target {plan.target} --report reports/baseline`")
+        quick = (
+            f"A quick baseline of the classic models, from this folder:\n"
+            f"`learnloop baseline {data_file} --target {plan.target} --report reports/baseline`"
+        )
     elif data_file and data_file.endswith(".csv"):
-        quick = (f"A quick baseline of the classic models, from this folder (name the column you predict):\n"
-                 f"`learnloop baseline {data_file} --target COLUMN --report reports/baseline`")
+        quick = (
+            f"A quick baseline of the classic models, from this folder (name the column you predict):\n"
+            f"`learnloop baseline {data_file} --target COLUMN --report reports/baseline`"
+        )
     elif data_file:
         quick = "The notebook's last cell runs a first baseline on this data: run it top to bottom."
     else:
@@ -294,12 +318,14 @@ def _baseline_cell(plan: DataPlan) -> str:
     """One cell that fits a first model and the dummy it must beat, on a table already in ``df``."""
     target = f'"{plan.target}"' if plan.target else "df.columns[-1]  # the column you predict: change it"
     if plan.task == "clustering" or (plan.kind == "dataset" and not plan.target):
-        return ("from sklearn.cluster import KMeans\nfrom sklearn.metrics import silhouette_score\n"
-                "from sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler\n\n"
-                "X = df.select_dtypes('number').dropna()\n"
-                "labels = make_pipeline(StandardScaler(), KMeans(n_clusters=3, n_init=10, random_state=0))"
-                ".fit_predict(X)\n"
-                "print(f'silhouette of 3 clusters: {silhouette_score(X, labels):.3f}')")
+        return (
+            "from sklearn.cluster import KMeans\nfrom sklearn.metrics import silhouette_score\n"
+            "from sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler\n\n"
+            "X = df.select_dtypes('number').dropna()\n"
+            "labels = make_pipeline(StandardScaler(), KMeans(n_clusters=3, n_init=10, random_state=0))"
+            ".fit_predict(X)\n"
+            "print(f'silhouette of 3 clusters: {silhouette_score(X, labels):.3f}')"
+        )
     regression = plan.task in ("regression", "forecasting")
     model = "HistGradientBoostingRegressor" if regression else "HistGradientBoostingClassifier"
     dummy = "DummyRegressor" if regression else "DummyClassifier"
@@ -307,8 +333,9 @@ def _baseline_cell(plan: DataPlan) -> str:
     lines = [
         "from sklearn.dummy import " + dummy,
         "from sklearn.ensemble import " + model,
-        "from sklearn.model_selection import KFold, cross_val_score" if cv != "5" else
-        "from sklearn.model_selection import cross_val_score",
+        "from sklearn.model_selection import KFold, cross_val_score"
+        if cv != "5"
+        else "from sklearn.model_selection import cross_val_score",
         "",
         f"TARGET = {target}",
         "data = df.dropna(subset=[TARGET])",
@@ -335,9 +362,13 @@ def _notebook(title: str, data_file: str | None, plan: DataPlan | None = None) -
     from nbformat import v4
 
     plan = plan or DataPlan("none")
-    cells = [v4.new_markdown_cell(f"# {title}: explore the data\n\nLook before you model: shape, types, "
-                                  "missing values, the target's balance. The last cell is a first baseline: "
-                                  "the score your project has to beat.")]
+    cells = [
+        v4.new_markdown_cell(
+            f"# {title}: explore the data\n\nLook before you model: shape, types, "
+            "missing values, the target's balance. The last cell is a first baseline: "
+            "the score your project has to beat."
+        )
+    ]
     if data_file and data_file.endswith((".csv", ".parquet", ".pq")):
         reader = "read_csv" if data_file.endswith(".csv") else "read_parquet"
         cells.append(v4.new_code_cell(f'import pandas as pd\n\ndf = pd.{reader}("../{data_file}")\ndf.head()'))
@@ -345,20 +376,32 @@ def _notebook(title: str, data_file: str | None, plan: DataPlan | None = None) -
         cells.append(v4.new_markdown_cell("## A first baseline"))
         cells.append(v4.new_code_cell(_baseline_cell(plan)))
     elif data_file and data_file.endswith(".npz"):
-        cells.append(v4.new_code_cell(f'import numpy as np\n\ndata = np.load("../{data_file}")\n'
-                                      "{name: data[name].shape for name in data.files}"))
-        cells.append(v4.new_markdown_cell("## A first baseline: the node features alone, without the graph\n\n"
-                                          "The score a graph model has to beat."))
-        cells.append(v4.new_code_cell(
-            "from scipy.sparse import csr_matrix\nfrom sklearn.linear_model import LogisticRegression\n\n"
-            "X = csr_matrix((np.ones(len(data['features_indices'])), data['features_indices'], "
-            "data['features_indptr']), shape=tuple(data['features_shape']))\n"
-            "y = data['labels']\n"
-            "model = LogisticRegression(max_iter=1000).fit(X[data['train']], y[data['train']])\n"
-            "print(f\"features only: {model.score(X[data['test']], y[data['test']]):.3f} test accuracy\")"))
+        cells.append(
+            v4.new_code_cell(
+                f'import numpy as np\n\ndata = np.load("../{data_file}")\n'
+                "{name: data[name].shape for name in data.files}"
+            )
+        )
+        cells.append(
+            v4.new_markdown_cell(
+                "## A first baseline: the node features alone, without the graph\n\n"
+                "The score a graph model has to beat."
+            )
+        )
+        cells.append(
+            v4.new_code_cell(
+                "from scipy.sparse import csr_matrix\nfrom sklearn.linear_model import LogisticRegression\n\n"
+                "X = csr_matrix((np.ones(len(data['features_indices'])), data['features_indices'], "
+                "data['features_indptr']), shape=tuple(data['features_shape']))\n"
+                "y = data['labels']\n"
+                "model = LogisticRegression(max_iter=1000).fit(X[data['train']], y[data['train']])\n"
+                "print(f\"features only: {model.score(X[data['test']], y[data['test']]):.3f} test accuracy\")"
+            )
+        )
     elif data_file:
-        cells.append(v4.new_code_cell(f'from pathlib import Path\n\npath = Path("../{data_file}")\n'
-                                      "path, path.stat().st_size"))
+        cells.append(
+            v4.new_code_cell(f'from pathlib import Path\n\npath = Path("../{data_file}")\npath, path.stat().st_size')
+        )
     else:
         cells.append(v4.new_markdown_cell("No data yet: put it in `../data/` and load it here."))
     notebook = v4.new_notebook(cells=cells)
@@ -376,6 +419,10 @@ def _git_init(directory: Path) -> bool:
     args = [] if configured.stdout.strip() else identity
     subprocess.run([git, "init", "-q"], cwd=directory, check=True, capture_output=True)
     subprocess.run([git, "add", "."], cwd=directory, check=True, capture_output=True)
-    subprocess.run([git, *args, "commit", "-q", "-m", "Project scaffold from learnloop"], cwd=directory, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [git, *args, "commit", "-q", "-m", "Project scaffold from learnloop"],
+        cwd=directory,
+        check=True,
+        capture_output=True,
+    )
     return True

@@ -164,6 +164,13 @@ def progress(atlas: Any, marked: dict[str, str], kinds: list[str] | None = None)
     for kind in kinds or sorted({t.kind for t in atlas.topics.values()}):
         members = [t.id for t in atlas.topics.values() if t.kind == kind]
         states = [marked.get(i) for i in members]
-        rows.append(BranchProgress(kind=kind, topics=len(members), done=states.count("done"),
-                                   in_progress=states.count("in-progress"), skipped=states.count("skipped")))
+        rows.append(
+            BranchProgress(
+                kind=kind,
+                topics=len(members),
+                done=states.count("done"),
+                in_progress=states.count("in-progress"),
+                skipped=states.count("skipped"),
+            )
+        )
     return rows

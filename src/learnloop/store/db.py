@@ -84,6 +84,7 @@ def _make_engine(url: str, *, write: bool) -> Engine:
             connection.info["changes_at_begin"] = connection.connection.dbapi_connection.total_changes
 
     if write:
+
         @event.listens_for(engine, "commit")
         def _stamp(connection: Any) -> None:
             """Put the lineage and a write counter on page 1 in every commit that changed a row (the journal
@@ -244,8 +245,10 @@ def _read_only_engine(path: Path, *, immutable: bool) -> Engine:
     from urllib.parse import quote
 
     query = "mode=ro" + ("&immutable=1" if immutable else "")
-    engine = create_engine(f"sqlite:///file:{quote(str(path))}?{query}&uri=true",
-                           connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None})
+    engine = create_engine(
+        f"sqlite:///file:{quote(str(path))}?{query}&uri=true",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -283,8 +286,10 @@ def open_read_only(settings: Settings) -> Store:
             continue
         if revision != SCHEMA_HEAD:
             engine.dispose()
-            raise ReadOnlyHome(f"{path} needs an upgrade to schema {SCHEMA_HEAD} (it has {revision}), and its "
-                               "home is read-only; copy the home somewhere writable to open it")
+            raise ReadOnlyHome(
+                f"{path} needs an upgrade to schema {SCHEMA_HEAD} (it has {revision}), and its "
+                "home is read-only; copy the home somewhere writable to open it"
+            )
         store.engine = store.read_engine = engine
         store._write_sessions = store._read_sessions = sessionmaker(engine, expire_on_commit=False)
         return store
@@ -359,8 +364,10 @@ class HomeStore(Store):
 
     def _for_writing(self) -> Store:
         if self.state == "read-only":
-            raise ReadOnlyHome(f"the learnloop home {self.settings.home} is read-only: it can be read and "
-                               "exported, not changed; copy it somewhere writable to go on")
+            raise ReadOnlyHome(
+                f"the learnloop home {self.settings.home} is read-only: it can be read and "
+                "exported, not changed; copy it somewhere writable to go on"
+            )
         if self._store is None:
             if self._is_local_file() and self.settings.database_path.exists() and home_is_read_only(self.settings):
                 self.state = "read-only"

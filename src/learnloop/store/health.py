@@ -47,8 +47,14 @@ def check_home(settings: Settings, *, max_problems: int = 20) -> HealthReport:
     findings: list[Finding] = []
     report = HealthReport(home=str(home), database=str(path), findings=findings)
     if not home.exists():
-        findings.append(Finding("home", False, f"{home} does not exist",
-                                "nothing is recorded there; check the folder's name if you expected your records"))
+        findings.append(
+            Finding(
+                "home",
+                False,
+                f"{home} does not exist",
+                "nothing is recorded there; check the folder's name if you expected your records",
+            )
+        )
         return report
     if not home.is_dir():
         findings.append(Finding("home", False, f"{home} is not a folder", "choose a folder as the home"))
@@ -56,8 +62,14 @@ def check_home(settings: Settings, *, max_problems: int = 20) -> HealthReport:
     writable = os.access(home, os.W_OK | os.X_OK)
     findings.append(Finding("home", True, f"{home} is a folder" + ("" if writable else " (read-only)")))
     if not path.exists():
-        findings.append(Finding("database", False, f"no {path.name} in the home yet",
-                                "it is made by your first change; nothing to check"))
+        findings.append(
+            Finding(
+                "database",
+                False,
+                f"no {path.name} in the home yet",
+                "it is made by your first change; nothing to check",
+            )
+        )
         return report
     if not path.is_file():
         findings.append(Finding("database", False, f"{path} is not a file", "move it away; it is not learnloop's"))
@@ -67,16 +79,28 @@ def check_home(settings: Settings, *, max_problems: int = 20) -> HealthReport:
         check_journals(path)
         findings.append(Finding("journals", True, "no stray -wal or -journal beside the database"))
     except JournalMismatch as exc:
-        findings.append(Finding("journals", False, exc.message.split("; replaying")[0],
-                                f"move {exc.journal.name} out of the home folder, then check again"))
+        findings.append(
+            Finding(
+                "journals",
+                False,
+                exc.message.split("; replaying")[0],
+                f"move {exc.journal.name} out of the home folder, then check again",
+            )
+        )
         return report
 
     uri = f"file:{quote(str(path))}?mode=ro"
     try:
         con = sqlite3.connect(uri, uri=True, timeout=30)
     except sqlite3.Error as exc:
-        findings.append(Finding("database", False, f"cannot open {path.name}: {exc}",
-                                "check the file's permissions, or restore it from a backup"))
+        findings.append(
+            Finding(
+                "database",
+                False,
+                f"cannot open {path.name}: {exc}",
+                "check the file's permissions, or restore it from a backup",
+            )
+        )
         return report
     try:
         try:
@@ -87,34 +111,56 @@ def check_home(settings: Settings, *, max_problems: int = 20) -> HealthReport:
             findings.append(Finding("quick_check", True, "SQLite's quick_check found every page in order"))
         else:
             shown = "; ".join(p.replace("\n", " ") for p in problems[:3])
-            findings.append(Finding(
-                "quick_check", False, f"the database is damaged: {shown[:300]}",
-                "copy the whole home folder aside first; then export what can still be read into a new home, "
-                "or restore your last export or backup"))
+            findings.append(
+                Finding(
+                    "quick_check",
+                    False,
+                    f"the database is damaged: {shown[:300]}",
+                    "copy the whole home folder aside first; then export what can still be read into a new home, "
+                    "or restore your last export or backup",
+                )
+            )
             return report
         try:
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError:
             revision = None
         if revision is None:
-            findings.append(Finding("schema", False, "the database has no learnloop schema version",
-                                    "this is not a learnloop database; move it away"))
+            findings.append(
+                Finding(
+                    "schema",
+                    False,
+                    "the database has no learnloop schema version",
+                    "this is not a learnloop database; move it away",
+                )
+            )
         elif revision[0] == SCHEMA_HEAD:
             findings.append(Finding("schema", True, f"schema {SCHEMA_HEAD}, this learnloop's"))
         elif revision[0] in KNOWN_REVISIONS:
             findings.append(Finding("schema", True, f"schema {revision[0]}: upgraded on the next change"))
         else:
-            findings.append(Finding("schema", False, f"schema {revision[0]} is from a newer learnloop",
-                                    "upgrade learnloop to use this home"))
+            findings.append(
+                Finding(
+                    "schema",
+                    False,
+                    f"schema {revision[0]} is from a newer learnloop",
+                    "upgrade learnloop to use this home",
+                )
+            )
     finally:
         con.close()
 
     try:
         stats = os.statvfs(home)
         free = stats.f_bavail * stats.f_frsize
-        findings.append(Finding("disk", free >= LOW_DISK_BYTES, f"{free / 1024 ** 2:,.0f} MB free",
-                                None if free >= LOW_DISK_BYTES else "free some disk space before long runs"))
+        findings.append(
+            Finding(
+                "disk",
+                free >= LOW_DISK_BYTES,
+                f"{free / 1024**2:,.0f} MB free",
+                None if free >= LOW_DISK_BYTES else "free some disk space before long runs",
+            )
+        )
     except (OSError, AttributeError):
         pass
     return report
-

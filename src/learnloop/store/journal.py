@@ -80,8 +80,9 @@ def parse_database_header(header: bytes) -> DatabaseHeader | None:
     page_size = 65536 if raw_page_size == 1 else raw_page_size
     (counter,) = struct.unpack(">I", header[60:64])
     (lineage,) = struct.unpack(">I", header[68:72])
-    return DatabaseHeader(page_size=page_size, counter=counter, lineage=lineage,
-                          wal_mode=header[18] == 2 and header[19] == 2)
+    return DatabaseHeader(
+        page_size=page_size, counter=counter, lineage=lineage, wal_mode=header[18] == 2 and header[19] == 2
+    )
 
 
 def read_database_header(path: Path) -> DatabaseHeader | None:
@@ -130,8 +131,12 @@ def summarise_wal(path: Path) -> WalSummary | None:
                 committed = index + 1
                 stamps.extend(pending)
                 pending = []
-    return WalSummary(page_size=page_size, committed_frames=committed, stamps=tuple(stamps),
-                      fingerprint=header + size.to_bytes(8, "big"))
+    return WalSummary(
+        page_size=page_size,
+        committed_frames=committed,
+        stamps=tuple(stamps),
+        fingerprint=header + size.to_bytes(8, "big"),
+    )
 
 
 def wal_verdict(db: DatabaseHeader | None, wal: WalSummary) -> str | None:
@@ -207,7 +212,9 @@ def _refusal(db_path: Path, stray: Path, why: str) -> JournalMismatch:
     return JournalMismatch(
         f"{stray.name} beside {db_path} is not this database's own: {reasons[why]}; replaying it would "
         f"overwrite your records, so nothing was opened. Move {stray.name}{shm} out of {db_path.parent} "
-        "(keep it if you want to recover from it) and run again", journal=stray)
+        "(keep it if you want to recover from it) and run again",
+        journal=stray,
+    )
 
 
 def check_journals(db_path: Path, *, attempts: int = 5) -> None:

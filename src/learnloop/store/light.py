@@ -166,8 +166,9 @@ def reading(settings: Settings) -> Iterator[SqliteRows | None]:
     from urllib.parse import quote
 
     try:
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True,
-                                     timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        connection = sqlite3.connect(
+            f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
     except sqlite3.Error:
         yield None
         return
@@ -200,8 +201,12 @@ def writing(settings: Settings) -> Iterator[SqliteRows | None]:
         return
     try:
         try:
-            for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "journal_mode = WAL", "synchronous = FULL",
-                           "foreign_keys = ON"):
+            for pragma in (
+                f"busy_timeout = {BUSY_TIMEOUT_MS}",
+                "journal_mode = WAL",
+                "synchronous = FULL",
+                "foreign_keys = ON",
+            ):
                 connection.execute(f"PRAGMA {pragma}")
             connection.execute("BEGIN IMMEDIATE")
             usable = _revision(connection) == LIGHT_REVISION

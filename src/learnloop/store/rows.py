@@ -275,16 +275,19 @@ def check_tables(rows: dict[str, list[Row]]) -> None:
                 raise RowError(table, index + 1, "pass_id", f"no pass has id {r.pass_id}")  # type: ignore[attr-defined]
     for index, r in enumerate(rows.get("checkins", [])):
         if r.project_id not in project_ids:  # type: ignore[attr-defined]
-            raise RowError("checkins", index + 1, "project_id",
-                           f"no project has id {r.project_id}")  # type: ignore[attr-defined]
+            raise RowError("checkins", index + 1, "project_id", f"no project has id {r.project_id}")  # type: ignore[attr-defined]
 
     passes = [p for p in rows.get("passes", []) if isinstance(p, PassRow)]
     latest = max(passes, key=lambda p: p.number, default=None)
     for index, p in enumerate(passes):
         if p.closed_at is None and p is not latest:
-            raise RowError("passes", index + 1, "closed_at",
-                           f"pass {p.number} is open but pass {latest.number} came after it: "  # type: ignore[union-attr]
-                           "only the latest pass can be open")
+            raise RowError(
+                "passes",
+                index + 1,
+                "closed_at",
+                f"pass {p.number} is open but pass {latest.number} came after it: "  # type: ignore[union-attr]
+                "only the latest pass can be open",
+            )
         if p.closed_at is not None and p.closed_at < p.started_at:
             raise RowError("passes", index + 1, "closed_at", "the pass closes before it starts")
         if p.step_started_at < p.started_at:
@@ -306,5 +309,9 @@ def check_tables(rows: dict[str, list[Row]]) -> None:
             if kept[gap.pass_id] > 1:
                 raise RowError("gaps", index + 1, "status", "a second kept gap in one pass (keep only one)")
             if gap.days is None or gap.deadline is None:
-                raise RowError("gaps", index + 1, "days" if gap.days is None else "deadline",
-                               "a kept gap needs its days and its deadline")
+                raise RowError(
+                    "gaps",
+                    index + 1,
+                    "days" if gap.days is None else "deadline",
+                    "a kept gap needs its days and its deadline",
+                )

@@ -142,8 +142,9 @@ def import_data(session: Session, data: dict[str, Any], source: str = "the file"
     from learnloop.store.rows import RowError
 
     if not _is_empty(session):
-        raise HomeNotEmpty("this learnloop home already has data; import into an empty home rather than "
-                           "merging silently", field="home")
+        raise HomeNotEmpty(
+            "this learnloop home already has data; import into an empty home rather than merging silently", field="home"
+        )
     try:
         decoded_tables = validate_export(data, source)
     except RowError as exc:
@@ -159,9 +160,16 @@ def import_data(session: Session, data: dict[str, Any], source: str = "the file"
     if session.get_bind().dialect.name == "postgresql":
         for table in _tables():
             pk = list(table.primary_key.columns)
-            if len(pk) == 1 and pk[0].autoincrement is not False and isinstance(pk[0].type.python_type, type) \
-                    and pk[0].type.python_type is int:
-                session.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                    f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"))
+            if (
+                len(pk) == 1
+                and pk[0].autoincrement is not False
+                and isinstance(pk[0].type.python_type, type)
+                and pk[0].type.python_type is int
+            ):
+                session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                        f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                    )
+                )
     return counts

@@ -25,8 +25,10 @@ CLONE_SECONDS = 300
 GitProgress = Callable[[str, int, int], None]
 
 _OWNER_NAME = re.compile(r"^(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<name>[A-Za-z0-9_.-]{1,100})$")
-_GITHUB_PAGE = re.compile(r"^(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/"
-                          r"(?P<name>[A-Za-z0-9_.-]{1,100}?)(?:\.git)?(?:/(?:tree|blob)/(?P<ref>[^?#]+))?/?(?:[?#].*)?$")
+_GITHUB_PAGE = re.compile(
+    r"^(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/"
+    r"(?P<name>[A-Za-z0-9_.-]{1,100}?)(?:\.git)?(?:/(?:tree|blob)/(?P<ref>[^?#]+))?/?(?:[?#].*)?$"
+)
 _SCP = re.compile(r"^(?P<user>[\w.-]+)@(?P<host>[\w.-]+):(?P<path>[^\s]+)$")
 _URL = re.compile(r"^(?P<scheme>https?|git|ssh|file)://(?P<rest>[^\s]+)$")
 _SAFE_PART = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -50,8 +52,12 @@ class Address:
 def is_bare_repository(path: Path) -> bool:
     """A folder holding a git repository without a work tree (``HEAD``, ``objects/``, ``refs/`` at its top)."""
     try:
-        return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir() and \
-            not (path / ".git").exists()
+        return (
+            (path / "HEAD").is_file()
+            and (path / "objects").is_dir()
+            and (path / "refs").is_dir()
+            and not (path / ".git").exists()
+        )
     except OSError:
         return False
 
@@ -77,8 +83,9 @@ def parse_address(text: str) -> Address:
         suffix = archive_suffix(path)
         if path.is_file() and suffix is not None:
             return Address("archive", str(path.resolve()), path.name[: -len(suffix)])
-        raise UserError(f"{raw}: not a folder or an archive (.zip, .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar)",
-                        field="source")
+        raise UserError(
+            f"{raw}: not a folder or an archive (.zip, .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar)", field="source"
+        )
     page = _GITHUB_PAGE.match(raw)
     if page:
         owner, name = page.group("owner"), page.group("name")
@@ -95,8 +102,11 @@ def parse_address(text: str) -> Address:
         return Address("git", raw, _repo_name(scp.group("path")))
     short = _OWNER_NAME.match(raw)
     if short and not raw.startswith((".", "/")):
-        return Address("git", f"https://github.com/{short.group('owner')}/{short.group('name')}.git",
-                       short.group("name").removesuffix(".git"))
+        return Address(
+            "git",
+            f"https://github.com/{short.group('owner')}/{short.group('name')}.git",
+            short.group("name").removesuffix(".git"),
+        )
     if raw.startswith(("/", ".", "~")) or raw.count("/") > 1 or "\\" in raw:
         raise UserError(f"{raw}: no such file or folder", field="source")
     raise UserError(f"{raw}: neither a URL, OWNER/NAME, nor an existing folder or archive", field="source")
@@ -139,18 +149,50 @@ def cache_folder(address: Address, cache: Path) -> Path:
 def git_environment() -> dict[str, str]:
     """git without the learner's or the system's configuration, prompts, LFS downloads or hooks."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1", GIT_CONFIG_NOSYSTEM="1",
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_ASKPASS="", SSH_ASKPASS="",
-               GIT_SSH_COMMAND="ssh -o BatchMode=yes")
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_LFS_SKIP_SMUDGE="1",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        GIT_SSH_COMMAND="ssh -o BatchMode=yes",
+    )
     return env
 
 
-SAFE_GIT = ("-c", "core.hooksPath=" + os.devnull, "-c", "core.fsmonitor=false", "-c", "filter.lfs.smudge=",
-            "-c", "filter.lfs.process=", "-c", "filter.lfs.required=false", "-c", "submodule.recurse=false",
-            "-c", "protocol.allow=never", "-c", "protocol.https.allow=always", "-c", "protocol.http.allow=always",
-            "-c", "protocol.git.allow=always", "-c", "protocol.ssh.allow=always", "-c", "protocol.file.allow=always",
-            "-c", "core.symlinks=false", "-c", "advice.detachedHead=false",
-            "-c", "init.templateDir=")
+SAFE_GIT = (
+    "-c",
+    "core.hooksPath=" + os.devnull,
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "filter.lfs.smudge=",
+    "-c",
+    "filter.lfs.process=",
+    "-c",
+    "filter.lfs.required=false",
+    "-c",
+    "submodule.recurse=false",
+    "-c",
+    "protocol.allow=never",
+    "-c",
+    "protocol.https.allow=always",
+    "-c",
+    "protocol.http.allow=always",
+    "-c",
+    "protocol.git.allow=always",
+    "-c",
+    "protocol.ssh.allow=always",
+    "-c",
+    "protocol.file.allow=always",
+    "-c",
+    "core.symlinks=false",
+    "-c",
+    "advice.detachedHead=false",
+    "-c",
+    "init.templateDir=",
+)
 
 
 def find_git() -> str:
@@ -158,13 +200,22 @@ def find_git() -> str:
 
     git = shutil.which("git")
     if git is None:
-        raise UserError("git is needed to study a repository from its address; install git, or give a folder or an "
-                        "archive", field="source")
+        raise UserError(
+            "git is needed to study a repository from its address; install git, or give a folder or an archive",
+            field="source",
+        )
     return git
 
 
-def clone(address: Address, target: Path, *, progress: GitProgress | None = None, bare: bool = False,
-          max_bytes: int = MAX_CLONE_BYTES, seconds: float = CLONE_SECONDS) -> None:
+def clone(
+    address: Address,
+    target: Path,
+    *,
+    progress: GitProgress | None = None,
+    bare: bool = False,
+    max_bytes: int = MAX_CLONE_BYTES,
+    seconds: float = CLONE_SECONDS,
+) -> None:
     """A shallow clone of ``address`` into ``target`` (which must not exist), capped in size and time."""
     import shutil
     import subprocess
@@ -172,8 +223,17 @@ def clone(address: Address, target: Path, *, progress: GitProgress | None = None
     import time
 
     git = find_git()
-    command = [git, *SAFE_GIT, "clone", "--depth", "1", "--no-recurse-submodules", "--single-branch", "--progress",
-               "--no-tags"]
+    command = [
+        git,
+        *SAFE_GIT,
+        "clone",
+        "--depth",
+        "1",
+        "--no-recurse-submodules",
+        "--single-branch",
+        "--progress",
+        "--no-tags",
+    ]
     if bare:
         command.append("--bare")
     if address.ref:
@@ -184,8 +244,14 @@ def clone(address: Address, target: Path, *, progress: GitProgress | None = None
     command += ["--", source, str(target)]
     started = time.monotonic()
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
-                                   env=git_environment(), cwd=tempfile.gettempdir())
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            env=git_environment(),
+            cwd=tempfile.gettempdir(),
+        )
         try:
             while process.poll() is None:
                 time.sleep(0.1)
@@ -193,11 +259,17 @@ def clone(address: Address, target: Path, *, progress: GitProgress | None = None
                 if progress is not None:
                     progress("cloning", size, max_bytes)
                 if size > max_bytes:
-                    raise UserError(f"{address.location}: the clone grew past {max_bytes / 1024**3:.1f} GiB; "
-                                    "study a smaller repository or an archive of the part you need", field="source")
+                    raise UserError(
+                        f"{address.location}: the clone grew past {max_bytes / 1024**3:.1f} GiB; "
+                        "study a smaller repository or an archive of the part you need",
+                        field="source",
+                    )
                 if time.monotonic() - started > seconds:
-                    raise UserError(f"{address.location}: cloning took more than {seconds:.0f} s; try again or "
-                                    "give a folder or an archive", field="source")
+                    raise UserError(
+                        f"{address.location}: cloning took more than {seconds:.0f} s; try again or "
+                        "give a folder or an archive",
+                        field="source",
+                    )
         finally:
             if process.poll() is None:
                 process.kill()
@@ -207,8 +279,9 @@ def clone(address: Address, target: Path, *, progress: GitProgress | None = None
             lines = [ln.strip() for ln in errors.read().decode("utf-8", "replace").splitlines() if ln.strip()]
             reason = next((ln for ln in reversed(lines) if ln.startswith("fatal:")), lines[-1] if lines else "")
             shutil.rmtree(target, ignore_errors=True)
-            raise UserError(f"{address.location}: git could not clone it ({reason.removeprefix('fatal: ')[:200]})",
-                            field="source")
+            raise UserError(
+                f"{address.location}: git could not clone it ({reason.removeprefix('fatal: ')[:200]})", field="source"
+            )
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -222,8 +295,9 @@ def _folder_bytes(folder: Path) -> int:
     return total
 
 
-def cached_clone(address: Address, *, cache: Path | None = None, progress: GitProgress | None = None,
-                 refresh: bool = False) -> tuple[Path, bool]:
+def cached_clone(
+    address: Address, *, cache: Path | None = None, progress: GitProgress | None = None, refresh: bool = False
+) -> tuple[Path, bool]:
     """The work tree of ``address`` in the cache, cloned now or reused (the bool: reused)."""
     import shutil
     import tempfile
@@ -243,8 +317,9 @@ def cached_clone(address: Address, *, cache: Path | None = None, progress: GitPr
     return folder, False
 
 
-def archive_bare(address: Address, into: Path, *, max_member_bytes: int,
-                 progress: GitProgress | None = None) -> tuple[Path, list]:
+def archive_bare(
+    address: Address, into: Path, *, max_member_bytes: int, progress: GitProgress | None = None
+) -> tuple[Path, list]:
     """Unpack the HEAD of a bare repository into ``into`` through ``git archive``: a fresh bare clone first (our
     configuration, not the repository's), then its archive, unpacked with every member size-checked."""
     import subprocess
@@ -255,13 +330,22 @@ def archive_bare(address: Address, into: Path, *, max_member_bytes: int,
     clone(address, into / "repo.git", bare=True, progress=progress)
     tar = into / "head.tar"
     with open(tar, "wb") as out:
-        result = subprocess.run([git, *SAFE_GIT, "--git-dir", str(into / "repo.git"), "archive", "--format=tar",
-                                 "HEAD"], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE,
-                                env=git_environment(), timeout=CLONE_SECONDS, check=False)
+        result = subprocess.run(
+            [git, *SAFE_GIT, "--git-dir", str(into / "repo.git"), "archive", "--format=tar", "HEAD"],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env=git_environment(),
+            timeout=CLONE_SECONDS,
+            check=False,
+        )
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UserError(f"{address.location}: git could not read the repository "
-                        f"({(reason[-1] if reason else 'no commit?').removeprefix('fatal: ')[:200]})", field="source")
+        raise UserError(
+            f"{address.location}: git could not read the repository "
+            f"({(reason[-1] if reason else 'no commit?').removeprefix('fatal: ')[:200]})",
+            field="source",
+        )
     target = into / "tree"
     target.mkdir()
     notices = unpack(tar, target, max_member_bytes=max_member_bytes)

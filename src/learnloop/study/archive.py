@@ -41,8 +41,9 @@ def archive_suffix(path: Path) -> str | None:
 
 
 @contextmanager
-def opened_source(source: str | Path, *, max_member_bytes: int | None = None, progress: Any = None,
-                  cache: Path | None = None) -> Iterator[OpenedSource]:
+def opened_source(
+    source: str | Path, *, max_member_bytes: int | None = None, progress: Any = None, cache: Path | None = None
+) -> Iterator[OpenedSource]:
     """Yield the folder to study: a folder as it is; an archive or a bare repository unpacked into a temporary
     folder removed afterwards; a remote repository cloned into the cache (or the clone found there reused)."""
     from learnloop.study.address import archive_bare, cached_clone, parse_address
@@ -59,8 +60,9 @@ def opened_source(source: str | Path, *, max_member_bytes: int | None = None, pr
 
     with tempfile.TemporaryDirectory(prefix="learnloop-study-") as tmp:
         if address.kind == "bare":
-            tree, notices = archive_bare(address, Path(tmp), max_member_bytes=max_member_bytes or MAX_UNPACKED_BYTES,
-                                         progress=progress)
+            tree, notices = archive_bare(
+                address, Path(tmp), max_member_bytes=max_member_bytes or MAX_UNPACKED_BYTES, progress=progress
+            )
             yield OpenedSource(root=tree, name=address.name, notices=notices, origin="bare")
             return
         target = Path(tmp) / "unpacked"
@@ -108,8 +110,11 @@ def safe_member_path(name: str) -> PurePosixPath | None:
 
 
 def _too_big(name: str, size: int, cap: int) -> FileNotice:
-    return FileNotice(path=name, kind="oversized", detail=f"{size / 1024**2:.1f} MiB in the archive, over the "
-                      f"{cap / 1024**2:.1f} MiB limit: not unpacked")
+    return FileNotice(
+        path=name,
+        kind="oversized",
+        detail=f"{size / 1024**2:.1f} MiB in the archive, over the {cap / 1024**2:.1f} MiB limit: not unpacked",
+    )
 
 
 def _unpack_zip(archive: Path, target: Path, cap: int) -> list[FileNotice]:
@@ -180,8 +185,10 @@ def _check_size(archive: Path, members: int, unpacked: int) -> None:
     if members > MAX_MEMBERS:
         raise UserError(f"{archive.name}: holds {members:,} entries, more than the {MAX_MEMBERS:,} studied")
     if unpacked > MAX_UNPACKED_BYTES:
-        raise UserError(f"{archive.name}: would unpack to {unpacked / 1024**3:.1f} GiB, more than the "
-                        f"{MAX_UNPACKED_BYTES / 1024**3:.0f} GiB allowed")
+        raise UserError(
+            f"{archive.name}: would unpack to {unpacked / 1024**3:.1f} GiB, more than the "
+            f"{MAX_UNPACKED_BYTES / 1024**3:.0f} GiB allowed"
+        )
 
 
 def _left_out(name: str, why: str) -> FileNotice:

@@ -39,12 +39,24 @@ __all__ = ["assemble", "is_test_path", "is_vendored_path", "trim_models"]
 MAX_ENTRIES = 15
 MAX_EXAMPLE_ENTRIES = 3
 MAX_MODELS = 40
-def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[FileFacts],
-             declarations: Declarations, *, atlas: Any = None, extra_notices: list[FileNotice] | None = None,
-             ) -> StudyReport:
+
+
+def assemble(
+    source: str,
+    name: str,
+    root_name: str,
+    scan: Scan,
+    facts: list[FileFacts],
+    declarations: Declarations,
+    *,
+    atlas: Any = None,
+    extra_notices: list[FileNotice] | None = None,
+) -> StudyReport:
     """Put the report together from what the scan and the readers found (pure: no file access)."""
-    notices = [Notice(path=n.path, kind=n.kind, detail=n.detail)  # type: ignore[arg-type]
-               for n in (*(extra_notices or []), *scan.notices)]
+    notices = [
+        Notice(path=n.path, kind=n.kind, detail=n.detail)  # type: ignore[arg-type]
+        for n in (*(extra_notices or []), *scan.notices)
+    ]
     notices += declarations.notices
     problems: list[ParseProblem] = []
     counts: dict[str, list[int]] = {}  # language -> [files, code, comment, blank]
@@ -62,28 +74,53 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
         count[3] += fact.lines.blank
         if fact.python is not None and fact.python.problem is not None:
             problem = fact.python.problem
-            problems.append(ParseProblem(path=fact.path, kind=problem.kind, line=problem.line,  # type: ignore[arg-type]
-                                         message=problem.message))
+            problems.append(
+                ParseProblem(
+                    path=fact.path,
+                    kind=problem.kind,
+                    line=problem.line,  # type: ignore[arg-type]
+                    message=problem.message,
+                )
+            )
         if fact.notebook is not None:
-            problems.extend(ParseProblem(path=fact.path, kind=p.kind, line=p.line, message=p.message)  # type: ignore[arg-type]
-                            for p in fact.notebook.problems)
-    languages = {name: LanguageCount(language=name, files=c[0], code=c[1], comment=c[2], blank=c[3])
-                 for name, c in counts.items()}
+            problems.extend(
+                ParseProblem(path=fact.path, kind=p.kind, line=p.line, message=p.message)  # type: ignore[arg-type]
+                for p in fact.notebook.problems
+            )
+    languages = {
+        name: LanguageCount(language=name, files=c[0], code=c[1], comment=c[2], blank=c[3])
+        for name, c in counts.items()
+    }
     language_list = sorted(languages.values(), key=lambda c: (-c.lines, c.language))
     if scan.other_files:
         language_list.append(LanguageCount(language="other", files=scan.other_files))
 
     index = build_index([f.path for f in facts if f.path.endswith(SOURCE_SUFFIXES)], root_name)
     linked = _link_imports(index, read)
-    found_models = [ModelClass(name=m.name, module=m.module, path=index.modules[m.module].path, line=m.line,
-                               base=m.base, framework=m.framework)
-                    for m in find_models(index, linked.classes, linked.imports)
-                    if not is_test_path(index.modules[m.module].path)
-                    and not is_vendored_path(index.modules[m.module].path)]
-    modules = [ModuleInfo(name=m.id, path=m.path, lines=linked.lines.get(m.path, 0), package=m.package,
-                          test=is_test_path(m.path), vendored=is_vendored_path(m.path),
-                          summary=linked.summaries.get(m.path))
-               for m in sorted(index.modules.values(), key=lambda m: m.id)]
+    found_models = [
+        ModelClass(
+            name=m.name,
+            module=m.module,
+            path=index.modules[m.module].path,
+            line=m.line,
+            base=m.base,
+            framework=m.framework,
+        )
+        for m in find_models(index, linked.classes, linked.imports)
+        if not is_test_path(index.modules[m.module].path) and not is_vendored_path(index.modules[m.module].path)
+    ]
+    modules = [
+        ModuleInfo(
+            name=m.id,
+            path=m.path,
+            lines=linked.lines.get(m.path, 0),
+            package=m.package,
+            test=is_test_path(m.path),
+            vendored=is_vendored_path(m.path),
+            summary=linked.summaries.get(m.path),
+        )
+        for m in sorted(index.modules.values(), key=lambda m: m.id)
+    ]
     package_dirs = {p.rpartition("/")[0] for p in index.by_path if p.rpartition("/")[2] == "__init__.py"}
     entry_points, entry_total = _entry_points(index, read, declarations, package_dirs)
     file_nodes = sorted({a for a, _b in linked.edges if a not in index.modules})  # notebooks, "my-script.py"
@@ -95,8 +132,14 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
     all_paths = [f.path for f in facts]
     roles = _file_roles(read, index, found_models)
     where = _where(read, roles, entry_points, found_models)
-    order = reading_order(files=all_paths, modules=modules, edges=[(e.source, e.target) for e in graph.edges],
-                          entry_points=entry_points, models=found_models, roles=roles)
+    order = reading_order(
+        files=all_paths,
+        modules=modules,
+        edges=[(e.source, e.target) for e in graph.edges],
+        entry_points=entry_points,
+        models=found_models,
+        roles=roles,
+    )
     popularity: dict[str, int] = {}
     for facts_of_module in linked.imports.values():
         for _target, imported, _alias, _level, _line, _optional in facts_of_module:
@@ -104,31 +147,60 @@ def assemble(source: str, name: str, root_name: str, scan: Scan, facts: list[Fil
                 popularity[imported] = popularity.get(imported, 0) + 1
     models = trim_models(found_models, popularity=popularity)
     code = sum(c.code for c in language_list)
-    totals = Totals(files=len(read) + scan.other_files, lines=sum(c.lines for c in language_list), code=code,
-                    bytes=sum(f.size for f in read) + scan.other_bytes,
-                    python_files=sum(1 for f in read if f.language == "Python"),
-                    notebooks=sum(1 for f in read if f.notebook is not None))
+    totals = Totals(
+        files=len(read) + scan.other_files,
+        lines=sum(c.lines for c in language_list),
+        code=code,
+        bytes=sum(f.size for f in read) + scan.other_bytes,
+        python_files=sum(1 for f in read if f.language == "Python"),
+        notebooks=sum(1 for f in read if f.notebook is not None),
+    )
     internal_roots = index.package_roots or ([""] if "" in index.tops else [])
     internal = sorted({t for r in internal_roots for t in index.tops.get(r, ())})
     notices.sort(key=lambda n: (n.kind, n.path))
     problems.sort(key=lambda p: p.path)
     return StudyReport(
-        source=source, name=name, totals=totals, languages=language_list, packages=index.packages,
-        modules=modules, stdlib=stdlib, third_party=third_party, internal=internal,
-        dependencies=declarations.dependencies, entry_points=entry_points, entry_points_total=entry_total,
-        models=models, models_total=len(found_models), files=roles, where=where, graph=graph,
-        reading_order=order, problems=problems, notices=notices, excluded=sorted(scan.excluded),
+        source=source,
+        name=name,
+        totals=totals,
+        languages=language_list,
+        packages=index.packages,
+        modules=modules,
+        stdlib=stdlib,
+        third_party=third_party,
+        internal=internal,
+        dependencies=declarations.dependencies,
+        entry_points=entry_points,
+        entry_points_total=entry_total,
+        models=models,
+        models_total=len(found_models),
+        files=roles,
+        where=where,
+        graph=graph,
+        reading_order=order,
+        problems=problems,
+        notices=notices,
+        excluded=sorted(scan.excluded),
     )
 
 
-def trim_models(models: list[ModelClass], limit: int = MAX_MODELS,
-                popularity: dict[str, int] | None = None) -> list[ModelClass]:
+def trim_models(
+    models: list[ModelClass], limit: int = MAX_MODELS, popularity: dict[str, int] | None = None
+) -> list[ModelClass]:
     """The repository's models a learner reads: public classes first, the ones its other modules import most,
     examples after, at most ``limit`` (a very large tree defines thousands of classes; the report counts them)."""
     used = popularity or {}
-    ranked = sorted(models, key=lambda m: (m.name.startswith("_"), _is_example(m.path) or is_side_path(m.path),
-                                           -used.get(m.name, 0), m.framework == "its own" and m.base.startswith("("),
-                                           m.path, m.line))
+    ranked = sorted(
+        models,
+        key=lambda m: (
+            m.name.startswith("_"),
+            _is_example(m.path) or is_side_path(m.path),
+            -used.get(m.name, 0),
+            m.framework == "its own" and m.base.startswith("("),
+            m.path,
+            m.line,
+        ),
+    )
     kept = ranked[:limit]
     return sorted(kept, key=lambda m: (m.path, m.line))
 
@@ -159,22 +231,38 @@ def _file_roles(facts: list[FileFacts], index: ModuleIndex, models: list[ModelCl
         test, vendored = is_test_path(fact.path), is_vendored_path(fact.path)
         if vendored:
             continue
-        judged = classify(fact.path, python=fact.python, signals=fact.signals, models=per_path.get(fact.path, 0),
-                          test=test, vendored=vendored, notebook=fact.notebook is not None)
+        judged = classify(
+            fact.path,
+            python=fact.python,
+            signals=fact.signals,
+            models=per_path.get(fact.path, 0),
+            test=test,
+            vendored=vendored,
+            notebook=fact.notebook is not None,
+        )
         if judged.role == "tests":
             continue
         module = index.by_path.get(fact.path)
         summary = fact.python.summary if fact.python else fact.notebook.summary if fact.notebook else None
-        roles.append(FileRole(path=fact.path, module=module.id if module else None, role=judged.role,  # type: ignore[arg-type]
-                              reasons=list(judged.reasons), summary=summary, symbols=_symbols(fact)))
+        roles.append(
+            FileRole(
+                path=fact.path,
+                module=module.id if module else None,
+                role=judged.role,  # type: ignore[arg-type]
+                reasons=list(judged.reasons),
+                summary=summary,
+                symbols=_symbols(fact),
+            )
+        )
     return roles
 
 
 MAX_PLACES = 6
 
 
-def _where(facts: list[FileFacts], roles: list[FileRole], entry_points: list[EntryPoint],
-           models: list[ModelClass]) -> WhereThingsAre:
+def _where(
+    facts: list[FileFacts], roles: list[FileRole], entry_points: list[EntryPoint], models: list[ModelClass]
+) -> WhereThingsAre:
     """Where the model is defined, where training happens, where data comes from and how to run it (file:line)."""
     role_of = {r.path: r.role for r in roles}
     side = {r.path for r in roles if r.role in ("docs", "examples")} | {p for p in role_of if is_side_path(p)}
@@ -185,14 +273,16 @@ def _where(facts: list[FileFacts], roles: list[FileRole], entry_points: list[Ent
             run.append(Place(path=doc, line=int(line), what=f"{entry.quote} (runs {entry.path})"))
         elif entry.command and not is_side_path(entry.path) and not is_test_path(entry.path):
             run.append(Place(path=entry.path, line=entry.line, what=entry.command))
-    model_places = [Place(path=m.path, line=m.line, what=f"class {m.name} ({m.base})")
-                    for m in trim_models(models, MAX_PLACES)]
+    model_places = [
+        Place(path=m.path, line=m.line, what=f"class {m.name} ({m.base})") for m in trim_models(models, MAX_PLACES)
+    ]
     training, evaluation, data = [], [], []
     entry_rank = {}
     for number, entry in enumerate(entry_points):
         entry_rank.setdefault(entry.path, number)
-    for fact in sorted(facts, key=lambda f: (f.path in side, entry_rank.get(f.path, len(entry_rank)),
-                                             f.path.count("/"), f.path)):
+    for fact in sorted(
+        facts, key=lambda f: (f.path in side, entry_rank.get(f.path, len(entry_rank)), f.path.count("/"), f.path)
+    ):
         signals = fact.signals
         role = role_of.get(fact.path)
         if signals is None or role is None or fact.path in side:
@@ -206,12 +296,17 @@ def _where(facts: list[FileFacts], roles: list[FileRole], entry_points: list[Ent
         if role in ("data", "training", "script", "evaluation", "examples", "library") and len(data) < 2 * MAX_PLACES:
             data += [Place(path=fact.path, line=line, what=f"downloads {url}") for line, url in signals.urls[:2]]
             if role == "data" or signals.urls:
-                data += [Place(path=fact.path, line=line, what=f"loads with {what.strip()}")
-                         for line, what in signals.data[:2]]
-                data += [Place(path=fact.path, line=line, what=f"expects the file {name}")
-                         for line, name in signals.files[:2]]
-    return WhereThingsAre(run=run, data=data[: 2 * MAX_PLACES], model=model_places, training=training,
-                          evaluation=evaluation)
+                data += [
+                    Place(path=fact.path, line=line, what=f"loads with {what.strip()}")
+                    for line, what in signals.data[:2]
+                ]
+                data += [
+                    Place(path=fact.path, line=line, what=f"expects the file {name}")
+                    for line, name in signals.files[:2]
+                ]
+    return WhereThingsAre(
+        run=run, data=data[: 2 * MAX_PLACES], model=model_places, training=training, evaluation=evaluation
+    )
 
 
 class _Linked:
@@ -261,13 +356,29 @@ def _link_imports(index: ModuleIndex, facts: list[FileFacts]) -> _Linked:
 
 
 # Which kinds a learner runs first (lower first); a README that quotes the command comes before all of them.
-KIND_RANK = {"readme-command": 0, "console-script": 1, "gui-script": 1, "dunder-main": 2, "main-block": 3,
-             "script": 3, "argparse": 4, "click": 4, "typer": 4, "fire": 4, "hydra": 4, "make-target": 5,
-             "just-target": 5, "tox-env": 6, "nox-session": 6, "notebook": 5}
+KIND_RANK = {
+    "readme-command": 0,
+    "console-script": 1,
+    "gui-script": 1,
+    "dunder-main": 2,
+    "main-block": 3,
+    "script": 3,
+    "argparse": 4,
+    "click": 4,
+    "typer": 4,
+    "fire": 4,
+    "hydra": 4,
+    "make-target": 5,
+    "just-target": 5,
+    "tox-env": 6,
+    "nox-session": 6,
+    "notebook": 5,
+}
 
 
-def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Declarations,
-                  package_dirs: set[str]) -> tuple[list[EntryPoint], int]:
+def _entry_points(
+    index: ModuleIndex, facts: list[FileFacts], declarations: Declarations, package_dirs: set[str]
+) -> tuple[list[EntryPoint], int]:
     """Every way to run the project, one entry per file or command, ranked as a learner would run them (what the
     README quotes first, then the project's own commands, helpers and tests last) and trimmed."""
     found: dict[str, EntryPoint] = {}  # one per path (targets and console scripts: per name)
@@ -277,29 +388,48 @@ def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Decl
         old = found.get(key)
         if old is None or KIND_RANK[entry.kind] < KIND_RANK[old.kind]:
             if old is not None:
-                entry = entry.model_copy(update={"detail": _join(entry.detail, old.detail),
-                                                 "named_in": entry.named_in or old.named_in,
-                                                 "quote": entry.quote or old.quote,
-                                                 "command": entry.command or old.command})
+                entry = entry.model_copy(
+                    update={
+                        "detail": _join(entry.detail, old.detail),
+                        "named_in": entry.named_in or old.named_in,
+                        "quote": entry.quote or old.quote,
+                        "command": entry.command or old.command,
+                    }
+                )
             found[key] = entry
         else:
-            found[key] = old.model_copy(update={"detail": _join(old.detail, entry.detail if entry.kind != old.kind
-                                                                else None)})
+            found[key] = old.model_copy(
+                update={"detail": _join(old.detail, entry.detail if entry.kind != old.kind else None)}
+            )
 
     for fact in facts:
         module = index.by_path.get(fact.path)
         module_id = module.id if module else None
         if fact.notebook is not None:
-            add(fact.path, EntryPoint(kind="notebook", path=fact.path, command=f"jupyter notebook {fact.path}",
-                                      detail=f"{fact.notebook.code_cells} code cells, "
-                                             f"{fact.notebook.markdown_cells} text cells"))
+            add(
+                fact.path,
+                EntryPoint(
+                    kind="notebook",
+                    path=fact.path,
+                    command=f"jupyter notebook {fact.path}",
+                    detail=f"{fact.notebook.code_cells} code cells, {fact.notebook.markdown_cells} text cells",
+                ),
+            )
             continue
         for target, line in fact.targets or []:
             name = fact.path.rpartition("/")[2].lower()
             kind = "tox-env" if name == "tox.ini" else "just-target" if "just" in name else "make-target"
             command = {"tox-env": f"tox -e {target}", "just-target": f"just {target}"}.get(kind, f"make {target}")
-            add(f"{kind}:{target}", EntryPoint(kind=kind, path=fact.path, line=line, name=target,  # type: ignore[arg-type]
-                                               command=command))
+            add(
+                f"{kind}:{target}",
+                EntryPoint(
+                    kind=kind,
+                    path=fact.path,
+                    line=line,
+                    name=target,  # type: ignore[arg-type]
+                    command=command,
+                ),
+            )
         if fact.python is None:
             continue
         python = fact.python
@@ -308,32 +438,74 @@ def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Decl
         if fact.path.rpartition("/")[2] == "__main__.py" and module is not None:
             package = module.import_name.rpartition(".")[0]
             if package:
-                add(fact.path, EntryPoint(kind="dunder-main", path=fact.path, module=module_id, detail=package,
-                                          command=f"python -m {package}"))
+                add(
+                    fact.path,
+                    EntryPoint(
+                        kind="dunder-main",
+                        path=fact.path,
+                        module=module_id,
+                        detail=package,
+                        command=f"python -m {package}",
+                    ),
+                )
         if python.main_line is not None:
-            add(fact.path, EntryPoint(kind="main-block", path=fact.path, line=python.main_line, module=module_id,
-                                      command=runs_as))
+            add(
+                fact.path,
+                EntryPoint(kind="main-block", path=fact.path, line=python.main_line, module=module_id, command=runs_as),
+            )
         elif python.work_count >= 2 and folder not in package_dirs and fact.path.endswith(".py"):
-            add(fact.path, EntryPoint(kind="script", path=fact.path, line=python.work_lines[0], module=module_id,
-                                      command=runs_as, detail=f"{python.work_count} statements run at module level"))
+            add(
+                fact.path,
+                EntryPoint(
+                    kind="script",
+                    path=fact.path,
+                    line=python.work_lines[0],
+                    module=module_id,
+                    command=runs_as,
+                    detail=f"{python.work_count} statements run at module level",
+                ),
+            )
         for cli in python.clis:
             if cli.kind == "nox":
-                add(f"nox:{cli.name}", EntryPoint(kind="nox-session", path=fact.path, line=cli.line, name=cli.name,
-                                                  command=f"nox -s {cli.name}"))
+                add(
+                    f"nox:{cli.name}",
+                    EntryPoint(
+                        kind="nox-session", path=fact.path, line=cli.line, name=cli.name, command=f"nox -s {cli.name}"
+                    ),
+                )
                 continue
-            add(fact.path, EntryPoint(kind=cli.kind, path=fact.path, line=cli.line, module=module_id,  # type: ignore[arg-type]
-                                      name=cli.name, detail=cli.detail, command=runs_as))
+            add(
+                fact.path,
+                EntryPoint(
+                    kind=cli.kind,
+                    path=fact.path,
+                    line=cli.line,
+                    module=module_id,  # type: ignore[arg-type]
+                    name=cli.name,
+                    detail=cli.detail,
+                    command=runs_as,
+                ),
+            )
     for script in declarations.scripts:
         module_id = _module_by_import_name(index, script.module)
         path = index.modules[module_id].path if module_id else script.source
-        add(f"script:{script.name}", EntryPoint(kind="gui-script" if script.gui else "console-script", path=path,
-                                                module=module_id, name=script.name, detail=script.target,
-                                                command=script.name))
+        add(
+            f"script:{script.name}",
+            EntryPoint(
+                kind="gui-script" if script.gui else "console-script",
+                path=path,
+                module=module_id,
+                name=script.name,
+                detail=script.target,
+                command=script.name,
+            ),
+        )
     # what the README and docs quote: the file it names becomes the first thing to run
     quoted_rank: dict[str, int] = {}
     sequence = 0
-    for doc in sorted((f for f in facts if f.commands), key=lambda f: (f.path.count("/"), "readme" not in
-                                                                        f.path.lower(), f.path)):
+    for doc in sorted(
+        (f for f in facts if f.commands), key=lambda f: (f.path.count("/"), "readme" not in f.path.lower(), f.path)
+    ):
         for command in doc.commands or []:
             path = _quoted_path(command.kind, command.target, by_path, index)
             key = path
@@ -349,11 +521,16 @@ def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Decl
             old = found.get(key)
             if old is None:
                 module = index.by_path.get(path)
-                found[key] = EntryPoint(kind="readme-command", path=path, module=module.id if module else None,
-                                        command=command.text, named_in=named, quote=command.text)
+                found[key] = EntryPoint(
+                    kind="readme-command",
+                    path=path,
+                    module=module.id if module else None,
+                    command=command.text,
+                    named_in=named,
+                    quote=command.text,
+                )
             elif old.named_in is None:
-                found[key] = old.model_copy(update={"named_in": named, "quote": command.text,
-                                                    "command": command.text})
+                found[key] = old.model_copy(update={"named_in": named, "quote": command.text, "command": command.text})
             if key not in quoted_rank:
                 quoted_rank[key] = sequence
                 sequence += 1
@@ -363,8 +540,16 @@ def _entry_points(index: ModuleIndex, facts: list[FileFacts], declarations: Decl
         side = is_test_path(e.path) or is_side_path(e.path) or is_vendored_path(e.path)
         example = _is_example(e.path)
         quoted = quoted_rank.get(key)
-        return (side, example and quoted is None, quoted is None, quoted or 0, KIND_RANK[e.kind], e.path.count("/"),
-                e.path, e.line or 0)
+        return (
+            side,
+            example and quoted is None,
+            quoted is None,
+            quoted or 0,
+            KIND_RANK[e.kind],
+            e.path.count("/"),
+            e.path,
+            e.line or 0,
+        )
 
     ranked = [e for _key, e in sorted(found.items(), key=rank)]
     kept: list[EntryPoint] = []

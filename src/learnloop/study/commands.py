@@ -16,11 +16,37 @@ MAX_LINE = 400
 
 # Words that start a Python run, and the options they take before the script or -m.
 PYTHONS = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|py|pythonw|ipython)$")
-LAUNCHERS = {"torchrun", "deepspeed", "accelerate", "uv", "poetry", "pipenv", "pdm", "hatch", "conda", "srun",
-             "CUDA_VISIBLE_DEVICES", "horovodrun", "mpirun", "nohup", "time", "sudo"}
+LAUNCHERS = {
+    "torchrun",
+    "deepspeed",
+    "accelerate",
+    "uv",
+    "poetry",
+    "pipenv",
+    "pdm",
+    "hatch",
+    "conda",
+    "srun",
+    "CUDA_VISIBLE_DEVICES",
+    "horovodrun",
+    "mpirun",
+    "nohup",
+    "time",
+    "sudo",
+}
 RUNNERS = {"make": "make", "just": "just", "nox": "nox", "tox": "tox", "invoke": "invoke"}
-OPTION_WITH_VALUE = {"--nproc_per_node", "--nnodes", "--num_processes", "--config_file", "-n", "--node_rank",
-                     "--master_port", "--standalone", "-W", "-X"}
+OPTION_WITH_VALUE = {
+    "--nproc_per_node",
+    "--nnodes",
+    "--num_processes",
+    "--config_file",
+    "-n",
+    "--node_rank",
+    "--master_port",
+    "--standalone",
+    "-W",
+    "-X",
+}
 SCRIPT_SUFFIXES = (".py", ".ipynb", ".sh")
 
 
@@ -50,9 +76,17 @@ def read_commands(text: str) -> list[QuotedCommand]:
         if len(raw) > MAX_LINE or not raw.strip():
             continue
         lowered = raw.lower()
-        if "python" not in lowered and "make " not in lowered and "just " not in lowered and "jupyter" not in lowered \
-                and "torchrun" not in lowered and "nox" not in lowered and "tox " not in lowered and "bash " not in \
-                lowered and "uv run" not in lowered:
+        if (
+            "python" not in lowered
+            and "make " not in lowered
+            and "just " not in lowered
+            and "jupyter" not in lowered
+            and "torchrun" not in lowered
+            and "nox" not in lowered
+            and "tox " not in lowered
+            and "bash " not in lowered
+            and "uv run" not in lowered
+        ):
             continue
         pieces = re.findall(r"`+([^`]+)`+", raw) if "`" in raw else [raw]  # inline code: only what is quoted
         for piece in pieces:
@@ -143,5 +177,6 @@ def is_doc_page(path: str) -> bool:
         return False
     if name.startswith("readme"):
         return len(parts) <= 3
-    return (len(parts) == 2 and parts[0] in ("docs", "doc")) or (len(parts) == 1 and name.startswith(
-        ("install", "usage", "getting", "quickstart", "tutorial")))
+    return (len(parts) == 2 and parts[0] in ("docs", "doc")) or (
+        len(parts) == 1 and name.startswith(("install", "usage", "getting", "quickstart", "tutorial"))
+    )

@@ -48,8 +48,9 @@ def is_manifest(path: str) -> bool:
         return name.endswith((".txt", ".in"))
     if folder:
         return False
-    return (name in ("pyproject.toml", "setup.cfg", "setup.py", "environment.yml", "environment.yaml")
-            or (name.startswith("requirements") and name.endswith((".txt", ".in"))))
+    return name in ("pyproject.toml", "setup.cfg", "setup.py", "environment.yml", "environment.yaml") or (
+        name.startswith("requirements") and name.endswith((".txt", ".in"))
+    )
 
 
 def read_declarations(root: Path, paths: list[str]) -> Declarations:
@@ -183,8 +184,13 @@ def _read_setup_py(text: str, path: str, found: Declarations) -> None:
                     for spec in _strings(list(value)):
                         _add(found, spec, path, "main")
                 else:
-                    found.notices.append(Notice(path=path, kind="unreadable", detail="install_requires is "
-                                                "computed when setup.py runs; not read (setup.py is never run)"))
+                    found.notices.append(
+                        Notice(
+                            path=path,
+                            kind="unreadable",
+                            detail="install_requires is computed when setup.py runs; not read (setup.py is never run)",
+                        )
+                    )
             elif keyword.arg == "extras_require" and isinstance(value, dict):
                 for group, specs in value.items():
                     for spec in _strings(specs if isinstance(specs, list | tuple) else [specs]):

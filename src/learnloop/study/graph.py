@@ -16,24 +16,31 @@ from learnloop.study.report import Edge, Hub, ImportGraph
 HUB_COUNT = 8
 
 
-def build_graph(nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, hub_count: int = HUB_COUNT,
-                not_counted: frozenset[str] = frozenset()) -> ImportGraph:
+def build_graph(
+    nodes: Iterable[str],
+    edges: Iterable[tuple[str, str]],
+    *,
+    hub_count: int = HUB_COUNT,
+    not_counted: frozenset[str] = frozenset(),
+) -> ImportGraph:
     """The graph of ``edges`` between ``nodes``; hubs are the most imported modules, counting importers that are
     not in ``not_counted`` (tests import the testing helpers everywhere: that does not make them central)."""
     node_list = sorted(set(nodes))
     known = set(node_list)
     pairs = sorted({(a, b) for a, b in edges if a != b and a in known and b in known})
     indegree = Counter(b for a, b in pairs if a not in not_counted)
-    hubs = [Hub(module=m, imported_by=n) for m, n in sorted(indegree.items(), key=lambda kv: (-kv[1], kv[0]))
-            if n > 1][:hub_count]
+    hubs = [Hub(module=m, imported_by=n) for m, n in sorted(indegree.items(), key=lambda kv: (-kv[1], kv[0])) if n > 1][
+        :hub_count
+    ]
     adjacency: dict[str, list[str]] = defaultdict(list)
     for a, b in pairs:
         adjacency[a].append(b)
     cycles = [sorted(c) for c in strongly_connected(node_list, adjacency) if len(c) > 1]
     cycles.sort(key=lambda c: (-len(c), c))
     # thousands of edges on a large tree: built without validation (two strings each, made right here)
-    return ImportGraph.model_construct(nodes=node_list, edges=[Edge.model_construct(source=a, target=b)
-                                                               for a, b in pairs], hubs=hubs, cycles=cycles)
+    return ImportGraph.model_construct(
+        nodes=node_list, edges=[Edge.model_construct(source=a, target=b) for a, b in pairs], hubs=hubs, cycles=cycles
+    )
 
 
 def strongly_connected(nodes: list[str], adjacency: dict[str, list[str]]) -> list[list[str]]:
@@ -116,8 +123,9 @@ class Collapsed:
     collapsed: bool = False
 
 
-def collapse(nodes: list[str], edges: list[tuple[str, str]], *, max_nodes: int = 45,
-             keep: frozenset[str] = frozenset()) -> Collapsed:
+def collapse(
+    nodes: list[str], edges: list[tuple[str, str]], *, max_nodes: int = 45, keep: frozenset[str] = frozenset()
+) -> Collapsed:
     """Group modules by package so that at most ``max_nodes`` boxes remain: start from the top-level names and
     keep splitting the largest group into its sub-packages while the total still fits (pandas: ``core`` opens
     up into ``core.arrays``, ``core.indexes``... while the small packages stay closed). A group with more parts
@@ -133,8 +141,11 @@ def collapse(nodes: list[str], edges: list[tuple[str, str]], *, max_nodes: int =
         return grouped(nodes, edges, _lump({n: n.split(".")[0] for n in nodes}, edges, max_nodes), collapsed=True)
     closed: set[str] = set()  # groups that cannot be split within the limit
     while True:
-        candidates = [g for g in sorted(groups, key=lambda g: (not keep.intersection(groups[g]), -len(groups[g]), g))
-                      if g not in closed and len(groups[g]) > 1]
+        candidates = [
+            g
+            for g in sorted(groups, key=lambda g: (not keep.intersection(groups[g]), -len(groups[g]), g))
+            if g not in closed and len(groups[g]) > 1
+        ]
         if not candidates:
             break
         key = candidates[0]

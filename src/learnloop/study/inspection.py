@@ -54,9 +54,16 @@ class FileFacts:
     targets: list[tuple[str, int]] | None = None  # Makefile / justfile / tox.ini targets
 
 
-def inspect_files(root: str, files: list[FoundFile], *, workers: int | None = None,
-                  progress: Progress | None = None, meanwhile: Callable[[bool], None] | None = None,
-                  max_file_bytes: int | None = None, cache: ParseCache | None = None) -> list[FileFacts]:
+def inspect_files(
+    root: str,
+    files: list[FoundFile],
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    meanwhile: Callable[[bool], None] | None = None,
+    max_file_bytes: int | None = None,
+    cache: ParseCache | None = None,
+) -> list[FileFacts]:
     """Facts for each file, in the order given. ``workers``: None chooses, 1 reads in this process.
     ``meanwhile(parallel)`` runs in this process while the workers parse (``parallel`` True), or after
     reading when there are no workers (False). ``cache``: facts of unchanged files are taken from it, and the
@@ -74,8 +81,14 @@ def inspect_files(root: str, files: list[FoundFile], *, workers: int | None = No
     return [known.get(f.path) or fresh[f.path] for f in files]
 
 
-def _inspect_all(root: str, files: list[FoundFile], workers: int | None, progress: Progress | None,
-                 meanwhile: Callable[[bool], None] | None, max_file_bytes: int | None) -> list[FileFacts]:
+def _inspect_all(
+    root: str,
+    files: list[FoundFile],
+    workers: int | None,
+    progress: Progress | None,
+    meanwhile: Callable[[bool], None] | None,
+    max_file_bytes: int | None,
+) -> list[FileFacts]:
     parsed_bytes = sum(f.size for f in files if f.language in PARSED_LANGUAGES)
     if workers is None:
         workers = default_workers(parsed_bytes)
@@ -97,8 +110,9 @@ def default_workers(parsed_bytes: int) -> int:
     return min(cores, 8)
 
 
-def _inspect_here(root: str, files: list[FoundFile], progress: Progress | None,
-                  max_file_bytes: int | None = None) -> list[FileFacts]:
+def _inspect_here(
+    root: str, files: list[FoundFile], progress: Progress | None, max_file_bytes: int | None = None
+) -> list[FileFacts]:
     results: list[FileFacts] = []
     step = max(1, len(files) // 50)
     was_enabled = gc.isenabled()
@@ -119,8 +133,14 @@ def _inspect_chunk(root: str, files: list[FoundFile], max_file_bytes: int | None
     return [inspect_file(root, found, max_file_bytes=max_file_bytes) for found in files]
 
 
-def _inspect_in_pool(root: str, files: list[FoundFile], workers: int, progress: Progress | None,
-                     meanwhile: Callable[[bool], None] | None, max_file_bytes: int | None) -> list[FileFacts]:
+def _inspect_in_pool(
+    root: str,
+    files: list[FoundFile],
+    workers: int,
+    progress: Progress | None,
+    meanwhile: Callable[[bool], None] | None,
+    max_file_bytes: int | None,
+) -> list[FileFacts]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -175,9 +195,14 @@ def inspect_file(root: str, found: FoundFile, *, max_file_bytes: int | None = No
     table = language_table()
     if facts.language == "Python":
         if len(data) > PARSE_MAX_BYTES:
-            python = PythonFacts(imports=scan_imports_by_line(text),
-                                 problem=Problem("too-large", None, f"{len(data) / 1024**2:.0f} MiB: its imports "
-                                                 "were read line by line, it was not parsed"))
+            python = PythonFacts(
+                imports=scan_imports_by_line(text),
+                problem=Problem(
+                    "too-large",
+                    None,
+                    f"{len(data) / 1024**2:.0f} MiB: its imports were read line by line, it was not parsed",
+                ),
+            )
         elif is_test_path(found.path) or is_vendored_path(found.path):
             # tests and vendored code: only their imports and __main__ guard matter (their role is their path);
             # read line by line, a tenth of the cost of a syntax tree (their docstrings count as code lines)
@@ -194,8 +219,11 @@ def inspect_file(root: str, found: FoundFile, *, max_file_bytes: int | None = No
             facts.notice = ("notebook", f"not a readable notebook ({exc})")
             return facts
         if max_file_bytes is not None and notebook.source_bytes > max_file_bytes:
-            facts.notice = ("oversized", f"{notebook.source_bytes / 1024**2:.1f} MiB of cell source, over the "
-                            f"{max_file_bytes / 1024**2:.1f} MiB limit: not read")
+            facts.notice = (
+                "oversized",
+                f"{notebook.source_bytes / 1024**2:.1f} MiB of cell source, over the "
+                f"{max_file_bytes / 1024**2:.1f} MiB limit: not read",
+            )
             return facts
         facts.notebook = notebook
         facts.lines = notebook.lines

@@ -88,8 +88,9 @@ class InstalledDistributions:
                 if name.endswith((".dist-info", ".egg-info")):
                     distribution, _, rest = name.rsplit(".", 1)[0].partition("-")
                     version = rest.split("-")[0] or None
-                    self._by_name.setdefault(normalize(distribution),
-                                             (distribution, version or "", os.path.join(entry, name)))
+                    self._by_name.setdefault(
+                        normalize(distribution), (distribution, version or "", os.path.join(entry, name))
+                    )
         self._records: dict[str, str] = {}
         self._tops: dict[str, list[str]] | None = None
 
@@ -145,25 +146,35 @@ def installed_distributions() -> InstalledDistributions:
     return InstalledDistributions(list(sys.path))
 
 
-def describe_libraries(uses: dict[str, LibraryUse], *, stdlib: bool, declared: Iterable[str] = (),
-                       atlas: Any = None) -> list[Library]:
+def describe_libraries(
+    uses: dict[str, LibraryUse], *, stdlib: bool, declared: Iterable[str] = (), atlas: Any = None
+) -> list[Library]:
     """One :class:`Library` per key of ``uses``, most used first. ``atlas``: the map (None: no cards)."""
     declared_names = {normalize(d) for d in declared}
     index = AtlasIndex.build(atlas) if atlas is not None and not stdlib else None
     found: list[Library] = []
     for key, use in uses.items():
         if stdlib:
-            found.append(Library(import_name=key, kind="stdlib", modules=len(use.modules),
-                                 optional_only=not use.required))
+            found.append(
+                Library(import_name=key, kind="stdlib", modules=len(use.modules), optional_only=not use.required)
+            )
             continue
         distribution, source, version = find_distribution(key)
         topics, stacks = index.cards(key, distribution) if index else ([], [])
-        found.append(Library(
-            import_name=key, kind="third-party", modules=len(use.modules), distribution=distribution,
-            distribution_from=source, installed_version=version,  # type: ignore[arg-type]
-            declared=normalize(distribution) in declared_names or normalize(key) in declared_names,
-            optional_only=not use.required, topics=topics, stacks=stacks,
-        ))
+        found.append(
+            Library(
+                import_name=key,
+                kind="third-party",
+                modules=len(use.modules),
+                distribution=distribution,
+                distribution_from=source,
+                installed_version=version,  # type: ignore[arg-type]
+                declared=normalize(distribution) in declared_names or normalize(key) in declared_names,
+                optional_only=not use.required,
+                topics=topics,
+                stacks=stacks,
+            )
+        )
     found.sort(key=lambda lib: (-lib.modules, lib.import_name.lower()))
     return found
 

@@ -56,19 +56,40 @@ def library_cards(library: Library) -> str:
 
 def report_markdown(report: StudyReport) -> str:
     t = report.totals
-    out = [f"# Study of {markdown_text(report.name)}", "",
-           f"Source: {code_span(report.source)}. {t.files:,} files, {t.lines:,} lines ({t.code:,} of code), "
-           f"{t.python_files:,} Python files, {t.notebooks:,} notebooks. Nothing in it was run.", ""]
+    out = [
+        f"# Study of {markdown_text(report.name)}",
+        "",
+        f"Source: {code_span(report.source)}. {t.files:,} files, {t.lines:,} lines ({t.code:,} of code), "
+        f"{t.python_files:,} Python files, {t.notebooks:,} notebooks. Nothing in it was run.",
+        "",
+    ]
     out += ["## Size", ""]
-    out += _table(["language", "files", "code", "comment", "blank"],
-                  [[c.language, c.files, c.code if c.language != "other" else "-",
-                    c.comment if c.language != "other" else "-", c.blank if c.language != "other" else "-"]
-                   for c in report.languages])
+    out += _table(
+        ["language", "files", "code", "comment", "blank"],
+        [
+            [
+                c.language,
+                c.files,
+                c.code if c.language != "other" else "-",
+                c.comment if c.language != "other" else "-",
+                c.blank if c.language != "other" else "-",
+            ]
+            for c in report.languages
+        ],
+    )
     out += ["", "## Libraries it imports", ""]
     if report.third_party:
-        rows = [[lib.import_name, lib.distribution or "", lib.installed_version or "not installed",
-                 "yes" if lib.declared else "no", lib.modules, library_cards(lib) or "-"]
-                for lib in report.third_party[:MAX_ROWS]]
+        rows = [
+            [
+                lib.import_name,
+                lib.distribution or "",
+                lib.installed_version or "not installed",
+                "yes" if lib.declared else "no",
+                lib.modules,
+                library_cards(lib) or "-",
+            ]
+            for lib in report.third_party[:MAX_ROWS]
+        ]
         out += _table(["import", "pip install", "here", "declared", "modules", "on the map"], rows)
         out += _more(len(report.third_party), MAX_ROWS, "libraries")
     else:
@@ -79,16 +100,21 @@ def report_markdown(report: StudyReport) -> str:
         out += ["", "Its own top-level modules: " + ", ".join(code_span(n) for n in report.internal[:MAX_ROWS]) + "."]
     if report.dependencies:
         out += ["", "## Declared dependencies", ""]
-        out += _table(["name", "requirement", "group", "declared in"],
-                      [[d.name, code_span(d.spec), d.group, code_span(d.source)]
-                       for d in report.dependencies[:MAX_ROWS]])
+        out += _table(
+            ["name", "requirement", "group", "declared in"],
+            [[d.name, code_span(d.spec), d.group, code_span(d.source)] for d in report.dependencies[:MAX_ROWS]],
+        )
         out += _more(len(report.dependencies), MAX_ROWS, "dependencies")
     w = report.where
     out += ["", "## How to run it", ""]
     out += [_place(p) for p in w.run] or ["No command found in the README, and no script: it is a library."]
     out += ["", "## Where things are", ""]
-    for title, places in (("Data comes from", w.data), ("The model is defined", w.model),
-                          ("Training happens", w.training), ("The trained model is used", w.evaluation)):
+    for title, places in (
+        ("Data comes from", w.data),
+        ("The model is defined", w.model),
+        ("Training happens", w.training),
+        ("The trained model is used", w.evaluation),
+    ):
         if places:
             out += [f"{title}:", "", *(_place(p) for p in places), ""]
     if not (w.data or w.model or w.training or w.evaluation):
@@ -107,15 +133,19 @@ def report_markdown(report: StudyReport) -> str:
     if report.models:
         out += ["", "## Where the models are defined", ""]
         for m in report.models[:MAX_ROWS]:
-            out.append(f"- {code_span(m.name)} in {_at(m.path, m.line)}: a {m.framework} model "
-                       f"(subclass of {code_span(m.base)})")
+            out.append(
+                f"- {code_span(m.name)} in {_at(m.path, m.line)}: a {m.framework} model "
+                f"(subclass of {code_span(m.base)})"
+            )
         out += _more(report.models_total, len(report.models[:MAX_ROWS]), "model classes")
     g = report.graph
-    out += ["", "## Import graph", "",
-            f"{len(g.nodes):,} modules, {len(g.edges):,} imports between them."]
+    out += ["", "## Import graph", "", f"{len(g.nodes):,} modules, {len(g.edges):,} imports between them."]
     if g.hubs:
-        out.append("Hubs (imported by the most modules, tests not counted): "
-                   + ", ".join(f"{code_span(h.module)} ({h.imported_by})" for h in g.hubs) + ".")
+        out.append(
+            "Hubs (imported by the most modules, tests not counted): "
+            + ", ".join(f"{code_span(h.module)} ({h.imported_by})" for h in g.hubs)
+            + "."
+        )
     if g.cycles:
         out.append(f"{len(g.cycles)} group(s) of modules import each other; the largest has {len(g.cycles[0])}.")
     out += ["", "## Reading order", ""]

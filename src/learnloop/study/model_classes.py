@@ -57,9 +57,14 @@ def _relative_base(package: str, target: str, level: int) -> str:
     return ".".join([*parts, target] if target else parts)
 
 
-OWN_BASE_METHODS = (frozenset({"forward"}), frozenset({"parameters", "zero_grad"}),
-                    frozenset({"parameters", "__call__"}),
-                    frozenset({"fit", "predict"}), frozenset({"fit", "transform"}), frozenset({"call", "build"}))
+OWN_BASE_METHODS = (
+    frozenset({"forward"}),
+    frozenset({"parameters", "zero_grad"}),
+    frozenset({"parameters", "__call__"}),
+    frozenset({"fit", "predict"}),
+    frozenset({"fit", "transform"}),
+    frozenset({"call", "build"}),
+)
 OWN = "its own"
 
 
@@ -70,8 +75,12 @@ def is_own_base(fact: ClassFact) -> bool:
     return any(needed <= methods for needed in OWN_BASE_METHODS)
 
 
-def _star_bindings(index: ModuleIndex, bound: dict[str, dict[str, str]], classes: dict[str, list[ClassFact]],
-                   imports: dict[str, list[ImportFact]]) -> None:
+def _star_bindings(
+    index: ModuleIndex,
+    bound: dict[str, dict[str, str]],
+    classes: dict[str, list[ClassFact]],
+    imports: dict[str, list[ImportFact]],
+) -> None:
     """``from .layers import *`` binds every public name of ``layers`` (its classes and what it binds itself)."""
     for _ in range(3):  # chains of star imports, a few deep
         for mid, facts in imports.items():
@@ -91,8 +100,9 @@ def _star_bindings(index: ModuleIndex, bound: dict[str, dict[str, str]], classes
                         table.setdefault(public, qualified)
 
 
-def find_models(index: ModuleIndex, classes: dict[str, list[ClassFact]],
-                imports: dict[str, list[ImportFact]]) -> list[FoundModel]:
+def find_models(
+    index: ModuleIndex, classes: dict[str, list[ClassFact]], imports: dict[str, list[ImportFact]]
+) -> list[FoundModel]:
     """Model classes among ``classes`` (module id -> classes defined there)."""
     bases = dict(known_bases())
     bound = {mid: bindings(index.modules[mid], imports.get(mid, [])) for mid in imports}
@@ -157,8 +167,11 @@ def find_models(index: ModuleIndex, classes: dict[str, list[ClassFact]],
                     break
         if not changed:
             break
-    found = [FoundModel(mid, fact.name, fact.line, framework_of[q][1], framework_of[q][0])
-             for q, (mid, fact) in by_qualified.items() if q in framework_of]
+    found = [
+        FoundModel(mid, fact.name, fact.line, framework_of[q][1], framework_of[q][0])
+        for q, (mid, fact) in by_qualified.items()
+        if q in framework_of
+    ]
     found.sort(key=lambda m: (m.module, m.line))
     return found
 

@@ -12,17 +12,39 @@ from learnloop.study.report import EntryPoint, FileRole, ModelClass, ModuleInfo,
 MAX_STEPS = 12
 README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
 PREFERRED_STEMS = ("train", "main", "run", "app", "cli", "__main__", "demo", "example", "predict", "evaluate")
-ENTRY_RANK = {"console-script": 0, "gui-script": 0, "readme-command": 0, "dunder-main": 1, "main-block": 2,
-              "script": 2, "argparse": 3, "click": 3, "typer": 3, "fire": 3, "hydra": 3, "notebook": 4,
-              "make-target": 4, "just-target": 4, "tox-env": 5, "nox-session": 5}
+ENTRY_RANK = {
+    "console-script": 0,
+    "gui-script": 0,
+    "readme-command": 0,
+    "dunder-main": 1,
+    "main-block": 2,
+    "script": 2,
+    "argparse": 3,
+    "click": 3,
+    "typer": 3,
+    "fire": 3,
+    "hydra": 3,
+    "notebook": 4,
+    "make-target": 4,
+    "just-target": 4,
+    "tox-env": 5,
+    "nox-session": 5,
+}
 
 
 STAGE_LIMITS = {"run": 2, "data": 2, "model": 3, "training": 2, "evaluation": 2}
 
 
-def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: list[tuple[str, str]],
-                  entry_points: list[EntryPoint], models: list[ModelClass], roles: list[FileRole] | None = None,
-                  max_steps: int = MAX_STEPS) -> list[ReadingStep]:
+def reading_order(
+    *,
+    files: Iterable[str],
+    modules: list[ModuleInfo],
+    edges: list[tuple[str, str]],
+    entry_points: list[EntryPoint],
+    models: list[ModelClass],
+    roles: list[FileRole] | None = None,
+    max_steps: int = MAX_STEPS,
+) -> list[ReadingStep]:
     """The order an expert gives a learner: the README, how to run it, where the data comes from, the model, the
     training, the evaluation; then what the entry point uses. Re-export files and command-line glue are skipped
     (on a library the order goes to the modules that define its public classes); tests and vendored code too."""
@@ -50,9 +72,17 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
         role = role_of.get(path)
         if module is not None and module.name in model_names and stage not in ("model", "training"):
             reason = f"{_model_words(model_names[module.name])}; {reason}"
-        steps.append(ReadingStep(path=path, module=module.name if module else None, stage=stage, reason=reason,  # type: ignore[arg-type]
-                                 role=role.role if role else None, summary=role.summary if role else
-                                 (module.summary if module else None), symbols=role.symbols if role else []))
+        steps.append(
+            ReadingStep(
+                path=path,
+                module=module.name if module else None,
+                stage=stage,
+                reason=reason,  # type: ignore[arg-type]
+                role=role.role if role else None,
+                summary=role.summary if role else (module.summary if module else None),
+                symbols=role.symbols if role else [],
+            )
+        )
 
     readme = next((f for f in sorted(files, key=len) if "/" not in f and f.lower() in README_NAMES), None)
     runnable = [e for e in entry_points if not (is_side_path(e.path) or _in_tests(e.path, by_path))]
@@ -60,25 +90,47 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
     first = runnable[0] if runnable else None
     if readme:
         quoted = [e for e in runnable if e.named_in and e.named_in.startswith(readme + ":")][:3]
-        how = ("; it runs " + ", ".join(f"`{e.quote}` (line {(e.named_in or '').rpartition(':')[2]})" for e in quoted)
-               if quoted else "")
-        steps.append(ReadingStep(path=readme, stage="readme", reason="what the authors say the project does and how "
-                                 f"to run it{how}"))
+        how = (
+            "; it runs " + ", ".join(f"`{e.quote}` (line {(e.named_in or '').rpartition(':')[2]})" for e in quoted)
+            if quoted
+            else ""
+        )
+        steps.append(
+            ReadingStep(
+                path=readme, stage="readme", reason=f"what the authors say the project does and how to run it{how}"
+            )
+        )
         shown.add(readme)
 
     library = _is_library(runnable, role_of, modules)
     # where the walk starts: the entry point a learner runs (not a command-line wrapper of a library)
-    start_paths = [e.path for e in runnable if not (library and role_of.get(e.path) is not None
-                                                    and role_of[e.path].role in ("cli", "re-export"))
-                   and (e.named_in or not _is_example(e.path) or all(_is_example(r.path) for r in runnable))][:3]
+    start_paths = [
+        e.path
+        for e in runnable
+        if not (library and role_of.get(e.path) is not None and role_of[e.path].role in ("cli", "re-export"))
+        and (e.named_in or not _is_example(e.path) or all(_is_example(r.path) for r in runnable))
+    ][:3]
     near = _near(start_paths, by_path, uses)  # module paths the entry points reach, nearest first
 
     def ranked(role: str) -> list[FileRole]:
-        found = [r for r in role_of.values() if r.role == role and not is_side_path(r.path)
-                 and not (role != "model" and _is_example(r.path) and r.path not in start_paths)]
-        return sorted(found, key=lambda r: (r.path not in start_paths, near.get(r.path, 99),
-                                            -len(model_names.get(r.module or "", [])), is_private(r.path),
-                                            r.path.count("/"), r.path))
+        found = [
+            r
+            for r in role_of.values()
+            if r.role == role
+            and not is_side_path(r.path)
+            and not (role != "model" and _is_example(r.path) and r.path not in start_paths)
+        ]
+        return sorted(
+            found,
+            key=lambda r: (
+                r.path not in start_paths,
+                near.get(r.path, 99),
+                -len(model_names.get(r.module or "", [])),
+                is_private(r.path),
+                r.path.count("/"),
+                r.path,
+            ),
+        )
 
     # how to run: the settings the quoted command passes, the configuration the entry point reads
     run_budget = STAGE_LIMITS["run"]
@@ -91,12 +143,21 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
     for config in ranked("configuration")[:run_budget]:
         if near.get(config.path, 99) < 99 or config.path.count("/") == 0:
             step(config.path, "run", f"how to run: {config.reasons[0]}")
-    if first is not None and first.path not in shown and role_of.get(first.path) is not None and \
-            role_of[first.path].role in ("script", "cli", "library") and not library:
+    if (
+        first is not None
+        and first.path not in shown
+        and role_of.get(first.path) is not None
+        and role_of[first.path].role in ("script", "cli", "library")
+        and not library
+    ):
         step(first.path, "run", _entry_words(first))
 
-    for stage, what in (("data", "where the data comes from"), ("model", "the model"),
-                        ("training", "where training happens"), ("evaluation", "how the trained model is used")):
+    for stage, what in (
+        ("data", "where the data comes from"),
+        ("model", "the model"),
+        ("training", "where training happens"),
+        ("evaluation", "how the trained model is used"),
+    ):
         limit = STAGE_LIMITS[stage] + (1 if library and stage == "model" else 0)
         for found in ranked(stage)[:limit]:
             entry = next((e for e in runnable if e.path == found.path), None)
@@ -142,8 +203,9 @@ def reading_order(*, files: Iterable[str], modules: list[ModuleInfo], edges: lis
         start, why = _start(entry_points, modules, uses, by_name)
         if start is not None and start in by_name:
             step(by_name[start].path, "more", why)
-    unreached = [n for n in model_names if by_name.get(n) is not None and by_name[n].path not in shown
-                 and n in readable]
+    unreached = [
+        n for n in model_names if by_name.get(n) is not None and by_name[n].path not in shown and n in readable
+    ]
     unreached.sort(key=lambda n: (-len(model_names[n]), n))
     for name in unreached[: max(0, min(3, max_steps + 1 - len(steps)))]:
         step(by_name[name].path, "model", f"{_model_words(model_names[name])} (not reached from the entry point)")
@@ -167,8 +229,15 @@ def _is_library(runnable: list[EntryPoint], role_of: dict[str, FileRole], module
         return False
     for entry in runnable:
         role = role_of.get(entry.path)
-        if entry.kind in ("make-target", "just-target", "tox-env", "nox-session", "console-script", "gui-script",
-                          "dunder-main") or _is_example(entry.path):
+        if entry.kind in (
+            "make-target",
+            "just-target",
+            "tox-env",
+            "nox-session",
+            "console-script",
+            "gui-script",
+            "dunder-main",
+        ) or _is_example(entry.path):
             continue
         if role is not None and role.role in ("cli", "re-export", "library", "examples"):
             continue
@@ -199,15 +268,21 @@ def _near(starts: list[str], by_path: dict[str, ModuleInfo], uses: dict[str, lis
     return distance
 
 
-def _library_start(modules: list[ModuleInfo], model_names: dict[str, list[ModelClass]],
-                   role_of: dict[str, FileRole]) -> list[str]:
+def _library_start(
+    modules: list[ModuleInfo], model_names: dict[str, list[ModelClass]], role_of: dict[str, FileRole]
+) -> list[str]:
     """A library with no script: start at the modules that define its public classes (not its ``__init__``)."""
-    defining = sorted((m for m in modules if not m.test and not m.vendored and m.name in model_names),
-                      key=lambda m: (-len(model_names[m.name]), is_private(m.path), m.path))
+    defining = sorted(
+        (m for m in modules if not m.test and not m.vendored and m.name in model_names),
+        key=lambda m: (-len(model_names[m.name]), is_private(m.path), m.path),
+    )
     if defining:
         return [m.path for m in defining[:2]]
-    classes = [r for r in role_of.values() if r.role == "library" and any(s.kind == "class" and not
-                                                                          s.name.startswith("_") for s in r.symbols)]
+    classes = [
+        r
+        for r in role_of.values()
+        if r.role == "library" and any(s.kind == "class" and not s.name.startswith("_") for s in r.symbols)
+    ]
     classes.sort(key=lambda r: (is_private(r.path), -sum(1 for s in r.symbols if s.kind == "class"), r.path))
     return [r.path for r in classes[:2]]
 
@@ -223,8 +298,12 @@ def _model_words(found: list[ModelClass]) -> str:
     return f"defines the model: {names}{more}"
 
 
-def _start(entry_points: list[EntryPoint], modules: list[ModuleInfo], uses: dict[str, list[str]],
-           by_name: dict[str, ModuleInfo]) -> tuple[str | None, str]:
+def _start(
+    entry_points: list[EntryPoint],
+    modules: list[ModuleInfo],
+    uses: dict[str, list[str]],
+    by_name: dict[str, ModuleInfo],
+) -> tuple[str | None, str]:
     """The module (or notebook path) to read first after the README, and why."""
     candidates = []
     for entry in entry_points:
@@ -250,8 +329,25 @@ def _start(entry_points: list[EntryPoint], modules: list[ModuleInfo], uses: dict
     return None, ""
 
 
-SIDE_FOLDERS = frozenset({"build_tools", "tools", "maint_tools", "doc", "docs", "benchmarks", "benchmark", "asv_bench",
-                          "ci", "scripts_dev", "dev", "devtools", ".github", ".circleci", "build"})
+SIDE_FOLDERS = frozenset(
+    {
+        "build_tools",
+        "tools",
+        "maint_tools",
+        "doc",
+        "docs",
+        "benchmarks",
+        "benchmark",
+        "asv_bench",
+        "ci",
+        "scripts_dev",
+        "dev",
+        "devtools",
+        ".github",
+        ".circleci",
+        "build",
+    }
+)
 
 
 def is_side_path(path: str) -> bool:
@@ -291,7 +387,7 @@ def _entry_words(entry: EntryPoint) -> str:
     if entry.kind == "dunder-main":
         return f"entry point: `python -m {entry.module}` runs this"
     if entry.kind == "main-block":
-        return f"entry point: its `if __name__ == \"__main__\"` block (line {entry.line}) runs when you call it"
+        return f'entry point: its `if __name__ == "__main__"` block (line {entry.line}) runs when you call it'
     if entry.kind == "notebook":
         return "entry point: a notebook that runs the project step by step"
     return f"entry point: defines a command line ({entry.kind}, line {entry.line})"

@@ -21,8 +21,15 @@ if TYPE_CHECKING:
     from learnloop.study.scan import FoundFile
 
 FORMAT = 1
-_READERS = ("inspection.py", "pysource.py", "signals.py", "notebooks.py", "commands.py", "languages.py",
-            "data/languages.yaml")
+_READERS = (
+    "inspection.py",
+    "pysource.py",
+    "signals.py",
+    "notebooks.py",
+    "commands.py",
+    "languages.py",
+    "data/languages.yaml",
+)
 
 
 def _readers_fingerprint() -> str:

@@ -25,14 +25,35 @@ if TYPE_CHECKING:
 MAX_NODES = 45
 MAX_ROW = 9
 MAX_LAYERS = 8
-COLOURS = {"entry": "#b8e186", "model": "#cbb5e2", "hub": "#fdb863", "plain": "#d1e5f0", "other": "#eeeeee",
-           "side": "#f4f4f4"}
+COLOURS = {
+    "entry": "#b8e186",
+    "model": "#cbb5e2",
+    "hub": "#fdb863",
+    "plain": "#d1e5f0",
+    "other": "#eeeeee",
+    "side": "#f4f4f4",
+}
 # Folders around the project rather than the project: each becomes one box, whatever it holds.
-SIDE_BOXES = {"examples": "examples/", "example": "examples/", "demos": "examples/", "tutorials": "examples/",
-              "tests": "tests/", "test": "tests/", "testing": "tests/", "docs": "docs/", "doc": "docs/",
-              "benchmarks": "benchmarks/", "benchmark": "benchmarks/", "asv_bench": "benchmarks/",
-              "scripts": "scripts/", "tools": "tools/", "build_tools": "tools/", "config": "config/",
-              "configs": "config/", "conf": "config/"}
+SIDE_BOXES = {
+    "examples": "examples/",
+    "example": "examples/",
+    "demos": "examples/",
+    "tutorials": "examples/",
+    "tests": "tests/",
+    "test": "tests/",
+    "testing": "tests/",
+    "docs": "docs/",
+    "doc": "docs/",
+    "benchmarks": "benchmarks/",
+    "benchmark": "benchmarks/",
+    "asv_bench": "benchmarks/",
+    "scripts": "scripts/",
+    "tools": "tools/",
+    "build_tools": "tools/",
+    "config": "config/",
+    "configs": "config/",
+    "conf": "config/",
+}
 
 
 @dataclass(frozen=True)
@@ -101,8 +122,9 @@ def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -
     all_edges = [(e.source, e.target) for e in report.graph.edges if e.source not in hidden and e.target not in hidden]
     main_edges = [(a, b) for a, b in all_edges if a not in side and b not in side]
     boxes = sorted(set(side.values()))
-    view = collapse(main, main_edges, max_nodes=max(3, max_nodes - len(boxes)),
-                    keep=frozenset(h.module for h in report.graph.hubs))
+    view = collapse(
+        main, main_edges, max_nodes=max(3, max_nodes - len(boxes)), keep=frozenset(h.module for h in report.graph.hubs)
+    )
     members = {**view.members, **side}
     view = grouped([*main, *side], all_edges, members, collapsed=view.collapsed)
     counts = {box: sum(1 for b in side.values() if b == box) for box in boxes}
@@ -110,8 +132,14 @@ def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -
     kinds.update({box: "side" for box in boxes})
     positions, rows, routes = layout_with_routes(list(view.nodes), list(view.edges))
     _render(report, view, kinds, positions, rows, path, left_out=len(hidden), routes=routes, side=counts)
-    return Picture(path=str(path), boxes=len(view.nodes), arrows=len(view.edges), collapsed=view.collapsed,
-                   left_out=len(hidden), side_boxes=counts)
+    return Picture(
+        path=str(path),
+        boxes=len(view.nodes),
+        arrows=len(view.edges),
+        collapsed=view.collapsed,
+        left_out=len(hidden),
+        side_boxes=counts,
+    )
 
 
 def _kinds(report: StudyReport, view: Collapsed) -> dict[str, str]:
@@ -150,8 +178,10 @@ def layout(nodes: list[str], edges: list[tuple[str, str]]) -> tuple[dict[str, tu
     return positions, rows
 
 
-def layout_with_routes(nodes: list[str], edges: list[tuple[str, str]],
-                       ) -> tuple[dict[str, tuple[float, float]], int, dict[tuple[str, str], Route]]:
+def layout_with_routes(
+    nodes: list[str],
+    edges: list[tuple[str, str]],
+) -> tuple[dict[str, tuple[float, float]], int, dict[tuple[str, str], Route]]:
     """A layered drawing (Sugiyama style): rows of boxes, importers above what they import, and for every arrow
     the points it bends through. An arrow that spans several rows passes through a lane kept free in each row
     between (a dummy node placed with the boxes), so it never crosses a box; an arrow inside one row arcs above
@@ -215,8 +245,7 @@ def layout_with_routes(nodes: list[str], edges: list[tuple[str, str]],
     positions = {n: (slot[n], float(r)) for r, row in enumerate(rows) for n in row if not n.startswith("\0")}
     routes: dict[tuple[str, str], Route] = {}
     for (a, b), chain in chains.items():
-        routes[(a, b)] = [(slot[d], float(row_of_dummy)) for d in chain
-                          for row_of_dummy in [int(d.rsplit("\0", 1)[1])]]
+        routes[(a, b)] = [(slot[d], float(row_of_dummy)) for d in chain for row_of_dummy in [int(d.rsplit("\0", 1)[1])]]
     for a, b in edges:
         if row_of[a] == row_of[b] and a != b:
             (xa, y), (xb, _y) = positions[a], positions[b]
@@ -297,8 +326,14 @@ def _common_prefix(names: list[str]) -> str:
     return ""
 
 
-def _draw_arrows(axes: Any, view: Collapsed, positions: dict[str, tuple[float, float]], inch_x: float,
-                 inch_y: float, routes: dict[tuple[str, str], Route]) -> None:
+def _draw_arrows(
+    axes: Any,
+    view: Collapsed,
+    positions: dict[str, tuple[float, float]],
+    inch_x: float,
+    inch_y: float,
+    routes: dict[tuple[str, str], Route],
+) -> None:
     """All arrows as two artists (shafts as one LineCollection of polylines, heads as one quiver): hundreds of
     separate arrow patches would cost seconds. An arrow bends through its route's points (lanes kept free
     between boxes), so it never runs through a box it does not touch."""
@@ -326,14 +361,38 @@ def _draw_arrows(axes: Any, view: Collapsed, positions: dict[str, tuple[float, f
     if tips:
         xs, ys = zip(*tips, strict=True)
         us, vs = zip(*directions, strict=True)
-        axes.quiver(xs, ys, us, vs, angles="xy", scale_units="inches", scale=1 / 0.12, pivot="tip",
-                    color="#6f6f6f", alpha=0.75, units="inches", width=0.012, headwidth=6, headlength=8,
-                    headaxislength=7, zorder=2)
+        axes.quiver(
+            xs,
+            ys,
+            us,
+            vs,
+            angles="xy",
+            scale_units="inches",
+            scale=1 / 0.12,
+            pivot="tip",
+            color="#6f6f6f",
+            alpha=0.75,
+            units="inches",
+            width=0.012,
+            headwidth=6,
+            headlength=8,
+            headaxislength=7,
+            zorder=2,
+        )
 
 
-def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positions: dict[str, tuple[float, float]],
-            rows: int, path: Path, *, left_out: int, routes: dict[tuple[str, str], Route] | None = None,
-            side: dict[str, int] | None = None) -> None:
+def _render(
+    report: StudyReport,
+    view: Collapsed,
+    kinds: dict[str, str],
+    positions: dict[str, tuple[float, float]],
+    rows: int,
+    path: Path,
+    *,
+    left_out: int,
+    routes: dict[tuple[str, str], Route] | None = None,
+    side: dict[str, int] | None = None,
+) -> None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
@@ -352,10 +411,21 @@ def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positio
     prefix = _common_prefix(list(view.nodes))
     font = 8 if widest > 5 else 9
     for group, (x, y) in positions.items():
-        axes.text(x, y, _label(group, prefix, view.nodes[group], view.collapsed), ha="center", va="center",
-                  fontsize=font, zorder=3,
-                  bbox={"boxstyle": "round,pad=0.35", "facecolor": COLOURS[kinds[group]], "edgecolor": "#555555",
-                        "linewidth": 0.6})
+        axes.text(
+            x,
+            y,
+            _label(group, prefix, view.nodes[group], view.collapsed),
+            ha="center",
+            va="center",
+            fontsize=font,
+            zorder=3,
+            bbox={
+                "boxstyle": "round,pad=0.35",
+                "facecolor": COLOURS[kinds[group]],
+                "edgecolor": "#555555",
+                "linewidth": 0.6,
+            },
+        )
     modules = len([n for n in report.graph.nodes if n in view.members and not view.members[n].endswith("/")])
     grouped = "grouped into packages; " if view.collapsed else ""
     boxed = [f"{box} ({count})" for box, count in (side or {}).items()]
@@ -363,16 +433,31 @@ def _render(report: StudyReport, view: Collapsed, kinds: dict[str, str], positio
     hidden += f"{left_out} vendored modules left out" if left_out else "nothing left out"
     title = printable(report.name).replace("$", "\\$")
     figure.suptitle(f"{title}: who imports whom", fontsize=12, y=1 - 0.12 / height, va="top")
-    figure.text(0.5, 1 - 0.42 / height, f"{modules} modules, {sum(view.edges.values())} imports; {grouped}{hidden}. "
-                "Arrows point from a module to what it imports.", ha="center", fontsize=8.5, color="#333333")
+    figure.text(
+        0.5,
+        1 - 0.42 / height,
+        f"{modules} modules, {sum(view.edges.values())} imports; {grouped}{hidden}. "
+        "Arrows point from a module to what it imports.",
+        ha="center",
+        fontsize=8.5,
+        color="#333333",
+    )
     hubs = ", ".join(f"{h.module} ({h.imported_by})" for h in report.graph.hubs[:5])
     if hubs:
         figure.text(0.01, 0.12 / height, f"Hubs, the most imported: {hubs}", fontsize=8, color="#333333")
-    legend = [Patch(facecolor=COLOURS[k], edgecolor="#555555", label=label) for k, label in
-              (("entry", "entry point"), ("model", "defines a model"), ("hub", "hub"), ("plain", "module"),
-               ("side", "a folder, one box"))]
-    figure.legend(handles=legend, loc="upper center", fontsize=8, frameon=False, ncols=5,
-                  bbox_to_anchor=(0.5, 1 - 0.55 / height))
+    legend = [
+        Patch(facecolor=COLOURS[k], edgecolor="#555555", label=label)
+        for k, label in (
+            ("entry", "entry point"),
+            ("model", "defines a model"),
+            ("hub", "hub"),
+            ("plain", "module"),
+            ("side", "a folder, one box"),
+        )
+    ]
+    figure.legend(
+        handles=legend, loc="upper center", fontsize=8, frameon=False, ncols=5, bbox_to_anchor=(0.5, 1 - 0.55 / height)
+    )
     fmt = path.suffix.lower().lstrip(".")
     import io
 

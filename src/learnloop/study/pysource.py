@@ -120,8 +120,11 @@ class _Reader:
                     facts.imports.append((module, alias.name, alias.asname, level, node.lineno, optional))
             elif kind is ast.ClassDef:
                 bases = tuple(b for b in (dotted(e) for e in node.bases) if b)  # type: ignore[attr-defined]
-                methods = tuple(n.name for n in node.body  # type: ignore[attr-defined]
-                                if type(n) is ast.FunctionDef or type(n) is ast.AsyncFunctionDef)
+                methods = tuple(
+                    n.name
+                    for n in node.body  # type: ignore[attr-defined]
+                    if type(n) is ast.FunctionDef or type(n) is ast.AsyncFunctionDef
+                )
                 facts.classes.append(ClassFact(node.name, node.lineno, bases, methods, top))  # type: ignore[attr-defined]
                 self._docstring(node.body)  # type: ignore[attr-defined]
                 self.visit(node.body, optional=optional)  # type: ignore[attr-defined]
@@ -239,15 +242,67 @@ class _Reader:
 
 _BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)
 # Calls at module level that set a library up rather than do the work a script does.
-_SETUP_CALLS = frozenset({"getLogger", "logging.getLogger", "TypeVar", "typing.TypeVar", "namedtuple", "NewType",
-                          "collections.namedtuple", "register", "warnings.filterwarnings", "warnings.simplefilter",
-                          "ParamSpec", "dataclass", "field", "object", "frozenset", "set", "dict", "tuple", "list",
-                          "re.compile", "compile", "Typer", "typer.Typer", "ArgumentParser", "argparse.ArgumentParser",
-                          "getattr", "os.environ.get", "os.getenv", "Path", "pathlib.Path", "str", "int", "float",
-                          "APIRouter", "FastAPI", "Flask", "Blueprint", "lazy_loader.attach", "lazy.attach",
-                          "cast", "overload", "TypedDict", "Enum", "IntEnum", "partial", "functools.partial",
-                          "defaultdict", "OrderedDict", "np.dtype", "import_module", "importlib.import_module",
-                          "__getattr__", "declarative_base", "Field", "Version", "version", "gettext"})
+_SETUP_CALLS = frozenset(
+    {
+        "getLogger",
+        "logging.getLogger",
+        "TypeVar",
+        "typing.TypeVar",
+        "namedtuple",
+        "NewType",
+        "collections.namedtuple",
+        "register",
+        "warnings.filterwarnings",
+        "warnings.simplefilter",
+        "ParamSpec",
+        "dataclass",
+        "field",
+        "object",
+        "frozenset",
+        "set",
+        "dict",
+        "tuple",
+        "list",
+        "re.compile",
+        "compile",
+        "Typer",
+        "typer.Typer",
+        "ArgumentParser",
+        "argparse.ArgumentParser",
+        "getattr",
+        "os.environ.get",
+        "os.getenv",
+        "Path",
+        "pathlib.Path",
+        "str",
+        "int",
+        "float",
+        "APIRouter",
+        "FastAPI",
+        "Flask",
+        "Blueprint",
+        "lazy_loader.attach",
+        "lazy.attach",
+        "cast",
+        "overload",
+        "TypedDict",
+        "Enum",
+        "IntEnum",
+        "partial",
+        "functools.partial",
+        "defaultdict",
+        "OrderedDict",
+        "np.dtype",
+        "import_module",
+        "importlib.import_module",
+        "__getattr__",
+        "declarative_base",
+        "Field",
+        "Version",
+        "version",
+        "gettext",
+    }
+)
 
 
 def _does_work(call: ast.Call) -> bool:
@@ -268,7 +323,8 @@ def _is_literal(node: ast.expr) -> bool:
         return all(_is_literal(e) for e in node.elts)  # type: ignore[attr-defined]
     if kind is ast.Dict:
         return all(k is None or _is_literal(k) for k in node.keys) and all(  # type: ignore[attr-defined]
-            _is_literal(v) for v in node.values)  # type: ignore[attr-defined]
+            _is_literal(v) for v in node.values
+        )  # type: ignore[attr-defined]
     if kind is ast.BinOp:
         return _is_literal(node.left) and _is_literal(node.right)  # type: ignore[attr-defined]
     return False
@@ -334,8 +390,12 @@ _PY2_SIGNS = [
     re.compile(r"\b\d+[lL]\b"),  # long literals
     re.compile(r"\b0[0-7]+\b"),  # old octal literals
 ]
-_PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
-                 "leading zeros in decimal integer literals", "multiple exception types must be parenthesized")
+_PY2_MESSAGES = (
+    "Missing parentheses in call to 'print'",
+    "Missing parentheses in call to 'exec'",
+    "leading zeros in decimal integer literals",
+    "multiple exception types must be parenthesized",
+)
 
 # Anchored on a new line (the text is read with one put in front), which the regular expression engine finds as a
 # literal: ``^`` in multi-line mode is tried at every position and cost three times as much.

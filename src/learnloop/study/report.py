@@ -11,15 +11,50 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 NoticeKind = Literal[
-    "oversized", "binary", "not-utf8", "symlink-loop", "symlink-outside", "broken-symlink", "unreadable",
-    "archive-member", "notebook",
+    "oversized",
+    "binary",
+    "not-utf8",
+    "symlink-loop",
+    "symlink-outside",
+    "broken-symlink",
+    "unreadable",
+    "archive-member",
+    "notebook",
 ]
 ProblemKind = Literal["python2", "syntax-error", "too-large"]
-EntryKind = Literal["readme-command", "main-block", "script", "dunder-main", "console-script", "gui-script", "argparse",
-                    "click", "typer", "fire", "hydra", "notebook", "make-target", "just-target", "tox-env",
-                    "nox-session"]
-RoleKind = Literal["configuration", "data", "model", "training", "evaluation", "cli", "re-export", "tests", "script",
-                   "library", "docs", "examples", "other"]
+EntryKind = Literal[
+    "readme-command",
+    "main-block",
+    "script",
+    "dunder-main",
+    "console-script",
+    "gui-script",
+    "argparse",
+    "click",
+    "typer",
+    "fire",
+    "hydra",
+    "notebook",
+    "make-target",
+    "just-target",
+    "tox-env",
+    "nox-session",
+]
+RoleKind = Literal[
+    "configuration",
+    "data",
+    "model",
+    "training",
+    "evaluation",
+    "cli",
+    "re-export",
+    "tests",
+    "script",
+    "library",
+    "docs",
+    "examples",
+    "other",
+]
 StageKind = Literal["readme", "run", "data", "model", "training", "evaluation", "more"]
 LibraryKind = Literal["stdlib", "third-party"]
 
@@ -91,8 +126,9 @@ class Library(Part):
     distribution_from: Literal["table", "installed", "guess"] | None = None
     installed_version: str | None = None
     declared: bool = False
-    optional_only: bool = Field(default=False, description="only imported inside try/except ImportError "
-                                "or under TYPE_CHECKING")
+    optional_only: bool = Field(
+        default=False, description="only imported inside try/except ImportError or under TYPE_CHECKING"
+    )
     topics: list[TopicRef] = []
     stacks: list[StackRef] = []
 
@@ -186,8 +222,10 @@ class ImportGraph(Part):
     nodes: list[str]
     edges: list[Edge]
     hubs: list[Hub]
-    cycles: list[list[str]] = Field(default=[], description="groups of modules that import each other "
-                                    "(strongly connected components of two or more)")
+    cycles: list[list[str]] = Field(
+        default=[],
+        description="groups of modules that import each other (strongly connected components of two or more)",
+    )
 
 
 class ReadingStep(Part):
@@ -213,8 +251,10 @@ class StudyReport(Part):
     source: str = Field(description="what was studied, as the learner named it")
     name: str = Field(description="the repository's name (its folder or archive name)")
     origin: Literal["cloned", "reused", "archive", "bare"] | None = Field(
-        default=None, description="cloned: fetched with git into the cache now; reused: the clone already there; "
-        "archive / bare: unpacked into a temporary folder; none: a folder read where it is")
+        default=None,
+        description="cloned: fetched with git into the cache now; reused: the clone already there; "
+        "archive / bare: unpacked into a temporary folder; none: a folder read where it is",
+    )
     totals: Totals
     languages: list[LanguageCount]
     packages: list[str] = Field(description="the repository's Python packages (folders with __init__.py)")
@@ -227,8 +267,9 @@ class StudyReport(Part):
     entry_points_total: int = 0
     models: list[ModelClass]
     models_total: int = 0
-    files: list[FileRole] = Field(default=[], description="the role of each source file (tests and vendored "
-                                  "code left out)")
+    files: list[FileRole] = Field(
+        default=[], description="the role of each source file (tests and vendored code left out)"
+    )
     where: WhereThingsAre = WhereThingsAre()
     graph: ImportGraph
     reading_order: list[ReadingStep]

@@ -19,11 +19,30 @@ from learnloop.study.languages import language_table
 from learnloop.study.notices import FileNotice
 
 # Folders that are never the repository's own source.
-EXCLUDED_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".bzr", "__pycache__", "node_modules", ".tox", ".nox", ".venv", "venv",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints", ".eggs", ".hypothesis",
-    ".cache", "site-packages", ".idea", ".vscode",
-})
+EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "__pycache__",
+        "node_modules",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".ipynb_checkpoints",
+        ".eggs",
+        ".hypothesis",
+        ".cache",
+        "site-packages",
+        ".idea",
+        ".vscode",
+    }
+)
 EXCLUDED_SUFFIXES = (".egg-info", ".dist-info")
 VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
@@ -139,8 +158,11 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            scan.notices.append(FileNotice(path=relative or ".", kind="unreadable",
-                                       detail=f"folder not readable ({exc.strerror or exc})"))
+            scan.notices.append(
+                FileNotice(
+                    path=relative or ".", kind="unreadable", detail=f"folder not readable ({exc.strerror or exc})"
+                )
+            )
             continue
         names = {e.name for e in entries}
         if relative and _is_virtualenv(folder, names):
@@ -183,8 +205,13 @@ def scan_tree(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, use_g
                 scan.other_files += 1
                 scan.other_bytes += size
             elif size > cap:
-                scan.notices.append(FileNotice(path=path, kind="oversized", detail=f"{size / 1024**2:.1f} MiB, over "
-                                           f"the {max_file_bytes / 1024**2:.1f} MiB limit: not read"))
+                scan.notices.append(
+                    FileNotice(
+                        path=path,
+                        kind="oversized",
+                        detail=f"{size / 1024**2:.1f} MiB, over the {max_file_bytes / 1024**2:.1f} MiB limit: not read",
+                    )
+                )
             else:
                 scan.files.append(FoundFile(path, size, language, info.st_mtime_ns))
         stack.extend(reversed(subfolders))
@@ -210,8 +237,9 @@ def _symlink_notice(entry: os.DirEntry[str], path: str, root_real: str) -> FileN
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return FileNotice(path=path, kind="symlink-loop", detail="a link that loops back on itself: not followed")
-        return FileNotice(path=path, kind="broken-symlink", detail=f"points at {os.readlink(entry.path)!r}, "
-                      "which does not exist")
+        return FileNotice(
+            path=path, kind="broken-symlink", detail=f"points at {os.readlink(entry.path)!r}, which does not exist"
+        )
     target = os.path.realpath(entry.path)
     if target != root_real and not target.startswith(root_real + os.sep):
         return FileNotice(path=path, kind="symlink-outside", detail="points outside the repository: not followed")

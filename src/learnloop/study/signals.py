@@ -18,20 +18,77 @@ Hit = tuple[int, str]  # (line, what was seen)
 
 # Each kind is a list of plain substrings, searched with ``str.find`` (a fast scan in C): one large regular
 # expression of alternatives starting with ``\b`` cost 5 CPU s on scikit-learn, these cost a few hundredths.
-TRAINING = (".backward(", ".zero_grad(", ".step(", ".apply_gradients(", "GradientTape(", ".fit(", "GradScaler(",
-            "cross_val_score(", "for epoch", "for iter", "for step in", "while True:", ".train()")
+TRAINING = (
+    ".backward(",
+    ".zero_grad(",
+    ".step(",
+    ".apply_gradients(",
+    "GradientTape(",
+    ".fit(",
+    "GradScaler(",
+    "cross_val_score(",
+    "for epoch",
+    "for iter",
+    "for step in",
+    "while True:",
+    ".train()",
+)
 # ``x.step(`` and ``x.fit(`` train only when ``x`` is an optimiser, a scheduler, a model or a trainer.
-OWNERS = {".step(": ("optimizer", "optimiser", "opt", "scheduler", "lr_scheduler", "optim"),
-          ".fit(": ("trainer", "model", "clf", "estimator", "pipe", "pipeline", "grid", "search", "reg", "net")}
+OWNERS = {
+    ".step(": ("optimizer", "optimiser", "opt", "scheduler", "lr_scheduler", "optim"),
+    ".fit(": ("trainer", "model", "clf", "estimator", "pipe", "pipeline", "grid", "search", "reg", "net"),
+}
 WEAK_TRAINING = ("for ", "while", ".train")
-EVALUATION = (".eval()", "torch.no_grad(", "inference_mode(", ".predict(", ".predict_proba(", ".evaluate(",
-              "accuracy_score(", "confusion_matrix(", "classification_report(", ".generate(", ".score(", "f1_score(",
-              "roc_auc_score(", "mean_squared_error(", "estimate_loss(")
-DATA = ("DataLoader(", "load_dataset(", "urlretrieve(", "requests.get(", "urlopen(", "read_csv(", "read_parquet(",
-        "np.load(", "np.memmap(", "np.fromfile(", "np.genfromtxt(", "np.loadtxt(", "torchvision.datasets.",
-        "ImageFolder(", "tf.data.", "fetch_openml(", "load_iris(", "load_digits(", "load_wine(", "load_breast_cancer(",
-        "load_diabetes(", "load_data(", "load_mnist(", "pickle.load(", "tiktoken.", "(Dataset)",
-        "hf_hub_download(", "snapshot_download(", "download(", "download_url(", "wget ")
+EVALUATION = (
+    ".eval()",
+    "torch.no_grad(",
+    "inference_mode(",
+    ".predict(",
+    ".predict_proba(",
+    ".evaluate(",
+    "accuracy_score(",
+    "confusion_matrix(",
+    "classification_report(",
+    ".generate(",
+    ".score(",
+    "f1_score(",
+    "roc_auc_score(",
+    "mean_squared_error(",
+    "estimate_loss(",
+)
+DATA = (
+    "DataLoader(",
+    "load_dataset(",
+    "urlretrieve(",
+    "requests.get(",
+    "urlopen(",
+    "read_csv(",
+    "read_parquet(",
+    "np.load(",
+    "np.memmap(",
+    "np.fromfile(",
+    "np.genfromtxt(",
+    "np.loadtxt(",
+    "torchvision.datasets.",
+    "ImageFolder(",
+    "tf.data.",
+    "fetch_openml(",
+    "load_iris(",
+    "load_digits(",
+    "load_wine(",
+    "load_breast_cancer(",
+    "load_diabetes(",
+    "load_data(",
+    "load_mnist(",
+    "pickle.load(",
+    "tiktoken.",
+    "(Dataset)",
+    "hf_hub_download(",
+    "snapshot_download(",
+    "download(",
+    "download_url(",
+    "wget ",
+)
 URL = re.compile(r"(https?://[^\s'\"<>{}]+)['\"]")
 DATA_FILE = re.compile(
     r"\.(?:csv|tsv|txt|npz|npy|bin|pkl|pickle|jsonl|parquet|h5|hdf5|pt|pth|ckpt|zip|gz|tgz|mat|content|cites|arff"
@@ -40,9 +97,24 @@ DATA_FILE = re.compile(
 FILE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./{}-")
 NOT_DATA_FILES = frozenset({"requirements.txt", "readme.txt", "license.txt", "setup.cfg", "cmakelists.txt"})
 # Hosts whose links are documentation, not data.
-DOC_HOSTS = ("github.com/", "docs.", "readthedocs", "arxiv.org", "wikipedia.org", "stackoverflow.com",
-             "pytorch.org/docs", "scikit-learn.org", "python.org", "numpy.org", "opensource.org", "apache.org/licenses",
-             "gnu.org", "creativecommons.org", "doi.org", "mozilla.org")
+DOC_HOSTS = (
+    "github.com/",
+    "docs.",
+    "readthedocs",
+    "arxiv.org",
+    "wikipedia.org",
+    "stackoverflow.com",
+    "pytorch.org/docs",
+    "scikit-learn.org",
+    "python.org",
+    "numpy.org",
+    "opensource.org",
+    "apache.org/licenses",
+    "gnu.org",
+    "creativecommons.org",
+    "doi.org",
+    "mozilla.org",
+)
 
 
 @dataclass(slots=True)

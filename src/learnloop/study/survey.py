@@ -23,10 +23,17 @@ if TYPE_CHECKING:
 StudyProgress = Callable[[str, int, int], None]
 
 
-def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = True,
-                     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, workers: int | None = None,
-                     progress: StudyProgress | None = None, picture: Path | None = None,
-                     use_cache: bool = True) -> StudyReport:
+def study_repository(
+    source: str | Path,
+    *,
+    atlas: Any = None,
+    with_map: bool = True,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    workers: int | None = None,
+    progress: StudyProgress | None = None,
+    picture: Path | None = None,
+    use_cache: bool = True,
+) -> StudyReport:
     """Study the folder, archive, bare repository or remote repository (``OWNER/NAME``, a git URL) at ``source``.
 
     ``atlas``: the map to find library cards in (default: the packaged one; ``with_map=False`` skips the
@@ -42,15 +49,32 @@ def study_repository(source: str | Path, *, atlas: Any = None, with_map: bool = 
     collecting = gc.isenabled()
     gc.disable()  # the report is thousands of small objects without cycles: collecting while building costs 20%
     try:
-        return _study(source, atlas=atlas, with_map=with_map, max_file_bytes=max_file_bytes, workers=workers,
-                      progress=progress, picture=picture, use_cache=use_cache)
+        return _study(
+            source,
+            atlas=atlas,
+            with_map=with_map,
+            max_file_bytes=max_file_bytes,
+            workers=workers,
+            progress=progress,
+            picture=picture,
+            use_cache=use_cache,
+        )
     finally:
         if collecting:
             gc.enable()
 
 
-def _study(source: str | Path, *, atlas: Any, with_map: bool, max_file_bytes: int, workers: int | None,
-           progress: StudyProgress | None, picture: Path | None, use_cache: bool) -> StudyReport:
+def _study(
+    source: str | Path,
+    *,
+    atlas: Any,
+    with_map: bool,
+    max_file_bytes: int,
+    workers: int | None,
+    progress: StudyProgress | None,
+    picture: Path | None,
+    use_cache: bool,
+) -> StudyReport:
     with opened_source(source, max_member_bytes=max_file_bytes, progress=progress) as opened:
         if progress:
             progress("scanning", 0, 0)
@@ -64,8 +88,11 @@ def _study(source: str | Path, *, atlas: Any, with_map: bool, max_file_bytes: in
             import learnloop.study.assembly  # noqa: F401 - pydantic and the report models, off the critical path
             from learnloop.study.libraries import installed_distributions
 
-            if with_map and loaded["atlas"] is None and any(f.language in ("Python", "Jupyter Notebook", "Cython")
-                                                            for f in scan.files):  # no code, no libraries
+            if (
+                with_map
+                and loaded["atlas"] is None
+                and any(f.language in ("Python", "Jupyter Notebook", "Cython") for f in scan.files)
+            ):  # no code, no libraries
                 from learnloop.atlas.load import load_atlas
 
                 loaded["atlas"] = load_atlas()
@@ -84,8 +111,15 @@ def _study(source: str | Path, *, atlas: Any, with_map: bool, max_file_bytes: in
             from learnloop.study.parse_cache import ParseCache
 
             cache = ParseCache.for_folder(opened.root, study_cache(), max_file_bytes)
-        facts = inspect_files(str(opened.root), scan.files, workers=workers, progress=reporter, meanwhile=meanwhile,
-                              max_file_bytes=max_file_bytes, cache=cache)
+        facts = inspect_files(
+            str(opened.root),
+            scan.files,
+            workers=workers,
+            progress=reporter,
+            meanwhile=meanwhile,
+            max_file_bytes=max_file_bytes,
+            cache=cache,
+        )
         from learnloop.study.assembly import assemble
         from learnloop.study.dependencies import read_declarations
 
@@ -93,8 +127,16 @@ def _study(source: str | Path, *, atlas: Any, with_map: bool, max_file_bytes: in
         if progress:
             progress("linking", 0, 0)
         root_name = opened.root.name if opened.root.name.isidentifier() else opened.name
-        report = assemble(str(source), opened.name, root_name, scan, facts, declarations,
-                          atlas=loaded["atlas"] if with_map else None, extra_notices=opened.notices)
+        report = assemble(
+            str(source),
+            opened.name,
+            root_name,
+            scan,
+            facts,
+            declarations,
+            atlas=loaded["atlas"] if with_map else None,
+            extra_notices=opened.notices,
+        )
         if opened.origin is not None:
             report = report.model_copy(update={"origin": opened.origin})
     if picture is not None:

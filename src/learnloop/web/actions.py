@@ -65,8 +65,14 @@ def web_action(action: Action, status: Status) -> WebAction:
     if action.kind is Kind.CONFIRM_FOCUS:
         focus = str(action.targets.get("focus", ""))
         name = status.focus_name or focus
-        return WebAction(f"Keep {name} as my focus", action.why, post="/focus", hidden={"focus_id": focus},
-                         urgent=urgent, alternatives=(WebAction("Pin another", "", href="/focus"),))
+        return WebAction(
+            f"Keep {name} as my focus",
+            action.why,
+            post="/focus",
+            hidden={"focus_id": focus},
+            urgent=urgent,
+            alternatives=(WebAction("Pin another", "", href="/focus"),),
+        )
     label, href = PAGES.get(action.kind, ("Open the map", "/map"))
     return WebAction(label, action.why, href=href, urgent=urgent, alternatives=alternatives)
 
@@ -82,7 +88,12 @@ def calendar_link(what: str, title: str, day: object) -> str:
     from urllib.parse import urlencode
 
     end = day + timedelta(days=1)  # type: ignore[operator]
-    query = urlencode({"action": "TEMPLATE", "text": f"{what.capitalize()} due: {title}",
-                       "dates": f"{day:%Y%m%d}/{end:%Y%m%d}",
-                       "details": f"learnloop time box for your {what}: finish it today, or give it more days."})
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": f"{what.capitalize()} due: {title}",
+            "dates": f"{day:%Y%m%d}/{end:%Y%m%d}",
+            "details": f"learnloop time box for your {what}: finish it today, or give it more days.",
+        }
+    )
     return f"https://calendar.google.com/calendar/render?{query}"

@@ -110,17 +110,24 @@ class Server:
         shutil.rmtree(self.pictures.folder.parent, ignore_errors=True)
 
 
-def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               options: WebOptions | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES, options: WebOptions | None = None
+) -> FastAPI:
     """Build the app: open (and migrate) the store now, so a bad home fails before the server listens."""
     from learnloop.store.db import open_store
 
     options = options or WebOptions()
     store = open_store(settings)
     scratch = Path(tempfile.mkdtemp(prefix="learnloop-web-"))
-    server = Server(settings=settings, store=store, pictures=Pictures(scratch / "pictures"),
-                    jobs=JobBoard(store, size=options.pool, workspace=settings.workspace),
-                    uploads=settings.workspace / "uploads", options=options, csrf_key=csrf_key_for(settings))
+    server = Server(
+        settings=settings,
+        store=store,
+        pictures=Pictures(scratch / "pictures"),
+        jobs=JobBoard(store, size=options.pool, workspace=settings.workspace),
+        uploads=settings.workspace / "uploads",
+        options=options,
+        csrf_key=csrf_key_for(settings),
+    )
     server.status_cache.watch(settings)
 
     @asynccontextmanager
@@ -193,5 +200,9 @@ def _add_error_pages(app: FastAPI) -> None:
     async def bug(request: Request, exc: Exception) -> HTMLResponse:
         """Anything else is a bug: one line on the page, the traceback in the server's log."""
         logging.getLogger("learnloop.web").error("bug on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_page(request, f"learnloop hit a bug ({type(exc).__name__}: {exc}); nothing was saved "
-                                   "for this action, and the server's log has the details", 500)
+        return error_page(
+            request,
+            f"learnloop hit a bug ({type(exc).__name__}: {exc}); nothing was saved "
+            "for this action, and the server's log has the details",
+            500,
+        )

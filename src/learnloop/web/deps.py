@@ -51,8 +51,11 @@ async def check_csrf(request: Request) -> None:
     secret = request.cookies.get(CSRF_COOKIE)
     form = await request.form()
     token = form.get("csrf")
-    if not secret or not isinstance(token, str) or not hmac.compare_digest(sign(server_of(request).csrf_key, secret),
-                                                                            token):
+    if (
+        not secret
+        or not isinstance(token, str)
+        or not hmac.compare_digest(sign(server_of(request).csrf_key, secret), token)
+    ):
         raise FormExpired("this form has expired or came from another site; reload the page and try again")
     typed = {k: v for k, v in form.multi_items() if isinstance(v, str) and k not in ("csrf", "nonce")}
     request.state.typed = typed
@@ -71,8 +74,9 @@ def check_text(fields: dict[str, str]) -> None:
             raise UserError(f"{name.replace('_', ' ')} holds a NUL byte; type plain text", field=name)
         limit = limit_of(name)
         if len(value) > limit:
-            raise UserError(f"{name.replace('_', ' ')} is {len(value):,} characters long; the limit is {limit:,}",
-                            field=name)
+            raise UserError(
+                f"{name.replace('_', ' ')} is {len(value):,} characters long; the limit is {limit:,}", field=name
+            )
 
 
 class PageRouter(APIRouter):

@@ -45,8 +45,15 @@ async def form_again(request: Request, message: str, field: str | None, status: 
 async def _get(request: Request, target: str) -> str | None:
     parts = urlsplit(target)
     headers = [(k, v) for k, v in request.scope.get("headers", ()) if k not in (b"content-type", b"content-length")]
-    scope: dict[str, Any] = {**request.scope, "method": "GET", "path": parts.path, "raw_path": parts.path.encode(),
-                             "query_string": parts.query.encode(), "headers": headers, "state": {}}
+    scope: dict[str, Any] = {
+        **request.scope,
+        "method": "GET",
+        "path": parts.path,
+        "raw_path": parts.path.encode(),
+        "query_string": parts.query.encode(),
+        "headers": headers,
+        "state": {},
+    }
     scope.pop("route", None)
     scope.pop("endpoint", None)
     scope.pop("path_params", None)
@@ -83,7 +90,7 @@ def fill_form(html: str, action: str, typed: dict[str, str], field: str | None, 
     for name, value in typed.items():
         segment = _put_value(segment, name, value)
     segment = _put_message(segment, field, message)
-    return html[:chosen.start()] + segment + html[chosen.end():]
+    return html[: chosen.start()] + segment + html[chosen.end() :]
 
 
 def _put_value(segment: str, name: str, value: str) -> str:
@@ -102,8 +109,12 @@ def _put_value(segment: str, name: str, value: str) -> str:
         return tag[:-1].rstrip("/") + f' value="{escape(value)}">'
 
     segment = re.sub(r'<input\b[^>]*\bname="' + quoted + r'"[^>]*>', input_tag, segment)
-    segment = re.sub(r'(<textarea\b[^>]*\bname="' + quoted + r'"[^>]*>).*?(</textarea>)',
-                     lambda m: m.group(1) + escape(value) + m.group(2), segment, flags=re.S)
+    segment = re.sub(
+        r'(<textarea\b[^>]*\bname="' + quoted + r'"[^>]*>).*?(</textarea>)',
+        lambda m: m.group(1) + escape(value) + m.group(2),
+        segment,
+        flags=re.S,
+    )
 
     def select_tag(m: re.Match[str]) -> str:
         inner = re.sub(r"\s+selected\b", "", m.group(2))
@@ -121,7 +132,7 @@ def _put_message(segment: str, field: str | None, message: str) -> str:
         if control:
             tag = control.group(0)
             marked = tag[:-1] + f' aria-invalid="true" aria-describedby="{line_id}">'
-            segment = segment[:control.start()] + marked + segment[control.end():]
+            segment = segment[: control.start()] + marked + segment[control.end() :]
             ident = re.search(r'\bid="([^"]+)"', tag)
             label = re.search(r'<label\b[^>]*\bfor="' + re.escape(ident.group(1)) + r'"', segment) if ident else None
             at = label.start() if label and label.start() < control.start() else control.start()

@@ -11,9 +11,27 @@ LABELS = {"days": "the number of days", "csrf": "the form's token (reload the pa
 
 
 # The longest text each form field takes (the pages' maxlength); anything else at most DEFAULT_LIMIT.
-LIMITS = {"title": 200, "target": 200, "q": 200, "metric": 40, "task": 40, "models": 500, "drop": 500,
-          "source": 500, "reason": 500, "why": 1000, "path": 1000, "folder": 1000, "data_path": 1000, "out": 200,
-          "text": 5000, "learned": 5000, "retro": 5000, "summary": 5000, "code": 20_000}
+LIMITS = {
+    "title": 200,
+    "target": 200,
+    "q": 200,
+    "metric": 40,
+    "task": 40,
+    "models": 500,
+    "drop": 500,
+    "source": 500,
+    "reason": 500,
+    "why": 1000,
+    "path": 1000,
+    "folder": 1000,
+    "data_path": 1000,
+    "out": 200,
+    "text": 5000,
+    "learned": 5000,
+    "retro": 5000,
+    "summary": 5000,
+    "code": 20_000,
+}
 DEFAULT_LIMIT = 5000
 
 

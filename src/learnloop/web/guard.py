@@ -51,12 +51,21 @@ class HostGuard:
         headers = {k: v for k, v in scope.get("headers", ())}
         host = host_name(headers.get(b"host", b"").decode("latin-1"))
         if host not in self.hosts:
-            await _refuse(send, 400, "Unknown host", "This server answers only the names it was started for. "
-                          "Open it at http://127.0.0.1 (or a name given with --allow-remote).")
+            await _refuse(
+                send,
+                400,
+                "Unknown host",
+                "This server answers only the names it was started for. "
+                "Open it at http://127.0.0.1 (or a name given with --allow-remote).",
+            )
             return
         if scope["method"] in UNSAFE and not self._same_site(headers):
-            await _refuse(send, 403, "Refused", "That form came from another site, so nothing was done. "
-                          "Use the forms on this server's own pages.")
+            await _refuse(
+                send,
+                403,
+                "Refused",
+                "That form came from another site, so nothing was done. Use the forms on this server's own pages.",
+            )
             return
         if scope["method"] == "HEAD":
             await self.app({**scope, "method": "GET"}, receive, _without_body(send))

@@ -60,7 +60,8 @@ class BodyLimit:
 async def _too_large(send: Any, max_bytes: int) -> None:
     from learnloop.web.render import bare_page
 
-    body, headers = bare_page("Too large", f"That upload is too large: the limit is {max_bytes // (1024 * 1024)} MB. "
-                                           "Nothing was changed.")
+    body, headers = bare_page(
+        "Too large", f"That upload is too large: the limit is {max_bytes // (1024 * 1024)} MB. Nothing was changed."
+    )
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -61,5 +61,6 @@ def add_nonces(html: str) -> str:
     """Give every form of a page (each carries the CSRF field) its own fresh nonce."""
     if 'name="csrf"' not in html:
         return html
-    return _FIELD.sub(lambda m: f'{m.group(1)}<input type="hidden" name="nonce" value="{secrets.token_urlsafe(12)}">',
-                      html)
+    return _FIELD.sub(
+        lambda m: f'{m.group(1)}<input type="hidden" name="nonce" value="{secrets.token_urlsafe(12)}">', html
+    )

@@ -89,8 +89,11 @@ class PageCache:
                 await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
-            kept = (status, [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"set-cookie")],
-                    body.decode("utf-8", "replace"))
+            kept = (
+                status,
+                [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"set-cookie")],
+                body.decode("utf-8", "replace"),
+            )
             with self._lock:
                 self._pages[key] = kept
                 while len(self._pages) > KEEP:
@@ -103,8 +106,14 @@ class PageCache:
         version = server.status_cache.version()
         if version is None:  # no change counter (PostgreSQL): nothing is kept
             return None
-        return (scope["path"], scope.get("query_string", b""), version, server.jobs.version, self.posts,
-                config.now().strftime("%Y-%m-%dT%H:%M"))
+        return (
+            scope["path"],
+            scope.get("query_string", b""),
+            version,
+            server.jobs.version,
+            self.posts,
+            config.now().strftime("%Y-%m-%dT%H:%M"),
+        )
 
     async def _render(self, scope: dict[str, Any], receive: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """Run the route asking for the shell (the token slot left unfilled); what it answered."""
@@ -125,8 +134,7 @@ class PageCache:
             state["shell"] = False
         return started.get("status", 500), list(started.get("headers", [])), b"".join(body)
 
-    async def _serve(self, scope: dict[str, Any], send: Any,
-                     kept: tuple[int, list[tuple[bytes, bytes]], str]) -> None:
+    async def _serve(self, scope: dict[str, Any], send: Any, kept: tuple[int, list[tuple[bytes, bytes]], str]) -> None:
         from starlette.requests import Request
 
         from learnloop.web.nonces import add_nonces

@@ -24,7 +24,7 @@ CSRF_COOKIE = "learnloop_csrf"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{32}$")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -35,8 +35,14 @@ SECURITY_HEADERS = {
 def environment() -> jinja2.Environment:
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,
+    )
     env.filters["day"] = _day
     env.filters["plural"] = _plural
     env.filters["number"] = _number
@@ -90,11 +96,16 @@ def sign(key: bytes, secret: str) -> str:
 TOKEN_SLOT = "csrf-slot-" + secrets.token_hex(16)
 
 
-def render_text(request: Request, template: str, context: dict[str, Any] | None = None, *,
-                csrf: str | None = None) -> str:
+def render_text(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, csrf: str | None = None
+) -> str:
     """A page's HTML; its forms carry :data:`TOKEN_SLOT`, which :func:`page` fills with this browser's token."""
-    values = {"path": request.url.path, "csrf": csrf if csrf is not None else TOKEN_SLOT, "error": None,
-              **(context or {})}
+    values = {
+        "path": request.url.path,
+        "csrf": csrf if csrf is not None else TOKEN_SLOT,
+        "error": None,
+        **(context or {}),
+    }
     return environment().get_template(template).render(values)
 
 
@@ -107,8 +118,7 @@ def fill(request: Request, shell: str) -> HTMLResponse:
     return page(request, shell)
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None,
-           status: int = 200) -> HTMLResponse:
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     html = render_text(request, template, context)
     return page(request, html, status)
 
@@ -129,8 +139,15 @@ def page(request: Request, html: str | bytes, status: int = 200) -> HTMLResponse
     return response
 
 
-TITLES = {400: "Not done", 403: "Refused", 404: "Not found", 405: "Not this way", 409: "Not yet",
-          413: "Too large", 500: "A bug"}
+TITLES = {
+    400: "Not done",
+    403: "Refused",
+    404: "Not found",
+    405: "Not this way",
+    409: "Not yet",
+    413: "Too large",
+    500: "A bug",
+}
 
 
 def safe_back(request: Request) -> str:
@@ -143,8 +160,9 @@ def safe_back(request: Request) -> str:
     if not referer:
         return "/"
     parts = urlsplit(referer)
-    ours = host_name(parts.netloc) == host_name(request.headers.get("host", "")) and \
-        parts.netloc == request.headers.get("host")
+    ours = host_name(parts.netloc) == host_name(
+        request.headers.get("host", "")
+    ) and parts.netloc == request.headers.get("host")
     path = parts.path
     if not ours or not path.startswith("/") or path.startswith("//") or "\\" in path:
         return "/"
@@ -154,21 +172,36 @@ def safe_back(request: Request) -> str:
 def error_page(request: Request, message: str, status: int, context: dict[str, Any] | None = None) -> HTMLResponse:
     """One clear line, a title that says what kind of refusal it is, the status, and a way back."""
     changed = request.method not in ("GET", "HEAD")
-    return render(request, "error.html", {"error": message, "status": status, "back": safe_back(request),
-                                          "title": TITLES.get(status, "Not done"), "changed": changed,
-                                          **(context or {})}, status=status)
+    return render(
+        request,
+        "error.html",
+        {
+            "error": message,
+            "status": status,
+            "back": safe_back(request),
+            "title": TITLES.get(status, "Not done"),
+            "changed": changed,
+            **(context or {}),
+        },
+        status=status,
+    )
 
 
 def bare_page(title: str, text: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     """A small styled page with the security headers, for answers given before any route runs (413, 400)."""
     from html import escape
 
-    body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width, initial-scale=1"><title>{escape(title)} · learnloop</title>'
-            f'<link rel="stylesheet" href="/static/style.css"><link rel="icon" href="/favicon.ico"></head><body>'
-            f'<header class="top"><a class="brand" href="/">learnloop</a></header><main id="main">'
-            f'<h1>{escape(title)}</h1><p class="error" role="alert">{escape(text)}</p>'
-            f'<p><a class="button secondary" href="/">Back to the start</a></p></main></body></html>').encode()
-    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-               *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items())]
+    body = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width, initial-scale=1"><title>{escape(title)} · learnloop</title>'
+        f'<link rel="stylesheet" href="/static/style.css"><link rel="icon" href="/favicon.ico"></head><body>'
+        f'<header class="top"><a class="brand" href="/">learnloop</a></header><main id="main">'
+        f'<h1>{escape(title)}</h1><p class="error" role="alert">{escape(text)}</p>'
+        f'<p><a class="button secondary" href="/">Back to the start</a></p></main></body></html>'
+    ).encode()
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()),
+    ]
     return body, headers

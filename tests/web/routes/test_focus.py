@@ -8,7 +8,9 @@ from ..conftest import Web
 def test_ranking_saves_in_the_order_of_the_numbers(web: Web) -> None:
     web.ok("/interests", {"rank-nlp": "2", "rank-graph-neural-networks": "1", "rank-time-series": ""})
     assert [(r[0], r[1]) for r in sorted(web.rows()["interests"], key=lambda r: r[1])] == [
-        ("graph-neural-networks", 1), ("nlp", 2)]
+        ("graph-neural-networks", 1),
+        ("nlp", 2),
+    ]
     page = web.get("/focus").text
     assert page.index("rank-graph-neural-networks") < page.index("rank-nlp") < page.index("rank-time-series")
     assert 'value="1"' in page

@@ -54,7 +54,7 @@ def test_keep_one_at_step_5_then_close_it(web: Web) -> None:
     assert web.refused(f"/gaps/{first}/keep", {"days": "9"}).startswith("a gap is time-boxed to 1-7 days")
     assert web.refused(f"/gaps/{first}/keep", {"days": "x"}) == "the number of days must be a whole number"
     response = web.ok(f"/gaps/{first}/keep", {"days": "3"})
-    assert "Kept: <span class=\"gap-text\">regularisation</span>" in response.text
+    assert 'Kept: <span class="gap-text">regularisation</span>' in response.text
     assert 'href="/map/cross-validation"' in response.text
     assert "what is a kernel" not in response.text.split("Write down a gap")[0].split("Open gaps")[1]
     assert web.refused("/gaps/extend", {"days": "9", "reason": "x"}).startswith("a gap may last 7 days at most")

@@ -46,16 +46,20 @@ def test_export_then_import_into_an_empty_home_round_trips(web: Web, tmp_path: o
     assert export.status_code == 200 and export.headers["content-type"].startswith("application/json")
     assert 'filename="learnloop-export-' in export.headers["content-disposition"]
     assert web.refused("/import", files={"upload": ("mine.json", export.content, "application/json")}).startswith(
-        "this learnloop home already has data")
+        "this learnloop home already has data"
+    )
 
     fresh = Settings(home=Path(str(tmp_path)) / "fresh-home")
     with TestClient(create_app(fresh), base_url="http://127.0.0.1") as client:
         other = Client(client, fresh)
         assert "Load an export into this empty home" in other.get("/history").text
-        assert other.refused("/import", files={"upload": ("notes.txt", b"hello", "text/plain")}) == \
-            "notes.txt is not a .json export"
-        assert other.refused("/import", files={"upload": ("broken.json", b"{not json", "application/json")}) \
-            .startswith("broken.json is not JSON")
+        assert (
+            other.refused("/import", files={"upload": ("notes.txt", b"hello", "text/plain")})
+            == "notes.txt is not a .json export"
+        )
+        assert other.refused("/import", files={"upload": ("broken.json", b"{not json", "application/json")}).startswith(
+            "broken.json is not JSON"
+        )
         response = other.ok("/import", files={"upload": ("mine.json", export.content, "application/json")})
         assert "Imported" in response.text
         assert other.rows() == web.rows()

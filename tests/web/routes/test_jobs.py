@@ -111,7 +111,7 @@ def test_results_are_listed_and_downloaded_after_a_restart(web: Web, tmp_path: o
     assert web.server.jobs.wait(study_id).state == "done"
     with TestClient(create_app(web.settings), base_url="http://127.0.0.1") as again:
         page = again.get(f"/jobs/{study_id}")
-        assert page.status_code == 200 and "Reading order" in page.text, page.text[page.text.find("<main"):][:1500]
+        assert page.status_code == 200 and "Reading order" in page.text, page.text[page.text.find("<main") :][:1500]
         assert study_id in again.get("/jobs").text and study_id in again.get("/study").text
         download = again.get(f"/jobs/{study_id}/files/study.md")
         assert download.status_code == 200 and download.text.startswith("#")

@@ -25,8 +25,9 @@ def _csv(rows: int = 80) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _upload(web: Web, data: dict[str, Any], name: str, content: bytes, kind: str = "text/csv",
-            status: int = 400) -> str:
+def _upload(
+    web: Web, data: dict[str, Any], name: str, content: bytes, kind: str = "text/csv", status: int = 400
+) -> str:
     message = web.refused("/lab/baseline", data, status=status, files={"upload": (name, content, kind)})
     assert web.server.jobs.recent() == [], "nothing runs when the upload is refused"
     return message
@@ -40,18 +41,22 @@ def test_lab_page_offers_the_map_tables(web: Web) -> None:
 
 def test_form_needs_one_source(web: Web) -> None:
     assert web.refused("/lab/baseline", {}) == "choose a data set from the map, or upload a CSV"
-    assert web.refused("/lab/baseline", {"dataset": "penguins"}, files={"upload": ("a.csv", _csv(), "text/csv")}) \
+    assert (
+        web.refused("/lab/baseline", {"dataset": "penguins"}, files={"upload": ("a.csv", _csv(), "text/csv")})
         == "choose a data set from the map or upload a CSV, not both"
+    )
     assert "did you mean" in web.refused("/lab/baseline", {"dataset": "penguin"}, status=404)
     assert web.refused("/lab/baseline", {"dataset": "penguins", "cv": "1"}) == "choose between 2 and 10 folds"
     assert web.refused("/lab/baseline", {"dataset": "penguins", "budget": "soon"}).startswith(
-        "the time budget must be a number")
+        "the time budget must be a number"
+    )
     assert web.server.jobs.recent() == []
 
 
 def test_uploads_are_checked_before_anything_runs(web: Web) -> None:
-    assert _upload(web, {"target": "label"}, "table.xlsx", b"PK\x03\x04").endswith("is not a .csv file; upload a "
-                                                                                   "CSV table")
+    assert _upload(web, {"target": "label"}, "table.xlsx", b"PK\x03\x04").endswith(
+        "is not a .csv file; upload a CSV table"
+    )
     assert "not as a CSV table" in _upload(web, {"target": "label"}, "x.csv", _csv(), kind="image/png")
     assert "is not UTF-8 text" in _upload(web, {"target": "label"}, "latin.csv", "a,b\ncafé,1\n".encode("latin-1"))
     assert _upload(web, {"target": "label"}, "empty.csv", b"  \n") == "empty.csv is empty"
@@ -69,8 +74,11 @@ def test_upload_over_the_limit_is_refused(home: Path) -> None:
         row = b"0.5,0.5,red,big\n"
         big = _csv() + row * ((1024 * 1024 + 2000) // len(row))  # over the upload limit, within the body cap
         assert 1024 * 1024 < len(big) < 1024 * 1024 + 64 * 1024
-        response = client.post("/lab/baseline", data={"csrf": token.group(1), "target": "label"},
-                               files={"upload": ("big.csv", big, "text/csv")})
+        response = client.post(
+            "/lab/baseline",
+            data={"csrf": token.group(1), "target": "label"},
+            files={"upload": ("big.csv", big, "text/csv")},
+        )
         assert response.status_code == 400
         assert alert(response) == "big.csv is larger than 1 MB; use `learnloop baseline` for big files"
         assert app.state.server.jobs.recent() == []
@@ -78,8 +86,12 @@ def test_upload_over_the_limit_is_refused(home: Path) -> None:
 
 @pytest.mark.slow
 def test_baseline_on_an_uploaded_csv(web: Web) -> None:
-    response = web.post("/lab/baseline", {"target": "label", "cv": "2"}, follow=False,
-                        files={"upload": ("shapes.csv", _csv(), "text/csv")})
+    response = web.post(
+        "/lab/baseline",
+        {"target": "label", "cv": "2"},
+        follow=False,
+        files={"upload": ("shapes.csv", _csv(), "text/csv")},
+    )
     assert response.status_code == 303
     job_id = response.headers["location"].removeprefix("/jobs/")
     job = web.server.jobs.wait(job_id, timeout=300)
@@ -94,8 +106,12 @@ def test_baseline_on_an_uploaded_csv(web: Web) -> None:
     assert "Dummy" in page.text and "verdict" in page.text
     picture = re.search(r'src="(/jobs/[^"]+/files/shapes-learning-curve\.png)"', page.text)
     assert picture and web.get(picture.group(1)).content.startswith(b"\x89PNG")
-    for name, kind in (("baseline.md", "text/markdown"), ("baseline.json", "application/json"),
-                       ("leaderboard.csv", "text/csv"), ("leaderboard.png", "image/png")):
+    for name, kind in (
+        ("baseline.md", "text/markdown"),
+        ("baseline.json", "application/json"),
+        ("leaderboard.csv", "text/csv"),
+        ("leaderboard.png", "image/png"),
+    ):
         download = web.get(f"/jobs/{job_id}/files/{name}")
         assert download.status_code == 200 and download.headers["content-type"].startswith(kind), name
     assert web.get(f"/jobs/{job_id}/files/leaderboard.csv").text.startswith("rank,model,name,status,accuracy")

@@ -25,9 +25,19 @@ def test_the_lab_page_offers_every_baseline_option(web: Web) -> None:
 
 @pytest.mark.slow
 def test_baseline_with_metric_task_models_drop_and_model_timeout_writes_its_report(web: Web) -> None:
-    response = web.post("/lab/baseline", {"dataset": "penguins", "cv": "2", "metric": "balanced_accuracy",
-                                          "task": "classification", "models": ["logistic-regression", "decision-tree"],
-                                          "drop": "island", "model_timeout": "120"}, follow=False)
+    response = web.post(
+        "/lab/baseline",
+        {
+            "dataset": "penguins",
+            "cv": "2",
+            "metric": "balanced_accuracy",
+            "task": "classification",
+            "models": ["logistic-regression", "decision-tree"],
+            "drop": "island",
+            "model_timeout": "120",
+        },
+        follow=False,
+    )
     job = _job_of(web, response)
     assert job.state == "done", job.error  # type: ignore[attr-defined]
     board = job.result["board"]  # type: ignore[attr-defined]
@@ -46,10 +56,8 @@ def test_baseline_with_metric_task_models_drop_and_model_timeout_writes_its_repo
 def test_bad_baseline_options_are_refused_beside_their_field(web: Web) -> None:
     assert "no metric called" in web.refused("/lab/baseline", {"dataset": "penguins", "metric": "speed"})
     assert "classification or regression" in web.refused("/lab/baseline", {"dataset": "penguins", "task": "x"})
-    assert "no model called" in web.refused("/lab/baseline", {"dataset": "penguins", "models": ["nope"]},
-                                            status=404)
-    assert "positive number of seconds" in web.refused("/lab/baseline", {"dataset": "penguins",
-                                                                          "model_timeout": "inf"})
+    assert "no model called" in web.refused("/lab/baseline", {"dataset": "penguins", "models": ["nope"]}, status=404)
+    assert "positive number of seconds" in web.refused("/lab/baseline", {"dataset": "penguins", "model_timeout": "inf"})
 
 
 @pytest.mark.slow

@@ -21,8 +21,9 @@ def test_a_drawn_picture_is_served_as_png(web: Web) -> None:
     assert response.content.endswith(b"fake")
 
 
-@pytest.mark.parametrize("name", ["..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "x.svg", ".hidden.png", "a%00.png",
-                                  "missing.png"])
+@pytest.mark.parametrize(
+    "name", ["..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "x.svg", ".hidden.png", "a%00.png", "missing.png"]
+)
 def test_anything_else_is_a_404(web: Web, name: str) -> None:
     response = web.get(f"/pictures/{name}")
     assert response.status_code == 404

@@ -18,14 +18,20 @@ def test_a_refused_project_keeps_what_was_typed(web: Web) -> None:
     import re
 
     web.to_step(4)
-    cases = [({"title": "My penguins", "days": "40", "dataset": "penguins"}, "days", "7-31 days"),
-             ({"title": "   ", "days": "12", "dataset": "penguins"}, "title", "a project needs a title"),
-             ({"title": "My penguins", "days": "12"}, "dataset", "no data, no project"),
-             ({"title": "My penguins", "days": "12", "no_data_yet": "true"}, "reason", "say why there is no data yet"),
-             ({"title": "My penguins", "days": "12", "dataset": "no-such-set"}, "dataset", "no data set on the map")]
+    cases = [
+        ({"title": "My penguins", "days": "40", "dataset": "penguins"}, "days", "7-31 days"),
+        ({"title": "   ", "days": "12", "dataset": "penguins"}, "title", "a project needs a title"),
+        ({"title": "My penguins", "days": "12"}, "dataset", "no data, no project"),
+        ({"title": "My penguins", "days": "12", "no_data_yet": "true"}, "reason", "say why there is no data yet"),
+        ({"title": "My penguins", "days": "12", "dataset": "no-such-set"}, "dataset", "no data set on the map"),
+    ]
     for typed, field, words in cases:
-        response = web.post("/project", {"reason": "", "folder": "", **typed}, follow=False,
-                            headers={"Referer": "http://127.0.0.1/project"})  # as a browser sends it
+        response = web.post(
+            "/project",
+            {"reason": "", "folder": "", **typed},
+            follow=False,
+            headers={"Referer": "http://127.0.0.1/project"},
+        )  # as a browser sends it
         assert response.status_code == 400, (typed, response.status_code)
         page = response.text
         assert page.count('role="alert"') == 1 and words in page, (typed, page)
@@ -44,17 +50,23 @@ def test_a_refused_project_keeps_what_was_typed(web: Web) -> None:
 def test_no_data_no_project(web: Web) -> None:
     web.to_step(4)
     assert web.refused("/project", {"title": "P", "days": "10"}).startswith("no data, no project")
-    assert web.refused("/project", {"title": "P", "days": "10", "no_data_yet": "true"}) == \
-        "say why there is no data yet"
+    assert (
+        web.refused("/project", {"title": "P", "days": "10", "no_data_yet": "true"}) == "say why there is no data yet"
+    )
     assert "can only read folders under" in web.refused(
-        "/project", {"title": "P", "days": "10", "data_path": "/no/such/file.csv"})
+        "/project", {"title": "P", "days": "10", "data_path": "/no/such/file.csv"}
+    )
     assert "nothing is at" in web.refused("/project", {"title": "P", "days": "10", "data_path": "data/none.csv"})
-    assert web.refused("/project", {"title": "P", "days": "10", "dataset": "iris", "data_path": "/tmp"}) == \
-        "choose a data set from the map or give a file path, not both"
+    assert (
+        web.refused("/project", {"title": "P", "days": "10", "dataset": "iris", "data_path": "/tmp"})
+        == "choose a data set from the map or give a file path, not both"
+    )
     assert "can only read folders under" in web.refused(
-        "/project", {"title": "P", "days": "10", "dataset": "iris", "folder": "/tmp/elsewhere"})
+        "/project", {"title": "P", "days": "10", "dataset": "iris", "folder": "/tmp/elsewhere"}
+    )
     assert web.refused("/project", {"title": "P", "days": "40", "dataset": "penguins"}).startswith(
-        "a project is time-boxed to 7-31 days")
+        "a project is time-boxed to 7-31 days"
+    )
     assert web.refused("/project", {"title": "  ", "days": "10", "dataset": "penguins"}) == "a project needs a title"
 
 
@@ -84,7 +96,8 @@ def test_project_lifecycle(web: Web, home: object) -> None:
     assert "12 days left" in web.get("/project").text
 
     assert web.refused("/project", {"title": "Second", "days": "10", "dataset": "penguins"}).startswith(
-        "one project at a time")
+        "one project at a time"
+    )
     assert web.refused("/project/done", {"summary": ""}).startswith("sum up what you built")
     response = web.ok("/project/done", {"summary": "a forest at 0.98"})
     assert "Project done" in response.text and "a forest at 0.98" in response.text

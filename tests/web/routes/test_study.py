@@ -17,7 +17,8 @@ def _tiny_repo(root: Path) -> Path:
     (package / "models.py").write_text("from tinygcn.layers import dense\n\n\ndef model(x):\n    return dense(x)\n")
     (package / "train.py").write_text(
         "import argparse\nfrom tinygcn.models import model\n\n"
-        "if __name__ == '__main__':\n    open('RAN', 'w').write('the study ran me')\n    print(model(1))\n")
+        "if __name__ == '__main__':\n    open('RAN', 'w').write('the study ran me')\n    print(model(1))\n"
+    )
     return root / "tinygcn"
 
 
@@ -62,9 +63,17 @@ def test_study_outside_the_roots_never_says_whether_the_path_exists(web: Web, tm
     outside.mkdir()
     (web.settings.workspace).mkdir(parents=True, exist_ok=True)
     (web.settings.workspace / "link").symlink_to(outside)
-    answers = {web.refused("/study", {"path": p}) for p in
-               (str(outside), str(tmp_path / "missing"), "/proc/self", "../outside", "/etc",
-                str(web.settings.workspace / "link"))}
+    answers = {
+        web.refused("/study", {"path": p})
+        for p in (
+            str(outside),
+            str(tmp_path / "missing"),
+            "/proc/self",
+            "../outside",
+            "/etc",
+            str(web.settings.workspace / "link"),
+        )
+    }
     assert len(answers) == 1, answers
     assert "can only read folders under" in answers.pop()
     assert web.server.jobs.recent() == []
@@ -108,14 +117,24 @@ def _bare_repository(root: Path, work: Path) -> Path:
     """A bare repository under ``root`` holding the tiny repository, pushed from ``work`` (git only, no network)."""
     import subprocess
 
-    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin"}
+    env = {
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "PATH": "/usr/bin:/bin",
+    }
     bare = root / "tinygcn.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True, env=env)
     repo = _tiny_repo(work)
-    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "tiny"],
-                 ["push", "-q", bare.as_uri(), "main"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "."],
+        ["commit", "-q", "-m", "tiny"],
+        ["push", "-q", bare.as_uri(), "main"],
+    ):
         subprocess.run(["git", *args], cwd=repo, check=True, env=env)
     return bare
 

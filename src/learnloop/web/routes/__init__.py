@@ -7,6 +7,15 @@ from fastapi import APIRouter
 from learnloop.web.routes import atlas, focus, gaps, history, home, jobs, lab, pictures, practice, project, study
 
 ROUTERS: tuple[APIRouter, ...] = (
-    home.router, atlas.router, focus.router, study.router, practice.router, project.router, gaps.router, lab.router,
-    history.router, jobs.router, pictures.router,
+    home.router,
+    atlas.router,
+    focus.router,
+    study.router,
+    practice.router,
+    project.router,
+    gaps.router,
+    lab.router,
+    history.router,
+    jobs.router,
+    pictures.router,
 )

@@ -13,8 +13,14 @@ from learnloop.web.render import SECURITY_HEADERS, render, render_text, server_o
 
 router = PageRouter()
 
-KIND_TITLES = {"paradigm": "Paradigms", "model": "Models", "application": "Applications", "tool": "Tools",
-               "math": "Math foundations", "concept": "Concepts"}
+KIND_TITLES = {
+    "paradigm": "Paradigms",
+    "model": "Models",
+    "application": "Applications",
+    "tool": "Tools",
+    "math": "Math foundations",
+    "concept": "Concepts",
+}
 
 
 def tree(atlas: Any) -> list[dict[str, Any]]:
@@ -41,10 +47,16 @@ async def map_page(request: Request) -> HTMLResponse:
     cached = server.page_cache.get("map")
     if cached is None:
         datasets = sorted(atlas.datasets.values(), key=lambda d: (d.task, d.name.lower()))
-        cached = render_text(request, "map.html", {
-            "branches": tree(atlas), "count": len(atlas.topics), "datasets": datasets,
-            "focuses": list(atlas.focuses.values()),
-        }).encode()
+        cached = render_text(
+            request,
+            "map.html",
+            {
+                "branches": tree(atlas),
+                "count": len(atlas.topics),
+                "datasets": datasets,
+                "focuses": list(atlas.focuses.values()),
+            },
+        ).encode()
         server.page_cache["map"] = cached
     return HTMLResponse(cached, headers=SECURITY_HEADERS)
 
@@ -67,15 +79,20 @@ async def topic_card(request: Request, topic_id: str) -> HTMLResponse:
         from learnloop.web.routes.lab import latest_try
 
         tried = latest_try(server, lab_id)
-    return render(request, "topic.html", {
-        "topic": topic,
-        "prerequisites": [atlas.topics[i] for i in topic.prerequisites],
-        "related": [atlas.topics[i] for i in topic.related],
-        "resources": atlas.resources_for(topic.id)[:12],
-        "focuses": [f for f in atlas.focuses.values() if topic.id in f.topics],
-        "lab_id": lab_id, "tried": tried,
-        "datasets": _tables(atlas) if lab_id else [],
-    })
+    return render(
+        request,
+        "topic.html",
+        {
+            "topic": topic,
+            "prerequisites": [atlas.topics[i] for i in topic.prerequisites],
+            "related": [atlas.topics[i] for i in topic.related],
+            "resources": atlas.resources_for(topic.id)[:12],
+            "focuses": [f for f in atlas.focuses.values() if topic.id in f.topics],
+            "lab_id": lab_id,
+            "tried": tried,
+            "datasets": _tables(atlas) if lab_id else [],
+        },
+    )
 
 
 def _tables(atlas: Any) -> list[Any]:
@@ -86,9 +103,15 @@ PAGE_SIZE = 25
 
 
 @router.get("/resources", response_class=HTMLResponse)
-async def resources_page(request: Request, kind: str | None = None, topic: str | None = None,
-                         level: str | None = None, free: str | None = None, q: str | None = None,
-                         page: int = 1) -> HTMLResponse:
+async def resources_page(
+    request: Request,
+    kind: str | None = None,
+    topic: str | None = None,
+    level: str | None = None,
+    free: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+) -> HTMLResponse:
     """The catalog: books, blogs, communities, events and courses, filtered."""
     from learnloop.atlas.catalog import filter_resources
     from learnloop.atlas.schema import LEVELS, RESOURCE_KINDS
@@ -98,24 +121,49 @@ async def resources_page(request: Request, kind: str | None = None, topic: str |
     from urllib.parse import urlencode
 
     words = (optional(q) or "")[:200]
-    chosen = {"kind": optional(kind), "topic": optional(topic), "level": optional(level), "free": bool(free),
-              "q": words or None}
-    found = filter_resources(atlas, kind=chosen["kind"], topic=chosen["topic"], level=chosen["level"],
-                             free_only=chosen["free"])
+    chosen = {
+        "kind": optional(kind),
+        "topic": optional(topic),
+        "level": optional(level),
+        "free": bool(free),
+        "q": words or None,
+    }
+    found = filter_resources(
+        atlas, kind=chosen["kind"], topic=chosen["topic"], level=chosen["level"], free_only=chosen["free"]
+    )
     if words:
         terms = words.lower().split()
-        found = [r for r in found if all(t in f"{r.title} {r.description} {' '.join(r.authors)}".lower()
-                                         for t in terms)]
+        found = [
+            r for r in found if all(t in f"{r.title} {r.description} {' '.join(r.authors)}".lower() for t in terms)
+        ]
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    kept = {k: v for k, v in (("kind", chosen["kind"]), ("topic", chosen["topic"]), ("level", chosen["level"]),
-                              ("free", "1" if chosen["free"] else None), ("q", words or None)) if v}
-    return render(request, "resources.html", {
-        "found": found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "total": len(found), "page": page,
-        "pages": pages, "page_url": "/resources?" + (urlencode(kept) + "&" if kept else ""),
-        "chosen": chosen, "kinds": RESOURCE_KINDS, "levels": LEVELS,
-        "topics": _topics_by_name(atlas),
-    })
+    kept = {
+        k: v
+        for k, v in (
+            ("kind", chosen["kind"]),
+            ("topic", chosen["topic"]),
+            ("level", chosen["level"]),
+            ("free", "1" if chosen["free"] else None),
+            ("q", words or None),
+        )
+        if v
+    }
+    return render(
+        request,
+        "resources.html",
+        {
+            "found": found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "total": len(found),
+            "page": page,
+            "pages": pages,
+            "page_url": "/resources?" + (urlencode(kept) + "&" if kept else ""),
+            "chosen": chosen,
+            "kinds": RESOURCE_KINDS,
+            "levels": LEVELS,
+            "topics": _topics_by_name(atlas),
+        },
+    )
 
 
 _SORTED: dict[int, list[Any]] = {}

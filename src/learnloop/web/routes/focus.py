@@ -14,15 +14,20 @@ from learnloop.web.render import render
 
 router = PageRouter()
 
-NOTICES = {"ranked": "Ranking saved. Now pin one focus for this pass.",
-           "pinned": "Pinned. This is what you learn this pass, and nothing else."}
+NOTICES = {
+    "ranked": "Ranking saved. Now pin one focus for this pass.",
+    "pinned": "Pinned. This is what you learn this pass, and nothing else.",
+}
 
 
 async def rank_fields(request: Request) -> dict[str, str]:
     """The ranking form's ``rank-<focus id>`` fields, in page order."""
     form = await request.form()
-    return {key.removeprefix("rank-"): value for key, value in form.multi_items()
-            if key.startswith("rank-") and isinstance(value, str)}
+    return {
+        key.removeprefix("rank-"): value
+        for key, value in form.multi_items()
+        if key.startswith("rank-") and isinstance(value, str)
+    }
 
 
 @router.get("/focus", response_class=HTMLResponse)
@@ -34,15 +39,24 @@ def focus_page(request: Request, session: ReadSession, atlas: Atlas, notice: str
     current = current_pass(session)
     pinned = current.focus_id if current and current.closed_at is None else None
     focuses = sorted(atlas.focuses.values(), key=lambda f: (ranked.get(f.id, 10**6), f.name.lower()))
-    return render(request, "focus.html", {
-        "focuses": focuses, "ranked": ranked, "pinned": pinned, "started": current is not None,
-        "step": current.step if current else None, "notice": NOTICES.get(notice or ""),
-    })
+    return render(
+        request,
+        "focus.html",
+        {
+            "focuses": focuses,
+            "ranked": ranked,
+            "pinned": pinned,
+            "started": current is not None,
+            "step": current.step if current else None,
+            "notice": NOTICES.get(notice or ""),
+        },
+    )
 
 
 @router.post("/interests")
-def rank(session: WriteSession, atlas: Atlas,
-         ranks: Annotated[dict[str, str], Depends(rank_fields)]) -> RedirectResponse:
+def rank(
+    session: WriteSession, atlas: Atlas, ranks: Annotated[dict[str, str], Depends(rank_fields)]
+) -> RedirectResponse:
     from learnloop.loop.focus import rank_interests
 
     rank_interests(session, atlas, order_of_ranks(ranks), config.now())
@@ -58,8 +72,9 @@ def pin(session: WriteSession, atlas: Atlas, focus_id: Annotated[str, Form()] = 
 
 
 @router.get("/focus/{focus_id}", response_class=HTMLResponse)
-def focus_card(request: Request, focus_id: str, session: ReadSession, atlas: Atlas,
-               notice: str | None = None) -> HTMLResponse:
+def focus_card(
+    request: Request, focus_id: str, session: ReadSession, atlas: Atlas, notice: str | None = None
+) -> HTMLResponse:
     from learnloop.atlas.stack import stack
     from learnloop.loop.passes import current_pass
 
@@ -67,9 +82,16 @@ def focus_card(request: Request, focus_id: str, session: ReadSession, atlas: Atl
     report = stack(atlas, focus.id, check=True)
     current = current_pass(session)
     pinned = current.focus_id if current and current.closed_at is None else None
-    return render(request, "focus_card.html", {
-        "focus": focus, "stack": report, "pinned": pinned == focus.id, "started": current is not None,
-        "topics": [atlas.topics[i] for i in focus.topics],
-        "datasets": {i.dataset: atlas.datasets[i.dataset] for i in focus.ideas},
-        "notice": NOTICES.get(notice or ""),
-    })
+    return render(
+        request,
+        "focus_card.html",
+        {
+            "focus": focus,
+            "stack": report,
+            "pinned": pinned == focus.id,
+            "started": current is not None,
+            "topics": [atlas.topics[i] for i in focus.topics],
+            "datasets": {i.dataset: atlas.datasets[i.dataset] for i in focus.ideas},
+            "notice": NOTICES.get(notice or ""),
+        },
+    )

@@ -14,15 +14,26 @@ from learnloop.web.render import render
 
 router = PageRouter()
 
-NOTICES = {"added": "Gap noted.", "ranked": "Order saved.", "kept": "Kept. The other gaps are set aside (in history).",
-           "done": "Gap closed. Back on the home page, move on to step 6.", "extended": "Deadline moved.",
-           "dropped": "Gap dropped. Keep another one.", "changed": "Changed.", "deleted": "Deleted."}
+NOTICES = {
+    "added": "Gap noted.",
+    "ranked": "Order saved.",
+    "kept": "Kept. The other gaps are set aside (in history).",
+    "done": "Gap closed. Back on the home page, move on to step 6.",
+    "extended": "Deadline moved.",
+    "dropped": "Gap dropped. Keep another one.",
+    "changed": "Changed.",
+    "deleted": "Deleted.",
+}
 
 
 @router.get("/gaps", response_class=HTMLResponse)
-def gaps_page(request: Request, session: ReadSession, atlas: Atlas,
-              show_all: Annotated[bool, Query(alias="all")] = False,
-              notice: str | None = None) -> HTMLResponse:
+def gaps_page(
+    request: Request,
+    session: ReadSession,
+    atlas: Atlas,
+    show_all: Annotated[bool, Query(alias="all")] = False,
+    notice: str | None = None,
+) -> HTMLResponse:
     from learnloop.loop.gaps import guide, kept_gap, list_gaps
     from learnloop.loop.passes import current_pass, status
     from learnloop.web.actions import next_action
@@ -31,19 +42,26 @@ def gaps_page(request: Request, session: ReadSession, atlas: Atlas,
     current = current_pass(session)
     gaps = list_gaps(session, now)
     kept = kept_gap(session)
-    return render(request, "gaps.html", {
-        "gaps": gaps, "open": [g for g in gaps if g.status == "open"],
-        "guide": guide(session, atlas, now, kept.id) if kept else None,
-        "history": list_gaps(session, now, include_all=True) if show_all else None,
-        "current": current, "topics": sorted(atlas.topics.values(), key=lambda t: t.name.lower()),
-        "notice": NOTICES.get(notice or ""),
-        "action": next_action(status(session, now, atlas=atlas)) if not current or current.step != 5 else None,
-    })
+    return render(
+        request,
+        "gaps.html",
+        {
+            "gaps": gaps,
+            "open": [g for g in gaps if g.status == "open"],
+            "guide": guide(session, atlas, now, kept.id) if kept else None,
+            "history": list_gaps(session, now, include_all=True) if show_all else None,
+            "current": current,
+            "topics": sorted(atlas.topics.values(), key=lambda t: t.name.lower()),
+            "notice": NOTICES.get(notice or ""),
+            "action": next_action(status(session, now, atlas=atlas)) if not current or current.step != 5 else None,
+        },
+    )
 
 
 @router.post("/gaps")
-def add(session: WriteSession, atlas: Atlas, text: Annotated[str, Form()] = "",
-        topic: Annotated[str, Form()] = "") -> RedirectResponse:
+def add(
+    session: WriteSession, atlas: Atlas, text: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = ""
+) -> RedirectResponse:
     from learnloop.loop.gaps import add_gap
 
     add_gap(session, atlas, text, optional(topic), config.now())
@@ -92,8 +110,9 @@ def done(session: WriteSession, learned: Annotated[str, Form()] = "") -> Redirec
 
 
 @router.post("/gaps/extend")
-def extend(session: WriteSession, days: Annotated[int, Form()], reason: Annotated[str, Form()] = "") \
-        -> RedirectResponse:
+def extend(
+    session: WriteSession, days: Annotated[int, Form()], reason: Annotated[str, Form()] = ""
+) -> RedirectResponse:
     from learnloop.loop.gaps import extend_gap
 
     extend_gap(session, days, reason, config.now())

@@ -43,8 +43,11 @@ def export(session: ReadSession) -> Response:
 
     text = json.dumps(export_data(session), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     stamp = config.now().strftime("%Y-%m-%d")
-    return Response(text.encode(), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="learnloop-export-{stamp}.json"'})
+    return Response(
+        text.encode(),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="learnloop-export-{stamp}.json"'},
+    )
 
 
 @router.post("/import")

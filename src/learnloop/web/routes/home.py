@@ -26,8 +26,7 @@ NOTICES = {
     "started": "A new pass has begun at step 0: look around the map and pin one focus.",
     "moved": "Step done; here is the next one.",
     "skipped": "Step skipped; your reason is recorded as a speed-up.",
-    "closed": "Pass closed. The next one starts at step 0: look at the map again, then keep your focus or pin "
-              "another.",
+    "closed": "Pass closed. The next one starts at step 0: look at the map again, then keep your focus or pin another.",
     "kept": "Ranking kept as it is.",
 }
 
@@ -70,10 +69,19 @@ async def home(request: Request) -> HTMLResponse:
             version, shell = server.status_cache.lookup(key)
             if shell is None:
                 value = await run_in_threadpool(fresh_status, server, now)
-                shell = render_shell(request, "home.html", {
-                    "status": value, "action": next_action(value), "steps": STEPS, "skippable": SKIPPABLE_STEPS,
-                    "notice": notice_text, "today": today_lines(value.today), "calendar_link": calendar_link,
-                })
+                shell = render_shell(
+                    request,
+                    "home.html",
+                    {
+                        "status": value,
+                        "action": next_action(value),
+                        "steps": STEPS,
+                        "skippable": SKIPPABLE_STEPS,
+                        "notice": notice_text,
+                        "today": today_lines(value.today),
+                        "calendar_link": calendar_link,
+                    },
+                )
                 server.status_cache.remember(version, key, shell)
     return fill(request, shell)
 
@@ -92,13 +100,11 @@ def gap_ics(session: ReadSession) -> Response:
     from learnloop.loop.gaps import gap_calendar_for
 
     name, data, _events = gap_calendar_for(session, config.now())
-    return Response(data, media_type="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(data, media_type="text/calendar", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/map/{topic_id}/mark")
-def mark(request: Request, session: WriteSession, topic_id: str,
-         mark: Annotated[str, Form()] = "") -> RedirectResponse:
+def mark(request: Request, session: WriteSession, topic_id: str, mark: Annotated[str, Form()] = "") -> RedirectResponse:
     """Progress on the map: the topic page's small form (done, in progress, skipped, clear)."""
     from learnloop.loop.marks import mark_topic
 
@@ -119,8 +125,13 @@ def today_lines(today: Today) -> list[str]:
     lines: list[str] = []
     if today.box is not None and today.box_days_left is not None:
         left = today.box_days_left
-        when = (f"overdue by {-left} day{'s' if left != -1 else ''}" if left < 0 else "due today" if left == 0
-                else f"{left} day{'s' if left != 1 else ''} left")
+        when = (
+            f"overdue by {-left} day{'s' if left != -1 else ''}"
+            if left < 0
+            else "due today"
+            if left == 0
+            else f"{left} day{'s' if left != 1 else ''} left"
+        )
         lines.append(f"Your {today.box}: {when}.")
     if today.checkin_due is not None:
         lines.append(f"The half-way check-in is due (since {today.checkin_due.isoformat()}).")
@@ -133,8 +144,9 @@ def today_lines(today: Today) -> list[str]:
 
 
 @router.post("/next")
-def move_on(session: WriteSession, skip: Annotated[bool, Form()] = False,
-            reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
+def move_on(
+    session: WriteSession, skip: Annotated[bool, Form()] = False, reason: Annotated[str | None, Form()] = None
+) -> RedirectResponse:
     from learnloop.loop.passes import advance
 
     moved = advance(session, config.now(), skip=skip, reason=optional(reason))

@@ -17,18 +17,27 @@ router = PageRouter()
 
 REFRESH_SECONDS = 1
 _FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
-TYPES = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".csv": "text/csv; charset=utf-8",
-         ".png": "image/png", ".svg": "image/svg+xml", ".dot": "text/vnd.graphviz; charset=utf-8"}
-FAVICON = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="12" fill="none" '
-           b'stroke="#1f6f5c" stroke-width="4"/><path d="M16 4 l6 -3 v6z" fill="#1f6f5c"/></svg>')
+TYPES = {
+    ".md": "text/markdown; charset=utf-8",
+    ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".dot": "text/vnd.graphviz; charset=utf-8",
+}
+FAVICON = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="12" fill="none" '
+    b'stroke="#1f6f5c" stroke-width="4"/><path d="M16 4 l6 -3 v6z" fill="#1f6f5c"/></svg>'
+)
 
 
 @router.get("/jobs", response_class=HTMLResponse)
 def jobs_page(request: Request) -> HTMLResponse:
     board = server_of(request).jobs
     jobs = board.recent()
-    return render(request, "jobs.html", {"jobs": jobs, "positions": {j.id: board.position(j) for j in jobs},
-                                         "pool": board.size})
+    return render(
+        request, "jobs.html", {"jobs": jobs, "positions": {j.id: board.position(j) for j in jobs}, "pool": board.size}
+    )
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
@@ -36,9 +45,19 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     board = server_of(request).jobs
     job = board.get(job_id)
     status = job.error_status if job.state == "failed" else 200
-    return render(request, "job.html", {"job": job, "refresh": REFRESH_SECONDS, "result": job.result,
-                                        "position": board.position(job), "files": job.files(),
-                                        "error": job.error if job.state == "failed" else None}, status=status)
+    return render(
+        request,
+        "job.html",
+        {
+            "job": job,
+            "refresh": REFRESH_SECONDS,
+            "result": job.result,
+            "position": board.position(job),
+            "files": job.files(),
+            "error": job.error if job.state == "failed" else None,
+        },
+        status=status,
+    )
 
 
 @router.post("/jobs/{job_id}/cancel")
@@ -59,9 +78,15 @@ def job_file(request: Request, job_id: str, name: str) -> Response:
     path = Path(job.folder) / name
     kind = TYPES.get(path.suffix.lower(), "application/octet-stream")
     disposition = "inline" if kind.startswith("image/") else "attachment"
-    return FileResponse(path, media_type=kind, headers={
-        "Content-Disposition": f'{disposition}; filename="{name}"', "Cache-Control": "private, max-age=3600",
-        **SECURITY_HEADERS})
+    return FileResponse(
+        path,
+        media_type=kind,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "Cache-Control": "private, max-age=3600",
+            **SECURITY_HEADERS,
+        },
+    )
 
 
 @router.get("/favicon.ico")

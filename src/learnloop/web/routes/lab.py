@@ -27,13 +27,22 @@ def lab_page(request: Request, atlas: Atlas) -> HTMLResponse:
     from learnloop.lab.models import BASELINE_ORDER, REGISTRY
     from learnloop.lab.scoring import METRICS
 
-    tables = sorted((d for d in atlas.datasets.values() if d.form == "table" and d.target),
-                    key=lambda d: (d.task, d.name.lower()))
+    tables = sorted(
+        (d for d in atlas.datasets.values() if d.form == "table" and d.target), key=lambda d: (d.task, d.name.lower())
+    )
     server = server_of(request)
     models = [REGISTRY[m] for m in BASELINE_ORDER if m in REGISTRY]
-    return render(request, "lab.html", {"datasets": tables, "recent": server.jobs.recent("baseline")[:8],
-                                        "metrics": list(METRICS.values()), "models": models,
-                                        "limit_mb": request.app.state.max_upload_bytes // (1024 * 1024)})
+    return render(
+        request,
+        "lab.html",
+        {
+            "datasets": tables,
+            "recent": server.jobs.recent("baseline")[:8],
+            "metrics": list(METRICS.values()),
+            "models": models,
+            "limit_mb": request.app.state.max_upload_bytes // (1024 * 1024),
+        },
+    )
 
 
 async def read_upload(upload: UploadFile, limit: int) -> bytes:
@@ -64,8 +73,7 @@ def check_csv(data: bytes, name: str, target: str | None) -> list[str]:
     head = data.split(b"\n", 1)[0]
     sniff = b"," not in head and (b";" in head or b"\t" in head)  # European CSVs use ';' (as the lab reads them)
     try:
-        frame = pd.read_csv(io.BytesIO(data), nrows=200, sep=None if sniff else ",",
-                            engine="python" if sniff else "c")
+        frame = pd.read_csv(io.BytesIO(data), nrows=200, sep=None if sniff else ",", engine="python" if sniff else "c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
         raise UserError(f"{name} is not a readable CSV table ({first})") from None
@@ -78,18 +86,27 @@ def check_csv(data: bytes, name: str, target: str | None) -> list[str]:
         from learnloop.atlas.load import close_ids
 
         hints = close_ids(target, columns)
-        raise UserError(f"{name} has no column {target!r}" + (f"; did you mean {', '.join(hints)}?" if hints else
-                                                               f"; its columns are {', '.join(columns[:12])}"))
+        raise UserError(
+            f"{name} has no column {target!r}"
+            + (f"; did you mean {', '.join(hints)}?" if hints else f"; its columns are {', '.join(columns[:12])}")
+        )
     return columns
 
 
 @router.post("/lab/baseline")
-async def start_baseline(request: Request, dataset: Annotated[str, Form()] = "",
-                         target: Annotated[str, Form()] = "", cv: Annotated[int, Form()] = 5,
-                         budget: Annotated[str, Form()] = "", metric: Annotated[str, Form()] = "",
-                         task: Annotated[str, Form()] = "", models: Annotated[list[str] | None, Form()] = None,
-                         drop: Annotated[str, Form()] = "", model_timeout: Annotated[str, Form()] = "",
-                         upload: Annotated[UploadFile | None, File()] = None) -> RedirectResponse:
+async def start_baseline(
+    request: Request,
+    dataset: Annotated[str, Form()] = "",
+    target: Annotated[str, Form()] = "",
+    cv: Annotated[int, Form()] = 5,
+    budget: Annotated[str, Form()] = "",
+    metric: Annotated[str, Form()] = "",
+    task: Annotated[str, Form()] = "",
+    models: Annotated[list[str] | None, Form()] = None,
+    drop: Annotated[str, Form()] = "",
+    model_timeout: Annotated[str, Form()] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> RedirectResponse:
     """Check the form, keep the upload under its own (cleaned) name, and queue the baseline as a job."""
     from fastapi.concurrency import run_in_threadpool
 
@@ -130,8 +147,18 @@ async def start_baseline(request: Request, dataset: Annotated[str, Form()] = "",
             raise UserError("choose a data set from the map, or upload a CSV", field="dataset")
         server.atlas().dataset(dataset_id)
         ref, name, title = dataset_id, dataset_id, f"Baseline on {dataset_id}"
-    params = {"data": ref, "name": name, "target": chosen_target, "task": chosen_task, "metric": chosen_metric,
-              "cv": cv, "budget": seconds, "model_timeout": timeout, "models": chosen_models, "drop": dropped}
+    params = {
+        "data": ref,
+        "name": name,
+        "target": chosen_target,
+        "task": chosen_task,
+        "metric": chosen_metric,
+        "cv": cv,
+        "budget": seconds,
+        "model_timeout": timeout,
+        "models": chosen_models,
+        "drop": dropped,
+    }
     job = server.jobs.submit("baseline", title, back="/lab", params=params)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
@@ -169,9 +196,15 @@ def _budget(text: str) -> float | None:
 
 
 @router.post("/lab/try/{model_id}")
-async def start_try(request: Request, model_id: str, atlas: Atlas, topic: Annotated[str, Form()] = "",
-                    dataset: Annotated[str, Form()] = "", target: Annotated[str, Form()] = "",
-                    upload: Annotated[UploadFile | None, File()] = None) -> RedirectResponse:
+async def start_try(
+    request: Request,
+    model_id: str,
+    atlas: Atlas,
+    topic: Annotated[str, Form()] = "",
+    dataset: Annotated[str, Form()] = "",
+    target: Annotated[str, Form()] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> RedirectResponse:
     """The map card's "run it" button: fit the model on its demo set, on a map data set or on an uploaded CSV."""
     from fastapi.concurrency import run_in_threadpool
 

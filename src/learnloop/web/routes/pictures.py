@@ -14,5 +14,8 @@ router = PageRouter()
 @router.get("/pictures/{name}")
 def picture(request: Request, name: str) -> FileResponse:
     path = server_of(request).pictures.find(name)
-    return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600",
-                                                               "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        path,
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )

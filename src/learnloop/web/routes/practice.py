@@ -30,8 +30,11 @@ def exercises_page(request: Request) -> HTMLResponse:
 
     server = server_of(request)
     infos = list_exercises(server.settings.workspace, passed_exercises(server.store))
-    return render(request, "exercises.html", {"exercises": infos, "passed": sum(i.passed for i in infos),
-                                              "recent": server.jobs.recent("check")[:5]})
+    return render(
+        request,
+        "exercises.html",
+        {"exercises": infos, "passed": sum(i.passed for i in infos), "recent": server.jobs.recent("check")[:5]},
+    )
 
 
 @router.get("/exercises/{key}", response_class=HTMLResponse)
@@ -50,12 +53,24 @@ def exercise_page(request: Request, key: str, notice: str | None = None, show: s
     ever = ever_passed_exercises(server.store)
     starters = {item.file_name: exercise.starter or ""} if exercise.kind == "function" else dict(exercise.files)
     solution = exercise_solution(key, ever).files if show == "solution" else None
-    return render(request, "exercise.html", {
-        "item": item, "exercise": exercise, "group": GROUP_NAMES[exercise.group], "path": str(path),
-        "started": is_started(server.settings.workspace, item), "passed": exercise.id in passed_exercises(server.store),
-        "ever_passed": exercise.id in ever, "notice": NOTICES.get(notice or ""), "starters": starters,
-        "hint": exercise.hint if show == "hint" else None, "solution": solution, "sandbox": sandbox_status(),
-    })
+    return render(
+        request,
+        "exercise.html",
+        {
+            "item": item,
+            "exercise": exercise,
+            "group": GROUP_NAMES[exercise.group],
+            "path": str(path),
+            "started": is_started(server.settings.workspace, item),
+            "passed": exercise.id in passed_exercises(server.store),
+            "ever_passed": exercise.id in ever,
+            "notice": NOTICES.get(notice or ""),
+            "starters": starters,
+            "hint": exercise.hint if show == "hint" else None,
+            "solution": solution,
+            "sandbox": sandbox_status(),
+        },
+    )
 
 
 @router.post("/exercises/{key}/start")
@@ -83,8 +98,9 @@ def check_exercise(request: Request, key: str) -> RedirectResponse:
         recorded = record_checks(store, results, config.now())
         return {"results": results, "recorded": recorded, "number": item.number}
 
-    job = server.jobs.submit("check", f"Check of exercise {item.number}: {item.exercise.title}", work,
-                             back=f"/exercises/{item.number}")
+    job = server.jobs.submit(
+        "check", f"Check of exercise {item.number}: {item.exercise.title}", work, back=f"/exercises/{item.number}"
+    )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -95,8 +111,15 @@ def ladders_page(request: Request) -> HTMLResponse:
 
     server = server_of(request)
     focus = pinned_focus(server.store)
-    return render(request, "ladders.html", {"ladders": list_ladders(focus, rung_progress(server.store)),
-                                            "focus": focus, "recent": server.jobs.recent("rung")[:5]})
+    return render(
+        request,
+        "ladders.html",
+        {
+            "ladders": list_ladders(focus, rung_progress(server.store)),
+            "focus": focus,
+            "recent": server.jobs.recent("rung")[:5],
+        },
+    )
 
 
 @router.get("/ladders/{name}/{level}", response_class=HTMLResponse)
@@ -109,13 +132,20 @@ def rung_page(request: Request, name: str, level: int, copied: str | None = None
     progress = rung_progress(server.store).get((view.ladder, view.level))
     folder = server.settings.workspace / "ladders" / view.ladder
     target = folder / view.script
-    return render(request, "rung.html", {"rung": view, "progress": progress, "copy_target": str(target),
-                                         "copied": copied is not None and target.is_file()})
+    return render(
+        request,
+        "rung.html",
+        {
+            "rung": view,
+            "progress": progress,
+            "copy_target": str(target),
+            "copied": copied is not None and target.is_file(),
+        },
+    )
 
 
 @router.post("/ladders/{name}/{level}/copy")
-def copy_rung(request: Request, name: str, level: int,
-              force: Annotated[bool, Form()] = False) -> RedirectResponse:
+def copy_rung(request: Request, name: str, level: int, force: Annotated[bool, Form()] = False) -> RedirectResponse:
     """`learnloop ladder copy`: the rung's script into the workspace's ladders/NAME folder, to edit and run."""
     from learnloop.ladders.catalog import show_rung
     from learnloop.ladders.execution import copy_rung as copy
@@ -125,8 +155,10 @@ def copy_rung(request: Request, name: str, level: int,
         copy(view.ladder, view.level, server_of(request).settings.workspace / "ladders" / view.ladder, force=force)
     except UserError as exc:
         if "already exists" in str(exc):
-            raise UserError("the script is already in your workspace: edit it there, or tick 'overwrite' to get "
-                            "a fresh copy", field="force") from None
+            raise UserError(
+                "the script is already in your workspace: edit it there, or tick 'overwrite' to get a fresh copy",
+                field="force",
+            ) from None
         raise
     return RedirectResponse(f"/ladders/{view.ladder}/{view.level}?copied=1#copy", status_code=303)
 
@@ -156,6 +188,10 @@ def run_rung(request: Request, name: str, level: int) -> RedirectResponse:
         recorded = record_run(store, result, config.now())
         return {"run": result, "recorded": recorded, "view": view}
 
-    job = server.jobs.submit("rung", f"{view.ladder_title}: rung {view.level}, {view.title}", work,
-                             back=f"/ladders/{view.ladder}/{view.level}")
+    job = server.jobs.submit(
+        "rung",
+        f"{view.ladder_title}: rung {view.level}, {view.title}",
+        work,
+        back=f"/ladders/{view.ladder}/{view.level}",
+    )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

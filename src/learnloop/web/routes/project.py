@@ -19,14 +19,19 @@ if TYPE_CHECKING:
 
 router = PageRouter()
 
-NOTICES = {"started": "Project started: its folder is scaffolded and the deadline is a calendar file.",
-           "checked": "Checked in.", "extended": "Deadline moved; your reason is recorded as a slow-down.",
-           "done": "Project done. Back on the home page, move on to step 5.", "dropped": "Project dropped."}
+NOTICES = {
+    "started": "Project started: its folder is scaffolded and the deadline is a calendar file.",
+    "checked": "Checked in.",
+    "extended": "Deadline moved; your reason is recorded as a slow-down.",
+    "done": "Project done. Back on the home page, move on to step 5.",
+    "dropped": "Project dropped.",
+}
 
 
 @router.get("/project", response_class=HTMLResponse)
-def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: str | None = None,
-                 again: str | None = None) -> HTMLResponse:
+def project_page(
+    request: Request, session: ReadSession, atlas: Atlas, notice: str | None = None, again: str | None = None
+) -> HTMLResponse:
     from learnloop.loop.passes import current_pass, status
     from learnloop.loop.projects import project_status
     from learnloop.loop.rules import step
@@ -38,13 +43,22 @@ def project_page(request: Request, session: ReadSession, atlas: Atlas, notice: s
     focus = atlas.focuses.get(current.focus_id) if current and current.focus_id else None
     tables = sorted((d for d in atlas.datasets.values()), key=lambda d: d.name.lower())
     server = server_of(request)
-    response = render(request, "project.html", {
-        "project": view, "current": current, "focus": focus, "datasets": tables,
-        "ideas": list(focus.ideas) if focus else [], "notice": NOTICES.get(notice or ""),
-        "workspace": server.settings.workspace, "roots": [str(r) for r in server.roots],
-        "step_name": step(current.step).name if current else "",
-        "action": next_action(status(session, now, atlas=atlas)),  # the coach's next action, in the page's words
-    })
+    response = render(
+        request,
+        "project.html",
+        {
+            "project": view,
+            "current": current,
+            "focus": focus,
+            "datasets": tables,
+            "ideas": list(focus.ideas) if focus else [],
+            "notice": NOTICES.get(notice or ""),
+            "workspace": server.settings.workspace,
+            "roots": [str(r) for r in server.roots],
+            "step_name": step(current.step).name if current else "",
+            "action": next_action(status(session, now, atlas=atlas)),  # the coach's next action, in the page's words
+        },
+    )
     if again:  # back from a refused project job: the form holds what was typed, the message beside its field
         job = _job(server, again)
         if job is not None and job.state == "failed" and job.typed:
@@ -64,11 +78,18 @@ def _job(server: Server, job_id: str) -> Job | None:
 
 
 @router.post("/project")
-def create(request: Request, atlas: Atlas,
-           title: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 14,
-           idea: Annotated[str, Form()] = "", dataset: Annotated[str, Form()] = "",
-           data_path: Annotated[str, Form()] = "", no_data_yet: Annotated[bool, Form()] = False,
-           reason: Annotated[str, Form()] = "", folder: Annotated[str, Form()] = "") -> RedirectResponse:
+def create(
+    request: Request,
+    atlas: Atlas,
+    title: Annotated[str, Form()] = "",
+    days: Annotated[int, Form()] = 14,
+    idea: Annotated[str, Form()] = "",
+    dataset: Annotated[str, Form()] = "",
+    data_path: Annotated[str, Form()] = "",
+    no_data_yet: Annotated[bool, Form()] = False,
+    reason: Annotated[str, Form()] = "",
+    folder: Annotated[str, Form()] = "",
+) -> RedirectResponse:
     """Check the form, then scaffold in a job (folders, files, git): the request never waits on the disk."""
     from learnloop.web.routes.study import allowed_folder, allowed_path
 
@@ -84,17 +105,34 @@ def create(request: Request, atlas: Atlas,
     directory = allowed_folder(folder, server.roots, field="folder", must_exist=False) if optional(folder) else None
     store, workspace, now = server.store, server.settings.workspace, config.now()
     no_data_reason = optional(reason) if no_data_yet else None
-    _check(server, atlas, title=title, days=days, idea_id=optional(idea), data=data, no_data_reason=no_data_reason,
-           data_field="data_path" if data_file else "dataset")
+    _check(
+        server,
+        atlas,
+        title=title,
+        days=days,
+        idea_id=optional(idea),
+        data=data,
+        no_data_reason=no_data_reason,
+        data_field="data_path" if data_file else "dataset",
+    )
 
     def work(progress: ProgressFn) -> dict[str, object]:
         from learnloop.loop.projects import new_project
 
         progress(0, 1, "scaffolding the project folder")
         with store.session() as session:
-            view = new_project(session, atlas, title=title, days=days, now=now, workspace=workspace,
-                               idea_id=optional(idea), data=data, no_data_reason=no_data_reason,
-                               directory=directory)
+            view = new_project(
+                session,
+                atlas,
+                title=title,
+                days=days,
+                now=now,
+                workspace=workspace,
+                idea_id=optional(idea),
+                data=data,
+                no_data_reason=no_data_reason,
+                directory=directory,
+            )
         return {"project": view}
 
     job = server.jobs.submit("project", f"Project: {title.strip()[:80]}", work, back="/project")
@@ -125,8 +163,9 @@ def check_in(session: WriteSession, text: Annotated[str, Form()] = "") -> Redire
 
 
 @router.post("/project/extend")
-def extend(session: WriteSession, days: Annotated[int, Form()], reason: Annotated[str, Form()] = "") \
-        -> RedirectResponse:
+def extend(
+    session: WriteSession, days: Annotated[int, Form()], reason: Annotated[str, Form()] = ""
+) -> RedirectResponse:
     from learnloop.loop.projects import extend as extend_project
 
     extend_project(session, days, reason, config.now())
@@ -154,5 +193,8 @@ def calendar(session: ReadSession) -> Response:
     from learnloop.loop.projects import calendar_for
 
     name, data = calendar_for(session, config.now())
-    return Response(data, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

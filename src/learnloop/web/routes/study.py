@@ -17,8 +17,12 @@ from learnloop.web.render import render, server_of
 
 router = PageRouter()
 
-NOTICES = {"referenced": "Reference recorded for this pass.", "noted": "Noted.", "changed": "Changed.",
-           "deleted": "Deleted."}
+NOTICES = {
+    "referenced": "Reference recorded for this pass.",
+    "noted": "Noted.",
+    "changed": "Changed.",
+    "deleted": "Deleted.",
+}
 
 
 @router.get("/study", response_class=HTMLResponse)
@@ -31,17 +35,27 @@ def study_page(request: Request, session: ReadSession, atlas: Atlas, notice: str
     current = current_pass(session)
     focus_id = current.focus_id if current else None
     server = server_of(request)
-    return render(request, "study.html", {
-        "current": current, "references": references(session), "suggestions": suggestions(atlas, focus_id),
-        "notes": notes(session), "headings": HEADINGS, "notice": NOTICES.get(notice or ""),
-        "past": past_notes(session), "recent": server.jobs.recent("study")[:5],
-        "roots": [str(r) for r in server.roots],
-    })
+    return render(
+        request,
+        "study.html",
+        {
+            "current": current,
+            "references": references(session),
+            "suggestions": suggestions(atlas, focus_id),
+            "notes": notes(session),
+            "headings": HEADINGS,
+            "notice": NOTICES.get(notice or ""),
+            "past": past_notes(session),
+            "recent": server.jobs.recent("study")[:5],
+            "roots": [str(r) for r in server.roots],
+        },
+    )
 
 
 @router.post("/reference")
-def add_reference(session: WriteSession, source: Annotated[str, Form()] = "",
-                  why: Annotated[str, Form()] = "") -> RedirectResponse:
+def add_reference(
+    session: WriteSession, source: Annotated[str, Form()] = "", why: Annotated[str, Form()] = ""
+) -> RedirectResponse:
     from learnloop.loop.references import add_reference as add
 
     add(session, source, why, config.now())
@@ -49,8 +63,9 @@ def add_reference(session: WriteSession, source: Annotated[str, Form()] = "",
 
 
 @router.post("/reference/{reference_id}/edit")
-def edit_reference(session: WriteSession, reference_id: int, source: Annotated[str, Form()] = "",
-                   why: Annotated[str, Form()] = "") -> RedirectResponse:
+def edit_reference(
+    session: WriteSession, reference_id: int, source: Annotated[str, Form()] = "", why: Annotated[str, Form()] = ""
+) -> RedirectResponse:
     from learnloop.loop.corrections import edit_reference as edit
 
     edit(session, reference_id, source, why, config.now())
@@ -66,8 +81,9 @@ def delete_reference(session: WriteSession, reference_id: int) -> RedirectRespon
 
 
 @router.post("/notes")
-def add_note(session: WriteSession, text: Annotated[str, Form()] = "",
-             kind: Annotated[str, Form()] = "pattern") -> RedirectResponse:
+def add_note(
+    session: WriteSession, text: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "pattern"
+) -> RedirectResponse:
     from learnloop.loop.notes import add_note as add
 
     add(session, text, kind, config.now())
@@ -75,8 +91,9 @@ def add_note(session: WriteSession, text: Annotated[str, Form()] = "",
 
 
 @router.post("/notes/{note_id}/edit")
-def edit_note(session: WriteSession, note_id: int, text: Annotated[str, Form()] = "",
-              kind: Annotated[str, Form()] = "pattern") -> RedirectResponse:
+def edit_note(
+    session: WriteSession, note_id: int, text: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "pattern"
+) -> RedirectResponse:
     from learnloop.loop.corrections import edit_note as edit
 
     edit(session, note_id, text, kind, config.now())
@@ -107,8 +124,11 @@ def allowed_folder(text: str, roots: tuple[Path, ...], field: str = "path", *, m
     resolved = Path(os.path.realpath(path))
     inside = [r for r in roots if _within(resolved, Path(os.path.realpath(r)))]
     if not inside:
-        raise UserError(f"the page can only read folders under {', '.join(str(r) for r in roots)}; "
-                        "start the server with --root FOLDER to allow another", field=field)
+        raise UserError(
+            f"the page can only read folders under {', '.join(str(r) for r in roots)}; "
+            "start the server with --root FOLDER to allow another",
+            field=field,
+        )
     if must_exist and not resolved.is_dir():
         raise UserError(f"{resolved} is not a folder under {inside[0]}", field=field)
     return resolved
@@ -126,7 +146,9 @@ def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-_REMOTE = re.compile(r"^(?:[a-z]+://|[\w.-]+@[\w.-]+:|(?:www\.)?github\.com/|[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]+$)")
+_REMOTE = re.compile(
+    r"^(?:[a-z]+://|[\w.-]+@[\w.-]+:|(?:www\.)?github\.com/|[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]+$)"
+)
 
 
 def study_params(text: str, roots: tuple[Path, ...]) -> dict[str, str]:
@@ -152,8 +174,9 @@ def study_params(text: str, roots: tuple[Path, ...]) -> dict[str, str]:
 
 
 @router.post("/study")
-def start_study(request: Request, path: Annotated[str, Form()] = "",
-                notes: Annotated[bool, Form()] = False) -> RedirectResponse:
+def start_study(
+    request: Request, path: Annotated[str, Form()] = "", notes: Annotated[bool, Form()] = False
+) -> RedirectResponse:
     server = server_of(request)
     params: dict[str, object] = {**study_params(path, server.roots), "notes": notes}
     name = params.get("name") or Path(str(params["folder"])).name

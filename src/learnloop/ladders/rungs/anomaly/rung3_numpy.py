@@ -17,10 +17,10 @@ def run(seed: int = 0, report: Report = quiet) -> RungResult:
     data = breast_cancer_novelty()
     mean = data.x_train.mean(axis=0)
     centred = data.x_train - mean
-    covariance = centred.T @ centred / len(centred)       # the maximum-likelihood estimate, as rung 2
+    covariance = centred.T @ centred / len(centred)  # the maximum-likelihood estimate, as rung 2
     offsets = data.x_test - mean
-    solved = np.linalg.solve(covariance, offsets.T).T      # Σ⁻¹ (x - μ) for every test case
-    distances = np.einsum("ij,ij->i", offsets, solved)     # (x - μ)ᵀ Σ⁻¹ (x - μ), row by row
+    solved = np.linalg.solve(covariance, offsets.T).T  # Σ⁻¹ (x - μ) for every test case
+    distances = np.einsum("ij,ij->i", offsets, solved)  # (x - μ)ᵀ Σ⁻¹ (x - μ), row by row
     report(1, 1)
     return anomaly_result(distances, data.y_test)
 

@@ -15,7 +15,7 @@ from learnloop.ladders.splits import co2_monthly, forecast_result
 def run(seed: int = 0, report: Report = quiet) -> RungResult:
     series = co2_monthly()
     months = np.concatenate([series.train.to_numpy(), series.test.to_numpy()])
-    forecast = months[len(series.train) - 1:-1]  # for each test month, the month just before it
+    forecast = months[len(series.train) - 1 : -1]  # for each test month, the month just before it
     report(1, 1)
     return forecast_result(series, forecast)
 

@@ -17,7 +17,7 @@ def run(seed: int = 0, report: Report = quiet) -> RungResult:
     series = co2_monthly()
     months = np.concatenate([series.train.to_numpy(), series.test.to_numpy()])
     start = len(series.train) - series.season
-    forecast = months[start:start + series.horizon]  # the same month, one season earlier
+    forecast = months[start : start + series.horizon]  # the same month, one season earlier
     report(1, 1)
     return forecast_result(series, forecast)
 

@@ -30,12 +30,12 @@ def run(epochs: int = 200, seed: int = 0, report: Report = quiet) -> RungResult:
     months = np.concatenate([series.train.to_numpy(), series.test.to_numpy()])
     n_train = len(series.train)
     x, y = lag_table(np.diff(months), LAGS)  # row i predicts the change into month i + LAGS + 1
-    train_rows = n_train - 1 - LAGS             # ... so these rows have targets in the training years
+    train_rows = n_train - 1 - LAGS  # ... so these rows have targets in the training years
     model = HistGradientBoostingRegressor(max_iter=epochs, learning_rate=0.05, random_state=seed)
     with threadpool_limits(limits=1):  # small data: one core is fastest (the trees' OpenMP threads only wait)
         model.fit(x[:train_rows], y[:train_rows])
     report(1, 1)
-    forecast = months[n_train - 1:-1] + model.predict(x[train_rows:])  # last month + predicted change
+    forecast = months[n_train - 1 : -1] + model.predict(x[train_rows:])  # last month + predicted change
     return forecast_result(series, forecast)
 
 

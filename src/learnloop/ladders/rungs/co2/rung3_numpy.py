@@ -26,7 +26,7 @@ def run(seed: int = 0, report: Report = quiet) -> RungResult:
     train_rows = n_train - 1 - LAGS  # rows whose target month is in the training years
     weights, *_ = np.linalg.lstsq(x[:train_rows], y[:train_rows], rcond=None)
     report(1, 1)
-    forecast = months[n_train - 1:-1] + x[train_rows:] @ weights
+    forecast = months[n_train - 1 : -1] + x[train_rows:] @ weights
     notes = [f"weight of last month's change: {weights[-1]:.3f}, of the change 12 months ago: {weights[-12]:.3f}"]
     return forecast_result(series, forecast, notes)
 

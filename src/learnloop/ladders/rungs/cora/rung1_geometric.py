@@ -40,10 +40,13 @@ def run(epochs: int = 200, seed: int = 0, report: Report = quiet) -> RungResult:
     train, test = torch.tensor(graph.train), torch.tensor(graph.test)
 
     model = GCN(x.shape[1], 16, graph.num_classes)
-    optimizer = torch.optim.Adam([
-        {"params": model.conv1.parameters(), "weight_decay": 5e-4},  # the paper decays the first layer only
-        {"params": model.conv2.parameters(), "weight_decay": 0.0},
-    ], lr=0.01)
+    optimizer = torch.optim.Adam(
+        [
+            {"params": model.conv1.parameters(), "weight_decay": 5e-4},  # the paper decays the first layer only
+            {"params": model.conv2.parameters(), "weight_decay": 0.0},
+        ],
+        lr=0.01,
+    )
 
     for epoch in range(epochs):
         model.train()

@@ -51,8 +51,12 @@ class Adam:
 class GCN:
     def __init__(self, n_features: int, n_hidden: int, n_classes: int, rng: np.random.Generator) -> None:
         self.rng = rng
-        self.p = {"W1": glorot(rng, n_features, n_hidden), "b1": np.zeros(n_hidden, np.float32),
-                  "W2": glorot(rng, n_hidden, n_classes), "b2": np.zeros(n_classes, np.float32)}
+        self.p = {
+            "W1": glorot(rng, n_features, n_hidden),
+            "b1": np.zeros(n_hidden, np.float32),
+            "W2": glorot(rng, n_hidden, n_classes),
+            "b2": np.zeros(n_classes, np.float32),
+        }
 
     def dropout_mask(self, shape: tuple[int, ...] | int, rate: float) -> np.ndarray:
         return (self.rng.random(shape) >= rate).astype(np.float32) / (1 - rate)
@@ -71,12 +75,16 @@ class GCN:
     def backward(self, d_z2: np.ndarray, weight_decay: float) -> dict[str, np.ndarray]:
         """Gradients of the loss given d_z2 = dLoss/dlogits; Â is symmetric, so Âᵀ = Â."""
         x, a, z1, mask1, h1_dropped = self.saved
-        d_s2 = a @ d_z2                       # z2 = Â s2 + b2, with s2 = h1_dropped W2
+        d_s2 = a @ d_z2  # z2 = Â s2 + b2, with s2 = h1_dropped W2
         d_h1 = (d_s2 @ self.p["W2"].T) * mask1
-        d_z1 = d_h1 * (z1 > 0)                # ReLU lets the gradient through where it was active
-        d_s1 = a @ d_z1                       # z1 = Â s1 + b1, with s1 = x W1
-        return {"W2": h1_dropped.T @ d_s2, "b2": d_z2.sum(axis=0),
-                "W1": np.asarray(x.T @ d_s1) + weight_decay * self.p["W1"], "b1": d_z1.sum(axis=0)}
+        d_z1 = d_h1 * (z1 > 0)  # ReLU lets the gradient through where it was active
+        d_s1 = a @ d_z1  # z1 = Â s1 + b1, with s1 = x W1
+        return {
+            "W2": h1_dropped.T @ d_s2,
+            "b2": d_z2.sum(axis=0),
+            "W1": np.asarray(x.T @ d_s1) + weight_decay * self.p["W1"],
+            "b1": d_z1.sum(axis=0),
+        }
 
 
 def run(epochs: int = 200, seed: int = 0, report: Report = quiet) -> RungResult:
@@ -93,7 +101,7 @@ def run(epochs: int = 200, seed: int = 0, report: Report = quiet) -> RungResult:
         probs = softmax(logits[train])
         loss = -np.mean(np.log(probs[np.arange(len(train)), y[train]] + 1e-12))
         d_logits = np.zeros_like(logits)
-        d_logits[train] = (probs - onehot) / len(train)   # softmax + cross-entropy, differentiated
+        d_logits[train] = (probs - onehot) / len(train)  # softmax + cross-entropy, differentiated
         optimizer.step(model.backward(d_logits, weight_decay=5e-4))
         report(epoch + 1, epochs)
 

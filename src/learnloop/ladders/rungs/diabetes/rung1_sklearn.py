@@ -20,8 +20,12 @@ def run(epochs: int = 1, seed: int = 0, report: Report = quiet) -> RungResult:
     report(1, 1)
     predicted = model.predict(data.x_test)
     weights = {f"w_{name}": float(w) for name, w in zip(data.feature_names, model.coef_, strict=True)}
-    return RungResult("r2", float(r2_score(data.y_test, predicted)), predicted.tolist(),
-                      {"intercept": float(model.intercept_), **weights})
+    return RungResult(
+        "r2",
+        float(r2_score(data.y_test, predicted)),
+        predicted.tolist(),
+        {"intercept": float(model.intercept_), **weights},
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ def run(epochs: int = 1, seed: int = 0, report: Report = quiet) -> RungResult:
     residual = ((data.y_test - predicted) ** 2).sum()
     total = ((data.y_test - data.y_test.mean()) ** 2).sum()
     weights = {f"w_{name}": float(w) for name, w in zip(data.feature_names, results.params[1:], strict=True)}
-    return RungResult("r2", float(1 - residual / total), predicted.tolist(),
-                      {"intercept": float(results.params[0]), **weights})
+    return RungResult(
+        "r2", float(1 - residual / total), predicted.tolist(), {"intercept": float(results.params[0]), **weights}
+    )
 
 
 if __name__ == "__main__":

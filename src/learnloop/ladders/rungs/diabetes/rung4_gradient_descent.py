@@ -26,12 +26,12 @@ def run(epochs: int = 20000, seed: int = 0, report: Report = quiet) -> RungResul
     w, b = np.zeros(x.shape[1]), y.mean()
     for epoch in range(epochs):
         error = x @ w + b - y
-        w -= lr * (x.T @ error) / n      # gradient of (1/2n) * sum(error²) with respect to w
+        w -= lr * (x.T @ error) / n  # gradient of (1/2n) * sum(error²) with respect to w
         b -= lr * error.mean()
         if (epoch + 1) % 1000 == 0 or epoch + 1 == epochs:
             report(epoch + 1, epochs)
 
-    weights, intercept = w / std, b - (w / std) @ mean   # back to the original units
+    weights, intercept = w / std, b - (w / std) @ mean  # back to the original units
     predicted = intercept + data.x_test @ weights
     r2 = 1 - ((data.y_test - predicted) ** 2).sum() / ((data.y_test - data.y_test.mean()) ** 2).sum()
     named = {f"w_{name}": float(v) for name, v in zip(data.feature_names, weights, strict=True)}

@@ -17,8 +17,9 @@ from learnloop.ladders.splits import digits
 
 def run(epochs: int = 30, seed: int = 0, report: Report = quiet) -> RungResult:
     data = digits()
-    model = MLPClassifier(hidden_layer_sizes=(64,), batch_size=32, learning_rate_init=1e-3, max_iter=epochs,
-                          random_state=seed)
+    model = MLPClassifier(
+        hidden_layer_sizes=(64,), batch_size=32, learning_rate_init=1e-3, max_iter=epochs, random_state=seed
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # we stop after `epochs` passes on purpose
         model.fit(data.x_train, data.y_train)

@@ -19,7 +19,7 @@ def run(epochs: int = 30, seed: int = 0, report: Report = quiet, lr: float = 0.1
     data = digits()
     x, y = torch.tensor(data.x_train), torch.tensor(data.y_train)
 
-    w1 = (torch.randn(64, 64) * (2 / 64) ** 0.5).requires_grad_()   # He initialisation for ReLU
+    w1 = (torch.randn(64, 64) * (2 / 64) ** 0.5).requires_grad_()  # He initialisation for ReLU
     b1 = torch.zeros(64, requires_grad=True)
     w2 = (torch.randn(64, 10) * (1 / 64) ** 0.5).requires_grad_()
     b2 = torch.zeros(10, requires_grad=True)
@@ -31,7 +31,7 @@ def run(epochs: int = 30, seed: int = 0, report: Report = quiet, lr: float = 0.1
     for epoch in range(epochs):
         order = torch.randperm(len(x))
         for start in range(0, len(x), 32):
-            batch = order[start:start + 32]
+            batch = order[start : start + 32]
             logits = forward(x[batch])
             # cross-entropy written out: minus the mean log-probability of the right class
             log_probs = logits - torch.logsumexp(logits, dim=1, keepdim=True)

@@ -25,7 +25,7 @@ def run(epochs: int = 30, seed: int = 0, report: Report = quiet, lr: float = 0.1
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         for start in range(0, len(x), 32):
-            batch = order[start:start + 32]
+            batch = order[start : start + 32]
             xb, yb = x[batch], y[batch]
             # forward
             z1 = xb @ w1 + b1

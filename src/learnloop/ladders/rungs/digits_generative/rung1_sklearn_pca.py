@@ -21,8 +21,12 @@ def run(seed: int = 0, report: Report = quiet) -> RungResult:
     model = PCA(n_components=COMPONENTS).fit(data.x_train)
     report(1, 1)
     per_image = model.score_samples(data.x_test)
-    return RungResult("log_likelihood", float(per_image.mean()), [round(float(v), 4) for v in per_image],
-                      {"pixel noise variance": float(model.noise_variance_)})
+    return RungResult(
+        "log_likelihood",
+        float(per_image.mean()),
+        [round(float(v), 4) for v in per_image],
+        {"pixel noise variance": float(model.noise_variance_)},
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def run(epochs: int = 400, seed: int = 0, report: Report = quiet) -> RungResult:
     torch.set_num_threads(1)
     data = digits()
     x = torch.tensor(data.x_train, dtype=torch.float64)
-    mean = x.mean(dim=0)                        # the likelihood's best mean is the data mean
+    mean = x.mean(dim=0)  # the likelihood's best mean is the data mean
     w = torch.nn.Parameter(0.1 * torch.randn(x.shape[1], COMPONENTS, dtype=torch.float64))
     log_noise = torch.nn.Parameter(torch.tensor(-3.0, dtype=torch.float64))
     optimizer = torch.optim.Adam([w, log_noise], lr=0.02)
@@ -39,8 +39,12 @@ def run(epochs: int = 400, seed: int = 0, report: Report = quiet) -> RungResult:
         report(step + 1, epochs)
     with torch.no_grad():
         per_image = model().log_prob(torch.tensor(data.x_test, dtype=torch.float64))
-    return RungResult("log_likelihood", float(per_image.mean()), [round(float(v), 4) for v in per_image],
-                      {"pixel noise variance": float(log_noise.exp())})
+    return RungResult(
+        "log_likelihood",
+        float(per_image.mean()),
+        [round(float(v), 4) for v in per_image],
+        {"pixel noise variance": float(log_noise.exp())},
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ COMPONENTS = 20
 def fit(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, float]:
     mean = x.mean(axis=0)
     values, vectors = np.linalg.eigh(np.cov(x - mean, rowvar=False, bias=True))
-    values, vectors = values[::-1], vectors[:, ::-1]          # largest first
+    values, vectors = values[::-1], vectors[:, ::-1]  # largest first
     noise = float(values[k:].mean())
     w = vectors[:, :k] * np.sqrt(np.maximum(values[:k] - noise, 0.0))
     return mean, w, noise
@@ -43,8 +43,12 @@ def run(seed: int = 0, report: Report = quiet) -> RungResult:
     mean, w, noise = fit(data.x_train.astype(np.float64), COMPONENTS)
     report(1, 1)
     per_image = log_density(data.x_test, mean, w, noise)
-    return RungResult("log_likelihood", float(per_image.mean()), [round(float(v), 4) for v in per_image],
-                      {"pixel noise variance": noise})
+    return RungResult(
+        "log_likelihood",
+        float(per_image.mean()),
+        [round(float(v), 4) for v in per_image],
+        {"pixel noise variance": noise},
+    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,7 @@ def run(seed: int = 0, report: Report = quiet) -> RungResult:
     lake = frozen_lake()
     rates = [lake.success_rate(rng.integers(4, size=len(lake.terminal))) for _ in range(200)]
     report(1, 1)
-    return RungResult("success_rate", float(np.mean(rates)), [],
-                      {"best of 200 random policies": float(np.max(rates))})
+    return RungResult("success_rate", float(np.mean(rates)), [], {"best of 200 random policies": float(np.max(rates))})
 
 
 if __name__ == "__main__":

@@ -38,8 +38,12 @@ def run(epochs: int = 6000, seed: int = 0, report: Report = quiet) -> RungResult
             report(episode + 1, epochs)
     env.close()
     policy = q.argmax(axis=1)
-    return RungResult("success_rate", frozen_lake().success_rate(policy), policy.tolist(),
-                      {"value of the start state": float(q[0].max())})
+    return RungResult(
+        "success_rate",
+        frozen_lake().success_rate(policy),
+        policy.tolist(),
+        {"value of the start state": float(q[0].max())},
+    )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,9 @@ def run(epochs: int = 6000, seed: int = 0, report: Report = quiet) -> RungResult
         if (episode + 1) % 100 == 0 or episode + 1 == epochs:
             report(episode + 1, epochs)
     policy = q.argmax(axis=1)
-    return RungResult("success_rate", lake.success_rate(policy), policy.tolist(),
-                      {"value of the start state": float(q[0].max())})
+    return RungResult(
+        "success_rate", lake.success_rate(policy), policy.tolist(), {"value of the start state": float(q[0].max())}
+    )
 
 
 if __name__ == "__main__":

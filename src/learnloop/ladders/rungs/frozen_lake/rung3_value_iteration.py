@@ -23,8 +23,8 @@ def run(epochs: int = 1000, seed: int = 0, report: Report = quiet) -> RungResult
     reward[lake.goal] = 1.0
     v = np.zeros(len(lake.terminal))
     for sweep in range(epochs):
-        future = np.where(lake.terminal, 0.0, v)              # nothing follows a hole or the goal
-        q = lake.transitions @ (reward + GAMMA * future)      # (states, actions)
+        future = np.where(lake.terminal, 0.0, v)  # nothing follows a hole or the goal
+        q = lake.transitions @ (reward + GAMMA * future)  # (states, actions)
         q[lake.terminal] = 0.0
         new_v = q.max(axis=1)
         converged = np.abs(new_v - v).max() < 1e-10
@@ -33,8 +33,12 @@ def run(epochs: int = 1000, seed: int = 0, report: Report = quiet) -> RungResult
         if converged:
             break
     policy = q.argmax(axis=1)
-    return RungResult("success_rate", lake.success_rate(policy), policy.tolist(),
-                      {"value of the start state": float(v[0]), "sweeps": float(sweep + 1)})
+    return RungResult(
+        "success_rate",
+        lake.success_rate(policy),
+        policy.tolist(),
+        {"value of the start state": float(v[0]), "sweeps": float(sweep + 1)},
+    )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ def run(epochs: int = 200, seed: int = 0, report: Report = quiet) -> RungResult:
     data = penguins()
     as_categories = {name: "category" for name in data.categorical}
     x_train, x_test = data.x_train.astype(as_categories), data.x_test.astype(as_categories)
-    model = HistGradientBoostingClassifier(max_iter=epochs, learning_rate=0.1, categorical_features="from_dtype",
-                                           random_state=seed)
+    model = HistGradientBoostingClassifier(
+        max_iter=epochs, learning_rate=0.1, categorical_features="from_dtype", random_state=seed
+    )
     with threadpool_limits(limits=1):  # small data: one core is fastest (the trees' OpenMP threads only wait)
         model.fit(x_train, data.y_train)
     report(1, 1)

@@ -19,11 +19,16 @@ from learnloop.ladders.splits import penguins
 
 
 def build(numeric: list[str], categorical: list[str], epochs: int) -> Pipeline:
-    prepare = ColumnTransformer([
-        ("numbers", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
-        ("categories", make_pipeline(SimpleImputer(strategy="most_frequent"),
-                                     OneHotEncoder(handle_unknown="ignore")), categorical),
-    ])
+    prepare = ColumnTransformer(
+        [
+            ("numbers", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+            (
+                "categories",
+                make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")),
+                categorical,
+            ),
+        ]
+    )
     return Pipeline([("prepare", prepare), ("model", LogisticRegression(max_iter=epochs))])
 
 

@@ -35,8 +35,8 @@ def run(epochs: int = 20, seed: int = 0, report: Report = quiet) -> RungResult:
     p = 0.1 * rng.standard_normal((data.users, TASTES))
     q = 0.1 * rng.standard_normal((data.items, TASTES))
     for sweep in range(epochs):
-        p = solve_side(u, i, residual, q, data.users)   # users, items fixed
-        q = solve_side(i, u, residual, p, data.items)   # items, users fixed
+        p = solve_side(u, i, residual, q, data.users)  # users, items fixed
+        q = solve_side(i, u, residual, p, data.items)  # items, users fixed
         report(sweep + 1, epochs)
     tu, ti = data.test[:, 0], data.test[:, 1]
     return ratings_result(data, mean + user[tu] + item[ti] + np.sum(p[tu] * q[ti], axis=1))

@@ -27,9 +27,9 @@ def run(epochs: int = 400, seed: int = 0, report: Report = quiet) -> RungResult:
     pace_p = STEP / (np.bincount(u, minlength=data.users) + RIDGE)[:, None]
     pace_q = STEP / (np.bincount(i, minlength=data.items) + RIDGE)[:, None]
     for step in range(epochs):
-        error = np.sum(p[u] * q[i], axis=1) - residual          # one number per known rating
+        error = np.sum(p[u] * q[i], axis=1) - residual  # one number per known rating
         grad_p, grad_q = RIDGE * p, RIDGE * q
-        np.add.at(grad_p, u, error[:, None] * q[i])             # d loss / d P[u], half of it
+        np.add.at(grad_p, u, error[:, None] * q[i])  # d loss / d P[u], half of it
         np.add.at(grad_q, i, error[:, None] * p[u])
         p, q = p - pace_p * grad_p, q - pace_q * grad_q
         report(step + 1, epochs)

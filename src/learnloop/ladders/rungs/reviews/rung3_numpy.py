@@ -34,8 +34,12 @@ class BagOfWords:
     """A sparse (texts x words) matrix kept as its non-zero entries: row, column, value."""
 
     def __init__(self, texts: list[str], vocab: dict[str, int]) -> None:
-        entries = [(row, vocab[word], count) for row, text in enumerate(texts)
-                   for word, count in Counter(tokens(text)).items() if word in vocab]
+        entries = [
+            (row, vocab[word], count)
+            for row, text in enumerate(texts)
+            for word, count in Counter(tokens(text)).items()
+            if word in vocab
+        ]
         self.rows, self.cols, values = (np.array(column) for column in zip(*entries, strict=True))
         self.values = values.astype(float)
         self.shape = (len(texts), len(vocab))
@@ -47,7 +51,7 @@ class BagOfWords:
         self.values = self.values / norms[self.rows]
         return self
 
-    def times(self, w: np.ndarray) -> np.ndarray:          # X @ w
+    def times(self, w: np.ndarray) -> np.ndarray:  # X @ w
         return np.bincount(self.rows, self.values * w[self.cols], minlength=self.shape[0])
 
     def transposed_times(self, d: np.ndarray) -> np.ndarray:  # X.T @ d
@@ -60,17 +64,17 @@ def run(epochs: int = 3000, seed: int = 0, report: Report = quiet, lr: float = 4
     train = BagOfWords(data.x_train, vocab)
     n = train.shape[0]
     document_frequency = np.bincount(train.cols, minlength=len(vocab))
-    idf = np.log((1 + n) / (1 + document_frequency)) + 1        # smoothed, as scikit-learn does
+    idf = np.log((1 + n) / (1 + document_frequency)) + 1  # smoothed, as scikit-learn does
     train.weigh(idf)
     test = BagOfWords(data.x_test, vocab).weigh(idf)
 
-    positive = data.classes[1]                                  # "rotten" is 1, "fresh" is 0
+    positive = data.classes[1]  # "rotten" is 1, "fresh" is 0
     y = (np.array(data.y_train) == positive).astype(float)
     rng = np.random.default_rng(seed)
     w, b = rng.normal(0, 0.01, len(vocab)), 0.0
     for epoch in range(epochs):
-        p = 1 / (1 + np.exp(-(train.times(w) + b)))             # predicted probability of `positive`
-        error = (p - y) / n                                     # gradient of the mean log-loss
+        p = 1 / (1 + np.exp(-(train.times(w) + b)))  # predicted probability of `positive`
+        error = (p - y) / n  # gradient of the mean log-loss
         w -= lr * (train.transposed_times(error) + (l2 / n) * w)  # l2 / n: scikit-learn's C = 1 / l2
         b -= lr * error.sum()
         if (epoch + 1) % 100 == 0 or epoch + 1 == epochs:

@@ -22,8 +22,9 @@ class CharModel(torch.nn.Module):
         super().__init__()
         self.embed = torch.nn.Embedding(vocab, WIDTH)
         self.position = torch.nn.Embedding(CONTEXT, WIDTH)
-        layer = torch.nn.TransformerEncoderLayer(WIDTH, HEADS, dim_feedforward=4 * WIDTH, dropout=0.0,
-                                                 activation="gelu", batch_first=True, norm_first=True)
+        layer = torch.nn.TransformerEncoderLayer(
+            WIDTH, HEADS, dim_feedforward=4 * WIDTH, dropout=0.0, activation="gelu", batch_first=True, norm_first=True
+        )
         self.blocks = torch.nn.TransformerEncoder(layer, LAYERS, enable_nested_tensor=False)
         self.norm = torch.nn.LayerNorm(WIDTH)
         self.head = torch.nn.Linear(WIDTH, vocab)
@@ -37,7 +38,7 @@ class CharModel(torch.nn.Module):
 
 def windows(codes: torch.Tensor, starts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs of CONTEXT characters and, for each position, the character that follows."""
-    rows = torch.stack([codes[s:s + CONTEXT + 1] for s in starts.tolist()])
+    rows = torch.stack([codes[s : s + CONTEXT + 1] for s in starts.tolist()])
     return rows[:, :-1], rows[:, 1:]
 
 

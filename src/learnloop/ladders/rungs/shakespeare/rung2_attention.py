@@ -58,7 +58,7 @@ class CharModel(torch.nn.Module):
 
 
 def windows(codes: torch.Tensor, starts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    rows = torch.stack([codes[s:s + CONTEXT + 1] for s in starts.tolist()])
+    rows = torch.stack([codes[s : s + CONTEXT + 1] for s in starts.tolist()])
     return rows[:, :-1], rows[:, 1:]
 
 

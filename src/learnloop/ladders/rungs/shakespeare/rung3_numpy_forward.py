@@ -40,7 +40,7 @@ def attention(h: np.ndarray, p: dict[str, np.ndarray], block: str) -> np.ndarray
     q, k, v = np.split(linear(h, p, f"{block}.qkv"), 3, axis=-1)
     q, k, v = (z.reshape(b, t, HEADS, d).transpose(0, 2, 1, 3) for z in (q, k, v))
     scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(d)
-    scores[..., np.triu(np.ones((t, t), dtype=bool), k=1)] = -np.inf   # no looking ahead
+    scores[..., np.triu(np.ones((t, t), dtype=bool), k=1)] = -np.inf  # no looking ahead
     weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
     weights /= weights.sum(axis=-1, keepdims=True)
     return linear((weights @ v).transpose(0, 2, 1, 3).reshape(b, t, WIDTH), p, f"{block}.out")
@@ -65,7 +65,7 @@ def run(epochs: int = 300, seed: int = 0, report: Report = quiet) -> RungResult:
     p = {name: t.detach().numpy().astype(np.float64) for name, t in model.state_dict().items()}
     test = shakespeare().test
     starts = np.arange(0, len(test) - CONTEXT - 1, CONTEXT)
-    rows = np.stack([test[s:s + CONTEXT + 1] for s in starts])
+    rows = np.stack([test[s : s + CONTEXT + 1] for s in starts])
     x, y = rows[:, :-1], rows[:, 1:]
     logits = forward(x, p, len(model.blocks))
     with torch.no_grad():
@@ -74,9 +74,15 @@ def run(epochs: int = 300, seed: int = 0, report: Report = quiet) -> RungResult:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     bits = -np.take_along_axis(log_probs, y[..., None], axis=-1).mean() / math.log(2)
-    return RungResult("accuracy", float(np.mean(predicted == y.ravel())), predicted.tolist(),
-                      {"test bits per character": float(bits),
-                       "largest logit difference from PyTorch": float(np.abs(logits - reference).max())})
+    return RungResult(
+        "accuracy",
+        float(np.mean(predicted == y.ravel())),
+        predicted.tolist(),
+        {
+            "test bits per character": float(bits),
+            "largest logit difference from PyTorch": float(np.abs(logits - reference).max()),
+        },
+    )
 
 
 if __name__ == "__main__":

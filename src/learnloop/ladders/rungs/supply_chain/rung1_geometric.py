@@ -25,8 +25,7 @@ def run(epochs: int = 200, seed: int = 0, report: Report = quiet) -> RungResult:
     edge_index = to_undirected(torch.tensor(graph.edges).t())  # each link both ways
     train, test = torch.tensor(graph.train), torch.tensor(graph.test)
 
-    model = GCN(in_channels=x.shape[1], hidden_channels=16, num_layers=2, out_channels=graph.num_classes,
-                dropout=0.5)
+    model = GCN(in_channels=x.shape[1], hidden_channels=16, num_layers=2, out_channels=graph.num_classes, dropout=0.5)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01, weight_decay=5e-4)
     for epoch in range(epochs):
         model.train()

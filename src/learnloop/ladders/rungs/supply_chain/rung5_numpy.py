@@ -36,8 +36,12 @@ def run(epochs: int = 200, seed: int = 0, report: Report = quiet, lr: float = 0.
     graph = supply_chain()
     x, y, train, test = graph.features, graph.labels, graph.train, graph.test
     a = normalised_adjacency(graph.edges, graph.num_nodes)
-    p = {"W1": glorot(rng, x.shape[1], 16), "b1": np.zeros(16, np.float32),
-         "W2": glorot(rng, 16, graph.num_classes), "b2": np.zeros(graph.num_classes, np.float32)}
+    p = {
+        "W1": glorot(rng, x.shape[1], 16),
+        "b1": np.zeros(16, np.float32),
+        "W2": glorot(rng, 16, graph.num_classes),
+        "b2": np.zeros(graph.num_classes, np.float32),
+    }
     m = {k: np.zeros_like(v) for k, v in p.items()}
     v = {k: np.zeros_like(v) for k, v in p.items()}
     onehot = np.eye(graph.num_classes, dtype=np.float32)[y[train]]
@@ -55,12 +59,12 @@ def run(epochs: int = 200, seed: int = 0, report: Report = quiet, lr: float = 0.
         probs = softmax(z2[train])
         loss = -np.mean(np.log(probs[np.arange(len(train)), y[train]] + 1e-12))
         d_z2 = np.zeros_like(z2)
-        d_z2[train] = (probs - onehot) / len(train)     # softmax + cross-entropy, differentiated
-        d_s2 = a @ d_z2                                  # z2 = Â s2 + b2, s2 = h1 W2
-        d_z1 = (d_s2 @ p["W2"].T) * m1 * (z1 > 0)        # back through dropout and ReLU
-        d_s1 = a @ d_z1                                  # z1 = Â s1 + b1, s1 = x_d W1
+        d_z2[train] = (probs - onehot) / len(train)  # softmax + cross-entropy, differentiated
+        d_s2 = a @ d_z2  # z2 = Â s2 + b2, s2 = h1 W2
+        d_z1 = (d_s2 @ p["W2"].T) * m1 * (z1 > 0)  # back through dropout and ReLU
+        d_s1 = a @ d_z1  # z1 = Â s1 + b1, s1 = x_d W1
         grads = {"W1": x_d.T @ d_s1, "b1": d_z1.sum(axis=0), "W2": h1.T @ d_s2, "b2": d_z2.sum(axis=0)}
-        for k, g in grads.items():                       # Adam with L2 weight decay, as torch.optim.Adam
+        for k, g in grads.items():  # Adam with L2 weight decay, as torch.optim.Adam
             g = g + 5e-4 * p[k]
             m[k] = 0.9 * m[k] + 0.1 * g
             v[k] = 0.999 * v[k] + 0.001 * g * g
