@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 
 from learnloop.errors import UserError
 from learnloop.study.notices import FileNotice
@@ -146,7 +146,7 @@ def _unpack_zip(archive: Path, target: Path, cap: int) -> list[FileNotice]:
     return notices
 
 
-def _copy_capped(src: BinaryIO, out: BinaryIO, declared: int, archive: Path) -> None:
+def _copy_capped(src: IO[bytes], out: IO[bytes], declared: int, archive: Path) -> None:
     """Copy one member, refusing it if it grows past the size its header declared (a forged zip)."""
     written = 0
     while chunk := src.read(1 << 20):

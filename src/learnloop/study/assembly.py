@@ -18,6 +18,7 @@ from learnloop.study.notices import FileNotice
 from learnloop.study.order import is_side_path, reading_order
 from learnloop.study.pysource import ClassFact, ImportFact
 from learnloop.study.report import (
+    EntryKind,
     EntryPoint,
     FileRole,
     LanguageCount,
@@ -78,13 +79,13 @@ def assemble(
                 ParseProblem(
                     path=fact.path,
                     kind=problem.kind,
-                    line=problem.line,  # type: ignore[arg-type]
+                    line=problem.line,
                     message=problem.message,
                 )
             )
         if fact.notebook is not None:
             problems.extend(
-                ParseProblem(path=fact.path, kind=p.kind, line=p.line, message=p.message)  # type: ignore[arg-type]
+                ParseProblem(path=fact.path, kind=p.kind, line=p.line, message=p.message)
                 for p in fact.notebook.problems
             )
     languages = {
@@ -276,8 +277,10 @@ def _where(
     model_places = [
         Place(path=m.path, line=m.line, what=f"class {m.name} ({m.base})") for m in trim_models(models, MAX_PLACES)
     ]
-    training, evaluation, data = [], [], []
-    entry_rank = {}
+    training: list[Place] = []
+    evaluation: list[Place] = []
+    data: list[Place] = []
+    entry_rank: dict[str, int] = {}
     for number, entry in enumerate(entry_points):
         entry_rank.setdefault(entry.path, number)
     for fact in sorted(
@@ -418,7 +421,7 @@ def _entry_points(
             continue
         for target, line in fact.targets or []:
             name = fact.path.rpartition("/")[2].lower()
-            kind = "tox-env" if name == "tox.ini" else "just-target" if "just" in name else "make-target"
+            kind: EntryKind = "tox-env" if name == "tox.ini" else "just-target" if "just" in name else "make-target"
             command = {"tox-env": f"tox -e {target}", "just-target": f"just {target}"}.get(kind, f"make {target}")
             add(
                 f"{kind}:{target}",
@@ -426,7 +429,7 @@ def _entry_points(
                     kind=kind,
                     path=fact.path,
                     line=line,
-                    name=target,  # type: ignore[arg-type]
+                    name=target,
                     command=command,
                 ),
             )
@@ -480,7 +483,7 @@ def _entry_points(
                     kind=cli.kind,
                     path=fact.path,
                     line=cli.line,
-                    module=module_id,  # type: ignore[arg-type]
+                    module=module_id,
                     name=cli.name,
                     detail=cli.detail,
                     command=runs_as,
@@ -506,31 +509,31 @@ def _entry_points(
     for doc in sorted(
         (f for f in facts if f.commands), key=lambda f: (f.path.count("/"), "readme" not in f.path.lower(), f.path)
     ):
-        for command in doc.commands or []:
-            path = _quoted_path(command.kind, command.target, by_path, index)
-            key = path
-            if command.kind in ("make", "just", "nox", "tox"):
-                key = {"make": "make-target", "just": "just-target", "nox": "nox", "tox": "tox-env"}[command.kind]
-                key = f"{key}:{command.target}"
+        for cmd in doc.commands or []:
+            runs_path = _quoted_path(cmd.kind, cmd.target, by_path, index)
+            key: str | None = runs_path
+            if cmd.kind in ("make", "just", "nox", "tox"):
+                key = {"make": "make-target", "just": "just-target", "nox": "nox", "tox": "tox-env"}[cmd.kind]
+                key = f"{key}:{cmd.target}"
                 if key not in found:
                     continue
-                path = found[key].path
-            if path is None or key is None:
+                runs_path = found[key].path
+            if runs_path is None or key is None:
                 continue
-            named = f"{doc.path}:{command.line}"
+            named = f"{doc.path}:{cmd.line}"
             old = found.get(key)
             if old is None:
-                module = index.by_path.get(path)
+                module = index.by_path.get(runs_path)
                 found[key] = EntryPoint(
                     kind="readme-command",
-                    path=path,
+                    path=runs_path,
                     module=module.id if module else None,
-                    command=command.text,
+                    command=cmd.text,
                     named_in=named,
-                    quote=command.text,
+                    quote=cmd.text,
                 )
             elif old.named_in is None:
-                found[key] = old.model_copy(update={"named_in": named, "quote": command.text, "command": command.text})
+                found[key] = old.model_copy(update={"named_in": named, "quote": cmd.text, "command": cmd.text})
             if key not in quoted_rank:
                 quoted_rank[key] = sequence
                 sequence += 1

@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from learnloop.study.report import Library, StackRef, TopicRef
 from learnloop.study.tables import read_table
@@ -52,7 +52,7 @@ def library_key(module: str) -> str:
     return parts[0]
 
 
-def find_distribution(key: str) -> tuple[str, str, str | None]:
+def find_distribution(key: str) -> tuple[str, Literal["table", "installed", "guess"], str | None]:
     """(distribution, where the answer came from, installed version or None) for a library key."""
     table = distribution_table()
     installed = installed_distributions()
@@ -168,7 +168,7 @@ def describe_libraries(
                 modules=len(use.modules),
                 distribution=distribution,
                 distribution_from=source,
-                installed_version=version,  # type: ignore[arg-type]
+                installed_version=version,
                 declared=normalize(distribution) in declared_names or normalize(key) in declared_names,
                 optional_only=not use.required,
                 topics=topics,
@@ -202,9 +202,9 @@ class AtlasIndex:
         by_pip: dict[str, list[StackRef]] = {}
         for focus in atlas.focuses.values():
             for package in focus.stack:
-                ref = StackRef(focus=focus.id, focus_name=focus.name, role=package.role)
-                by_import.setdefault(package.import_name, []).append(ref)
-                by_pip.setdefault(normalize(package.pip), []).append(ref)
+                stack_ref = StackRef(focus=focus.id, focus_name=focus.name, role=package.role)
+                by_import.setdefault(package.import_name, []).append(stack_ref)
+                by_pip.setdefault(normalize(package.pip), []).append(stack_ref)
         return cls(topics, by_import, by_pip)
 
     def cards(self, key: str, distribution: str) -> tuple[list[TopicRef], list[StackRef]]:
@@ -214,7 +214,7 @@ class AtlasIndex:
                 if ref not in topics:
                     topics.append(ref)
         stacks: list[StackRef] = []
-        for ref in (*self.stacks_by_import.get(key, []), *self.stacks_by_pip.get(normalize(distribution), [])):
-            if ref not in stacks:
-                stacks.append(ref)
+        for stack_ref in (*self.stacks_by_import.get(key, []), *self.stacks_by_pip.get(normalize(distribution), [])):
+            if stack_ref not in stacks:
+                stacks.append(stack_ref)
         return topics, stacks

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from learnloop.study.printable import code_span, markdown_text, printable
 from learnloop.study.report import Library, Place, ReadingStep, StudyReport, symbols_text
 
@@ -34,7 +36,7 @@ def _step(number: int, step: ReadingStep) -> list[str]:
     return lines
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines

@@ -7,7 +7,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
-from learnloop.study.report import EntryPoint, FileRole, ModelClass, ModuleInfo, ReadingStep
+from learnloop.study.report import EntryPoint, FileRole, ModelClass, ModuleInfo, ReadingStep, StageKind
 
 MAX_STEPS = 12
 README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
@@ -64,7 +64,7 @@ def reading_order(
     steps: list[ReadingStep] = []
     shown: set[str] = set()
 
-    def step(path: str, stage: str, reason: str) -> None:
+    def step(path: str, stage: StageKind, reason: str) -> None:
         if path in shown:
             return
         shown.add(path)
@@ -77,7 +77,7 @@ def reading_order(
                 path=path,
                 module=module.name if module else None,
                 stage=stage,
-                reason=reason,  # type: ignore[arg-type]
+                reason=reason,
                 role=role.role if role else None,
                 summary=role.summary if role else (module.summary if module else None),
                 symbols=role.symbols if role else [],
@@ -152,23 +152,24 @@ def reading_order(
     ):
         step(first.path, "run", _entry_words(first))
 
-    for stage, what in (
+    stages: tuple[tuple[StageKind, str], ...] = (
         ("data", "where the data comes from"),
         ("model", "the model"),
         ("training", "where training happens"),
         ("evaluation", "how the trained model is used"),
-    ):
+    )
+    for stage, what in stages:
         limit = STAGE_LIMITS[stage] + (1 if library and stage == "model" else 0)
         for found in ranked(stage)[:limit]:
-            entry = next((e for e in runnable if e.path == found.path), None)
+            runner = next((e for e in runnable if e.path == found.path), None)
             because = f"{what}: {'; '.join(found.reasons)}"
             defined = model_names.get(found.module or "")
             if stage == "model" and defined:
                 because = f"{what}: {_model_words(defined).removeprefix('defines the model: ')}"
-            if entry is not None and entry.named_in:
-                because += f"; run as `{entry.quote}` ({entry.named_in})"
-            elif entry is not None and entry.command:
-                because += f"; run as `{entry.command}`"
+            if runner is not None and runner.named_in:
+                because += f"; run as `{runner.quote}` ({runner.named_in})"
+            elif runner is not None and runner.command:
+                because += f"; run as `{runner.command}`"
             step(found.path, stage, because)
 
     # then what the entry points use, breadth first (public modules first), skipping re-exports and CLI glue
@@ -260,9 +261,9 @@ def _near(starts: list[str], by_path: dict[str, ModuleInfo], uses: dict[str, lis
         following = []
         for name in frontier:
             for target in uses.get(name, []):
-                path = name_to_path.get(target)
-                if path is not None and path not in distance:
-                    distance[path] = depth
+                reached = name_to_path.get(target)
+                if reached is not None and reached not in distance:
+                    distance[reached] = depth
                     following.append(target)
         frontier = following
     return distance

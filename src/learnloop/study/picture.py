@@ -464,5 +464,6 @@ def _render(
     from learnloop.files import write_atomic
 
     drawn = io.BytesIO()  # fast zlib level: the picture is mostly flat colour, level 1 is nearly as small
-    figure.savefig(drawn, format=fmt, **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
+    options: dict[str, Any] = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
+    figure.savefig(drawn, format=fmt, **options)
     write_atomic(path, drawn.getvalue(), force=True)  # the front door checked the name; written all at once

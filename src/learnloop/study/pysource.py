@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 # A binding made by an import statement: ``import a.b as c`` is ("a.b", None, "c", 0, line, optional);
 # ``from ..x import y`` is ("x", "y", None, 2, line, optional).
@@ -30,7 +31,7 @@ class ClassFact:
 
 @dataclass(slots=True)
 class CliFact:
-    kind: str  # argparse | click | typer | fire | hydra
+    kind: Literal["argparse", "click", "typer", "fire", "hydra", "nox"]
     line: int
     name: str | None = None
     detail: str | None = None
@@ -38,7 +39,7 @@ class CliFact:
 
 @dataclass(slots=True)
 class Problem:
-    kind: str  # python2 | syntax-error
+    kind: Literal["python2", "syntax-error", "too-large"]
     line: int | None
     message: str
 
@@ -96,7 +97,7 @@ class _Reader:
 
     def _docstring(self, body: list[ast.stmt]) -> str | None:
         if body and type(body[0]) is ast.Expr:
-            value = body[0].value  # type: ignore[attr-defined]
+            value = body[0].value
             if type(value) is ast.Constant and isinstance(value.value, str):
                 node = body[0]
                 self.facts.docstring_lines.append((node.lineno, node.end_lineno or node.lineno))
@@ -222,8 +223,8 @@ class _Reader:
 
     def _main_block(self, body: list[ast.stmt]) -> None:
         for node in body:
-            if type(node) is ast.Expr and type(node.value) is ast.Call:  # type: ignore[attr-defined]
-                called = dotted(node.value.func)  # type: ignore[attr-defined]
+            if type(node) is ast.Expr and type(node.value) is ast.Call:
+                called = dotted(node.value.func)
                 if called in ("fire.Fire", "Fire"):
                     self.facts.clis.append(CliFact("fire", node.lineno, None, "fire.Fire"))
                 elif called == "typer.run":
@@ -314,19 +315,16 @@ def _does_work(call: ast.Call) -> bool:
 
 
 def _is_literal(node: ast.expr) -> bool:
-    kind = type(node)
-    if kind is ast.Constant:
+    if type(node) is ast.Constant:
         return True
-    if kind is ast.UnaryOp:
-        return _is_literal(node.operand)  # type: ignore[attr-defined]
-    if kind is ast.List or kind is ast.Tuple or kind is ast.Set:
-        return all(_is_literal(e) for e in node.elts)  # type: ignore[attr-defined]
-    if kind is ast.Dict:
-        return all(k is None or _is_literal(k) for k in node.keys) and all(  # type: ignore[attr-defined]
-            _is_literal(v) for v in node.values
-        )  # type: ignore[attr-defined]
-    if kind is ast.BinOp:
-        return _is_literal(node.left) and _is_literal(node.right)  # type: ignore[attr-defined]
+    if type(node) is ast.UnaryOp:
+        return _is_literal(node.operand)
+    if type(node) is ast.List or type(node) is ast.Tuple or type(node) is ast.Set:
+        return all(_is_literal(e) for e in node.elts)
+    if type(node) is ast.Dict:
+        return all(k is None or _is_literal(k) for k in node.keys) and all(_is_literal(v) for v in node.values)
+    if type(node) is ast.BinOp:
+        return _is_literal(node.left) and _is_literal(node.right)
     return False
 
 
