@@ -67,7 +67,7 @@ def test_demo_web_serves_the_demo_home(monkeypatch: pytest.MonkeyPatch, tmp_path
         "host": "127.0.0.1",
         "port": 8123,
         "open_browser": True,
-        "allow_remote": False,
+        "allow_remote": None,  # serve takes the list of allowed remote hosts; None is none
         "home": tmp_path / "home",
     }
 

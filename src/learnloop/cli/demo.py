@@ -391,4 +391,4 @@ def serve_home(home: Path, port: int) -> None:
 
     begin(resolve_settings(home))
     console.print("[dim]the dashboard shows the demo's home; Ctrl-C stops it[/]")
-    serve(host="127.0.0.1", port=port, open_browser=True, allow_remote=False)
+    serve(host="127.0.0.1", port=port, open_browser=True, allow_remote=None)

@@ -45,12 +45,12 @@ def map_(
         from learnloop.loop.marks import mark_topic
 
         with store().session() as session:
-            marked = mark_topic(session, atlas, topic, mark, config.now())
+            result = mark_topic(session, atlas, topic, mark, config.now())
         if as_json:
-            print_json(marked)
+            print_json(result)
         else:
             name = atlas.topics[topic].name
-            console.print(f"{name}: [bold]{marked.mark}[/]" if marked.mark else f"{name}: mark cleared")
+            console.print(f"{name}: [bold]{result.mark}[/]" if result.mark else f"{name}: mark cleared")
         return
     if topic is not None:
         card = atlas.topic(topic)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from learnloop.loop.calendar import CalendarEvent
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -92,17 +95,17 @@ def _metavar(param: object) -> str:
     return {"integer": "N", "int": "N", "float": "NUMBER", "path": "PATH"}.get(kind, "TEXT")
 
 
-def calendar_link(event: object) -> str:
+def calendar_link(event: CalendarEvent) -> str:
     """An "add to Google Calendar" link for an all-day event (Google drops the alarms of imported files)."""
     from urllib.parse import urlencode
 
-    day, end = event.day, event.end  # type: ignore[attr-defined]
+    day, end = event.day, event.end
     query = urlencode(
         {
             "action": "TEMPLATE",
-            "text": event.title,  # type: ignore[attr-defined]
+            "text": event.title,
             "dates": f"{day:%Y%m%d}/{end:%Y%m%d}",
             "details": event.description,
         }
-    )  # type: ignore[attr-defined]
+    )
     return f"https://calendar.google.com/calendar/render?{query}"

@@ -66,7 +66,7 @@ PLACEHOLDERS = {
 }
 
 
-class _Targets(dict):  # type: ignore[type-arg]
+class _Targets(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return PLACEHOLDERS.get(key, key.upper())
 

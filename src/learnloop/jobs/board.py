@@ -221,9 +221,13 @@ class JobBoard:
         compute, seconds = plan(job.kind, job.params, Path(job.folder))
         deadline = time.monotonic() + seconds if seconds else None
         words = f" of {seconds:.0f} s" if seconds else ""
+
+        def report(done: int, total: int, label: str = "") -> None:
+            _set_progress(job, done, total, label)
+
         return run_in_child(
             compute,
-            lambda d, t, label="": _set_progress(job, d, t, label),
+            report,
             should_stop=job.cancel_asked.is_set,
             deadline=deadline,
             cap_words=words,

@@ -27,7 +27,7 @@ class PastNotes(BaseModel):
 def _own(session: Session, model: type, item_id: int, what: str) -> tuple[object, Pass]:
     current = open_pass(session)
     item = session.get(model, item_id)
-    if item is None or item.pass_id != current.id:  # type: ignore[attr-defined]
+    if item is None or item.pass_id != current.id:
         raise NotFound(what, str(item_id))
     return item, current
 

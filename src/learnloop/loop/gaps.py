@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -14,6 +15,9 @@ from learnloop.loop import rules
 from learnloop.loop.passes import current_pass, open_pass, record
 from learnloop.loop.values import GapView
 from learnloop.store.models import Event, Gap, Pass
+
+if TYPE_CHECKING:
+    from learnloop.loop.calendar import CalendarEvent
 
 VISIBLE = ("open", "kept")
 
@@ -246,9 +250,10 @@ def guide(session: Session, atlas: Atlas, now: datetime, gap_id: int | None = No
     if gap_id is None:
         gap = _require_kept(session)
     else:
-        gap = session.get(Gap, gap_id)
-        if gap is None:
+        found = session.get(Gap, gap_id)
+        if found is None:
             raise NotFound("gap", str(gap_id))
+        gap = found
     topic_id, matched = gap.topic_id, False
     if topic_id is None:
         from learnloop.atlas.search import search
@@ -277,7 +282,9 @@ def guide(session: Session, atlas: Atlas, now: datetime, gap_id: int | None = No
     )
 
 
-def gap_calendar_for(session: Session, now: datetime, gap_id: int | None = None) -> tuple[str, bytes, list[object]]:
+def gap_calendar_for(
+    session: Session, now: datetime, gap_id: int | None = None
+) -> tuple[str, bytes, list[CalendarEvent]]:
     """The kept gap's time box as a calendar file (name, bytes) and its events (for an "add to calendar" link)."""
     from learnloop.loop.calendar import gap_calendar, gap_events
     from learnloop.loop.clock import alarm_time

@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.errors import StepNotSatisfied, UserError, needing
 from learnloop.loop import rules
 
 # Moved so that the CLI's light path returns the same values without SQLAlchemy; re-exported here.
-from learnloop.loop.reads import DATA_FORMS, project_folder_facts  # noqa: F401
+from learnloop.loop.reads import DATA_FORMS, FolderFacts, project_folder_facts  # noqa: F401
 from learnloop.loop.values import Deadline, Status, Today, local_day, streak
 from learnloop.store.models import Event, Gap, Note, Pass, Practice, Project, Reference
 
@@ -85,7 +85,7 @@ def pass_view(
 
         atlas = load_atlas()  # the focus's suggestions and the data sets' targets (loaded once per process)
 
-    def count(model: type, *where: object) -> int:
+    def count(model: type[Reference] | type[Note] | type[Practice], *where: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(model).where(model.pass_id == pass_.id, *where)) or 0
 
     projects = session.scalars(select(Project).where(Project.pass_id == pass_.id).order_by(Project.id)).all()
@@ -100,7 +100,7 @@ def pass_view(
 
     def project_view(p: Project) -> rules.ProjectView:
         checkins = session.scalars(select(Checkin.at).where(Checkin.project_id == p.id).order_by(Checkin.id)).all()
-        facts = project_folder_facts(p.directory) if p.status == "active" else {}
+        facts: FolderFacts = project_folder_facts(p.directory) if p.status == "active" else {}
         dataset = datasets.get(p.data_source or "")
         return rules.ProjectView(
             p.status,
@@ -111,12 +111,12 @@ def pass_view(
             last_checkin=local_day(checkins[-1], now) if checkins else None,
             notebook_opened=bool(facts.get("notebook_opened")),
             lab_run=bool(facts.get("lab_run")),
-            data_file=facts.get("data_file"),  # type: ignore[arg-type]
+            data_file=facts.get("data_file"),
             data_form=(
                 getattr(dataset, "form", None)
                 if dataset is not None and facts.get("data_file")
                 else facts.get("data_form")
-            ),  # type: ignore[arg-type]
+            ),
             target=getattr(dataset, "target", None),
             directory=p.directory,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -17,6 +18,9 @@ from learnloop.loop.clock import alarm_time
 from learnloop.loop.passes import current_pass, local_day, open_pass, record
 from learnloop.loop.scaffold import DataPlan, check_directory, slug
 from learnloop.store.models import Checkin, Event, Pass, Project
+
+if TYPE_CHECKING:
+    from learnloop.atlas.schema import ProjectIdea
 
 
 class CheckinView(BaseModel):
@@ -111,7 +115,7 @@ def plan_data(atlas: Atlas, data: str | None, idea_id: str | None, no_data_reaso
     return DataPlan("none", reason=no_data_reason.strip())
 
 
-def _idea(atlas: Atlas, idea_id: str) -> object:
+def _idea(atlas: Atlas, idea_id: str) -> ProjectIdea:
     ideas = {i.id: i for f in atlas.focuses.values() for i in f.ideas}
     if idea_id not in ideas:
         from learnloop.errors import NotFound

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from learnloop.errors import UserError, needing
 from learnloop.loop import rules
@@ -143,14 +143,23 @@ def open_pass(rows: Rows) -> PassRow:
 DATA_FORMS = {".csv": "table", ".parquet": "table", ".pq": "table", ".tsv": "table", ".npz": "graph"}
 
 
-def project_folder_facts(directory: str | None) -> dict[str, object]:
+class FolderFacts(TypedDict, total=False):
+    """What :func:`project_folder_facts` finds (empty for a project that is not active)."""
+
+    data_file: str | None
+    data_form: str
+    notebook_opened: bool
+    lab_run: bool
+
+
+def project_folder_facts(directory: str | None) -> FolderFacts:
     """What the learner did in the project's folder: the data file, the notebook opened, a lab report written.
 
     Jupyter leaves ``.ipynb_checkpoints`` beside a notebook it opened, and an executed notebook keeps its
     outputs; ``learnloop baseline --report reports/...`` (as the scaffold's README suggests) writes a report.
     """
 
-    facts: dict[str, object] = {"data_file": None, "data_form": "none", "notebook_opened": False, "lab_run": False}
+    facts: FolderFacts = {"data_file": None, "data_form": "none", "notebook_opened": False, "lab_run": False}
     if not directory:
         return facts
     folder = Path(directory)
@@ -199,21 +208,23 @@ def pass_view(rows: Rows, current: PassRow, now: datetime, facts: MapFacts) -> t
     def project_view(p: tuple[Any, ...]) -> rules.ProjectView:
         project_id, status, deadline, started_at, directory, data_source = p[:6]
         checkins = [parse_moment(r[0]) for r in rows.all(CHECKINS, project_id=project_id)]
-        folder = project_folder_facts(directory) if status == "active" else {}
+        folder: FolderFacts = project_folder_facts(directory) if status == "active" else {}
         known = (data_source or "") in facts.dataset_forms
+        deadline_day = parse_day(deadline)
+        assert deadline_day is not None  # projects.deadline is NOT NULL
         return rules.ProjectView(
             status,
-            parse_day(deadline),
-            id=project_id,  # type: ignore[arg-type]
+            deadline_day,
+            id=project_id,
             started=local_day(parse_moment(started_at), now),  # type: ignore[arg-type]
             checkins=len(checkins),
             last_checkin=local_day(checkins[-1], now) if checkins else None,  # type: ignore[arg-type]
             notebook_opened=bool(folder.get("notebook_opened")),
             lab_run=bool(folder.get("lab_run")),
-            data_file=folder.get("data_file"),  # type: ignore[arg-type]
+            data_file=folder.get("data_file"),
             data_form=(
                 facts.dataset_forms[data_source] if known and folder.get("data_file") else folder.get("data_form")
-            ),  # type: ignore[arg-type]
+            ),
             target=facts.dataset_targets.get(data_source) if known else None,
             directory=directory,
         )

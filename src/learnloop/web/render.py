@@ -68,7 +68,7 @@ def _number(value: float | int | None, digits: int = 3) -> str:
 
 
 def server_of(request: Request) -> Server:
-    return request.app.state.server  # type: ignore[no-any-return]
+    return request.app.state.server
 
 
 def csrf_secret(request: Request) -> tuple[str, bool]:

@@ -121,16 +121,9 @@ async def resources_page(
     from urllib.parse import urlencode
 
     words = (optional(q) or "")[:200]
-    chosen = {
-        "kind": optional(kind),
-        "topic": optional(topic),
-        "level": optional(level),
-        "free": bool(free),
-        "q": words or None,
-    }
-    found = filter_resources(
-        atlas, kind=chosen["kind"], topic=chosen["topic"], level=chosen["level"], free_only=chosen["free"]
-    )
+    kind_id, topic_id, level_id, free_only = optional(kind), optional(topic), optional(level), bool(free)
+    chosen = {"kind": kind_id, "topic": topic_id, "level": level_id, "free": free_only, "q": words or None}
+    found = filter_resources(atlas, kind=kind_id, topic=topic_id, level=level_id, free_only=free_only)
     if words:
         terms = words.lower().split()
         found = [

@@ -64,7 +64,7 @@ def project_page(
         if job is not None and job.state == "failed" and job.typed:
             from learnloop.web.drafts import fill_form
 
-            filled = fill_form(response.body.decode(), "/project", job.typed, job.error_field, job.error or "")
+            filled = fill_form(bytes(response.body).decode(), "/project", job.typed, job.error_field, job.error or "")
             if filled is not None:
                 return page(request, filled, 400)
     return response
