@@ -194,8 +194,32 @@ def _closed_ancestor(path: Path) -> Path | None:
     return None
 
 
+def _under(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _kept_under_tmp(hide: list[str]) -> list[tuple[str, int]]:
+    """The interpreter's folders that live under /tmp (a venv made there, an editable checkout), opened before
+    /tmp is covered by the scratch tmpfs, so they can be bound back read-only; never one that holds the home."""
+    kept: list[tuple[str, int]] = []
+    tmp = Path("/tmp")
+    for prefix in _readable_prefixes():  # sorted: a parent comes before its children
+        try:
+            real = prefix.resolve()
+        except OSError:
+            continue
+        if not _under(real, tmp) or real == tmp or any(_under(Path(h).resolve(), real) for h in hide):
+            continue
+        if any(_under(real, Path(k)) for k, _ in kept):
+            continue
+        with contextlib.suppress(OSError):
+            kept.append((str(real), os.open(real, os.O_PATH)))
+    return kept
+
+
 def _build_filesystem(libc: ctypes.CDLL, box: Box, hide: list[str]) -> None:
     try:
+        under_tmp = _kept_under_tmp(hide)
         # keep the interpreter reachable through folders other users cannot enter (a pyenv under /root):
         # the folder is covered by an empty tmpfs that shows only the interpreter's own tree
         reopen: list[tuple[str, int]] = []
@@ -234,6 +258,12 @@ def _build_filesystem(libc: ctypes.CDLL, box: Box, hide: list[str]) -> None:
                 with contextlib.suppress(OSError):
                     _mount(libc, "tmpfs", hidden, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=755")
         _mount(libc, "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={WORK_MB}m,mode=755")
+        for kept, fd in under_tmp:  # the interpreter stays reachable, read-only
+            os.makedirs(kept, mode=0o755, exist_ok=True)
+            _mount(libc, f"/proc/self/fd/{fd}", kept, None, MS_BIND | MS_REC)
+            os.close(fd)
+            if libc.mount(None, kept.encode(), None, ctypes.c_ulong(MS_REMOUNT | MS_BIND | MS_RDONLY), None):
+                failed.append(kept)
         INSIDE.mkdir(mode=0o755)
         (Path("/tmp") / "out").mkdir(mode=0o700)
         box.work = INSIDE

@@ -105,7 +105,10 @@ def test_baseline_on_an_uploaded_csv(web: Web) -> None:
     assert f"<strong>{best['name']}</strong>" in page.text
     assert "Dummy" in page.text and "verdict" in page.text
     picture = re.search(r'src="(/jobs/[^"]+/files/shapes-learning-curve\.png)"', page.text)
-    assert picture and web.get(picture.group(1)).content.startswith(b"\x89PNG")
+    if board["learning_curve_png"]:  # drawn on tables big enough for one (the lab skips it on small ones)
+        assert picture and web.get(picture.group(1)).content.startswith(b"\x89PNG")
+    else:
+        assert picture is None and "learning-curve" not in page.text
     for name, kind in (
         ("baseline.md", "text/markdown"),
         ("baseline.json", "application/json"),
@@ -140,3 +143,25 @@ def test_run_it_draws_the_picture_and_the_card_shows_it(web: Web, model: str) ->
     picture = re.search(rf'src="(/jobs/{job_id}/files/{model}\.png)"', card)
     assert picture
     assert web.get(picture.group(1)).content.startswith(b"\x89PNG")
+
+
+def test_a_leak_is_shown_on_the_page_before_the_ranking(web: Web) -> None:
+    """The lab's honesty warnings reach the web page too, above the board (not only the CLI)."""
+    rows = ["a,b,total"] + [
+        f"{i * 0.37:.2f},{(i * 7) % 13 + 0.5},{i * 0.37 + (i * 7) % 13 + 0.5:.2f}" for i in range(60)
+    ]
+    response = web.post(
+        "/lab/baseline",
+        {"target": "total", "cv": "3"},
+        follow=False,
+        files={"upload": ("sums.csv", ("\n".join(rows) + "\n").encode(), "text/csv")},
+    )
+    assert response.status_code == 303
+    job_id = response.headers["location"].removeprefix("/jobs/")
+    job = web.server.jobs.wait(job_id, timeout=300)
+    assert job.state == "done", job.error
+    assert job.result["board"]["warnings"], "the lab should find that total = a + b"
+    page = web.get(f"/jobs/{job_id}").text
+    assert "Read this before the ranking" in page
+    assert page.index("Read this before the ranking") < page.index("<table")
+    assert "is reproduced by a sum of" in page and "too good to be true" in page
