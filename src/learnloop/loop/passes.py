@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from learnloop.errors import StepNotSatisfied, UserError, needing
+from learnloop.errors import StepNotSatisfied, UserError
 from learnloop.loop import rules
 
 # Moved so that the CLI's light path returns the same values without SQLAlchemy; re-exported here.
@@ -27,18 +27,9 @@ def current_pass(session: Session) -> Pass | None:
 
 def open_pass(session: Session) -> Pass:
     """The pass in progress; a clear error when there is none."""
-    current = current_pass(session)
-    if current is None:
-        raise needing(
-            UserError("you have not started yet: start your first pass"),
-            rules.Action(rules.Kind.START_PASS, "begin your first pass"),
-        )
-    if current.closed_at is not None:
-        raise needing(
-            UserError(f"pass {current.number} is closed: start pass {current.number + 1} first"),
-            rules.Action(rules.Kind.START_PASS, "begin the next pass"),
-        )
-    return current
+    from learnloop.loop.reads import require_open
+
+    return require_open(current_pass(session))
 
 
 def record(

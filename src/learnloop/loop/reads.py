@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar
 
 from learnloop.errors import UserError, needing
 from learnloop.loop import rules
@@ -119,14 +119,26 @@ def _scalar(rows: Rows, sql: str, **params: Any) -> Any:
     return found[0][0] if found else None
 
 
+class _PassLike(Protocol):
+    number: int
+    closed_at: Any
+
+
+_P = TypeVar("_P", bound=_PassLike)
+
+
 def newest_pass(rows: Rows) -> PassRow | None:
     found = rows.all(NEWEST_PASS)
     return PassRow(found[0]) if found else None
 
 
 def open_pass(rows: Rows) -> PassRow:
-    """The pass in progress; the same errors as ``passes.open_pass``."""
-    current = newest_pass(rows)
+    """The pass in progress; the same errors as ``passes.open_pass`` (both call :func:`require_open`)."""
+    return require_open(newest_pass(rows))
+
+
+def require_open(current: _P | None) -> _P:
+    """``current`` if it is a pass in progress; else the error that says which pass to start."""
     if current is None:
         raise needing(
             UserError("you have not started yet: start your first pass"),
