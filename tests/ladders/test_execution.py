@@ -139,6 +139,7 @@ def test_penguins_rungs_agree() -> None:
     assert min(r.score for r in results) >= 0.95
 
 
+@pytest.mark.deep  # rung 2 is logistic regression in PyTorch
 def test_reviews_rungs_agree() -> None:
     results = full_runs("reviews")
     assert_agree("reviews", results, 0.95)
