@@ -203,6 +203,7 @@ class Seeded:
     students: list[Student]
     seconds: float
     notices: list[str] = field(default_factory=list)
+    snapshots: tuple[bytes, bytes] | None = None  # what the laptops push, before and after one more exercise
 
 
 def seed(url: str, home: Path, count: int, laptops: float, now: datetime) -> Seeded:
@@ -269,7 +270,13 @@ def seed(url: str, home: Path, count: int, laptops: float, now: datetime) -> See
     else:
         notices.append("the store has no learner owners yet: the students have no loop records (no pass, gaps, ...)")
     store.dispose()
-    return Seeded("teacher", classroom_id, code, students, time.perf_counter() - started, notices)
+    snapshots = None
+    if any(s.laptop for s in students):
+        try:
+            snapshots = laptop_snapshots(home.parent / "laptop", now)
+        except ImportError:
+            notices.append("the sync module (learnloop.classroom.sync) is missing: the laptops do not sync")
+    return Seeded("teacher", classroom_id, code, students, time.perf_counter() - started, notices, snapshots)
 
 
 def sequence_behind(store: Any) -> str | None:
@@ -554,14 +561,33 @@ async def teacher(browser: Browser, path: str, stop: float, refresh: float) -> N
         await asyncio.sleep(refresh)
 
 
-def progress_snapshot(student: Student, counter: int) -> dict[str, Any]:
-    """The progress a laptop pushes (the sync wire format): built by the sync module from a value like the CLI's."""
-    from learnloop.classroom import sync
+def laptop_snapshots(home: Path, now: datetime) -> tuple[bytes, bytes]:
+    """What a laptop at step 4 sends: its loop as ``learnloop sync`` builds it (the sync module's own snapshot), before
+    and after one more exercise passed. Laptops alternate the two, so every push writes (a resend would not)."""
+    from learnloop.atlas.load import load_atlas
+    from learnloop.classroom.sync import build_snapshot, snapshot_body
+    from learnloop.config import Settings
+    from learnloop.loop.practice import record_exercise
+    from learnloop.store.db import open_store
 
-    return sync.bench_snapshot(student.login, counter) if hasattr(sync, "bench_snapshot") else {}
+    store = open_store(Settings(home=home))
+    with store.session() as s:
+        seed_loop(s, load_atlas(), Student(4, "laptop", laptop=True), now, home / "workspace")
+        for number in range(1, 6):
+            record_exercise(s, exercise=f"python-{number}", passed=number != 3, now=now)
+    with store.read() as s:
+        before = snapshot_body(build_snapshot(s, now))
+    with store.session() as s:
+        record_exercise(s, exercise="numpy-1", passed=True, now=now)
+    with store.read() as s:
+        after = snapshot_body(build_snapshot(s, now))
+    store.dispose()
+    return before, after
 
 
-async def laptop(browser: Browser, student: Student, stop: float, think: float, rng: random.Random) -> None:
+async def laptop(
+    browser: Browser, student: Student, snapshots: tuple[bytes, bytes], stop: float, think: float, rng: random.Random
+) -> None:
     await asyncio.sleep(rng.uniform(0, think))
     counter = 0
     while time.monotonic() < stop:
@@ -569,8 +595,8 @@ async def laptop(browser: Browser, student: Student, stop: float, think: float, 
         await browser.request(
             "PUT",
             API_PROGRESS,
-            json=progress_snapshot(student, counter),
-            headers={"Authorization": f"Bearer {student.token}"},
+            content=snapshots[counter % 2],
+            headers={"Authorization": f"Bearer {student.token}", "Content-Type": "application/json"},
         )
         await asyncio.sleep(rng.expovariate(1 / think) if think > 0 else 0)
 
@@ -631,7 +657,11 @@ async def drive(args: argparse.Namespace, port: int, seeded: Seeded, server_pid:
     stop = time.monotonic() + args.duration
     tasks = [
         *(web_student(browsers[s.index], s, stop, args.think, random.Random(rng.random())) for s in web),
-        *(laptop(browsers[s.index], s, stop, args.think, random.Random(rng.random())) for s in laptops if s.token),
+        *(
+            laptop(browsers[s.index], s, seeded.snapshots, stop, args.think, random.Random(rng.random()))
+            for s in laptops
+            if s.token and seeded.snapshots
+        ),
         teacher(teacher_browser, CLASS_VIEW.format(id=seeded.classroom_id), stop, args.refresh),
     ]
     await asyncio.gather(*tasks)
