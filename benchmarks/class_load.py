@@ -358,7 +358,9 @@ def serve_help(env: dict[str, str]) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
 
 
-def start_server(env: dict[str, str], port: int, workers: int, notices: list[str]) -> subprocess.Popen[bytes]:
+def start_server(
+    env: dict[str, str], port: int, workers: int, notices: list[str], log: Path
+) -> subprocess.Popen[bytes]:
     shown = serve_help(env)
     command = [*learnloop_command(), "serve", "--port", str(port)]
     if "--class" in shown:
@@ -369,15 +371,14 @@ def start_server(env: dict[str, str], port: int, workers: int, notices: list[str
         command += ["--workers", str(workers)]
     elif workers != 1:
         notices.append(f"`learnloop serve --workers` does not exist yet: one process serves (asked for {workers})")
-    server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
+    with log.open("wb") as errors:  # the server's own words, kept for the report when something fails
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
     deadline = time.monotonic() + 90
     import urllib.request
 
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"the server exited: {(server.stderr.read() if server.stderr else b'').decode()[-2000:]}")
+            raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 if response.read() == b"ok":
@@ -463,6 +464,16 @@ def form_fields(html: str, action: str) -> dict[str, str] | None:
     return None
 
 
+def said(body: str) -> str:
+    """What an error answer says, in one short line: a page's title and first paragraph, or the JSON error."""
+    title = re.search(r"<title>(.*?)</title>", body, re.S)
+    if title is None:
+        return body.strip().replace("\n", " ")[:200]
+    first = re.search(r"<p[^>]*>(.*?)</p>", body, re.S)
+    text = f"{title.group(1)}: {first.group(1) if first else ''}"
+    return re.sub(r"<[^>]+>|\s+", " ", text).strip()[:200]
+
+
 def route_of(path: str) -> str:
     """A URL's route for the table: query dropped, ids folded (/classes/3 -> /classes/{id})."""
     path = path.split("?", 1)[0].split("#", 1)[0]
@@ -497,7 +508,7 @@ class Browser:
             return None
         ms = (time.perf_counter() - started) * 1000
         if response.status_code >= 400:
-            self.stats.fail(route, f"{response.status_code} {response.text[:160]!r}")
+            self.stats.fail(route, f"{response.status_code} {said(response.text)}")
             return None
         self.stats.add(route, ms)
         return response
@@ -820,13 +831,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         env = {**os.environ, "LEARNLOOP_HOME": str(home), "LEARNLOOP_DATABASE_URL": cluster.url, "NO_COLOR": "1"}
         env.pop("LEARNLOOP_NOW", None)
         port = free_port()
-        server = start_server(env, port, args.workers, notices)
+        log = Path(folder) / "server.log"
+        server = start_server(env, port, args.workers, notices, log)
         try:
             say(f"server on 127.0.0.1:{port}; signing in and running the mix for {args.duration:.0f} s ...")
             window = asyncio.run(drive(args, port, seeded, server.pid, cluster.postmaster_pid()))
         finally:
             stop_server(server)
-    result = report(args, seeded, window, notices)
+        result = report(args, seeded, window, notices)
+        if result["errors"]:
+            result["server_log_tail"] = log.read_text(errors="replace").splitlines()[-40:]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "class_load.json").write_text(json.dumps(result, indent=2) + "\n")
     (args.out / "class_load.md").write_text(markdown(result))
