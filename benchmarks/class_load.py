@@ -494,7 +494,9 @@ class Browser:
             timeout=30.0,
             follow_redirects=False,
             verify=ssl_context,
-            limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
+            # uvicorn closes a connection idle for 5 s; a browser retries a request that meets such a close, httpx
+            # does not, so the client lets idle connections go first (else a think time near 5 s counts races).
+            limits=httpx.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=4.0),
             headers={"Origin": base},
         )
 
