@@ -568,9 +568,23 @@ async def web_student(browser: Browser, student: Student, stop: float, think: fl
         await asyncio.sleep(rng.expovariate(1 / think) if think > 0 else 0)
 
 
-async def teacher(browser: Browser, path: str, stop: float, refresh: float) -> None:
+async def teacher(browser: Browser, seeded: Seeded, stop: float, refresh: float, rng: random.Random) -> None:
+    """The class view, reloaded every ``refresh`` seconds: mostly as it is, sometimes filtered (stuck only, one
+    step), now and then the CSV export or one student's loop (read-only)."""
+    view = CLASS_VIEW.format(id=seeded.classroom_id)
+    ids = [s.learner_id for s in seeded.students if s.learner_id is not None]
     while time.monotonic() < stop:
-        await browser.request("GET", path, label=route_of(CLASS_VIEW))
+        roll = rng.random()
+        if roll < 0.70 or not ids:
+            await browser.request("GET", view)
+        elif roll < 0.80:
+            await browser.request("GET", f"{view}?stuck=1")
+        elif roll < 0.90:
+            await browser.request("GET", f"{view}?step={rng.randint(0, 6)}")
+        elif roll < 0.95:
+            await browser.request("GET", f"{view}/export.csv")
+        else:
+            await browser.request("GET", f"{view}/students/{rng.choice(ids)}")
         await asyncio.sleep(refresh)
 
 
@@ -675,7 +689,7 @@ async def drive(args: argparse.Namespace, port: int, seeded: Seeded, server_pid:
             for s in laptops
             if s.token and seeded.snapshots
         ),
-        teacher(teacher_browser, CLASS_VIEW.format(id=seeded.classroom_id), stop, args.refresh),
+        teacher(teacher_browser, seeded, stop, args.refresh, random.Random(rng.random())),
     ]
     await asyncio.gather(*tasks)
     seconds = time.perf_counter() - started
@@ -709,7 +723,7 @@ def rows_of(stats: Stats, seconds: float) -> list[dict[str, Any]]:
     rows = []
     for route in sorted(stats.latencies, key=lambda r: (r.split(" ", 1)[1], r)):
         values = stats.latencies[route]
-        goal = CLASS_VIEW_GOAL_MS if route == f"GET {route_of(CLASS_VIEW)}" else STUDENT_GOAL_MS
+        goal = CLASS_VIEW_GOAL_MS if route.startswith("GET /classes") else STUDENT_GOAL_MS  # the teacher's pages
         p99 = percentile(values, 0.99)
         errors = stats.errors.get(route, 0)
         rows.append(
