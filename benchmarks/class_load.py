@@ -778,7 +778,10 @@ def report(args: argparse.Namespace, seeded: Seeded, window: Window, notices: li
         "requests_per_second": total / window.seconds if window.seconds else 0.0,
         "errors": errors,
         "error_samples": window.setup.samples + window.stats.samples,
+        "drain_s": round(max(0.0, window.seconds - args.duration), 2),
         "server_cpu_s": round(window.server_cpu, 2),
+        "server_cpu_ms_per_request": round(1000 * window.server_cpu / total, 2) if total else 0.0,
+        "postgres_cpu_ms_per_request": round(1000 * window.postgres_cpu / total, 2) if total else 0.0,
         "postgres_cpu_s": round(window.postgres_cpu, 2),
         "client_cpu_s": round(window.client_cpu, 2),
         "load_before": window.load_before,
@@ -801,8 +804,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['duration_s']} s, think time {result['think_s']} s (mean) · other work shares the machine.",
         "",
         f"**{result['requests']:,} requests, {result['requests_per_second']:,.1f}/s, {result['errors']} errors.** "
-        f"CPU seconds in the window: server {result['server_cpu_s']}, PostgreSQL {result['postgres_cpu_s']}, "
-        f"client {result['client_cpu_s']}. Load average before `{result['load_before']}`, after "
+        f"CPU seconds in the window: server {result['server_cpu_s']} "
+        f"({result['server_cpu_ms_per_request']} ms a request), PostgreSQL {result['postgres_cpu_s']} "
+        f"({result['postgres_cpu_ms_per_request']} ms a request), client {result['client_cpu_s']}; the window "
+        f"includes {result['drain_s']} s for the requests in flight at its end to finish. "
+        f"Load average before `{result['load_before']}`, after "
         f"`{result['load_after']}`. Goal (0 errors, p99 < {STUDENT_GOAL_MS:.0f} ms student routes, < "
         f"{CLASS_VIEW_GOAL_MS:.0f} ms class view): **{'met' if result['goal_met'] else 'missed'}**.",
         "",
