@@ -539,6 +539,11 @@ class Browser:
         await self.client.aclose()
 
 
+async def pause(seconds: float, stop: float) -> None:
+    """A think time, cut short at the end of the window (so the window ends when its last requests do)."""
+    await asyncio.sleep(max(0.0, min(seconds, stop - time.monotonic())))
+
+
 async def sign_in(browser: Browser, login: str) -> bool:
     return await browser.post_form(LOGIN, LOGIN, {"login": login, "password": PASSWORD})
 
@@ -548,7 +553,7 @@ async def web_student(browser: Browser, student: Student, stop: float, think: fl
     if student.project:
         actions.append(("checkin", 15))
     names, weights = zip(*actions, strict=True)
-    await asyncio.sleep(rng.uniform(0, think))
+    await pause(rng.uniform(0, think), stop)
     counter = 0
     while time.monotonic() < stop:
         action = rng.choices(names, weights)[0]
@@ -565,7 +570,7 @@ async def web_student(browser: Browser, student: Student, stop: float, think: fl
             await browser.post_form("/study", "/notes", {"text": f"a pattern seen ({counter})", "kind": "pattern"})
         else:
             await browser.post_form("/project", "/project/checkin", {"text": f"day's work: part {counter}"})
-        await asyncio.sleep(rng.expovariate(1 / think) if think > 0 else 0)
+        await pause(rng.expovariate(1 / think) if think > 0 else 0, stop)
 
 
 async def teacher(browser: Browser, seeded: Seeded, stop: float, refresh: float, rng: random.Random) -> None:
@@ -585,7 +590,7 @@ async def teacher(browser: Browser, seeded: Seeded, stop: float, refresh: float,
             await browser.request("GET", f"{view}/export.csv")
         else:
             await browser.request("GET", f"{view}/students/{rng.choice(ids)}")
-        await asyncio.sleep(refresh)
+        await pause(refresh, stop)
 
 
 def laptop_snapshots(home: Path, now: datetime) -> tuple[bytes, bytes]:
@@ -615,7 +620,7 @@ def laptop_snapshots(home: Path, now: datetime) -> tuple[bytes, bytes]:
 async def laptop(
     browser: Browser, student: Student, snapshots: tuple[bytes, bytes], stop: float, think: float, rng: random.Random
 ) -> None:
-    await asyncio.sleep(rng.uniform(0, think))
+    await pause(rng.uniform(0, think), stop)
     counter = 0
     while time.monotonic() < stop:
         counter += 1
@@ -625,7 +630,7 @@ async def laptop(
             content=snapshots[counter % 2],
             headers={"Authorization": f"Bearer {student.token}", "Content-Type": "application/json"},
         )
-        await asyncio.sleep(rng.expovariate(1 / think) if think > 0 else 0)
+        await pause(rng.expovariate(1 / think) if think > 0 else 0, stop)
 
 
 async def join_laptop(browser: Browser, student: Student, code: str) -> None:
