@@ -256,12 +256,11 @@ def seed(url: str, home: Path, count: int, laptops: float, now: datetime) -> See
         from learnloop.atlas.load import load_atlas
 
         atlas = load_atlas()
-        workspace = home / "workspace"
 
         def one(student: Student) -> None:
             assert student.learner_id is not None
             with store.session(learner_id=student.learner_id) as s:
-                student.step, student.project = seed_loop(s, atlas, student, now, workspace / student.login)
+                student.step, student.project = seed_loop(s, atlas, student, now, workspace_of(home, student))
 
         from concurrent.futures import ThreadPoolExecutor
 
@@ -277,6 +276,16 @@ def seed(url: str, home: Path, count: int, laptops: float, now: datetime) -> See
         except ImportError:
             notices.append("the sync module (learnloop.classroom.sync) is missing: the laptops do not sync")
     return Seeded("teacher", classroom_id, code, students, time.perf_counter() - started, notices, snapshots)
+
+
+def workspace_of(home: Path, student: Student) -> Path:
+    """Where the class server keeps this student's files (their project's scaffold goes there)."""
+    assert student.learner_id is not None
+    try:
+        from learnloop.web.scope import learner_folder
+    except ImportError:
+        return home / "learners" / str(student.learner_id) / "workspace"
+    return Path(learner_folder(home, student.learner_id))
 
 
 def sequence_behind(store: Any) -> str | None:
