@@ -329,3 +329,58 @@ def test_pass_numbers_are_unique_per_learner_not_per_database(two: tuple[Store, 
     with store.across_learners() as s:
         numbers = s.execute(select(Pass.learner_id, Pass.number).order_by(Pass.learner_id, Pass.number)).all()
     assert [tuple(n) for n in numbers] == [(me, 1), (me, 2), (ada, 1), (ada, 2)]
+
+
+def test_replacing_a_learners_records_in_one_transaction_is_idempotent(two: tuple[Store, int, int]) -> None:
+    """What a sync does on the server: delete the learner's records and load their snapshot, in one transaction;
+    sending the same snapshot again changes nothing, and the other learner is never touched."""
+    from learnloop.store.transfer import delete_learner_records, export_data, import_data
+
+    store, me, ada = two
+    with store.read(me) as s:
+        snapshot = export_data(s)
+    with store.read(ada) as s:
+        hers = export_data(s)
+    results = []
+    for _ in range(2):
+        with store.session(ada) as s:
+            delete_learner_records(s, ada)
+            import_data(s, snapshot)
+        with store.read(ada) as s:
+            results.append(export_data(s))
+    assert _without_ids(results[0]) == _without_ids(results[1]) == _without_ids(snapshot)
+    assert _without_ids(results[0]) != _without_ids(hers)
+    with store.read(me) as s:
+        assert export_data(s) == snapshot
+
+
+def test_the_laptop_cli_is_the_local_learner_in_a_shared_database(cli: Any, tmp_path: Path) -> None:
+    """The CLI (light path and full store alike) shows, exports and writes the local learner's records only."""
+    from learnloop.config import resolve_settings
+    from learnloop.loop import gaps, passes
+
+    settings = resolve_settings()
+    store = open_store(settings)
+    try:
+        ada = add_learner(store, "ada")
+        with store.session(ada) as s:
+            passes.start_pass(s, T0)
+            gaps.add_gap(s, load_atlas(), "Ada's own gap", None, T0)
+    finally:
+        store.dispose()
+    assert cli("start").exit_code == 0
+    assert cli("gap add 'my gap'").exit_code == 0
+    listed = json.loads(cli("gap list --all --json").stdout)
+    assert [g["text"] for g in listed] == ["my gap"]
+    shown = cli("history --json")
+    assert shown.exit_code == 0 and "Ada" not in shown.stdout
+    exported = cli(f"export {tmp_path / 'me.json'}")
+    assert exported.exit_code == 0, exported.output
+    data = json.loads((tmp_path / "me.json").read_text(encoding="utf-8"))
+    assert [g["text"] for g in data["tables"]["gaps"]] == ["my gap"] and len(data["tables"]["passes"]) == 1
+    store = open_store(settings)
+    try:
+        with store.read(ada) as s:
+            assert [g.text for g in gaps.list_gaps(s, NOW, include_all=True)] == ["Ada's own gap"]
+    finally:
+        store.dispose()
