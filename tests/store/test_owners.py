@@ -384,3 +384,23 @@ def test_the_laptop_cli_is_the_local_learner_in_a_shared_database(cli: Any, tmp_
             assert [g.text for g in gaps.list_gaps(s, NOW, include_all=True)] == ["Ada's own gap"]
     finally:
         store.dispose()
+
+
+def test_a_relationship_load_is_scoped_too(two: tuple[Store, int, int]) -> None:
+    """A child row that points at another learner's parent (only a bug could write one) stays out of sight."""
+    from learnloop.store.models import Event
+
+    store, me, ada = two
+    with store.across_learners() as s:
+        my_pass = s.scalars(select(Pass).where(Pass.learner_id == me).order_by(Pass.number.desc())).first()
+        assert my_pass is not None
+        s.add(Event(learner_id=ada, pass_id=my_pass.id, at=NOW, kind="planted"))
+    with store.read(me) as s:
+        loaded = s.get(Pass, my_pass.id)
+        assert loaded is not None
+        assert "planted" not in [e.kind for e in loaded.events] and loaded.events
+    with store.read(me) as s:  # through a join, and the relationship of a row loaded by a query
+        events = s.scalars(select(Event).join(Pass).where(Pass.id == my_pass.id)).all()
+        assert events and "planted" not in [e.kind for e in events]
+        current = s.scalars(select(Pass).order_by(Pass.number.desc())).first()
+        assert current is not None and "planted" not in [e.kind for e in current.events]

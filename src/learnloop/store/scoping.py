@@ -55,8 +55,8 @@ def _scope_queries(state: ORMExecuteState) -> None:
     learner = learner_of(state.session)
     if learner is None or not state.is_orm_statement:
         return
-    if state.is_select and (state.is_column_load or state.is_relationship_load):
-        return  # these loads inherit the criteria of the statement that loaded their objects
+    if state.is_column_load:
+        return  # a refresh of a row this session already holds, by its primary key
     if state.is_select or state.is_update or state.is_delete:
         state.statement = state.statement.options(
             with_loader_criteria(Owned, lambda cls: cls.learner_id == learner, include_aliases=True)
