@@ -195,7 +195,8 @@ def import_data(session: Session, data: dict[str, Any], source: str = "the file"
 
 def _move_past_others(session: Session, tables: dict[str, list[dict[str, Any]]]) -> None:
     """Keep the file's ids where no other learner's rows use them (so a laptop's export and import give the
-    same bytes); else move the table's ids past the database's highest, and the references with them."""
+    same bytes); else move the table's ids, in order, to just past the database's highest, and the references
+    with them."""
     shift: dict[str, int] = {}
     for t in _tables():
         rows = tables.get(t.name, [])
@@ -203,8 +204,8 @@ def _move_past_others(session: Session, tables: dict[str, list[dict[str, Any]]])
             continue
         ids = [row["id"] for row in rows]
         taken = session.scalar(select(func.count()).select_from(t).where(t.c.id.between(min(ids), max(ids))))
-        if taken:
-            shift[t.name] = session.scalar(select(func.max(t.c.id))) or 0
+        if taken:  # the block of ids goes right after the highest (a re-sent snapshot does not double them)
+            shift[t.name] = (session.scalar(select(func.max(t.c.id))) or 0) + 1 - min(ids)
     if not shift:
         return
     for t in _tables():
