@@ -23,8 +23,8 @@ from learnloop.errors import StoreError, UserError
 from learnloop.store.light import home_is_read_only
 
 # The newest schema revision this code knows. A test checks it equals Alembic's head.
-SCHEMA_HEAD = "0004_jobs"
-KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks", "0004_jobs")
+SCHEMA_HEAD = "0005_learners"
+KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks", "0004_jobs", "0005_learners")
 BUSY_TIMEOUT_MS = 30_000
 
 
