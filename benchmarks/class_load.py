@@ -11,15 +11,19 @@
    cookie (measured apart: the sign-in burst is not the steady state), joins the laptop students through the JSON
    API, then for ``--duration`` seconds runs the mix: each student thinks (an exponential pause, mean ``--think``),
    then does one action; a web action is what a browser does (the page, the form posted, the redirect followed):
-   home, map, a topic card, gap add, a note, a project check-in (students at step 4); a laptop student syncs its
-   progress (``PUT /api/v1/progress``). The teacher refreshes the class view every ``--refresh`` seconds.
+   home, map, a topic card, gap add, a note, a project check-in (students at step 4); a laptop student pushes its
+   progress (``PUT /api/v1/progress``, the sync module's own snapshot). The teacher reloads the class view every
+   ``--refresh`` seconds (now and then filtered, exported as CSV, or one student's loop opened).
+   ``--workers 1,2 --rounds 2`` measures windows A B A B on the same data: the server is restarted between them and
+   the browsers keep their cookies.
 4. Prints requests/s, p50/p99/max per route and the errors, with the load average before and after and the CPU
    seconds of the server's processes and of PostgreSQL's, and writes benchmarks/results/class_load.{md,json}.
 
 Goal (issue 16): 0 errors, p99 < 200 ms on student routes and < 300 ms on the class view at 500 students, on the
 2-core machine the project is built on. The client runs on the same machine (its CPU seconds are shown too).
 
-Run: python benchmarks/class_load.py [--students 500] [--duration 60] [--workers 2] [--think 10] [--laptops 0.2]
+Run: python benchmarks/class_load.py [--students 500] [--duration 60] [--workers 2 | 1,2] [--rounds 1] [--think 10]
+     [--refresh 5] [--laptops 0.2]
 """
 
 from __future__ import annotations
@@ -380,7 +384,7 @@ def start_server(
         command += ["--workers", str(workers)]
     elif workers != 1:
         notices.append(f"`learnloop serve --workers` does not exist yet: one process serves (asked for {workers})")
-    with log.open("wb") as errors:  # the server's own words, kept for the report when something fails
+    with log.open("ab") as errors:  # the server's own words, kept for the report when something fails
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
     deadline = time.monotonic() + 90
     import urllib.request
@@ -498,6 +502,7 @@ class Browser:
 
         self.base = base
         self.stats = stats
+        self._ssl = ssl_context
         self.client = httpx.AsyncClient(
             base_url=base,
             timeout=30.0,
@@ -508,6 +513,22 @@ class Browser:
             limits=httpx.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=4.0),
             headers={"Origin": base},
         )
+
+    async def reopen(self) -> None:
+        """New connections, the same cookies: the server was restarted (its sessions live in the database)."""
+        import httpx
+
+        old = self.client
+        self.client = httpx.AsyncClient(
+            base_url=old.base_url,
+            timeout=old.timeout,
+            follow_redirects=False,
+            verify=self._ssl,
+            limits=httpx.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=4.0),
+            headers={"Origin": self.base},
+            cookies=old.cookies,
+        )
+        await old.aclose()
 
     async def request(self, method: str, path: str, *, label: str | None = None, **kwargs: Any) -> Any:
         route = f"{method} {label or route_of(path)}"
@@ -652,8 +673,10 @@ async def join_laptop(browser: Browser, student: Student, code: str) -> None:
 
 @dataclass
 class Window:
-    """What the timed window measured."""
+    """What one timed window measured (one server run: ``workers`` processes)."""
 
+    workers: int
+    round: int
     seconds: float
     stats: Stats
     server_cpu: float
@@ -661,20 +684,32 @@ class Window:
     client_cpu: float
     load_before: str
     load_after: str
+
+
+@dataclass
+class Campaign:
     setup: Stats
     setup_seconds: float
+    windows: list[Window]
 
 
-async def drive(args: argparse.Namespace, port: int, seeded: Seeded, server_pid: int, pg_pid: int | None) -> Window:
+async def campaign(
+    args: argparse.Namespace, seeded: Seeded, start: Any, stop_current: Any, pg_pid: int | None
+) -> Campaign:
+    """Sign everyone in once, then one window per (round, worker count), A B A B: the server is restarted between
+    windows on the same port, and the browsers keep their cookies (sessions live in the database)."""
     import ssl
 
+    plan = [(r + 1, w) for r in range(args.rounds) for w in args.workers]
+    port, server_pid = start(plan[0][1])
     base = f"http://127.0.0.1:{port}"
     ssl_context = ssl.create_default_context()  # one for all clients (httpx builds one per client otherwise)
-    setup, stats = Stats(), Stats()
+    setup = Stats()
     web = [s for s in seeded.students if not s.laptop]
     laptops = [s for s in seeded.students if s.laptop]
     browsers = {s.index: Browser(base, setup, ssl_context) for s in seeded.students}
     teacher_browser = Browser(base, setup, ssl_context)
+    everyone = (*browsers.values(), teacher_browser)
     started = time.perf_counter()
     gate = asyncio.Semaphore(args.sign_in_concurrency)
 
@@ -682,33 +717,54 @@ async def drive(args: argparse.Namespace, port: int, seeded: Seeded, server_pid:
         async with gate:
             return await coroutine
 
-    await gated(sign_in(teacher_browser, seeded.teacher))
-    await asyncio.gather(
-        *(gated(sign_in(browsers[s.index], s.login)) for s in web),
-        *(gated(join_laptop(browsers[s.index], s, seeded.code)) for s in laptops),
-    )
-    setup_seconds = time.perf_counter() - started
-    for browser in (*browsers.values(), teacher_browser):
+    try:
+        await gated(sign_in(teacher_browser, seeded.teacher))
+        await asyncio.gather(
+            *(gated(sign_in(browsers[s.index], s.login)) for s in web),
+            *(gated(join_laptop(browsers[s.index], s, seeded.code)) for s in laptops),
+        )
+        setup_seconds = time.perf_counter() - started
+        windows = []
+        for number, (round_, workers) in enumerate(plan):
+            if number:
+                stop_current()
+                port, server_pid = start(workers)
+                await asyncio.gather(*(b.reopen() for b in everyone))
+            say(f"window {number + 1}/{len(plan)}: {workers} worker(s), {args.duration:.0f} s ...")
+            windows.append(await window(args, seeded, browsers, teacher_browser, workers, round_, server_pid, pg_pid))
+    finally:
+        await asyncio.gather(*(b.close() for b in everyone))
+    return Campaign(setup, setup_seconds, windows)
+
+
+async def window(
+    args: argparse.Namespace,
+    seeded: Seeded,
+    browsers: dict[int, Browser],
+    teacher_browser: Browser,
+    workers: int,
+    round_: int,
+    server_pid: int,
+    pg_pid: int | None,
+) -> Window:
+    everyone = (*browsers.values(), teacher_browser)
+    if args.warmup > 0:  # a fresh server's first requests load templates and the map in each process: not measured
+        for browser in everyone:
+            browser.stats = Stats()
+        await mix(args, seeded, browsers, teacher_browser, args.warmup, random.Random(round_))
+    stats = Stats()
+    for browser in everyone:
         browser.stats = stats
-    rng = random.Random(9)
     load_before = Path("/proc/loadavg").read_text().strip()
     server_cpu, pg_cpu = tree_cpu_seconds(server_pid), tree_cpu_seconds(pg_pid)
     client_cpu = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    stop = time.monotonic() + args.duration
-    tasks = [
-        *(web_student(browsers[s.index], s, stop, args.think, random.Random(rng.random())) for s in web),
-        *(
-            laptop(browsers[s.index], s, seeded.snapshots, stop, args.think, random.Random(rng.random()))
-            for s in laptops
-            if s.token and seeded.snapshots
-        ),
-        teacher(teacher_browser, seeded, stop, args.refresh, random.Random(rng.random())),
-    ]
-    await asyncio.gather(*tasks)
+    await mix(args, seeded, browsers, teacher_browser, args.duration, random.Random(9 + round_))
     seconds = time.perf_counter() - started
     used = resource.getrusage(resource.RUSAGE_SELF)
-    window = Window(
+    return Window(
+        workers=workers,
+        round=round_,
         seconds=seconds,
         stats=stats,
         server_cpu=tree_cpu_seconds(server_pid) - server_cpu,
@@ -716,11 +772,33 @@ async def drive(args: argparse.Namespace, port: int, seeded: Seeded, server_pid:
         client_cpu=(used.ru_utime + used.ru_stime) - (client_cpu.ru_utime + client_cpu.ru_stime),
         load_before=load_before,
         load_after=Path("/proc/loadavg").read_text().strip(),
-        setup=setup,
-        setup_seconds=setup_seconds,
     )
-    await asyncio.gather(*(b.close() for b in (*browsers.values(), teacher_browser)))
-    return window
+
+
+async def mix(
+    args: argparse.Namespace,
+    seeded: Seeded,
+    browsers: dict[int, Browser],
+    teacher_browser: Browser,
+    duration: float,
+    rng: random.Random,
+) -> None:
+    """Every student and the teacher, each in their own task, for ``duration`` seconds."""
+    stop = time.monotonic() + duration
+    tasks = [
+        *(
+            web_student(browsers[s.index], s, stop, args.think, random.Random(rng.random()))
+            for s in seeded.students
+            if not s.laptop
+        ),
+        *(
+            laptop(browsers[s.index], s, seeded.snapshots, stop, args.think, random.Random(rng.random()))
+            for s in seeded.students
+            if s.laptop and s.token and seeded.snapshots
+        ),
+        teacher(teacher_browser, seeded, stop, args.refresh, random.Random(rng.random())),
+    ]
+    await asyncio.gather(*tasks)
 
 
 # --- the report -------------------------------------------------------------------------------------------------
@@ -770,42 +848,58 @@ def table(rows: list[dict[str, Any]], *, goal: bool = True) -> list[str]:
     return lines
 
 
-def report(args: argparse.Namespace, seeded: Seeded, window: Window, notices: list[str]) -> dict[str, Any]:
-    rows = rows_of(window.stats, window.seconds)
-    setup_rows = rows_of(window.setup, window.setup_seconds)
+def run_of(args: argparse.Namespace, w: Window) -> dict[str, Any]:
+    rows = rows_of(w.stats, w.seconds)
     total = sum(r["requests"] for r in rows)
-    errors = sum(r["errors"] for r in rows) + sum(r["errors"] for r in setup_rows)
+    student = [r for r in rows if not r["route"].startswith("GET /classes")]
+    teacher_rows = [r for r in rows if r["route"].startswith("GET /classes")]
+    return {
+        "workers": w.workers,
+        "round": w.round,
+        "duration_s": round(w.seconds, 2),
+        "drain_s": round(max(0.0, w.seconds - args.duration), 2),
+        "requests": total,
+        "requests_per_second": total / w.seconds if w.seconds else 0.0,
+        "errors": sum(r["errors"] for r in rows),
+        "error_samples": w.stats.samples,
+        "worst_student_p99_ms": max((r["p99_ms"] for r in student), default=0.0),
+        "worst_class_view_p99_ms": max((r["p99_ms"] for r in teacher_rows), default=0.0),
+        "server_cpu_s": round(w.server_cpu, 2),
+        "server_cpu_ms_per_request": round(1000 * w.server_cpu / total, 2) if total else 0.0,
+        "postgres_cpu_s": round(w.postgres_cpu, 2),
+        "postgres_cpu_ms_per_request": round(1000 * w.postgres_cpu / total, 2) if total else 0.0,
+        "client_cpu_s": round(w.client_cpu, 2),
+        "load_before": w.load_before,
+        "load_after": w.load_after,
+        "routes": rows,
+        "goal_met": bool(rows) and all(r["met"] for r in rows),
+    }
+
+
+def report(args: argparse.Namespace, seeded: Seeded, done: Campaign, notices: list[str]) -> dict[str, Any]:
+    setup_rows = rows_of(done.setup, done.setup_seconds)
+    runs = [run_of(args, w) for w in done.windows]
     laptops = sum(s.laptop for s in seeded.students)
-    result = {
+    setup_errors = sum(r["errors"] for r in setup_rows)
+    return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "students": len(seeded.students),
         "web_students": len(seeded.students) - laptops,
         "laptop_students": laptops,
-        "workers": args.workers,
-        "duration_s": round(window.seconds, 2),
         "think_s": args.think,
         "refresh_s": args.refresh,
+        "window_s": args.duration,
         "seed_s": round(seeded.seconds, 2),
-        "setup_s": round(window.setup_seconds, 2),
-        "requests": total,
-        "requests_per_second": total / window.seconds if window.seconds else 0.0,
-        "errors": errors,
-        "error_samples": window.setup.samples + window.stats.samples,
-        "drain_s": round(max(0.0, window.seconds - args.duration), 2),
-        "server_cpu_s": round(window.server_cpu, 2),
-        "server_cpu_ms_per_request": round(1000 * window.server_cpu / total, 2) if total else 0.0,
-        "postgres_cpu_ms_per_request": round(1000 * window.postgres_cpu / total, 2) if total else 0.0,
-        "postgres_cpu_s": round(window.postgres_cpu, 2),
-        "client_cpu_s": round(window.client_cpu, 2),
-        "load_before": window.load_before,
-        "load_after": window.load_after,
-        "routes": rows,
+        "setup_s": round(done.setup_seconds, 2),
         "setup_routes": setup_rows,
-        "goal_met": errors == 0 and all(r["met"] for r in rows) and bool(rows),
-        "notices": seeded.notices + notices,
+        "setup_errors": setup_errors,
+        "setup_error_samples": done.setup.samples,
+        "errors": setup_errors + sum(r["errors"] for r in runs),
+        "runs": runs,
+        "goal_met": setup_errors == 0 and bool(runs) and all(r["goal_met"] for r in runs),
+        "notices": list(dict.fromkeys(seeded.notices + notices)),
     }
-    return result
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -813,40 +907,67 @@ def markdown(result: dict[str, Any]) -> str:
         "# Class server load (benchmarks/class_load.py)",
         "",
         f"{result['when']} · {result['machine']} · {result['students']} students ({result['web_students']} on the "
-        f"web, {result['laptop_students']} syncing from laptops) and a teacher refreshing the class view every "
-        f"{result['refresh_s']} s · `serve --class --workers {result['workers']}` on its own PostgreSQL · "
-        f"{result['duration_s']} s, think time {result['think_s']} s (mean) · other work shares the machine.",
+        f"web, {result['laptop_students']} syncing from laptops), think time {result['think_s']} s (mean), and a "
+        f"teacher reloading the class view every {result['refresh_s']} s · `learnloop serve --class` on a PostgreSQL "
+        f"15 of its own, on loopback, client on the same machine · other work shares the machine: see the load "
+        f"averages. Goal: 0 errors, p99 < {STUDENT_GOAL_MS:.0f} ms on student routes and < {CLASS_VIEW_GOAL_MS:.0f} "
+        f"ms on the class view: **{'met' if result['goal_met'] else 'missed'}**.",
         "",
-        f"**{result['requests']:,} requests, {result['requests_per_second']:,.1f}/s, {result['errors']} errors.** "
-        f"CPU seconds in the window: server {result['server_cpu_s']} "
-        f"({result['server_cpu_ms_per_request']} ms a request), PostgreSQL {result['postgres_cpu_s']} "
-        f"({result['postgres_cpu_ms_per_request']} ms a request), client {result['client_cpu_s']}; the window "
-        f"includes {result['drain_s']} s for the requests in flight at its end to finish. "
-        f"Load average before `{result['load_before']}`, after "
-        f"`{result['load_after']}`. Goal (0 errors, p99 < {STUDENT_GOAL_MS:.0f} ms student routes, < "
-        f"{CLASS_VIEW_GOAL_MS:.0f} ms class view): **{'met' if result['goal_met'] else 'missed'}**.",
+        "| run | workers | requests | requests/s | errors | worst student p99 ms | class view p99 ms "
+        "| server CPU s (ms/request) | PostgreSQL CPU s (ms/request) | client CPU s | load before -> after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for number, run in enumerate(result["runs"], 1):
+        lines.append(
+            f"| {number} | {run['workers']} | {run['requests']:,} | {run['requests_per_second']:,.1f} | "
+            f"{run['errors']} | {run['worst_student_p99_ms']:.0f} | {run['worst_class_view_p99_ms']:.0f} | "
+            f"{run['server_cpu_s']} ({run['server_cpu_ms_per_request']}) | {run['postgres_cpu_s']} "
+            f"({run['postgres_cpu_ms_per_request']}) | {run['client_cpu_s']} | "
+            f"{' '.join(run['load_before'].split()[:3])} -> {' '.join(run['load_after'].split()[:3])} |"
+        )
+    for number, run in enumerate(result["runs"], 1):
+        lines += [
+            "",
+            f"Run {number}: {run['workers']} worker(s), round {run['round']}, {run['duration_s']} s (of which "
+            f"{run['drain_s']} s for the requests in flight at the end to finish):",
+            "",
+            *table(run["routes"]),
+        ]
+        if run["error_samples"]:
+            lines += ["", "First errors:", *(f"- {e}" for e in run["error_samples"])]
+    lines += [
         "",
-        *table(result["routes"]),
-        "",
-        f"Before the window (sign-ins and laptop joins, {result['setup_s']} s; seeding took {result['seed_s']} s):",
+        f"Before the runs: seeding {result['seed_s']} s; sign-ins and laptop joins {result['setup_s']} s (every "
+        "web student signs in once, argon2id checked by the server; the cookies are kept across the runs):",
         "",
         *table(result["setup_routes"], goal=False),
     ]
+    if result["setup_error_samples"]:
+        lines += ["", "First errors:", *(f"- {e}" for e in result["setup_error_samples"])]
     if result["notices"]:
         lines += ["", "Notices:", *(f"- {n}" for n in result["notices"])]
-    if result["error_samples"]:
-        lines += ["", "First errors:", *(f"- {e}" for e in result["error_samples"])]
     return "\n".join(lines) + "\n"
 
 
 # --- the run ----------------------------------------------------------------------------------------------------
 
 
+def worker_counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("worker counts are whole numbers from 1, comma-separated: 2 or 1,2")
+    return counts
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--students", type=int, default=500)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of the measured mix")
-    parser.add_argument("--workers", type=int, default=2, help="server processes (serve --workers)")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of each measured window")
+    parser.add_argument(
+        "--workers", type=worker_counts, default=[2], help="server processes (serve --workers); 1,2 compares them"
+    )
+    parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds of the mix before each window")
+    parser.add_argument("--rounds", type=int, default=1, help="windows per worker count, interleaved (A B A B)")
     parser.add_argument("--think", type=float, default=10.0, help="mean pause between a student's actions, s")
     parser.add_argument("--refresh", type=float, default=5.0, help="the teacher reloads the class view this often, s")
     parser.add_argument("--laptops", type=float, default=0.2, help="share of students who sync from a laptop")
@@ -856,25 +977,34 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    """One whole run (own PostgreSQL, seed, server, clients, report); everything started is stopped on the way out."""
+    """The whole benchmark (own PostgreSQL, seed, server runs, clients, report); everything started is stopped on
+    the way out, however it ends."""
     notices: list[str] = []
     with own_postgres() as cluster, tempfile.TemporaryDirectory(prefix="learnloop-class-home-") as folder:
         home = Path(folder) / "home"
         now = datetime.now(UTC)
         say(f"PostgreSQL on 127.0.0.1:{cluster.port}; seeding {args.students} students ...")
         seeded = seed(cluster.url, home, args.students, args.laptops, now)
-        say(f"seeded in {seeded.seconds:.1f} s; starting the server ...")
+        say(f"seeded in {seeded.seconds:.1f} s; starting the server, signing everyone in ...")
         env = {**os.environ, "LEARNLOOP_HOME": str(home), "LEARNLOOP_DATABASE_URL": cluster.url, "NO_COLOR": "1"}
         env.pop("LEARNLOOP_NOW", None)
         port = free_port()
         log = Path(folder) / "server.log"
-        server = start_server(env, port, args.workers, notices, log)
+        current: list[subprocess.Popen[bytes]] = []
+
+        def start(workers: int) -> tuple[int, int]:
+            current.append(start_server(env, port, workers, notices, log))
+            return port, current[-1].pid
+
+        def stop_current() -> None:
+            while current:
+                stop_server(current.pop())
+
         try:
-            say(f"server on 127.0.0.1:{port}; signing in and running the mix for {args.duration:.0f} s ...")
-            window = asyncio.run(drive(args, port, seeded, server.pid, cluster.postmaster_pid()))
+            done = asyncio.run(campaign(args, seeded, start, stop_current, cluster.postmaster_pid()))
         finally:
-            stop_server(server)
-        result = report(args, seeded, window, notices)
+            stop_current()
+        result = report(args, seeded, done, notices)
         if result["errors"]:
             result["server_log_tail"] = log.read_text(errors="replace").splitlines()[-40:]
     args.out.mkdir(parents=True, exist_ok=True)
