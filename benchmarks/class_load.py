@@ -213,7 +213,6 @@ class Seeded:
 def seed(url: str, home: Path, count: int, laptops: float, now: datetime) -> Seeded:
     """Schema by the migrations, then a teacher, a class, an invite and the web students, through the domain."""
     from learnloop.classroom import accounts, classes
-
     from learnloop.config import Settings
     from learnloop.store.db import open_store
 
