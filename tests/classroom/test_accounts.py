@@ -108,7 +108,9 @@ def test_thirty_failures_from_one_address_lock_that_address_only(store: Store) -
     assert sign_in(store, "ada", PASSWORD, address="10.0.0.2") > 1  # another address is not locked
 
 
-def test_a_hash_made_with_older_parameters_is_replaced_at_sign_in(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hash_made_with_older_parameters_is_replaced_at_sign_in(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from argon2 import PasswordHasher
 
     make(store, "ada")
