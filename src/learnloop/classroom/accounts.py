@@ -21,7 +21,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -362,3 +362,75 @@ def set_first_password(session: Session, learner: Learner, password: str) -> Lea
         raise AccountTaken("this account has a password already: sign in with it", field="email")
     learner.password_hash = hash_password(password)
     return learner
+
+
+# --- a student's own data: take it, or delete it ----------------------------------------------------------
+
+
+def export_own_data(session: Session, learner: Learner) -> dict[str, Any]:
+    """Everything the server holds of ``learner``: their records, as an export that ``import`` loads into a
+    laptop's home, and their account (``account``: login, name, email, role, classes). ``session`` is the
+    learner's own (``Store.read(learner_id=...)``)."""
+    from learnloop.store.transfer import export_data
+
+    if session.info.get("learner_id") != learner.id:
+        raise RuntimeError("a learner's export reads through that learner's own session")
+    data = export_data(session)
+    classes = session.execute(
+        select(Classroom.name, Membership.joined_at)
+        .join(Membership, Membership.classroom_id == Classroom.id)
+        .where(Membership.learner_id == learner.id)
+        .order_by(Classroom.id)
+    ).all()
+    data["account"] = {
+        "login": learner.login,
+        "name": learner.name,
+        "email": learner.email,
+        "role": learner.role,
+        "origin": learner.origin,
+        "created_at": learner.created_at.isoformat(),
+        "classes": [{"name": name, "joined_at": joined.isoformat()} for name, joined in classes],
+    }
+    return data
+
+
+@dataclass(frozen=True)
+class DeletedAccount:
+    login: str
+    records: dict[str, int]  # rows deleted, table by table
+    classes_left: int
+
+
+def delete_own_account(session: Session, learner: Learner, password: str | None) -> DeletedAccount:
+    """The learner deletes their account and every record of theirs, for good (``session`` across learners).
+
+    The password confirms it (an account synced from a laptop has none: its sync token vouches, ``None``).
+    A teacher who still has classes, and the last admin, cannot: their classes would be left without one.
+    """
+    from learnloop.store.transfer import delete_learner_records
+
+    if session.info.get("learner_id") is not None:
+        raise RuntimeError("deleting an account needs a session across learners")
+    if learner.origin == "local":
+        raise UserError("the laptop's own learner is not an account on a server")
+    if learner.password_hash:
+        if not isinstance(password, str) or not _verify(learner.password_hash, password):
+            raise UserError("the password is wrong; nothing was deleted", field="password")
+    elif password is not None:
+        raise UserError("this account has no password; nothing was deleted", field="password")
+    if session.scalar(select(func.count()).select_from(Classroom).where(Classroom.teacher_id == learner.id)):
+        raise UserError("you teach classes: give them to another teacher or delete them first")
+    if learner.role == "admin" and count_admins(session) <= 1:
+        raise UserError("you are the server's only admin: make another admin first")
+    from learnloop.store.models import AccessToken, Invite
+
+    records = delete_learner_records(session, learner.id)
+    left = session.execute(delete(Membership).where(Membership.learner_id == learner.id))
+    session.execute(delete(WebSession).where(WebSession.learner_id == learner.id))
+    session.execute(delete(AccessToken).where(AccessToken.learner_id == learner.id))
+    session.execute(delete(Invite).where(Invite.created_by == learner.id))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"account:{learner.login}"))
+    login = learner.login
+    session.delete(learner)
+    session.flush()
+    return DeletedAccount(login=login, records=records, classes_left=int(getattr(left, "rowcount", 0) or 0))
