@@ -98,3 +98,40 @@ def test_class_init_works_on_postgresql(cli, monkeypatch: pytest.MonkeyPatch, re
     result = cli("class init --login root --name Ada", input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert "trial class" not in result.output and "learnloop:***@" in result.stdout
+
+
+def test_class_view_at_the_shell_lists_students_stuck_first_and_writes_csv(cli, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from learnloop.classroom.accounts import create_learner
+    from learnloop.classroom.classes import add_member
+    from learnloop.loop.passes import start_pass
+    from learnloop.store.models import Classroom
+
+    assert cli("class teacher turing --name Alan", input=f"{PASSWORD}\n{PASSWORD}\n").exit_code == 0
+    class_id = json.loads(cli("class create 'ML 101' --teacher turing --json").stdout)["id"]
+    store = open_store(Settings(home=home))
+    ids = {}
+    with store.across_learners() as s:
+        classroom = s.get(Classroom, class_id)
+        assert classroom is not None
+        for name in ("Ada", "Bob"):
+            learner = create_learner(s, login=name.lower(), name=name, email=None, password=None, now=NOW)
+            add_member(s, classroom, learner, NOW - timedelta(days=30))
+            ids[name] = learner.id
+    with store.session(learner_id=ids["Bob"]) as s:
+        start_pass(s, NOW)
+    store.dispose()
+    out = tmp_path / "view.csv"
+    result = cli(
+        ["class", "view", str(class_id), "--teacher", "turing", "--csv", str(out)],
+        env={"LEARNLOOP_NOW": NOW.isoformat()},
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.index("Ada") < result.stdout.index("Bob")  # Ada never started: inactive, first
+    assert "not started: 1" in result.stdout and "immerse: 1" in result.stdout
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("name,login,")
+    again = cli(["class", "view", str(class_id), "--teacher", "turing", "--csv", str(out)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    listed = json.loads(cli(f"class view {class_id} --teacher turing --step 0 --json").stdout)
+    assert [r["name"] for r in listed["rows"]] == ["Bob"]

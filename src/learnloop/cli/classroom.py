@@ -232,6 +232,77 @@ def roster(
     console.print("They come in with the class's invite code and their email, and choose a password then.")
 
 
+STUCK_WORDS = {
+    "over_box": "over the step's box",
+    "project_overdue": "project overdue",
+    "gap_overdue": "gap overdue",
+    "inactive": "inactive",
+}
+
+
+@class_app.command("view")
+def view(
+    classroom: Annotated[int, typer.Argument(metavar="CLASS", help="The class's number.")],
+    teacher_login: TeacherOption,
+    step: Annotated[
+        int | None, typer.Option("--step", min=-1, max=6, help="Only the students at this step (-1: not started).")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="stuck (default), name, step, days_in_step, last_activity or deadline.")
+    ] = "stuck",
+    stuck_only: Annotated[bool, typer.Option("--stuck", help="Only the students who are stuck.")] = False,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", metavar="FILE", help="Also write the rows to FILE as CSV.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --csv FILE if it exists.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The class view: one row per student, stuck first, and how many students are at each step."""
+    from learnloop.classroom.view import class_view, class_view_csv
+    from learnloop.files import check_writable_target, write_atomic
+
+    if csv_file is not None:
+        check_writable_target(csv_file, force=force)
+    with store().across_learners() as session:
+        seen = class_view(
+            session,
+            _teacher(session, teacher_login),
+            classroom,
+            config.now(),
+            sort=sort,
+            step=step,
+            stuck_only=stuck_only,
+        )
+    if csv_file is not None:
+        write_atomic(csv_file, class_view_csv(seen), force=force)
+    if as_json:
+        print_json(seen)
+        return
+    from rich.table import Table
+
+    table = Table(header_style="bold", box=None, title=f"{seen.name}: {seen.students} students, {seen.stuck} stuck")
+    for column in ("student", "pass", "step", "days", "focus", "project (deadline)", "gap (box)", "idle", "stuck"):
+        table.add_column(column)
+    for r in seen.rows:
+        project = f"{r.project_title} ({r.project_deadline})" if r.project_title else ""
+        gap = f"{r.gap_text} ({r.gap_days}d)" if r.gap_text else ""
+        table.add_row(
+            esc(r.name),
+            str(r.pass_number or ""),
+            f"{r.step} {r.step_name}" if r.step is not None else "not started",
+            f"{r.days_in_step}/{r.box_days}" if r.days_in_step is not None else "",
+            esc(r.focus_name or ""),
+            f"[red]{esc(project)}[/]" if r.project_overdue else esc(project),
+            f"[red]{esc(gap)}[/]" if r.gap_overdue else esc(gap),
+            f"{r.idle_days}d",
+            "[bold red]" + ", ".join(STUCK_WORDS[s.value] for s in r.stuck) + "[/]" if r.stuck else "",
+        )
+    console.print(table)
+    console.print("  ".join(f"{f.name}: {f.students}" for f in seen.funnel))
+    if csv_file is not None:
+        console.print(f"Rows written to {esc(csv_file)}")
+
+
 # `learnloop class join URL --code CODE` (a laptop joins a class server) is the sync helper's `join` in
 # cli/sync.py; it is registered here as soon as that module exists.
 if importlib.util.find_spec("learnloop.cli.sync") is not None:
