@@ -198,18 +198,19 @@ def _student_rows(
             .group_by(pr.c.pass_id)
         ):
             rungs[pass_id] = count
-        for row in session.execute(
+        for project_row in session.execute(
             select(pj.c.id, pj.c.pass_id, pj.c.title, pj.c.deadline, pj.c.status)
             .where(pj.c.pass_id.in_(chunk))
             .order_by(pj.c.id)
         ):
             # the active project if there is one, else the newest of the pass
-            if row.pass_id not in projects or row.status == "active" or projects[row.pass_id].status != "active":
-                projects[row.pass_id] = row
-        for row in session.execute(
+            held = projects.get(project_row.pass_id)
+            if held is None or project_row.status == "active" or held.status != "active":
+                projects[project_row.pass_id] = project_row
+        for gap_row in session.execute(
             select(g.c.pass_id, g.c.text, g.c.deadline, g.c.days).where(g.c.pass_id.in_(chunk), g.c.status == "kept")
         ):
-            gaps[row.pass_id] = row
+            gaps[gap_row.pass_id] = gap_row
 
     last: dict[int, datetime] = {}
     ev, nt, ck = Event.__table__, Note.__table__, Checkin.__table__
