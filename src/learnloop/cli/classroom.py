@@ -93,7 +93,7 @@ def init(
     from learnloop.errors import UserError
 
     login, address = normalise_login(login), normalise_email(email)  # refuse bad input before the prompt
-    with store().read() as session:
+    with store().across_learners() as session:  # makes and migrates the database, or fails, before the prompt
         if count_admins(session):
             raise UserError("this server has an admin already; they can make teachers with their own login")
     password = _new_password(login)
