@@ -50,8 +50,6 @@ def upgrade() -> None:
             }
         ],
     )
-    if op.get_bind().dialect.name == "postgresql":  # the row above named its id: move the id sequence past it
-        op.execute("SELECT setval(pg_get_serial_sequence('learners', 'id'), (SELECT max(id) FROM learners))")
     op.create_table(
         "classrooms",
         sa.Column("id", sa.Integer, primary_key=True),
