@@ -66,6 +66,16 @@ def test_the_real_map_knows_the_big_libraries() -> None:
     assert all(cards[name] for name in uses), cards
 
 
+def test_the_light_cards_describe_libraries_as_the_whole_map_does() -> None:
+    from learnloop.atlas.cards import library_cards
+
+    names = ("torch", "sklearn", "numpy", "pandas", "networkx", "transformers", "jax", "surely_not_on_the_map")
+    uses = {name: LibraryUse({"m"}, True) for name in names}
+    light = describe_libraries(uses, stdlib=False, atlas=library_cards())
+    assert light == describe_libraries(uses, stdlib=False, atlas=load_atlas())
+    assert sum(bool(lib.stacks) for lib in light) >= 3
+
+
 def test_normalize_follows_pep_503() -> None:
     assert normalize("Scikit_Learn") == normalize("scikit.learn") == "scikit-learn"
 

@@ -149,7 +149,8 @@ def installed_distributions() -> InstalledDistributions:
 def describe_libraries(
     uses: dict[str, LibraryUse], *, stdlib: bool, declared: Iterable[str] = (), atlas: Any = None
 ) -> list[Library]:
-    """One :class:`Library` per key of ``uses``, most used first. ``atlas``: the map (None: no cards)."""
+    """One :class:`Library` per key of ``uses``, most used first. ``atlas``: the map's library cards
+    (``atlas.cards.LibraryCards``) or the map itself (None: no cards)."""
     declared_names = {normalize(d) for d in declared}
     index = AtlasIndex.build(atlas) if atlas is not None and not stdlib else None
     found: list[Library] = []
@@ -189,22 +190,24 @@ class AtlasIndex:
 
     @classmethod
     def build(cls, atlas: Any) -> AtlasIndex:
+        """The index of the map's library cards: ``atlas`` is the cards read lightly (``atlas/cards.py``) or
+        a loaded map (its cards are taken from it)."""
+        from learnloop.atlas.cards import LibraryCards, cards_of
+
+        cards = atlas if isinstance(atlas, LibraryCards) else cards_of(atlas)
         topics: dict[str, list[TopicRef]] = {}
-        for topic in atlas.topics.values():
-            if topic.kind != "tool":
-                continue
-            ref = TopicRef(id=topic.id, name=topic.name, summary=topic.summary)
-            for name in {topic.id, topic.name, *topic.aliases}:
+        for tool in cards.tools:
+            ref = TopicRef(id=tool.id, name=tool.name, summary=tool.summary)
+            for name in {tool.id, tool.name, *tool.aliases}:
                 bucket = topics.setdefault(normalize(name), [])
                 if ref not in bucket:
                     bucket.append(ref)
         by_import: dict[str, list[StackRef]] = {}
         by_pip: dict[str, list[StackRef]] = {}
-        for focus in atlas.focuses.values():
-            for package in focus.stack:
-                stack_ref = StackRef(focus=focus.id, focus_name=focus.name, role=package.role)
-                by_import.setdefault(package.import_name, []).append(stack_ref)
-                by_pip.setdefault(normalize(package.pip), []).append(stack_ref)
+        for entry in cards.stacks:
+            stack_ref = StackRef(focus=entry.focus, focus_name=entry.focus_name, role=entry.role)
+            by_import.setdefault(entry.import_name, []).append(stack_ref)
+            by_pip.setdefault(normalize(entry.pip), []).append(stack_ref)
         return cls(topics, by_import, by_pip)
 
     def cards(self, key: str, distribution: str) -> tuple[list[TopicRef], list[StackRef]]:

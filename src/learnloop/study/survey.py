@@ -82,10 +82,10 @@ def _study(
         loaded: dict[str, Any] = {"atlas": atlas}
 
         def meanwhile(parallel: bool) -> None:
-            """Work for this process while the workers parse: import the report's models, load the map, list
-            installed packages, load matplotlib and render once. With workers busy it also reads which package
+            """Work for this process while the workers parse: import the report's models, read the map's library
+            cards, list installed packages, load matplotlib and render once. With workers busy it also reads which package
             ships which module, in case an import is not installed under its own name (large trees have some)."""
-            import learnloop.study.assembly  # noqa: F401 - pydantic and the report models, off the critical path
+            import learnloop.study.assembly  # noqa: F401 - the report's modules, off the critical path
             from learnloop.study.libraries import installed_distributions
 
             if (
@@ -93,9 +93,9 @@ def _study(
                 and loaded["atlas"] is None
                 and any(f.language in ("Python", "Jupyter Notebook", "Cython") for f in scan.files)
             ):  # no code, no libraries
-                from learnloop.atlas.load import load_atlas
+                from learnloop.atlas.cards import library_cards
 
-                loaded["atlas"] = load_atlas()
+                loaded["atlas"] = library_cards()  # the cards only: the whole map is not validated for them
             installed = installed_distributions()
             if parallel:
                 installed.read_records()
