@@ -79,12 +79,20 @@ class InstalledDistributions:
 
     def __init__(self, paths: list[str]) -> None:
         self._by_name: dict[str, tuple[str, str, str]] = {}  # normalized -> (name, version, folder)
+        # The top-level names found on the path (``pkg/``, ``mod.py``, ``ext.cpython-311-....so``), None when an
+        # entry is an archive (a zipped egg) whose names are not listed: a module that is not on the path is
+        # shipped by no installed distribution, so its RECORD search is skipped (200 RECORD files cost 0.05 s).
+        self._present: set[str] | None = set()
         for entry in paths:
+            if entry and os.path.isfile(entry):
+                self._present = None
             try:
                 names = os.listdir(entry) if entry and os.path.isdir(entry) else []
             except OSError:
                 continue
             for name in names:
+                if self._present is not None:
+                    self._present.add(name.split(".", 1)[0])
                 if name.endswith((".dist-info", ".egg-info")):
                     distribution, _, rest = name.rsplit(".", 1)[0].partition("-")
                     version = rest.split("-")[0] or None
@@ -104,6 +112,8 @@ class InstalledDistributions:
 
     def provider(self, top: str) -> str | None:
         """The installed distribution that ships the top-level module ``top``, if any."""
+        if self._present is not None and top not in self._present:
+            return None
         candidates = []
         for normalized, (_name, _version, folder) in self._by_name.items():
             listed = self._read(os.path.join(folder, "top_level.txt"))

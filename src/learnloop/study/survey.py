@@ -83,8 +83,9 @@ def _study(
 
         def meanwhile(parallel: bool) -> None:
             """Work for this process while the workers parse: import the report's models, read the map's library
-            cards, list installed packages, load matplotlib and render once. With workers busy it also reads which package
-            ships which module, in case an import is not installed under its own name (large trees have some)."""
+            cards, list installed packages, load matplotlib and render once. With workers busy it also reads which
+            package ships which module, in case an import is not installed under its own name (large trees have
+            some)."""
             import learnloop.study.assembly  # noqa: F401 - the report's modules, off the critical path
             from learnloop.study.libraries import installed_distributions
 
