@@ -54,3 +54,19 @@ def test_data_not_shaped_like_a_valid_map_takes_the_full_way(tmp_path: Path, mon
     for files in ([broken], [missing]):
         monkeypatch.setattr(load, "_data_files", lambda directory, files=files: files)
         assert cards.read_cards() is None
+
+
+def test_the_cards_are_kept_for_the_next_study_and_read_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEARNLOOP_CACHE", str(tmp_path / "cache"))
+    first = cards.read_cards()
+    kept = list((tmp_path / "cache").glob("cards-*.json"))
+    assert first is not None and len(kept) == 1
+    assert not list((tmp_path / "cache").glob("atlas-*.json"))  # the map's validated cache is not faked
+    monkeypatch.setattr(cards, "_needed_yaml", lambda files: pytest.fail("the YAML was parsed again"))
+    assert cards.read_cards() == first == cards.cards_of(load.build_atlas())
+    kept[0].write_text("{not json", encoding="utf-8")  # a damaged cache is read again from the YAML
+    monkeypatch.undo()
+    monkeypatch.setenv("LEARNLOOP_CACHE", str(tmp_path / "cache"))
+    assert cards.read_cards() == first

@@ -8,18 +8,21 @@ cross-reference) costs more than the rest of a small study; these facts are a fe
 So this module reads them from the map's own data as plain values, the way ``atlas/glance.py`` reads the
 loop's facts: from the map's JSON cache when it is current (that cache is written only after the map passed
 validation), else from the YAML files that hold topics or focuses (resources and data sets are not parsed),
-with the schema's defaults filled in. One source of truth: ``tests/atlas/test_cards.py`` checks that the
-cards read here are the cards of the validated map (:func:`cards_of`), and the map's own tests validate the
-YAML. Anything not shaped the way a valid map is makes :func:`library_cards` take the full way instead.
+with the schema's defaults filled in, and kept in a small JSON cache of their own for the next study.
+One source of truth: ``tests/atlas/test_cards.py`` checks that the cards read here are the cards of the
+validated map (:func:`cards_of`), and the map's own tests validate the YAML. Anything not shaped the way
+a valid map is makes :func:`library_cards` take the full way instead.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 # The kinds this reader needs; a data file holds exactly one top-level key (see atlas/load.py).
@@ -96,15 +99,57 @@ def cards_of_raw(files: Iterable[Any]) -> LibraryCards:
 
 
 def read_cards(*, use_cache: bool = True) -> LibraryCards | None:
-    """The cards of the packaged map read lightly, or None when the data is not shaped as a valid map's."""
-    from learnloop.atlas.load import _data_files
+    """The cards of the packaged map read lightly, or None when the data is not shaped as a valid map's.
+
+    ``use_cache``: take them from the map's validated JSON cache, or from this reader's own (the cards alone,
+    keyed like the map's cache on the data files' names, sizes and times), when current; keep them in the
+    latter after reading the YAML."""
+    from learnloop.atlas.load import _cache_path, _data_files
 
     try:
         files = _data_files(None)
         raw = _cached(files) if use_cache else None
-        return cards_of_raw(raw if raw is not None else _needed_yaml(files))
+        if raw is not None:
+            return cards_of_raw(raw)
+        own = _own_cache(_cache_path(files)) if use_cache else None
+        if own is not None and own.exists():
+            try:
+                return _from_json(json.loads(own.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError, KeyError):
+                pass  # read it again from the YAML
+        cards = cards_of_raw(_needed_yaml(files))
     except (OSError, AttributeError, KeyError, IndexError, TypeError, ValueError):
         return None  # the full way says what is wrong
+    if own is not None:
+        _keep(own, cards)
+    return cards
+
+
+def _own_cache(map_cache: Path | None) -> Path | None:
+    """``cards-<digest>.json`` beside the map's ``atlas-<digest>.json`` (same digest: same data files)."""
+    return None if map_cache is None else map_cache.with_name(map_cache.name.replace("atlas-", "cards-", 1))
+
+
+def _from_json(data: dict[str, Any]) -> LibraryCards:
+    return LibraryCards(
+        tools=tuple(ToolCard(id=i, name=n, summary=s, aliases=tuple(a)) for i, n, s, a in data["tools"]),
+        stacks=tuple(StackEntry(*entry) for entry in data["stacks"]),
+    )
+
+
+def _keep(path: Path, cards: LibraryCards) -> None:
+    """Write the cards atomically (a temporary file, then a rename); a read-only cache folder only costs speed."""
+    data = {
+        "tools": [[t.id, t.name, t.summary, list(t.aliases)] for t in cards.tools],
+        "stacks": [[e.focus, e.focus_name, e.pip, e.import_name, e.role] for e in cards.stacks],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
 
 
 def _cached(files: list[Any]) -> list[Any] | None:
