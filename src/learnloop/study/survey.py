@@ -33,6 +33,7 @@ def study_repository(
     progress: StudyProgress | None = None,
     picture: Path | None = None,
     use_cache: bool = True,
+    refresh: bool = False,
 ) -> StudyReport:
     """Study the folder, archive, bare repository or remote repository (``OWNER/NAME``, a git URL) at ``source``.
 
@@ -41,6 +42,7 @@ def study_repository(
     total)`` is called as files are read. ``picture``: also draw the import graph there (.png or .svg);
     drawing here rather than afterwards lets matplotlib load while the workers parse. ``use_cache``: take the facts
     of files unchanged since the last study of this folder from the learner's cache (and keep this study's).
+    ``refresh``: clone a remote repository again rather than reuse the clone in the cache.
     """
     if picture is not None:
         check_picture_path(picture)
@@ -58,6 +60,7 @@ def study_repository(
             progress=progress,
             picture=picture,
             use_cache=use_cache,
+            refresh=refresh,
         )
     finally:
         if collecting:
@@ -74,8 +77,9 @@ def _study(
     progress: StudyProgress | None,
     picture: Path | None,
     use_cache: bool,
+    refresh: bool = False,
 ) -> StudyReport:
-    with opened_source(source, max_member_bytes=max_file_bytes, progress=progress) as opened:
+    with opened_source(source, max_member_bytes=max_file_bytes, progress=progress, refresh=refresh) as opened:
         if progress:
             progress("scanning", 0, 0)
         scan = scan_tree(opened.root, max_file_bytes=max_file_bytes)
