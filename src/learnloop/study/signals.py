@@ -10,6 +10,7 @@ Nothing is imported or run.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -147,6 +148,7 @@ class Signals:
         return not (self.training or self.evaluation or self.data or self.urls or self.files)
 
 
+@functools.cache
 def _patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """Regular expressions that match ``words`` (literal text), one for the words of each first character.
 
@@ -165,7 +167,7 @@ def _found(words: tuple[str, ...], text: str) -> list[Hit]:
     occurrence of each word; for ``x.step(`` and ``x.fit(``, the first whose ``x`` is an owner, among the first
     eight occurrences)."""
     found: list[tuple[int, str]] = []
-    for pattern in _PATTERNS.get(words) or _patterns(words):
+    for pattern in _patterns(words):
         found.extend(_first_of(pattern, text))
     found.sort()
     return [(text.count("\n", 0, at) + 1, word) for at, word in found[:MAX_HITS]]
@@ -242,9 +244,6 @@ def _file_names(text: str) -> list[Hit]:
         if len(found) >= MAX_HITS:
             break
     return found
-
-
-_PATTERNS = {words: _patterns(words) for words in (TRAINING, EVALUATION, DATA)}
 
 
 def read_signals(text: str, *, runs: bool = True) -> Signals:
