@@ -232,7 +232,10 @@ def table(
         "code by a line scan), so it finds libraries, entry points, models, roles and a reading order; "
         "gitingest and repomix write the tree's text into one file, cloc counts lines, pydeps builds the "
         "import graph.",
-        "- A cold learnloop run also parses the map's YAML (its cache is fresh too).",
+        "- A cold learnloop run also reads the map's library cards from the YAML (topics and focuses files "
+        "only; its cache is fresh too) and the study's own tables; a warm one reads both from JSON caches and "
+        "takes the facts of unchanged files from the parse cache.",
+        "- CPU seconds are the figure to compare on a loaded machine: wall seconds include waiting for a core.",
     ]
     return "\n".join(lines) + "\n"
 
