@@ -123,10 +123,6 @@ class InstalledDistributions:
             candidates = self._record_tops().get(top, [])
         return self._by_name[sorted(candidates)[0]][0].replace("_", "-") if candidates else None
 
-    def read_records(self) -> None:
-        """Read every RECORD file now (done while workers parse, so the answer is ready when needed)."""
-        self._record_tops()
-
     def _record_tops(self) -> dict[str, list[str]]:
         """Top-level module -> distributions shipping it, from every RECORD file (read once, when needed)."""
         if self._tops is None:

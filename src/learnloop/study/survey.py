@@ -87,9 +87,9 @@ def _study(
 
         def meanwhile(parallel: bool) -> None:
             """Work for this process while the workers parse: import the report's models, read the map's library
-            cards, list installed packages, load matplotlib and render once. With workers busy it also reads which
-            package ships which module, in case an import is not installed under its own name (large trees have
-            some)."""
+            cards, list installed packages, load matplotlib and render once. (Which installed package ships a
+            module under another name is read only when an import needs it: ``libraries.InstalledDistributions``
+            skips the names that are not on the path.)"""
             import learnloop.study.assembly  # noqa: F401 - the report's modules, off the critical path
             from learnloop.study.libraries import installed_distributions
 
@@ -101,9 +101,7 @@ def _study(
                 from learnloop.atlas.cards import library_cards
 
                 loaded["atlas"] = library_cards()  # the cards only: the whole map is not validated for them
-            installed = installed_distributions()
-            if parallel:
-                installed.read_records()
+            installed_distributions()
             if picture is not None:
                 from learnloop.study.picture import prepare_drawing
 
