@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -158,13 +158,34 @@ def create_app(
     return app
 
 
+API_PREFIX = "/api/"
+
+
+def is_api(request: Request) -> bool:
+    """A call to the JSON API (the laptops' sync): its errors are one JSON line, never a page."""
+    return request.url.path.startswith(API_PREFIX)
+
+
+def api_error(message: str, status: int) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+
+
 def _add_error_pages(app: FastAPI) -> None:
+    from learnloop.web.deps import TokenRefused
     from learnloop.web.nonces import AlreadyDone
     from learnloop.web.render import error_page, safe_back
 
+    @app.exception_handler(TokenRefused)
+    async def token_refused(_request: Request, exc: TokenRefused) -> JSONResponse:
+        return api_error(exc.message, 401)
+
     @app.exception_handler(UserError)
-    async def user_error(request: Request, exc: UserError) -> HTMLResponse:
+    async def user_error(request: Request, exc: UserError) -> Any:
         from learnloop.web.drafts import form_again
+
+        if is_api(request):
+            return api_error(str(exc), exc.http_status)
 
         server_of_request = request.app.state.server
         server_of_request.nonces.release(request)
@@ -177,9 +198,12 @@ def _add_error_pages(app: FastAPI) -> None:
         return RedirectResponse(exc.location or safe_back(request), status_code=303)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_form(request: Request, exc: RequestValidationError) -> HTMLResponse:
+    async def bad_form(request: Request, exc: RequestValidationError) -> Any:
         from learnloop.web.drafts import form_again
         from learnloop.web.forms import describe_validation, field_of
+
+        if is_api(request):
+            return api_error(describe_validation(exc.errors()), 422)
 
         request.app.state.server.nonces.release(request)
         message = describe_validation(exc.errors())
@@ -188,6 +212,8 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        if is_api(request):
+            return api_error(str(exc.detail), exc.status_code)
         if exc.status_code == 404:
             return error_page(request, f"there is no page at {request.url.path}", 404)
         if exc.status_code == 405:
@@ -197,9 +223,11 @@ def _add_error_pages(app: FastAPI) -> None:
         return error_page(request, str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)
-    async def bug(request: Request, exc: Exception) -> HTMLResponse:
+    async def bug(request: Request, exc: Exception) -> Any:
         """Anything else is a bug: one line on the page, the traceback in the server's log."""
         logging.getLogger("learnloop.web").error("bug on %s %s", request.method, request.url.path, exc_info=exc)
+        if is_api(request):
+            return api_error(f"the class server hit a bug ({type(exc).__name__}); nothing was saved", 500)
         return error_page(
             request,
             f"learnloop hit a bug ({type(exc).__name__}: {exc}); nothing was saved "

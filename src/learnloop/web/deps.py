@@ -90,8 +90,64 @@ class PageRouter(APIRouter):
         return super().post(path, **kwargs)
 
 
+class TokenRefused(Exception):
+    """A JSON API call without a live token: answered 401 with one JSON line, nothing done."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def token_digest(token: str) -> str:
+    """What the server keeps of a token (cookie or sync token): its SHA-256, never the token itself."""
+    import hashlib
+
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_token(request: Request) -> int:
+    """The JSON API's guard: ``Authorization: Bearer TOKEN`` names a live (not revoked) access token; the
+    learner it belongs to goes to ``request.state.learner_id``. Cookies are never read, so no CSRF token is
+    needed: another site cannot make a browser send this header."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from learnloop.store.models import AccessToken
+
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise TokenRefused("this call needs a sync token (Authorization: Bearer ...); join the class first")
+    if len(token) > 200:
+        raise TokenRefused("this sync token is not one the class server gave out")
+    with server_of(request).store.across_learners() as session:
+        row = session.scalars(select(AccessToken).where(AccessToken.digest == token_digest(token))).first()
+        if row is None:
+            raise TokenRefused("this sync token is not one the class server knows; join the class again")
+        if row.revoked_at is not None:
+            raise TokenRefused("this sync token was revoked; join the class again")
+        row.last_used_at = datetime.now(UTC)
+        learner_id = row.learner_id
+    request.state.learner_id = learner_id
+    return learner_id
+
+
+class ApiRouter(APIRouter):
+    """The routers of the JSON API: every route, whatever its method, checks the Bearer token first."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["dependencies"] = [Depends(check_token), *kwargs.get("dependencies", ())]
+        super().__init__(**kwargs)
+
+
+GUARDS = (check_csrf, check_token)  # what a route that changes something must depend on (one of them)
+
+
 def unguarded_routes(routers: Iterable[APIRouter]) -> list[str]:
-    """Routes that change something without the CSRF check (create_app refuses to start with any)."""
+    """Routes that change something without the CSRF check or the API's token check (create_app refuses to
+    start with any)."""
     from fastapi.routing import APIRoute
 
     found = []
@@ -100,7 +156,7 @@ def unguarded_routes(routers: Iterable[APIRouter]) -> list[str]:
             continue
         assert route.methods is not None  # APIRoute always sets its methods
         changes = route.methods - SAFE_METHODS
-        if changes and not any(d.call is check_csrf for d in route.dependant.dependencies):
+        if changes and not any(d.call in GUARDS for d in route.dependant.dependencies):
             found.append(f"{','.join(sorted(route.methods))} {route.path}")
     return found
 
