@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -45,6 +45,12 @@ class WebOptions:
     hosts: frozenset[str] = field(default_factory=lambda: allowed_hosts())
     roots: tuple[Path, ...] = ()  # besides the workspace
     pool: int = 2
+    # A class server (``serve --class``): people sign in, every page serves the signed-in learner's records.
+    class_mode: bool = False
+    # The session cookie is marked Secure when the request came over HTTPS (as uvicorn sees it, including a
+    # trusted proxy's X-Forwarded-Proto) or always, when the server is told it sits behind a TLS proxy.
+    behind_tls: bool = False
+    job_quota: int = 2  # a class server: queued or running heavy jobs per student
 
 
 def csrf_key_for(settings: Settings) -> bytes:
@@ -103,6 +109,14 @@ class Server:
         """The folders study and project forms may use: the workspace, then those the learner allowed."""
         return (self.settings.workspace, *self.options.roots)
 
+    def for_learner(self, learner_id: int) -> Server:
+        """This server as one learner of a class sees it (their records, jobs and folders only)."""
+        from typing import cast
+
+        from learnloop.web.scope import LearnerServer
+
+        return cast("Server", LearnerServer(self, learner_id))
+
     def close(self) -> None:
         self.jobs.shutdown()
         self.status_cache.close()
@@ -128,7 +142,8 @@ def create_app(
         options=options,
         csrf_key=csrf_key_for(settings),
     )
-    server.status_cache.watch(settings)
+    if not options.class_mode:  # a class server's pages differ per learner: nothing is kept between requests
+        server.status_cache.watch(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -141,18 +156,31 @@ def create_app(
     app.state.server = server
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes + 64 * 1024)
-    app.add_middleware(PageCache)
+    if not options.class_mode:  # its keys know no learner, and other processes' writes would not move them
+        app.add_middleware(PageCache)
     app.add_middleware(HostGuard, hosts=options.hosts)  # added last: the outermost layer, before anything runs
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
 
-    from learnloop.web.routes import ROUTERS
+    from fastapi import Depends
 
+    from learnloop.web.deps import require_learner, unguarded_routes
+    from learnloop.web.routes import PUBLIC_ROUTERS, ROUTERS
+
+    routers = list(ROUTERS)
     for router in ROUTERS:
-        app.include_router(router)
-    from learnloop.web.deps import unguarded_routes
+        # On a class server every learner page needs someone signed in: one dependency on every route of them.
+        signed_in = options.class_mode and router not in PUBLIC_ROUTERS
+        app.include_router(router, dependencies=[Depends(require_learner)] if signed_in else None)
+    if options.class_mode:
+        from learnloop.web.classroom import CLASS_ROUTERS, OPEN_ROUTERS
 
-    unguarded = unguarded_routes(ROUTERS)
+        for router in OPEN_ROUTERS:  # sign-in, joining with a code: no session needed
+            app.include_router(router)
+        for router in CLASS_ROUTERS:
+            app.include_router(router)
+        routers += [*OPEN_ROUTERS, *CLASS_ROUTERS]
+    unguarded = unguarded_routes(routers)
     if unguarded:  # a programming error: every form must carry the CSRF token
         raise RuntimeError(f"routes without the CSRF check: {', '.join(unguarded)}")
     return app
@@ -171,10 +199,39 @@ def api_error(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
 
 
+def database_down(request: Request, why: str) -> Any:
+    """The database does not answer: 503 (try again soon), one line, nothing done; never a traceback."""
+    logging.getLogger("learnloop.web").warning("database down on %s %s: %s", request.method, request.url.path, why)
+    message = "the class server's database is not answering, so nothing was read or saved; try again in a minute"
+    if is_api(request):
+        response = api_error(message, 503)
+    else:
+        from learnloop.web.render import bare_page
+
+        body, headers = bare_page("Database down", message)
+        response = HTMLResponse(body, status_code=503)
+        for key, value in headers:
+            if key not in (b"content-length", b"content-type"):
+                response.headers[key.decode()] = value.decode()
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 def _add_error_pages(app: FastAPI) -> None:
-    from learnloop.web.deps import TokenRefused
+    from learnloop.errors import StoreError
+    from learnloop.web.deps import SignInNeeded, TokenRefused
     from learnloop.web.nonces import AlreadyDone
     from learnloop.web.render import error_page, safe_back
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, _exc: SignInNeeded) -> Any:
+        from urllib.parse import quote
+
+        if is_api(request):
+            return api_error("sign in first", 401)
+        path = request.url.path
+        target = "/login" if request.method != "GET" or path in ("/", "/logout") else f"/login?next={quote(path)}"
+        return RedirectResponse(target, status_code=303)
 
     @app.exception_handler(TokenRefused)
     async def token_refused(_request: Request, exc: TokenRefused) -> JSONResponse:
@@ -184,6 +241,8 @@ def _add_error_pages(app: FastAPI) -> None:
     async def user_error(request: Request, exc: UserError) -> Any:
         from learnloop.web.drafts import form_again
 
+        if isinstance(exc, StoreError) and request.app.state.server.options.class_mode:
+            return database_down(request, str(exc))
         if is_api(request):
             return api_error(str(exc), exc.http_status)
 
@@ -225,6 +284,10 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Any:
         """Anything else is a bug: one line on the page, the traceback in the server's log."""
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        if isinstance(exc, OperationalError | InterfaceError):  # the database went away under a request
+            return database_down(request, str(exc).strip().splitlines()[0] if str(exc).strip() else "")
         logging.getLogger("learnloop.web").error("bug on %s %s", request.method, request.url.path, exc_info=exc)
         if is_api(request):
             return api_error(f"the class server hit a bug ({type(exc).__name__}); nothing was saved", 500)

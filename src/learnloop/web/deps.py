@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from learnloop.errors import UserError
+from learnloop.errors import NotFound, UserError
 from learnloop.web.render import CSRF_COOKIE, server_of, sign
 
 if TYPE_CHECKING:
     from learnloop.store.db import Store
+    from learnloop.store.models import Learner
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -32,15 +33,83 @@ def get_atlas(request: Request) -> Any:
     return server_of(request).atlas()
 
 
+SESSION_COOKIE = "learnloop_session"
+
+
+class SignInNeeded(Exception):
+    """A class server's page asked for without a live session: the browser is sent to the sign-in page."""
+
+
+def is_class(request: Request) -> bool:
+    return server_of(request).options.class_mode
+
+
+def current_learner(request: Request) -> Learner | None:
+    """The signed-in learner of a class server (None when signed out), looked up once per request; on a
+    laptop's server there is no sign-in and this is None too (its pages serve the one local learner)."""
+    if "learner" in request.state._state:
+        return request.state.learner
+    learner = None
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if is_class(request) and token and len(token) <= 200:
+        from learnloop.classroom.accounts import learner_of_session
+
+        with server_of(request).store.read(None) as session:  # type: ignore[arg-type]  # unscoped: people tables
+            learner = learner_of_session(session, token)
+            if learner is not None:
+                session.expunge(learner)
+    request.state.learner = learner
+    if learner is not None:
+        request.state.learner_id = learner.id
+    return learner
+
+
+def learner_id_of(request: Request) -> int:
+    """THE one place that says whose records a request reads and writes: the signed-in learner on a class
+    server (no one signed in: :class:`SignInNeeded`), the laptop's one local learner otherwise."""
+    from learnloop.store.models import LOCAL_LEARNER_ID
+
+    if not is_class(request):
+        return LOCAL_LEARNER_ID
+    learner = current_learner(request)
+    if learner is None:
+        raise SignInNeeded()
+    return learner.id
+
+
+def require_learner(request: Request) -> Learner | None:
+    """What every learner page of a class server depends on (create_app adds it to their routers)."""
+    learner_id_of(request)
+    return current_learner(request)
+
+
+def require_teacher(request: Request) -> Learner:
+    """A teacher's page: signed in as a teacher (or admin). Anyone else is told there is no such page (404),
+    so the teacher pages' ids say nothing to a student."""
+    learner_id_of(request)
+    learner = current_learner(request)
+    if learner is None or learner.role not in ("teacher", "admin"):
+        raise NotFound("page", request.url.path)
+    return learner
+
+
 def read_session(request: Request) -> Iterator[Session]:
-    """A read-only view for GET pages: never a write transaction."""
-    with server_of(request).store.read() as session:
+    """A read-only view for GET pages, scoped to the request's learner: never a write transaction."""
+    with server_of(request).store.read(learner_id_of(request)) as session:
         yield session
 
 
 def write_session(request: Request) -> Iterator[Session]:
-    """One write transaction for one POST: committed when the route returns, rolled back if it raises."""
-    with server_of(request).store.session() as session:
+    """One write transaction for one POST, scoped to the request's learner: committed when the route returns,
+    rolled back if it raises."""
+    with server_of(request).store.session(learner_id_of(request)) as session:
+        yield session
+
+
+def across_learners(request: Request) -> Iterator[Session]:
+    """The class pages' transaction over the people tables; the classroom functions it is handed to name the
+    learners they read (a teacher's own classes only)."""
+    with server_of(request).store.across_learners() as session:
         yield session
 
 
@@ -164,3 +233,6 @@ def unguarded_routes(routers: Iterable[APIRouter]) -> list[str]:
 ReadSession = Annotated[Session, Depends(read_session, scope="function")]
 WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 Atlas = Annotated[Any, Depends(get_atlas)]
+Everyone = Annotated[Session, Depends(across_learners, scope="function")]
+Teacher = Annotated[Any, Depends(require_teacher)]
+SignedIn = Annotated[Any, Depends(require_learner)]
