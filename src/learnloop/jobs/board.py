@@ -216,6 +216,10 @@ class JobBoard:
                 log.exception("job %s (%s): the board failed", job.id, job.kind)
 
     def _run(self, job: Job) -> None:
+        if not self._claim(job):  # another server process took it (several processes restored the same queue)
+            with self._lock:
+                self._jobs.pop(job.id, None)  # its record, kept by that process, is what this one shows
+            return
         job.state, job.started_at, job._started = "running", _now(), time.monotonic()
         self._save(job)
         work = self._work.pop(job.id, None)
@@ -244,6 +248,26 @@ class JobBoard:
             self._save(job, outcome)  # the record first: whoever sees the job finished finds it kept
             job.state = outcome
             self.version += 1
+
+    def _claim(self, job: Job) -> bool:
+        """Mark a queued job running in its record, unless another process did first (True: this one runs it)."""
+        if self.store is None or job.params is None:
+            return True
+        from sqlalchemy import update
+
+        from learnloop.jobs.records import JobRecord
+
+        try:
+            with self.store.session(job.learner_id) as session:
+                claimed = session.execute(
+                    update(JobRecord)
+                    .where(JobRecord.id == job.id, JobRecord.state == "queued")
+                    .values(state="running", started_at=_now())
+                )
+                return bool(getattr(claimed, "rowcount", 1))
+        except Exception:  # the record cannot be read: run it (as before records were claimed)
+            log.exception("job %s: could not claim its record", job.id)
+            return True
 
     def _run_kind(self, job: Job) -> Any:
         from learnloop.jobs.kinds import plan

@@ -53,6 +53,44 @@ class WebOptions:
     job_quota: int = 2  # a class server: queued or running heavy jobs per student
 
 
+OPTIONS_ENV = "LEARNLOOP_SERVE_OPTIONS"  # how `serve --workers N` hands each process its settings and options
+
+
+def options_to_json(settings: Settings, options: WebOptions) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "home": str(settings.home),
+            "database_url": settings.database_url,
+            "hosts": sorted(options.hosts),
+            "roots": [str(r) for r in options.roots],
+            "pool": options.pool,
+            "class_mode": options.class_mode,
+            "behind_tls": options.behind_tls,
+            "job_quota": options.job_quota,
+        }
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory of `serve --workers N`: every worker process builds the same app from the environment."""
+    import json
+    import os
+
+    given = json.loads(os.environ[OPTIONS_ENV])
+    settings = Settings(home=Path(given["home"]), database_url=given["database_url"])
+    options = WebOptions(
+        hosts=frozenset(given["hosts"]),
+        roots=tuple(Path(r) for r in given["roots"]),
+        pool=int(given["pool"]),
+        class_mode=bool(given["class_mode"]),
+        behind_tls=bool(given["behind_tls"]),
+        job_quota=int(given["job_quota"]),
+    )
+    return create_app(settings, options=options)
+
+
 def csrf_key_for(settings: Settings) -> bytes:
     """The key that signs form tokens, kept in the home (mode 0600) so a restart does not expire open forms."""
     import os

@@ -22,10 +22,10 @@ NOTICES = {
 
 def _page(request: Request, me: object, *, error: str | None = None, field: str | None = None,
           status: int = 200) -> HTMLResponse:
-    from learnloop.classroom.classes import classes_of_student
+    from learnloop.classroom.classes import classes_joined
 
     with server_of(request).store.across_learners() as session:
-        classes = classes_of_student(session, me.id)  # type: ignore[attr-defined]
+        classes = classes_joined(session, me)  # type: ignore[arg-type]
     notice = NOTICES.get(request.query_params.get("notice", ""))
     return render(
         request,

@@ -122,10 +122,11 @@ def join(
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
-    """Join a class with its code: a signed-in student just joins; someone new makes an account and joins (one
-    transaction: a wrong code makes no account), then is signed in."""
-    from learnloop.classroom.accounts import create_learner, open_web_session
-    from learnloop.classroom.classes import join_with_code
+    """Join a class with its code: a signed-in student just joins; someone new (or a student the teacher put on
+    the roster, who has no password yet) gets an account and joins in one transaction (a wrong code makes no
+    account), then is signed in."""
+    from learnloop.classroom.accounts import open_web_session
+    from learnloop.classroom.classes import enrol_with_code, join_with_code
     from learnloop.store.models import Learner
 
     now = config.now()
@@ -137,20 +138,12 @@ def join(
                 learner = session.get(Learner, me.id)
                 if learner is None:  # the account was deleted meanwhile
                     raise UserError("your account is gone; sign in again")
+                join_with_code(session, learner, code, now)
             else:
-                learner = create_learner(
-                    session,
-                    login=login,
-                    name=name,
-                    email=email.strip() or None,
-                    role="student",
-                    password=password,
-                    origin="server",
-                    now=now,
+                enrolment = enrol_with_code(
+                    session, code, name=name, email=email, password=password, now=now, login=login.strip() or None
                 )
-            join_with_code(session, learner, code, now=now)
-            if me is None:
-                token = open_web_session(session, learner.id, now)
+                token = open_web_session(session, enrolment.learner.id, now)
     except UserError as exc:
         return render(
             request,
