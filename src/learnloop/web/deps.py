@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
+from learnloop import config
 from learnloop.errors import NotFound, UserError
 from learnloop.web.render import CSRF_COOKIE, server_of, sign
 
@@ -55,7 +56,7 @@ def current_learner(request: Request) -> Learner | None:
         from learnloop.classroom.accounts import learner_of_session
 
         with server_of(request).store.read(None) as session:  # type: ignore[arg-type]  # unscoped: people tables
-            learner = learner_of_session(session, token)
+            learner = learner_of_session(session, token, config.now())
             if learner is not None:
                 session.expunge(learner)
     request.state.learner = learner

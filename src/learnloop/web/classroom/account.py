@@ -62,16 +62,42 @@ def change_password(
     return RedirectResponse("/account?notice=password", status_code=303)
 
 
-@router.post("/account/delete")
-def delete_account(request: Request, me: SignedIn, confirm: Annotated[str, Form()] = "") -> Response:
-    """Everything the learner recorded, their memberships and their account: gone in one transaction."""
-    from learnloop.classroom.accounts import delete_account as delete_learner_account
+@router.get("/account/export")
+def export(request: Request, me: SignedIn) -> Response:
+    """Everything the server holds of the learner (their records and their account), as one JSON file; the
+    records part loads into a laptop's home with `learnloop import`."""
+    import json
 
-    if confirm.strip().lower() != me.login:
-        return _page(request, me, error="type your login to confirm that everything goes", field="confirm",
-                     status=400)
-    with server_of(request).store.across_learners() as session:
-        delete_learner_account(session, me.id, now=config.now())
+    from learnloop.classroom.accounts import export_own_data
+    from learnloop.store.models import Learner
+
+    with server_of(request).store.read() as session:  # the learner's own session (server_of scopes it)
+        learner = session.get(Learner, me.id)
+        assert learner is not None
+        data = export_own_data(session, learner)
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+    stamp = config.now().strftime("%Y-%m-%d")
+    return Response(
+        text.encode(),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="learnloop-{me.login}-{stamp}.json"'},
+    )
+
+
+@router.post("/account/delete")
+def delete_account(request: Request, me: SignedIn, password: Annotated[str, Form()] = "") -> Response:
+    """Everything the learner recorded, their memberships and their account: gone in one transaction (the
+    password confirms it)."""
+    from learnloop.classroom.accounts import delete_own_account
+    from learnloop.store.models import Learner
+
+    try:
+        with server_of(request).store.across_learners() as session:
+            learner = session.get(Learner, me.id)
+            assert learner is not None
+            delete_own_account(session, learner, password or None)
+    except UserError as exc:
+        return _page(request, me, error=str(exc), field=exc.field, status=exc.http_status)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -21,7 +21,20 @@ from learnloop.web.render import render, server_of
 
 router = PageRouter()
 
-SORTS = ("stuck", "name", "step", "days", "activity", "deadline")
+SORT_WORDS = {
+    "stuck": "stuck first",
+    "name": "name",
+    "step": "step",
+    "days_in_step": "days in step",
+    "last_activity": "last active",
+    "deadline": "deadline",
+}
+STUCK_WORDS = {  # how the page words each reason the class view gives
+    "over_box": "longer in this step than its box",
+    "project_overdue": "project overdue",
+    "gap_overdue": "gap's box is over",
+    "inactive": "inactive",
+}
 NOTICES = {
     "created": "Class created. Make an invite code and give it to your students, or upload your roster.",
     "removed": "Student removed from the class (their account and records stay theirs).",
@@ -60,7 +73,7 @@ def create(request: Request, teacher: Teacher, name: Annotated[str, Form()] = ""
 
 
 def _view(session: Any, teacher: Any, classroom_id: int, request: Request) -> Any:
-    from learnloop.classroom.view import class_view
+    from learnloop.classroom.view import SORTS, class_view
 
     sort = request.query_params.get("sort", "stuck")
     step = request.query_params.get("step", "")
@@ -70,7 +83,8 @@ def _view(session: Any, teacher: Any, classroom_id: int, request: Request) -> An
         classroom_id,
         config.now(),
         sort=sort if sort in SORTS else "stuck",
-        step=int(step) if step.isdigit() else None,
+        step=int(step) if step.lstrip("-").isdigit() and len(step) <= 2 else None,
+        stuck_only=request.query_params.get("stuck") == "1",
     )
 
 
@@ -96,7 +110,8 @@ def _class_page(
             "classroom_id": classroom_id,
             "sort": request.query_params.get("sort", "stuck"),
             "step_filter": request.query_params.get("step", ""),
-            "sorts": SORTS,
+            "sorts": SORT_WORDS,
+            "stuck_words": STUCK_WORDS,
             "invite": invite,
             "reset": reset,
             "notice": notice,
@@ -190,23 +205,13 @@ def _student_of(session: Any, teacher: Any, classroom_id: int, student_id: int) 
 
 @router.get("/classes/{classroom_id}/students/{student_id}", response_class=HTMLResponse)
 def student_page(request: Request, teacher: Teacher, classroom_id: int, student_id: int) -> HTMLResponse:
-    """A student's loop as the teacher sees it: read-only (no form here writes the student's records)."""
-    from learnloop.loop.history import history
-    from learnloop.loop.passes import status
+    """A student's loop as the teacher sees it: read-only (no form here writes the student's records); notes
+    and retrospectives only of the passes the student shared."""
+    from learnloop.classroom.view import student_loop
 
-    server = server_of(request)
-    now = config.now()
-    with server.store.across_learners() as session:
-        student = _student_of(session, teacher, classroom_id, student_id)
-    # The store itself (not this teacher's view of it), scoped to that student: only their records, read-only.
-    with request.app.state.server.store.read(student_id) as session:
-        value = status(session, now, atlas=server.atlas())
-        rows = history(session, now)
-    return render(
-        request,
-        "classroom/student.html",
-        {"student": student, "status": value, "rows": rows, "classroom_id": classroom_id},
-    )
+    with server_of(request).store.across_learners() as session:
+        seen = student_loop(session, teacher, classroom_id, student_id, config.now())
+    return render(request, "classroom/student.html", {"student": seen, "classroom_id": classroom_id})
 
 
 @router.post("/classes/{classroom_id}/students/{student_id}/remove")
