@@ -159,7 +159,8 @@ class Server:
         self.jobs.shutdown()
         self.status_cache.close()
         self.store.dispose()
-        shutil.rmtree(self.pictures.folder.parent, ignore_errors=True)
+        if not self.options.class_mode:  # a laptop's server drew into a temp folder of its own
+            shutil.rmtree(self.pictures.folder.parent, ignore_errors=True)
 
 
 def create_app(
@@ -170,7 +171,8 @@ def create_app(
 
     options = options or WebOptions()
     store = open_store(settings)
-    scratch = Path(tempfile.mkdtemp(prefix="learnloop-web-"))
+    # A class server's processes share the pictures they draw (a page made by one, its picture asked of another).
+    scratch = settings.home / "web-scratch" if options.class_mode else Path(tempfile.mkdtemp(prefix="learnloop-web-"))
     server = Server(
         settings=settings,
         store=store,

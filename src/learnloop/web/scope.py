@@ -3,7 +3,7 @@
 :func:`learnloop.web.render.server_of` hands a route a :class:`LearnerServer` once the request's learner is
 known (a signed-in browser, or a sync token): its ``store`` opens sessions scoped to that learner whatever the
 caller asks, its ``jobs`` board lists, shows and cancels only that learner's jobs and keeps to the per-learner
-quota, and its workspace, uploads and allowed folders are the learner's own folder under the home. So a route
+quota, and its workspace, uploads, pictures and allowed folders are the learner's own folders under the home. So a route
 written for the laptop's single learner serves a student of a class server unchanged, and cannot reach
 another's records, jobs or files. On a laptop's server (not a class) ``server_of`` returns the server itself.
 """
@@ -128,6 +128,9 @@ class LearnerServer:
         self.store = LearnerStore(server.store, learner_id)
         self.jobs = LearnerJobs(server.jobs, learner_id, server.options.job_quota)
         self.uploads = workspace / "uploads"
+        from learnloop.web.pictures import Pictures
+
+        self.pictures = Pictures(server.pictures.folder / "learners" / str(int(learner_id)))
 
     @property
     def roots(self) -> tuple[Path, ...]:
