@@ -116,3 +116,8 @@ def test_the_laptops_server_has_no_sign_in(web: Any) -> None:
     assert web.get("/").status_code == 200
     assert web.get("/login").status_code == 404
     assert web.get("/classes").status_code == 404
+
+
+def test_the_join_page_opens_for_someone_new(class_server: Any) -> None:
+    page = class_server.browser().get("/join?code=ABCD-EFGH")
+    assert page.status_code == 200 and 'value="ABCD-EFGH"' in page.text and 'name="password"' in page.text

@@ -109,7 +109,9 @@ def logout(request: Request) -> RedirectResponse:
 def join_page(request: Request, code: str | None = None) -> HTMLResponse:
     learner = current_learner(request)
     return render(
-        request, "classroom/join.html", {"code": (code or "")[:64], "me": learner, "typed": {}, "field": None}
+        request,
+        "classroom/join.html",
+        {"code": (code or "")[:64], "me": learner, "typed": {"name": "", "login": "", "email": ""}, "field": None},
     )
 
 
