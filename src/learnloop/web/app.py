@@ -210,7 +210,9 @@ def create_app(
     routers = list(ROUTERS)
     for router in ROUTERS:
         # On a class server every learner page needs someone signed in: one dependency on every route of them.
-        signed_in = options.class_mode and router not in PUBLIC_ROUTERS
+        # The JSON API's routers (prefix /api/) guard each route with the sync token instead, never a cookie.
+        api = router.prefix.startswith(API_PREFIX.rstrip("/"))
+        signed_in = options.class_mode and router not in PUBLIC_ROUTERS and not api
         app.include_router(router, dependencies=[Depends(require_learner)] if signed_in else None)
     if options.class_mode:
         from learnloop.web.classroom import CLASS_ROUTERS, OPEN_ROUTERS

@@ -212,7 +212,13 @@ class ApiRouter(APIRouter):
         super().__init__(**kwargs)
 
 
+check_token.guards_api = True  # type: ignore[attr-defined]  # the API's guards carry this mark (web/routes/api.py)
 GUARDS = (check_csrf, check_token)  # what a route that changes something must depend on (one of them)
+
+
+def is_guard(call: Any) -> bool:
+    """The CSRF check, or a guard of the JSON API (a Bearer token, JSON bodies only: marked ``guards_api``)."""
+    return call in GUARDS or getattr(call, "guards_api", False) is True
 
 
 def unguarded_routes(routers: Iterable[APIRouter]) -> list[str]:
@@ -226,7 +232,7 @@ def unguarded_routes(routers: Iterable[APIRouter]) -> list[str]:
             continue
         assert route.methods is not None  # APIRoute always sets its methods
         changes = route.methods - SAFE_METHODS
-        if changes and not any(d.call in GUARDS for d in route.dependant.dependencies):
+        if changes and not any(is_guard(d.call) for d in route.dependant.dependencies):
             found.append(f"{','.join(sorted(route.methods))} {route.path}")
     return found
 
