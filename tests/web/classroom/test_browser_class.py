@@ -30,10 +30,36 @@ START = "2026-11-02T09:00:00+00:00"
 LATER = "2026-11-12T09:00:00+00:00"  # ten days on: past the class's inactive_days (7)
 
 
+def join_by_sync(laptop: Path) -> Callable[[str, str], str]:
+    """A laptop learner in a CLI home of their own: `learnloop start`, `learnloop class join URL --code CODE`,
+    `learnloop sync`, as a user types them (the installed script, in a subprocess)."""
+    import subprocess
+    import sys
+
+    def join(base: str, code: str) -> str:
+        script = Path(sys.executable).parent / "learnloop"
+        env = {**os.environ, "LEARNLOOP_HOME": str(laptop / "home"), "LEARNLOOP_CONFIG_DIR": str(laptop / "config")}
+        for line in (
+            ["start"],
+            ["class", "join", base, "--code", code, "--name", "Cleo Laptop", "--login", "cleo"],
+            ["sync"],
+        ):
+            done = subprocess.run([str(script), *line], env=env, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, (line, done.stdout, done.stderr)
+        return "Cleo Laptop"
+
+    return join
+
+
 @pytest.fixture
-def more_students() -> list[Callable[[str, str], str]]:
-    """Students who join other than on the web (see the module's doc); none until sync lands."""
-    return []
+def more_students(tmp_path: Path) -> list[Callable[[str, str], str]]:
+    """Students who join other than on the web (see the module's doc): the laptop one once `learnloop sync`
+    is in this tree."""
+    import importlib.util
+
+    if importlib.util.find_spec("learnloop.cli.sync") is None:
+        return []
+    return [join_by_sync(tmp_path / "laptop")]
 
 
 @pytest.fixture
