@@ -83,6 +83,8 @@ def serve(
 
     It answers only 127.0.0.1, localhost and [::1] (and the names given with --allow-remote), so another web
     site cannot reach it through your browser. Example: `learnloop serve --root ~/code --jobs 3`.
+    A class server: `learnloop serve --class --host 0.0.0.0 --allow-remote class.example.org --workers 4
+    --behind-tls` (behind nginx or Caddy for HTTPS; see the README's "Run a class server").
     """
     from learnloop.errors import UserError
 

@@ -97,6 +97,7 @@ EXPECTED: dict[str, str] = {
     "GET /classes/{classroom_id}/export.csv": "teacher",
     "POST /classes/{classroom_id}/invite": "teacher",
     "POST /classes/{classroom_id}/roster": "teacher",
+    "POST /classes/{classroom_id}/settings": "teacher",
     "GET /classes/{classroom_id}/students/{student_id}": "teacher",
     "POST /classes/{classroom_id}/students/{student_id}/remove": "teacher",
     "POST /classes/{classroom_id}/students/{student_id}/password": "teacher",
@@ -119,6 +120,7 @@ FORMS = {
     "/reference/{reference_id}/edit": {"source": "tkipf/pygcn", "why": "taken over"},
     "/notes/{note_id}/edit": {"text": "taken over", "kind": "pattern"},
     "/classes/{classroom_id}/invite": {"days": "3"},
+    "/classes/{classroom_id}/settings": {"inactive_days": "3"},
 }
 
 

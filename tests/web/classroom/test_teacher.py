@@ -138,3 +138,11 @@ def test_a_student_never_sees_teacher_pages(class_server: Any) -> None:
     for path in ("/classes", f"/classes/{classroom}", f"/classes/{classroom}/export.csv"):
         assert ana.get(path).status_code == 404, path
     assert ana.post(f"/classes/{classroom}/invite", {"days": "3"}).status_code == 404
+
+
+def test_the_class_says_when_a_student_is_stuck_for_inactivity(class_server: Any) -> None:
+    teacher, classroom, _ = _class_with_students(class_server, "ana")
+    assert teacher.post(f"/classes/{classroom}/settings", {"inactive_days": "abc"}).status_code == 400
+    saved = teacher.post(f"/classes/{classroom}/settings", {"inactive_days": "3"})
+    assert saved.status_code == 303, alert(saved)
+    assert "inactive after 3 days" in teacher.get(f"/classes/{classroom}").text

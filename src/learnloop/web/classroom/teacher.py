@@ -39,6 +39,7 @@ NOTICES = {
     "created": "Class created. Make an invite code and give it to your students, or upload your roster.",
     "removed": "Student removed from the class (their account and records stay theirs).",
     "imported": "Roster imported: those students join with the class code and their email.",
+    "settings": "Saved: the class view marks a student stuck after that many days without activity.",
 }
 MAX_ROSTER_BYTES = 1024 * 1024
 
@@ -158,6 +159,27 @@ def invite(request: Request, teacher: Teacher, classroom_id: int, days: Annotate
     except UserError as exc:
         return _class_page(request, teacher, classroom_id, error=str(exc), field=exc.field, status=exc.http_status)
     return _class_page(request, teacher, classroom_id, invite=made)
+
+
+@router.post("/classes/{classroom_id}/settings")
+def settings(
+    request: Request, teacher: Teacher, classroom_id: int, inactive_days: Annotated[str, Form()] = ""
+) -> Response:
+    """The class's own rule: after how many days without activity a student shows as stuck."""
+    from learnloop.classroom.classes import set_inactive_days
+
+    if not inactive_days.strip().isdigit():
+        return _class_page(request, teacher, classroom_id, error="inactive after: give a whole number of days",
+                           field="inactive_days", status=400)
+    try:
+        with server_of(request).store.across_learners() as session:
+            set_inactive_days(session, teacher, classroom_id, int(inactive_days))
+    except NotFound:
+        raise
+    except UserError as exc:
+        return _class_page(request, teacher, classroom_id, error=str(exc), field="inactive_days",
+                           status=exc.http_status)
+    return RedirectResponse(f"/classes/{classroom_id}?notice=settings", status_code=303)
 
 
 @router.post("/classes/{classroom_id}/roster")
