@@ -101,6 +101,11 @@ def serve(
             f"[bold yellow]warning:[/] listening on {host}: anyone who can reach this address can "
             "read and change your learnloop data (there are no accounts yet)."
         )
+    elif not is_loopback(host) and not names:
+        raise UserError(
+            f"--host {host}: add --allow-remote NAME (the name or address students will type) so the class "
+            "server answers it"
+        )
     if host not in ("0.0.0.0", "::") and not is_loopback(host):
         names.append(host)
     folders = []
