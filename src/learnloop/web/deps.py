@@ -90,6 +90,11 @@ class PageRouter(APIRouter):
         return super().post(path, **kwargs)
 
 
+def _guards(call: Any) -> bool:
+    """The CSRF check, or a guard of the JSON API (web/routes/api.py: JSON bodies only, a Bearer token)."""
+    return call is check_csrf or getattr(call, "guards_api", False) is True
+
+
 def unguarded_routes(routers: Iterable[APIRouter]) -> list[str]:
     """Routes that change something without the CSRF check (create_app refuses to start with any)."""
     from fastapi.routing import APIRoute
@@ -100,7 +105,7 @@ def unguarded_routes(routers: Iterable[APIRouter]) -> list[str]:
             continue
         assert route.methods is not None  # APIRoute always sets its methods
         changes = route.methods - SAFE_METHODS
-        if changes and not any(d.call is check_csrf for d in route.dependant.dependencies):
+        if changes and not any(_guards(d.call) for d in route.dependant.dependencies):
             found.append(f"{','.join(sorted(route.methods))} {route.path}")
     return found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from learnloop.web.routes import atlas, focus, gaps, history, home, jobs, lab, pictures, practice, project, study
+from learnloop.web.routes import api, atlas, focus, gaps, history, home, jobs, lab, pictures, practice, project, study
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -18,4 +18,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     history.router,
     jobs.router,
     pictures.router,
+    api.router,
 )
