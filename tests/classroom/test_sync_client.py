@@ -114,7 +114,7 @@ def test_the_reminder_comes_when_the_last_sync_is_old(home: Path) -> None:
 def test_a_bad_server_address_is_refused_in_one_line(url: str, problem: str) -> None:
     with pytest.raises(client.BadServerAddress, match=problem) as caught:
         client.server_address(url)
-    assert caught.value.field == "url"
+    assert "\n" not in str(caught.value)
 
 
 def test_server_addresses_are_normalised() -> None:

@@ -81,18 +81,17 @@ def server_address(url: str) -> str:
     parts = urlsplit(text)
     shown = text[:120]
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadServerAddress(f"{shown!r} is not a web address (give it as https://HOST/)", field="url")
+        raise BadServerAddress(f"{shown!r} is not a web address (give it as https://HOST/)")
     if parts.username or parts.password:
-        raise BadServerAddress("the class server's address must not hold a user name or password", field="url")
+        raise BadServerAddress("the class server's address must not hold a user name or password")
     if parts.query or parts.fragment:
         raise BadServerAddress(
-            "give the class server's address alone, without '?...' or '#...' (the code is given on its own)",
-            field="url",
+            "give the class server's address alone, without '?...' or '#...' (the code is given on its own)"
         )
     try:
         parts.port  # noqa: B018  (a port that is not a number raises here)
     except ValueError:
-        raise BadServerAddress(f"{shown!r} has a port that is not a number", field="url") from None
+        raise BadServerAddress(f"{shown!r} has a port that is not a number") from None
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from learnloop.errors import UserError
 
@@ -47,18 +46,21 @@ class OtherHome(UserError):
         self.home = home
 
 
-@dataclass(frozen=True)
-class Membership:
-    """What joining a class left on this laptop."""
+class Membership(NamedTuple):
+    """What joining a class left on this laptop (a named tuple: the status command builds none, and pays
+    nothing for the class)."""
 
     server: str  # the class server's base URL, ending in "/"
-    token: str = field(repr=False)
+    token: str
     learner_id: int
     login: str
     name: str
     classes: tuple[str, ...]
     home: str
     joined_at: datetime
+
+    def __repr__(self) -> str:  # never the token
+        return f"Membership(server={self.server!r}, learner_id={self.learner_id}, home={self.home!r})"
 
     def public(self) -> dict[str, Any]:
         """Everything but the token (for ``--json`` and messages)."""
@@ -184,8 +186,7 @@ def last_sync() -> tuple[datetime, str] | None:
         return None
 
 
-@dataclass(frozen=True)
-class SyncReminder:
+class SyncReminder(NamedTuple):
     """Why the status command reminds a joined learner to sync: never synced, or ``days`` since the last."""
 
     days: int | None  # None: never synced

@@ -87,9 +87,7 @@ def join(
         )
     else:
         assert held is not None
-        from dataclasses import replace
-
-        membership = replace(held, classes=tuple(reply.classes))
+        membership = held._replace(classes=tuple(reply.classes))
     path = save_membership(membership)
     if as_json:
         print_json({**membership.public(), "joined": reply.joined, "already": reply.already, "token_file": str(path)})
