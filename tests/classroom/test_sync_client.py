@@ -234,7 +234,7 @@ def test_a_server_that_hangs_times_out(fake_server: Callable[[Handler], str]) ->
 
     slow = fake_server(hang)
     try:
-        with pytest.raises(client.ServerUnreachable, match="no answer within 0.5 seconds"):
+        with pytest.raises(client.ServerUnreachable, match=r"no answer within 0\.5 seconds"):
             client.ClassServer(slow, "t", timeout=0.5).me()
     finally:
         release.set()

@@ -326,7 +326,13 @@ def test_malformed_bodies_get_one_json_line_and_write_nothing(
     orphan["tables"]["gaps"][0]["pass_id"] = 999
     private = json.loads(json.dumps(good))
     private["tables"]["notes"] = [
-        {"id": 1, "pass_id": good["tables"]["passes"][0]["id"], "kind": "pattern", "text": "x", "added_at": NOW.isoformat()}
+        {
+            "id": 1,
+            "pass_id": good["tables"]["passes"][0]["id"],
+            "kind": "pattern",
+            "text": "x",
+            "added_at": NOW.isoformat(),
+        }
     ]
     unknown_table = json.loads(json.dumps(good))
     unknown_table["tables"]["learners"] = [{"id": 1}]

@@ -232,7 +232,9 @@ def _good(laptop: Store) -> dict[str, Any]:
         ),
     ],
 )
-def test_a_malformed_snapshot_is_refused_whole(laptop: Store, change: Callable[[dict[str, Any]], None], needle: str) -> None:
+def test_a_malformed_snapshot_is_refused_whole(
+    laptop: Store, change: Callable[[dict[str, Any]], None], needle: str
+) -> None:
     data = _good(laptop)
     change(data)
     with pytest.raises(BadSnapshot, match=needle) as caught:

@@ -41,7 +41,7 @@ def join(
     Joining again with another code, from the same laptop and server, adds you to that class too.
     Example: `learnloop class join https://class.example.org --code K7QD-M2XP --name "Ada Lovelace"`.
     """
-    from learnloop.classroom.client import ClassServer, is_plain_remote, server_address
+    from learnloop.classroom.client import ClassServer, TokenRefused, is_plain_remote, server_address
     from learnloop.classroom.membership import (
         Membership,
         MembershipError,
@@ -73,7 +73,14 @@ def join(
     if name is None:
         name = typer.prompt("Your name, as your teacher will see it")
     with err_console.status(f"joining the class at {esc(base)} …"):
-        reply = ClassServer(base, held.token if same and held is not None else None).join(code, name, login)
+        token = held.token if same and held is not None else None
+        try:
+            reply = ClassServer(base, token).join(code, name, login)
+        except TokenRefused:
+            if token is None:
+                raise
+            same, token = False, None  # the server no longer knows this laptop: join as a new learner
+            reply = ClassServer(base).join(code, name, login)
     if reply.token is not None:
         membership = Membership(
             server=base,
