@@ -135,7 +135,7 @@ class ClassServer:
         from learnloop.classroom.sync import JoinReply, JoinRequest
 
         body = JoinRequest(code=code, name=name, login=login).model_dump_json().encode()
-        return self._call("POST", "api/v1/join", body, JoinReply, auth=False)
+        return self._call("POST", "api/v1/join", body, JoinReply, auth=self.token is not None)
 
     def me(self) -> Any:
         from learnloop.classroom.sync import MeReply
