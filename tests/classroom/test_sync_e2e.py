@@ -34,6 +34,7 @@ PG_URL = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL")
 
 @dataclass
 class ClassServer:
+    app: Any
     url: str
     code: str
     store: Store
@@ -111,7 +112,7 @@ def class_server(
         code = make_invite(session, classroom, 7, NOW).code
         classroom_id = classroom.id
     try:
-        yield ClassServer(url=url, code=code, store=store, classroom_id=classroom_id, stop=stop)
+        yield ClassServer(app=app, url=url, code=code, store=store, classroom_id=classroom_id, stop=stop)
     finally:
         stop()
 
@@ -389,6 +390,27 @@ def test_a_server_that_is_down_is_one_line_and_the_laptop_keeps_everything(
     assert "learnloop sync again later" in err
     assert (home / "learnloop.db").read_bytes() == database
     assert membership_file(tmp_path).read_bytes() == token
+    assert not (tmp_path / "laptop-config" / "class-synced.json").exists()
+
+
+def test_the_servers_database_down_is_one_line_and_nothing_is_lost(
+    class_server: ClassServer, cli: Callable[..., Any], tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learnloop.errors import StoreError
+
+    seed_laptop(cli, tmp_path)
+    _ok(cli, ["class", "join", class_server.url, "--code", class_server.code, "--name", "Fay"])
+    database = (home / "learnloop.db").read_bytes()
+    store = class_server.app.state.server.store
+
+    def down(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("the database cannot be used: connection refused")
+
+    monkeypatch.setattr(store, "session", down)
+    monkeypatch.setattr(store, "across_learners", down)
+    err = _refused(cli, "sync", "database is not answering", "nothing changed on this laptop", code=3)
+    assert "connection refused" not in err  # the server's details stay in its log
+    assert (home / "learnloop.db").read_bytes() == database
     assert not (tmp_path / "laptop-config" / "class-synced.json").exists()
 
 

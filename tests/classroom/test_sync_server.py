@@ -266,3 +266,46 @@ def test_bodies_that_are_not_snapshots_at_all(monkeypatch: pytest.MonkeyPatch, l
     fill(laptop)
     with pytest.raises(BadSnapshot, match="records; the limit is 0"):
         parse_snapshot(snapshot_of(laptop))
+
+
+def test_only_a_laptop_learners_records_are_replaced(server: Store, laptop: Store) -> None:
+    from learnloop.store.models import Learner
+
+    fill(laptop)
+    with server.across_learners() as s:
+        student = Learner(login="web", name="Web", role="student", origin="server", created_at=NOW)
+        s.add(student)
+        s.flush()
+        student_id = student.id
+    fill(server, student_id)
+    before = everything(server, student_id)
+    with pytest.raises(sync.LaptopOnly, match="kept on the class server itself"):
+        apply(server, student_id, snapshot_of(laptop))
+    assert everything(server, student_id) == before
+
+
+def test_two_syncs_at_once_leave_one_copy(server: Store, laptop: Store) -> None:
+    """Two laptops' requests for one learner at the same moment (a retry racing the first try): the learner's
+    row is locked for the replacement, so the second finds the first's records and writes nothing."""
+    import threading
+
+    fill(laptop)
+    ada = add_learner(server, "ada")
+    body = snapshot_of(laptop)
+    results: list[object] = []
+    start = threading.Barrier(2)
+
+    def send() -> None:
+        start.wait()
+        try:
+            results.append(apply(server, ada, body).changed)
+        except Exception as exc:  # pragma: no cover - the assertion below shows it
+            results.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results, key=str) == [False, True], results
+    assert len(everything(server, ada)["passes"]) == 2

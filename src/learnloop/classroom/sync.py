@@ -58,6 +58,12 @@ class BadSnapshot(UserError):
     """A progress snapshot the server cannot take (malformed, too large, inconsistent): nothing was written."""
 
 
+class LaptopOnly(UserError):
+    """A progress snapshot for an account that is not a laptop learner's."""
+
+    http_status = 409
+
+
 class TokenInvalid(UserError):
     """No token, or one the server does not know (revoked, or its learner removed)."""
 
@@ -372,6 +378,8 @@ def apply_snapshot(session: Session, learner_id: int, rows: dict[str, list[Row]]
     learner = session.execute(select(Learner).where(Learner.id == learner_id).with_for_update()).scalar_one_or_none()
     if learner is None:
         raise NotFound("learner", str(learner_id))
+    if learner.origin != "laptop":  # a server-side student's records are written on the server, never replaced
+        raise LaptopOnly("this account's records are kept on the class server itself; only a laptop learner syncs")
     counts = {name: len(rows.get(name, [])) for name in SYNCED_TABLES}
     incoming = _canonical({name: [r.model_dump() for r in rows.get(name, [])] for name in SYNCED_TABLES})
     if _canonical(_server_rows(session, learner_id)) == incoming:

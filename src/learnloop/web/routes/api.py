@@ -49,8 +49,13 @@ class ApiRoute(APIRoute):
 
             try:
                 return await handler(request)
-            except StoreError as exc:  # the database is down or cannot be used: try again later
-                response = api_error(f"{exc}; nothing was saved, try again later", 503)
+            except StoreError as exc:  # the database is down or cannot be used: the laptop tries again later
+                import logging
+
+                logging.getLogger("learnloop.web").warning("database down on %s: %s", request.url.path, exc)
+                response = api_error(
+                    "the class server's database is not answering, so nothing was saved; try again in a minute", 503
+                )
                 response.headers["Retry-After"] = "60"
                 return response
             except UserError as exc:
