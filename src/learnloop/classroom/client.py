@@ -81,7 +81,7 @@ def server_address(url: str) -> str:
     parts = urlsplit(text)
     shown = text[:120]
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadServerAddress(f"{shown!r} is not a web address (give it as https://HOST/)")
+        raise BadServerAddress(f"{shown!r} is not a web address (an http or https address with a host name)")
     if parts.username or parts.password:
         raise BadServerAddress("the class server's address must not hold a user name or password")
     if parts.query or parts.fragment:
