@@ -309,3 +309,20 @@ def test_two_syncs_at_once_leave_one_copy(server: Store, laptop: Store) -> None:
         thread.join(60)
     assert sorted(results, key=str) == [False, True], results
     assert len(everything(server, ada)["passes"]) == 2
+
+
+def test_rows_in_another_order_are_the_same_progress(server: Store, laptop: Store) -> None:
+    """A snapshot is a set of records: listed in another order it is the same, and a resend writes nothing."""
+    fill(laptop)
+    with laptop.session() as s:
+        from learnloop.store.models import TopicMark
+
+        s.add(TopicMark(topic_id="attention", mark="done", marked_at=NOW))  # sorts before "gcn"
+    ada = add_learner(server, "ada")
+    data = json.loads(snapshot_of(laptop))
+    for rows in data["tables"].values():
+        rows.reverse()
+    assert apply(server, ada, json.dumps(data).encode()).changed
+    before = everything(server, ada)
+    assert not apply(server, ada, snapshot_of(laptop)).changed
+    assert everything(server, ada) == before

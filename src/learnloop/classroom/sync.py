@@ -381,7 +381,9 @@ def apply_snapshot(session: Session, learner_id: int, rows: dict[str, list[Row]]
     if learner.origin != "laptop":  # a server-side student's records are written on the server, never replaced
         raise LaptopOnly("this account's records are kept on the class server itself; only a laptop learner syncs")
     counts = {name: len(rows.get(name, [])) for name in SYNCED_TABLES}
-    incoming = _canonical({name: [r.model_dump() for r in rows.get(name, [])] for name in SYNCED_TABLES})
+    # In key order, as the server lists them back (its ids follow the laptop's order): a resend compares equal.
+    rows = {name: sorted(rows.get(name, []), key=_key) for name in SYNCED_TABLES}
+    incoming = _canonical({name: [r.model_dump() for r in rows[name]] for name in SYNCED_TABLES})
     if _canonical(_server_rows(session, learner_id)) == incoming:
         learner.last_synced_at = now
         return ProgressReply(changed=False, rows=counts, synced_at=now)
@@ -402,6 +404,10 @@ def apply_snapshot(session: Session, learner_id: int, rows: dict[str, list[Row]]
     learner.last_synced_at = now
     session.flush()
     return ProgressReply(changed=True, rows=counts, synced_at=now)
+
+
+def _key(row: Row) -> Any:
+    return getattr(row, "id", None) or getattr(row, "topic_id", "")
 
 
 def _models() -> dict[str, Any]:
