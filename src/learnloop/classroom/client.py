@@ -216,7 +216,8 @@ class ClassServer:
                 return ServerFailed(f"the class server at {self.base} is not answering now (HTTP {status})", status)
             return self._not_ours(f"HTTP {status}")
         if status == 401:
-            return TokenRefused(f"the class server refused this laptop's token ({message}); join the class again")
+            again = "" if "join" in message else "; join the class again"
+            return TokenRefused(f"the class server refused this laptop's token ({message}){again}")
         if status >= 500:
             return ServerFailed(f"the class server failed: {message}", status)
         return ServerRefused(f"the class server refused: {message}", status, field)
