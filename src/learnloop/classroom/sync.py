@@ -22,7 +22,7 @@ import json
 import re
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from learnloop.store.models import Learner
     from learnloop.store.rows import Row
 
-SERVICE = "learnloop-class"  # every answer of the API says so: a laptop can tell a class server from a web page
-SNAPSHOT_FORMAT = "learnloop-progress"
-SNAPSHOT_VERSION = 1
+SERVICE: Final = "learnloop-class"  # every answer of the API says so: a laptop can tell a class server from a web page
+SNAPSHOT_FORMAT: Final = "learnloop-progress"
+SNAPSHOT_VERSION: Final = 1
 # What a snapshot holds, parents first. Interests (the ranking of focuses) and jobs stay on the laptop.
 SYNCED_TABLES = (
     "passes",
@@ -258,7 +258,7 @@ def learner_of_token(session: Session, token: str | None, now: datetime) -> Lear
         raise TokenInvalid("this token is not known here: it was revoked, or its learner was removed")
     access, learner = found
     access.last_used_at = now
-    return learner  # type: ignore[no-any-return]
+    return learner
 
 
 def join_class(session: Session, request: JoinRequest, now: datetime, *, learner: Learner | None = None) -> JoinReply:
