@@ -430,3 +430,29 @@ def test_joining_with_a_bad_code_or_twice(class_server: ClassServer, cli: Callab
         assert session.scalar(select(func.count()).select_from(Learner).where(Learner.origin == "laptop")) == 1
     _refused(cli, ["class", "join", "http://127.0.0.1:9/", "--code", class_server.code, "--name", "Ed"], "--force")
     assert "not a web address" in _refused(cli, ["class", "join", "nowhere", "--code", "X", "--name", "Ed"])
+
+
+def test_a_laptops_own_dashboard_is_not_a_class_server(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    """`learnloop serve` without --class has the API's routes but answers them with one line: not a class."""
+    import uvicorn
+
+    from learnloop.web.app import WebOptions, create_app
+
+    app = create_app(Settings(home=tmp_path / "dashboard"), options=WebOptions(class_mode=False))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive()
+            time.sleep(0.02)
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+        err = _refused(cli, ["class", "join", url, "--code", "K7QD-M2XP", "--name", "Gus"], "not a class")
+        assert "one learner's dashboard" in err
+        assert not membership_file(tmp_path).exists()
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()

@@ -88,6 +88,18 @@ async def check_json(request: Request) -> None:
         raise UserError("the class server's API takes JSON (Content-Type: application/json)", field="body")
 
 
+class NotAClass(UserError):
+    http_status = 404
+
+
+def class_server_only(request: Request) -> None:
+    """The API answers on a class server (``serve --class``) only: a laptop's dashboard has no classes to join."""
+    if not getattr(server_of(request).options, "class_mode", True):
+        raise NotAClass(
+            "this learnloop serves one learner's dashboard, not a class; ask for the class server's address"
+        )
+
+
 def check_token(request: Request) -> int:
     """``Authorization: Bearer TOKEN`` names a live sync token; its learner goes to ``request.state.learner_id``."""
     from learnloop.classroom.sync import learner_of_token
@@ -110,7 +122,9 @@ def _bearer(request: Request) -> str | None:
 check_json.guards_api = True  # type: ignore[attr-defined]
 check_token.guards_api = True  # type: ignore[attr-defined]
 
-router = APIRouter(prefix="/api/v1", route_class=ApiRoute, dependencies=[Depends(check_json)])
+router = APIRouter(
+    prefix="/api/v1", route_class=ApiRoute, dependencies=[Depends(class_server_only), Depends(check_json)]
+)
 
 
 async def _body(request: Request, limit: int) -> bytes:
