@@ -151,34 +151,6 @@ def snapshot_counts(snapshot: Snapshot) -> dict[str, int]:
     return {name: len(snapshot.tables.get(name, [])) for name in SYNCED_TABLES}
 
 
-class SharedPass(BaseModel):
-    number: int
-    shared_at: datetime | None  # None: private (its notes and retrospective stay on the laptop)
-
-
-def share_pass(session: Session, number: int | None, now: datetime, *, shared: bool = True) -> SharedPass:
-    """Share (or stop sharing) a pass's notes, retrospective and reference "why" with the class's teachers;
-    ``number`` None: the newest pass. The next sync sends (or takes back) them."""
-    from sqlalchemy import select
-
-    from learnloop.store.models import Pass
-
-    query = select(Pass).order_by(Pass.number.desc()).limit(1) if number is None else select(Pass).where(
-        Pass.number == number
-    )
-    found = session.scalars(query).first()
-    if found is None:
-        if number is None:
-            raise UserError("there is no pass to share yet")
-        numbers = [str(n) for n in session.scalars(select(Pass.number).order_by(Pass.number))]
-        raise NotFound("pass", str(number), numbers[-3:])
-    if not shared:
-        found.shared_at = None
-    elif found.shared_at is None:
-        found.shared_at = now
-    return SharedPass(number=found.number, shared_at=found.shared_at)
-
-
 # --- the server's side: reading a snapshot ----------------------------------------------------------------
 
 

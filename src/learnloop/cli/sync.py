@@ -218,15 +218,23 @@ def share(
     Until you share a pass, its notes, its retrospective and why you chose its reference project stay on this
     laptop. Example: `learnloop share 2`, then `learnloop sync`; `learnloop share 2 --stop` takes them back.
     """
-    from learnloop.classroom.sync import share_pass
+    from learnloop.classroom.view import share_pass
+    from learnloop.errors import UserError
+    from learnloop.loop.passes import current_pass
 
     with store().session() as session:
-        value = share_pass(session, number, config.now(), shared=not stop)
+        if number is None:
+            newest = current_pass(session)
+            if newest is None:
+                raise UserError("there is no pass to share yet: learnloop start begins one")
+            number = newest.number
+        shared_at = share_pass(session, number, config.now(), shared=not stop)
+    value = {"number": number, "shared_at": shared_at}
     if as_json:
         print_json(value)
         return
-    if value.shared_at is None:
-        console.print(f"Pass {value.number}'s notes and retrospective are private again.")
+    if shared_at is None:
+        console.print(f"Pass {number}'s notes and retrospective are private again.")
     else:
-        console.print(f"Pass {value.number}'s notes and retrospective are shared with your class's teachers.")
+        console.print(f"Pass {number}'s notes and retrospective are shared with your class's teachers.")
     console.print("  [dim]the class server sees the change at your next [bold cyan]learnloop sync[/][/]")
