@@ -159,12 +159,15 @@ def _move_into_place(tmp: Path, target: Path, *, force: bool) -> None:
     tmp.unlink()
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, force: bool = False) -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes | str, *, force: bool = False, mode: int | None = None
+) -> Path:
     """Write ``data`` to ``path`` all at once, or not at all.
 
     Refuses (with :class:`NotARegularFile`) a target that exists and is not a regular file, and
     (with :class:`FileExists`) an existing file unless ``force``. Text is written as UTF-8.
-    Returns the path written. Any OSError becomes a :class:`FileError` in one line.
+    ``mode`` (e.g. ``0o600`` for a secret) is the file's permissions from the first byte on; by default
+    the usual ones (0666 less the umask). Returns the path written. Any OSError becomes a :class:`FileError`.
     """
     target = Path(os.fspath(path)).expanduser()
     if os.fspath(path) == "":
@@ -186,10 +189,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, force: bool
             os.fsync(fd)
         finally:
             os.close(fd)
-        # mkstemp makes 0600; a learner's file gets the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        # mkstemp makes 0600; a learner's file gets the usual permissions (a secret keeps the mode asked for).
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        else:
+            os.chmod(tmp, mode)
         _refuse_target(target, force=force)  # again: something may have been put there meanwhile
         _move_into_place(tmp, target, force=force)
     except FileError:

@@ -79,6 +79,14 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "page of the database (SQLite's quick_check).",
     ),
     CommandEntry(
+        "sync", "sync", "Send your progress to your class server, so your teacher sees where you are in the loop."
+    ),
+    CommandEntry(
+        "share",
+        "sync",
+        "Share a pass's notes and retrospective with your class's teachers (sent by the next `learnloop sync`).",
+    ),
+    CommandEntry(
         "serve", "web", "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."
     ),
     CommandEntry(

@@ -96,6 +96,19 @@ def show_status() -> None:
         console.print(f"\nStart with: [bold cyan]{command_for(value.next)}[/]")
         return
     render_status(value)
+    remind_sync()
+
+
+def remind_sync() -> None:
+    """A joined learner whose class has not seen their progress for a while is told (two small files, no network)."""
+    from learnloop.classroom.membership import sync_reminder
+    from learnloop.cli.app import settings
+
+    reminder = sync_reminder(settings().home, config.now())
+    if reminder is None:
+        return
+    since = "never synced since you joined" if reminder.days is None else f"last synced {reminder.days} day(s) ago"
+    console.print(f"  [yellow]·[/] your class: {since}; send your progress with [bold cyan]learnloop sync[/]")
 
 
 def today_lines(today: Today) -> list[str]:

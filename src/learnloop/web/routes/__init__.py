@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from learnloop.web.routes import (
+    api,
     atlas,
     basics,
     focus,
@@ -32,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     history.router,
     jobs.router,
     pictures.router,
+    api.router,
 )
 
 # Routers that answer without a learner even on a class server (create_app adds no sign-in to them).
