@@ -49,6 +49,27 @@ class Prepared:
     id_columns: dict[str, Any] = field(default_factory=dict)  # dropped id-like columns (row-aligned), for checks
 
 
+def check_columns(
+    columns: list[str], target: str | None, drop: tuple[str, ...] | list[str] = (), groups: str | None = None
+) -> None:
+    """The target, the columns to leave out and the group column are in the table (or one error naming
+    the option it concerns, with the closest column names)."""
+    if not target:
+        raise UserError("say which column to predict", field="target", hint="columns: " + ", ".join(columns[:12]))
+    for name, option in ((target, "target"), (groups, "groups")):
+        if name is not None and name not in columns:
+            from learnloop.atlas.load import close_ids
+
+            missing = NotFound("column", name, close_ids(name, columns))
+            missing.field = option
+            raise missing
+    absent = [c for c in drop if c not in columns]
+    if absent:
+        raise UserError(f"a column to leave out is not in the table: {absent[0]!r}", field="drop")
+    if groups is not None and groups == target:
+        raise UserError("the group column cannot be the target", field="groups")
+
+
 def split_target(
     frame: pd.DataFrame,
     target: str | None,
@@ -60,25 +81,8 @@ def split_target(
     import numpy as np
     import pandas as pd
 
-    if not target:
-        raise UserError(
-            "say which column to predict",
-            field="target",
-            hint="columns: " + ", ".join(map(str, list(frame.columns)[:12])),
-        )
-    if target not in frame.columns:
-        from learnloop.atlas.load import close_ids
-
-        raise NotFound("column", target, close_ids(target, [str(c) for c in frame.columns]))
-    missing = [c for c in drop if c not in frame.columns]
-    if missing:
-        raise UserError(f"a column to leave out is not in the table: {missing[0]!r}", field="drop")
-    if groups is not None and groups not in frame.columns:
-        from learnloop.atlas.load import close_ids
-
-        raise NotFound("column", groups, close_ids(groups, [str(c) for c in frame.columns]))
-    if groups is not None and groups == target:
-        raise UserError("the group column cannot be the target", field="groups")
+    check_columns([str(c) for c in frame.columns], target, drop, groups)
+    assert target is not None
     y_raw = frame[target]
     if y_raw.isna().all():
         raise UserError(f"target column {target!r} is empty (every value is missing)")
