@@ -83,6 +83,8 @@ def _tree(task: str, rows: int, seed: int) -> Any:
 TREE_ROWS = 10_000
 SMALL_TABLE_ROWS = 2_000  # below this many training rows, forests grow fewer trees
 SMALL_FOREST_TREES = 30
+SMALL_BOOST_ROWS = 500  # below this many training rows, histogram boosting grows fewer, bolder rounds
+SMALL_BOOST_ROUNDS = 30
 CLASS_ROUNDS = 300  # boosting grows one tree per class per round: with k > 2 classes, at most 300 / k rounds (≥ 30)
 
 
@@ -122,11 +124,17 @@ def _hist_gb(task: str, rows: int, seed: int) -> Any:
     # Early stopping on 10% of the rows at every size (scikit-learn only turns it on above 10,000 rows),
     # and a bolder step with smaller trees: about half the cost, which matters most with many classes
     # (one tree per class per round).
+    if task == "classification" and rows < SMALL_BOOST_ROWS:
+        # Below 500 rows, 30 bolder rounds on all the rows score as well as 60 (iris, wine, penguins,
+        # breast cancer: within 0.005, the fold spread is 0.01-0.02) at half the time.
+        return kind(
+            early_stopping=False, learning_rate=0.3, max_leaf_nodes=15, max_iter=SMALL_BOOST_ROUNDS, random_state=seed
+        )
     return kind(
         early_stopping=rows >= 200,
         learning_rate=0.2,
         max_leaf_nodes=15,
-        max_iter=60 if rows < 500 else 100,
+        max_iter=60 if rows < SMALL_BOOST_ROWS else 100,
         random_state=seed,
     )
 
