@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from learnloop.config import Settings
 from learnloop.errors import StoreError, UserError
 from learnloop.store.light import home_is_read_only
+from learnloop.store.models import LOCAL_LEARNER_ID
 
 # The newest schema revision this code knows. A test checks it equals Alembic's head.
-SCHEMA_HEAD = "0004_jobs"
-KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks", "0004_jobs")
+SCHEMA_HEAD = "0005_learners"
+KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks", "0004_jobs", "0005_learners")
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -42,20 +43,29 @@ class Store:
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One write transaction: commits when the block ends, rolls back as a whole on any error."""
-        with self._write_sessions() as s, _translated_errors(), s.begin():
+    def session(self, learner_id: int = LOCAL_LEARNER_ID) -> Iterator[Session]:
+        """One write transaction on one learner's records: commits when the block ends, rolls back as a whole
+        on any error. ``session.info["learner_id"]`` names the learner every query is scoped to."""
+        with self._write_sessions(info={"learner_id": learner_id}) as s, _translated_errors(), s.begin():
             yield s
         self.commits += 1
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read-only view; nothing done inside is committed."""
-        with self._read_sessions() as s, _translated_errors():
+    def read(self, learner_id: int = LOCAL_LEARNER_ID) -> Iterator[Session]:
+        """A read-only view of one learner's records; nothing done inside is committed."""
+        with self._read_sessions(info={"learner_id": learner_id}) as s, _translated_errors():
             try:
                 yield s
             finally:
                 s.rollback()
+
+    @contextmanager
+    def across_learners(self) -> Iterator[Session]:
+        """One write transaction that is not scoped to a learner: for the class server's own tables and a
+        teacher's view of their classes, whose queries name the learners they read."""
+        with self._write_sessions(info={"learner_id": None}) as s, _translated_errors(), s.begin():
+            yield s
+        self.commits += 1
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -377,13 +387,18 @@ class HomeStore(Store):
         return self._store
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._for_reading().read() as s:
+    def read(self, learner_id: int = LOCAL_LEARNER_ID) -> Iterator[Session]:
+        with self._for_reading().read(learner_id) as s:
             yield s
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with self._for_writing().session() as s:
+    def session(self, learner_id: int = LOCAL_LEARNER_ID) -> Iterator[Session]:
+        with self._for_writing().session(learner_id) as s:
+            yield s
+
+    @contextmanager
+    def across_learners(self) -> Iterator[Session]:
+        with self._for_writing().across_learners() as s:
             yield s
 
     def opened(self) -> Store:

@@ -26,7 +26,7 @@ from learnloop.config import Settings
 
 # The schema revision the light SQL was written against. A test checks it equals store.db.SCHEMA_HEAD; a
 # database at any other revision goes through the full store.
-LIGHT_REVISION = "0004_jobs"
+LIGHT_REVISION = "0005_learners"
 BUSY_TIMEOUT_MS = 30_000  # as store.db
 # The same text SQLAlchemy's SQLite DateTime and Date types store (naive UTC, microseconds always).
 SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"

@@ -176,3 +176,107 @@ class TopicMark(Base):
     mark: Mapped[str] = mapped_column(String(20))  # done, in-progress, skipped
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str | None] = mapped_column(String(40))  # "gap:12" when closing a gap marked it
+
+
+# --- The class server (revision 0005): who learns, who teaches, and how they sign in -----------------------
+#
+# A laptop has exactly one learner, the local one (id 1, made by the migration); a class server has many. The
+# learner records above gain an owner in revision 0006.
+
+LOCAL_LEARNER_ID = 1
+ROLES = ("student", "teacher", "admin")
+ORIGINS = ("local", "server", "laptop")  # the laptop's own learner; signed up on the server; synced from a laptop
+# The tables about people rather than a learner's own records: outside a learner's export and import.
+PEOPLE_TABLES = frozenset(
+    {"learners", "classrooms", "memberships", "invites", "access_tokens", "web_sessions", "login_attempts"}
+)
+
+
+class Learner(Base):
+    """A person with records: the laptop's one local learner, or an account on a class server."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="student")
+    origin: Mapped[str] = mapped_column(String(20), default="server")
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id; None: cannot sign in (local)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Classroom(Base):
+    """A teacher's class. ``inactive_days``: a student with no activity for that long is shown as stuck."""
+
+    __tablename__ = "classrooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    inactive_days: Mapped[int] = mapped_column(Integer, default=7)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Membership(Base):
+    """A student in a class (a student may be in several)."""
+
+    __tablename__ = "memberships"
+
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Invite(Base):
+    """A code that lets students join a class until it expires. Only its SHA-256 digest is kept."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccessToken(Base):
+    """A laptop's right to sync one learner's progress to the server. Only its SHA-256 digest is kept."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; the row holds its digest, so a logout (or a
+    password reset) ends it in every server process at once."""
+
+    __tablename__ = "web_sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, by account (``account:LOGIN``) and by address (``address:IP``), for rate limiting
+    that holds across server processes."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from learnloop.errors import UserError
-from learnloop.store.models import Base
+from learnloop.store.models import PEOPLE_TABLES, Base
 
 FORMAT = "learnloop-export"
 VERSION = 1
@@ -32,7 +32,7 @@ class TransferSummary(BaseModel):
 
 
 def _tables() -> list[Any]:
-    return list(Base.metadata.sorted_tables)
+    return [t for t in Base.metadata.sorted_tables if t.name not in PEOPLE_TABLES]
 
 
 def _encode(value: Any) -> Any:

@@ -62,5 +62,6 @@ def test_export_then_import_into_an_empty_home_round_trips(web: Web, tmp_path: o
         )
         response = other.ok("/import", files={"upload": ("mine.json", export.content, "application/json")})
         assert "Imported" in response.text
-        assert other.rows() == web.rows()
+        mine = {t: rows for t, rows in web.rows().items() if t != "learners"}  # each home made its own local learner
+        assert {t: rows for t, rows in other.rows().items() if t != "learners"} == mine
         assert "&lt;b&gt;bold&lt;/b&gt; gap" in other.get("/gaps").text
