@@ -97,6 +97,19 @@ def _plain(error: Any) -> str:
         }
         bound = next(iter(context.values()))
         return f"must be {limits[kind]} {bound}"
+    if kind in ("string_too_long", "string_too_short") and context:
+        bound = context.get("max_length", context.get("min_length"))
+        if kind == "string_too_short" and bound == 1:
+            return "must not be empty"
+        return f"must be at {'most' if kind == 'string_too_long' else 'least'} {bound} characters long"
+    words = {
+        "int_parsing": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "float_parsing": "must be a number",
+        "finite_number": "must be a finite number",
+    }
+    if kind in words:
+        return words[kind]
     if kind == "literal_error" and context:
         return "must be one of " + str(context.get("expected", "")).replace("'", "")
     message = str(error.get("msg", "is not valid"))
