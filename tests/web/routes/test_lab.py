@@ -207,6 +207,8 @@ def test_a_bad_option_comes_back_beside_its_field_in_one_line(web: Web) -> None:
         assert line and html.unescape(line.group(1)) == message, (data, line and line.group(1))
         assert page.text.index(f'id="error-{field}"') < page.text.index(f'name="{field}"')
         assert f'aria-invalid="true" aria-describedby="error-{field}"' in page.text
+        folded = field in ("split", "metric")  # under "More choices": the section opens to show the line
+        assert ("<details open>" in page.text) == folded, data
     assert web.server.jobs.recent() == []
 
 
