@@ -548,7 +548,7 @@ def _prepare_folds(
     folds = _Folds([], [], [], [], 0)
     indices = list(splitter.split(X, y, prepared.groups if split == "groups" else None))
     for train_idx, valid_idx in indices:
-        pre = build_preprocessor(prepared.plan)
+        pre = build_preprocessor(prepared.plan, whole=X)
         train = pre.fit_transform(X.iloc[train_idx])
         valid = pre.transform(X.iloc[valid_idx])
         folds.train_X.append(np.ascontiguousarray(train, dtype=np.float32))

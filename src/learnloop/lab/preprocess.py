@@ -253,30 +253,34 @@ def _is_free_text(text: pd.Series) -> bool:
     return bool(words.mean() >= 4 and sample.nunique() > 0.5 * len(sample))
 
 
-def build_preprocessor(plan: ColumnPlan) -> Any:
-    """The scikit-learn ColumnTransformer for a plan (dense float32 output)."""
+def build_preprocessor(plan: ColumnPlan, whole: pd.DataFrame | None = None) -> Any:
+    """The scikit-learn ColumnTransformer for a plan (dense float32 output).
+
+    ``whole``: the whole table, when every fold is cut from it. A group of columns with no missing
+    value in it then needs no imputer, whose median on a million rows (a masked sort) was half of the
+    time spent preparing 5 folds; the output is the same.
+    """
     import numpy as np
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+    def gaps(columns: list[str]) -> bool:
+        return whole is None or bool(whole[columns].isna().to_numpy().any())
+
     parts = []
     if plan.numeric:
-        parts.append(
-            (
-                "numeric",
-                Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
-                plan.numeric,
-            )
-        )
+        impute = [("impute", SimpleImputer(strategy="median"))] if gaps(plan.numeric) else []
+        parts.append(("numeric", Pipeline([*impute, ("scale", StandardScaler())]), plan.numeric))
     if plan.categorical:
+        impute = [("impute", SimpleImputer(strategy="most_frequent"))] if gaps(plan.categorical) else []
         parts.append(
             (
                 "categorical",
                 Pipeline(
                     [
-                        ("impute", SimpleImputer(strategy="most_frequent")),
+                        *impute,
                         (
                             "one_hot",
                             OneHotEncoder(
