@@ -261,3 +261,60 @@ def test_the_same_sql_runs_on_postgresql_through_sqlalchemy(tmp_path: Path, requ
             assert reads.history(rows, NOW) == history.history(s, NOW)
     finally:
         store.dispose()
+
+
+def test_every_light_statement_reads_and_writes_one_learners_rows() -> None:
+    """Each table a statement names is filtered by (or, for an insert, written with) ``:learner``, the learner the
+    Rows serve: the laptop's local learner on the light path."""
+    from learnloop.store.models import LOCAL_LEARNER_ID
+
+    assert light.LOCAL_LEARNER == LOCAL_LEARNER_ID
+    statements = {
+        name: sql
+        for name, sql in vars(reads).items()
+        if name.isupper() and isinstance(sql, str) and re.match(r"\s*(SELECT|INSERT)", sql)
+    }
+    for name, sql in statements.items():
+        if sql.startswith("INSERT"):
+            assert "(learner_id," in sql and "(:learner," in sql, name
+            continue
+        tables = len(re.findall(r"\b(?:FROM|JOIN) \w+", sql))
+        filters = len(re.findall(r"\blearner_id = :learner\b", sql))
+        assert tables and filters == tables, name
+
+
+def test_the_light_path_sees_only_the_local_learner_in_a_shared_database(tmp_path: Path) -> None:
+    from learnloop.atlas.glance import facts_of
+    from learnloop.atlas.load import load_atlas
+    from learnloop.loop import gaps, passes
+    from learnloop.store.models import Learner
+
+    settings = _home(tmp_path)
+    atlas = load_atlas()
+    store = db.open_store(settings)
+    try:
+        with store.across_learners() as s:
+            other = Learner(login="ada", name="Ada", role="student", origin="server", created_at=NOW)
+            s.add(other)
+            s.flush()
+            ada = other.id
+        with store.session(ada) as s:
+            passes.start_pass(s, NOW - timedelta(days=5))
+            gaps.add_gap(s, atlas, "Ada's gap", None, NOW)
+        with store.session() as s:
+            gaps.add_gap(s, atlas, "my gap", None, NOW)
+        with store.read() as s:
+            orm = passes.status(s, NOW, atlas=atlas), gaps.list_gaps(s, NOW, include_all=True)
+    finally:
+        store.dispose()
+    with light.writing(settings) as rows:
+        assert rows is not None and rows.learner == light.LOCAL_LEARNER
+        reads.add_gap(rows, "my light gap", None, NOW)
+    with light.reading(settings) as rows:
+        assert rows is not None
+        assert reads.status(rows, NOW, facts_of(atlas)) == orm[0]
+        assert [g.text for g in reads.list_gaps(rows, NOW, include_all=True)] == ["my gap", "my light gap"]
+        assert [g.text for g in orm[1]] == ["my gap"]
+    with sqlite3.connect(settings.database_path) as connection:
+        owners = dict(connection.execute("SELECT text, learner_id FROM gaps").fetchall())
+    assert owners == {"Ada's gap": ada, "my gap": 1, "my light gap": 1}

@@ -84,7 +84,10 @@ def map_(
     total_done = sum(p.done for p in counts.values())
     tree = Tree(f"[bold]Machine learning[/] · {len(atlas.topics)} topics" + (f" · {total_done} done" if marked else ""))
     for k in kinds:
-        members = sorted((t for t in atlas.topics.values() if t.kind == k), key=lambda t: t.name.lower())
+        # A list, not a generator: a generator here would make `k` a closure cell, which the JSON branch's
+        # comprehension shadows; Python 3.13.0-3.13.2 crash reading such a frame's f_locals (pydantic does on a
+        # deferred build). tests/test_comprehensions.py keeps the pattern out of src.
+        members = sorted([t for t in atlas.topics.values() if t.kind == k], key=lambda t: t.name.lower())
         p = counts[k]
         tally = (
             f"{p.done}/{p.topics} done"

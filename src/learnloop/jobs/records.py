@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from learnloop.store.models import UTCDateTime
+from learnloop.store.models import Learner, Owned, UTCDateTime
 
 
 class JobsBase(DeclarativeBase):
     pass
 
 
-class JobRecord(JobsBase):
+class JobRecord(Owned, JobsBase):
+    """Each learner's jobs are their own (revision 0006): scoped like every :class:`Owned` record."""
+
     __tablename__ = "jobs"
+
+    # The learners table is in the store's metadata, not this one: the key names its column itself.
+    learner_id: Mapped[int] = mapped_column(ForeignKey(Learner.__table__.c.id), index=True)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)

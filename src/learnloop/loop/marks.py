@@ -36,7 +36,7 @@ def mark_topic(
     """Mark one topic of the map (an unknown id says "did you mean"); ``none`` clears its mark."""
     check_mark(mark)
     atlas.topic(topic_id)
-    row = session.get(TopicMark, topic_id)
+    row = session.scalars(select(TopicMark).where(TopicMark.topic_id == topic_id)).first()  # the learner's own
     if mark == CLEAR:
         if row is not None:
             session.delete(row)

@@ -36,45 +36,50 @@ if TYPE_CHECKING:
 VISIBLE = ("open", "kept")
 GAP_ORDER = {"kept": 0, "open": 1, "set_aside": 2, "done": 3, "dropped": 4}
 
+# Every statement reads or writes one learner's records: ``:learner`` is bound by the Rows (the laptop's local
+# learner on the light path, the session's learner through SQLAlchemy); a test checks each one names it.
+MINE = "learner_id = :learner"
 PASS_COLUMNS = "id, number, started_at, step, step_started_at, focus_id, closed_at, retro"
-NEWEST_PASS = f"SELECT {PASS_COLUMNS} FROM passes ORDER BY number DESC LIMIT 1"
-ALL_PASSES = f"SELECT {PASS_COLUMNS} FROM passes ORDER BY number"
-COUNT_REFERENCES = "SELECT count(*) FROM reference_projects WHERE pass_id = :pass_id"
-COUNT_NOTES = "SELECT count(*) FROM notes WHERE pass_id = :pass_id"
-COUNT_RUNGS = "SELECT count(*) FROM practice WHERE pass_id = :pass_id AND kind = 'rung'"
+NEWEST_PASS = f"SELECT {PASS_COLUMNS} FROM passes WHERE {MINE} ORDER BY number DESC LIMIT 1"
+ALL_PASSES = f"SELECT {PASS_COLUMNS} FROM passes WHERE {MINE} ORDER BY number"
+COUNT_REFERENCES = f"SELECT count(*) FROM reference_projects WHERE pass_id = :pass_id AND {MINE}"
+COUNT_NOTES = f"SELECT count(*) FROM notes WHERE pass_id = :pass_id AND {MINE}"
+COUNT_RUNGS = f"SELECT count(*) FROM practice WHERE pass_id = :pass_id AND kind = 'rung' AND {MINE}"
 EXERCISES_PASSED = (
-    "SELECT DISTINCT subject FROM practice WHERE pass_id = :pass_id AND kind = 'exercise' AND passed IS TRUE"
+    "SELECT DISTINCT subject FROM practice "
+    f"WHERE pass_id = :pass_id AND kind = 'exercise' AND passed IS TRUE AND {MINE}"
 )
 PROJECTS = (
     "SELECT id, status, deadline, started_at, directory, data_source, title "
-    "FROM projects WHERE pass_id = :pass_id ORDER BY id"
+    f"FROM projects WHERE pass_id = :pass_id AND {MINE} ORDER BY id"
 )
-CHECKINS = "SELECT at FROM checkins WHERE project_id = :project_id ORDER BY id"
+CHECKINS = f"SELECT at FROM checkins WHERE project_id = :project_id AND {MINE} ORDER BY id"
 GAP_COLUMNS = "id, pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, closed_at, learned"
-PASS_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps WHERE pass_id = :pass_id ORDER BY id"
-ALL_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps ORDER BY id"
-EVENT_KINDS = "SELECT DISTINCT kind FROM events WHERE pass_id = :pass_id"
+PASS_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps WHERE pass_id = :pass_id AND {MINE} ORDER BY id"
+ALL_GAPS = f"SELECT {GAP_COLUMNS} FROM gaps WHERE {MINE} ORDER BY id"
+ONE_GAP = f"SELECT {GAP_COLUMNS} FROM gaps WHERE id = :gap_id AND {MINE}"
+EVENT_KINDS = f"SELECT DISTINCT kind FROM events WHERE pass_id = :pass_id AND {MINE}"
 # A day is active when something was recorded: an event, a practice, a note, a project check-in.
 ACTIVE_MOMENTS = (
-    "SELECT at FROM events WHERE pass_id = :pass_id "
-    "UNION ALL SELECT at FROM practice WHERE pass_id = :pass_id "
-    "UNION ALL SELECT added_at FROM notes WHERE pass_id = :pass_id "
+    f"SELECT at FROM events WHERE pass_id = :pass_id AND {MINE} "
+    f"UNION ALL SELECT at FROM practice WHERE pass_id = :pass_id AND {MINE} "
+    f"UNION ALL SELECT added_at FROM notes WHERE pass_id = :pass_id AND {MINE} "
     "UNION ALL SELECT checkins.at FROM checkins JOIN projects ON projects.id = checkins.project_id "
-    "WHERE projects.pass_id = :pass_id"
+    "WHERE projects.pass_id = :pass_id AND checkins.learner_id = :learner AND projects.learner_id = :learner"
 )
-EVENTS = "SELECT kind, step, subject, reason, at FROM events WHERE pass_id = :pass_id ORDER BY id"
-TOP_INTEREST = "SELECT focus_id FROM interests ORDER BY rank LIMIT 1"
-PASS_NUMBERS = "SELECT id, number FROM passes"
-NEWEST_PROJECT = "SELECT title, status FROM projects WHERE pass_id = :pass_id ORDER BY id DESC LIMIT 1"
-TOPIC_MARKS = "SELECT topic_id, mark FROM topic_marks"
+EVENTS = f"SELECT kind, step, subject, reason, at FROM events WHERE pass_id = :pass_id AND {MINE} ORDER BY id"
+TOP_INTEREST = f"SELECT focus_id FROM interests WHERE {MINE} ORDER BY rank LIMIT 1"
+PASS_NUMBERS = f"SELECT id, number FROM passes WHERE {MINE}"
+NEWEST_PROJECT = f"SELECT title, status FROM projects WHERE pass_id = :pass_id AND {MINE} ORDER BY id DESC LIMIT 1"
+TOPIC_MARKS = f"SELECT topic_id, mark FROM topic_marks WHERE {MINE}"
 INSERT_GAP = (
-    "INSERT INTO gaps (pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, "
-    "closed_at, learned) VALUES (:pass_id, :text, :topic_id, NULL, 'open', :created_at, NULL, NULL, NULL, "
+    "INSERT INTO gaps (learner_id, pass_id, text, topic_id, rank, status, created_at, kept_at, days, deadline, "
+    "closed_at, learned) VALUES (:learner, :pass_id, :text, :topic_id, NULL, 'open', :created_at, NULL, NULL, NULL, "
     "NULL, NULL) RETURNING id"
 )
 INSERT_EVENT = (
-    "INSERT INTO events (pass_id, at, kind, step, subject, reason) "
-    "VALUES (:pass_id, :at, :kind, :step, :subject, NULL) RETURNING id"
+    "INSERT INTO events (learner_id, pass_id, at, kind, step, subject, reason) "
+    "VALUES (:learner, :pass_id, :at, :kind, :step, :subject, NULL) RETURNING id"
 )
 
 
@@ -409,7 +414,7 @@ def add_gap(
         step=current.step,
         subject=f"gap:{gap_id}",
     )
-    found = rows.all(f"SELECT {GAP_COLUMNS} FROM gaps WHERE id = :gap_id", gap_id=gap_id)
+    found = rows.all(ONE_GAP, gap_id=gap_id)
     return gap_view(GapRow(found[0]), current.number, now)
 
 

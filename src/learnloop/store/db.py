@@ -22,10 +22,11 @@ from learnloop.config import Settings
 from learnloop.errors import StoreError, UserError
 from learnloop.store.light import home_is_read_only
 from learnloop.store.models import LOCAL_LEARNER_ID
+from learnloop.store.scoping import LearnerSession
 
 # The newest schema revision this code knows. A test checks it equals Alembic's head.
-SCHEMA_HEAD = "0005_learners"
-KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks", "0004_jobs", "0005_learners")
+SCHEMA_HEAD = "0006_owners"
+KNOWN_REVISIONS = ("0001", "0002", "0003_topic_marks", "0004_jobs", "0005_learners", "0006_owners")
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -39,8 +40,8 @@ class Store:
         self.engine = _make_engine(url, write=True)
         # Reads on SQLite use a plain deferred BEGIN so that they never queue behind writers.
         self.read_engine = _make_engine(url, write=False) if self.is_sqlite else self.engine
-        self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._write_sessions = _sessions(self.engine)
+        self._read_sessions = _sessions(self.read_engine)
 
     @contextmanager
     def session(self, learner_id: int = LOCAL_LEARNER_ID) -> Iterator[Session]:
@@ -71,6 +72,11 @@ class Store:
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+
+
+def _sessions(engine: Engine) -> sessionmaker[LearnerSession]:
+    """Sessions scoped to the learner each is opened for (:mod:`learnloop.store.scoping`)."""
+    return sessionmaker(engine, class_=LearnerSession, expire_on_commit=False)
 
 
 def _make_engine(url: str, *, write: bool) -> Engine:
@@ -200,7 +206,20 @@ def upgrade(store: Store, revision: str = "head") -> None:
     config = alembic_config(store.url)
     with store.engine.connect() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        if not store.is_sqlite:
+            command.upgrade(config, revision)
+            return
+        # SQLite alters a table by copying it, dropping the old one and renaming the copy: with foreign keys
+        # enforced, dropping a table others refer to fails. The pragma only changes outside a transaction, so it
+        # is set on the driver's connection before the migration's transaction; each revision that copies
+        # tables checks the keys (PRAGMA foreign_key_check) before it commits.
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            command.upgrade(config, revision)
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def alembic_config(url: str) -> Any:
@@ -301,7 +320,7 @@ def open_read_only(settings: Settings) -> Store:
                 "home is read-only; copy the home somewhere writable to open it"
             )
         store.engine = store.read_engine = engine
-        store._write_sessions = store._read_sessions = sessionmaker(engine, expire_on_commit=False)
+        store._write_sessions = store._read_sessions = _sessions(engine)
         return store
     raise StoreError(f"cannot read {path}: {_first_line(getattr(last, 'orig', last))}")
 
@@ -317,7 +336,7 @@ def empty_store() -> Store:
     store = Store.__new__(Store)
     store.url, store.commits, store.is_sqlite = "sqlite://", 0, True
     store.engine = store.read_engine = engine
-    store._write_sessions = store._read_sessions = sessionmaker(engine, expire_on_commit=False)
+    store._write_sessions = store._read_sessions = _sessions(engine)
     return store
 
 

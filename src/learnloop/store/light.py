@@ -26,14 +26,20 @@ from learnloop.config import Settings
 
 # The schema revision the light SQL was written against. A test checks it equals store.db.SCHEMA_HEAD; a
 # database at any other revision goes through the full store.
-LIGHT_REVISION = "0005_learners"
+LIGHT_REVISION = "0006_owners"
+# The learner the light path reads and writes as: the laptop's one local learner (store.models.LOCAL_LEARNER_ID;
+# a test checks they agree). The light path never serves a class server's learners.
+LOCAL_LEARNER = 1
 BUSY_TIMEOUT_MS = 30_000  # as store.db
 # The same text SQLAlchemy's SQLite DateTime and Date types store (naive UTC, microseconds always).
 SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class Rows(Protocol):
-    """What :mod:`learnloop.loop.reads` needs of a connection: named ``:params``, rows as tuples."""
+    """What :mod:`learnloop.loop.reads` needs of a connection: named ``:params``, rows as tuples, and every
+    statement run with ``:learner`` bound to the one learner whose records these are."""
+
+    learner: int
 
     def all(self, sql: str, **params: Any) -> list[tuple[Any, ...]]: ...
 
@@ -64,12 +70,14 @@ def sqlite_moment(value: datetime) -> str:
 
 
 class SqliteRows:
-    """:class:`Rows` over a plain ``sqlite3`` connection."""
+    """:class:`Rows` over a plain ``sqlite3`` connection (the laptop's local learner)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, learner: int = LOCAL_LEARNER) -> None:
         self.connection = connection
+        self.learner = learner
 
     def all(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        params.setdefault("learner", self.learner)
         return [tuple(row) for row in self.connection.execute(sql, params).fetchall()]
 
     def moment(self, value: datetime) -> Any:
@@ -77,15 +85,21 @@ class SqliteRows:
 
 
 class SessionRows:
-    """:class:`Rows` over a SQLAlchemy session (the full store: PostgreSQL, or any database being migrated)."""
+    """:class:`Rows` over a SQLAlchemy session (the full store: PostgreSQL, or any database being migrated),
+    for the learner the session serves."""
 
     def __init__(self, session: Any) -> None:
+        from learnloop.store.scoping import one_learner
+
         self.session = session
+        self.learner = one_learner(session)
         self.is_sqlite = session.get_bind().dialect.name == "sqlite"
 
     def all(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         from sqlalchemy import text
 
+        if ":learner" in sql:
+            params.setdefault("learner", self.learner)
         return [tuple(row) for row in self.session.execute(text(sql), params).all()]
 
     def moment(self, value: datetime) -> Any:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -34,34 +34,51 @@ class Base(DeclarativeBase):
     pass
 
 
-class Pass(Base):
-    """One trip round the loop."""
+LOCAL_LEARNER_ID = 1  # the laptop's one learner (made by revision 0005); store.light.LOCAL_LEARNER agrees
+
+
+class Owned:
+    """A learner's own record: it has an owner (``learner_id``, revision 0006), and a session opened for one
+    learner sees, writes and deletes only that learner's rows. :mod:`learnloop.store.scoping` makes it so, for
+    every query of every session, in one place; a model only inherits this mixin."""
+
+    @declared_attr
+    def learner_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("learners.id"), index=True)
+
+
+class Pass(Owned, Base):
+    """One trip round the loop. Its number counts the learner's own passes (1, 2, ...)."""
 
     __tablename__ = "passes"
+    __table_args__ = (UniqueConstraint("learner_id", "number", name="uq_passes_learner_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     step: Mapped[int] = mapped_column(Integer, default=0)
     step_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     focus_id: Mapped[str | None] = mapped_column(String(80))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retro: Mapped[str | None] = mapped_column(Text)
+    # When the learner shared this pass's notes and retrospective with their classes' teachers (None: private).
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     events: Mapped[list[Event]] = relationship(back_populates="pass_", order_by="Event.id")
 
 
-class Interest(Base):
+class Interest(Owned, Base):
     """The learner's ranking of focuses (1 = most wanted)."""
 
     __tablename__ = "interests"
 
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
     focus_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     rank: Mapped[int] = mapped_column(Integer)
     ranked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Event(Base):
+class Event(Owned, Base):
     """What happened in a pass, in order: steps entered, skips, extensions, early finishes, with reasons."""
 
     __tablename__ = "events"
@@ -77,7 +94,7 @@ class Event(Base):
     pass_: Mapped[Pass] = relationship(back_populates="events")
 
 
-class Reference(Base):
+class Reference(Owned, Base):
     """Step 1: the project like the learner's endgame that they study."""
 
     __tablename__ = "reference_projects"
@@ -89,7 +106,7 @@ class Reference(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Note(Base):
+class Note(Owned, Base):
     """Step 1: the article's three lists (repeated patterns, understood, unclear)."""
 
     __tablename__ = "notes"
@@ -101,7 +118,7 @@ class Note(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Project(Base):
+class Project(Owned, Base):
     """Step 4: one time-boxed project."""
 
     __tablename__ = "projects"
@@ -123,7 +140,7 @@ class Project(Base):
     checkins: Mapped[list[Checkin]] = relationship(back_populates="project", order_by="Checkin.id")
 
 
-class Checkin(Base):
+class Checkin(Owned, Base):
     __tablename__ = "checkins"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +151,7 @@ class Checkin(Base):
     project: Mapped[Project] = relationship(back_populates="checkins")
 
 
-class Gap(Base):
+class Gap(Owned, Base):
     """Step 5: something the learner found they do not know."""
 
     __tablename__ = "gaps"
@@ -153,7 +170,7 @@ class Gap(Base):
     learned: Mapped[str | None] = mapped_column(Text)
 
 
-class Practice(Base):
+class Practice(Owned, Base):
     """Steps 2 and 3: an exercise checked or a ladder rung run."""
 
     __tablename__ = "practice"
@@ -167,11 +184,12 @@ class Practice(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class TopicMark(Base):
+class TopicMark(Owned, Base):
     """Progress on the map: a topic the learner marked done, in progress or skipped (one mark per topic)."""
 
     __tablename__ = "topic_marks"
 
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
     topic_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     mark: Mapped[str] = mapped_column(String(20))  # done, in-progress, skipped
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -181,9 +199,8 @@ class TopicMark(Base):
 # --- The class server (revision 0005): who learns, who teaches, and how they sign in -----------------------
 #
 # A laptop has exactly one learner, the local one (id 1, made by the migration); a class server has many. The
-# learner records above gain an owner in revision 0006.
+# learner records above (every :class:`Owned` model, and the jobs) have an owner since revision 0006.
 
-LOCAL_LEARNER_ID = 1
 ROLES = ("student", "teacher", "admin")
 ORIGINS = ("local", "server", "laptop")  # the laptop's own learner; signed up on the server; synced from a laptop
 # The tables about people rather than a learner's own records: outside a learner's export and import.

@@ -1,6 +1,7 @@
 """The rows of an export, as typed models: what import accepts before it writes a single row.
 
-One model per table, field for field the columns of :mod:`learnloop.store.models`, strict (no "4"
+One model per table, field for field the columns of :mod:`learnloop.store.models` but the owner (an export
+is one learner's, and never says whose: ``learner_id`` is not in the file), strict (no "4"
 for 4, no 3.7 for a number of days, no ``true`` for a count), with the loop's ranges and words
 (step 0-6, project 7-31 days, gap 1-7 days, a note is a pattern, understood or unclear ...).
 :func:`check_tables` then checks what no single row can show: ids unique, references that point
@@ -123,6 +124,7 @@ class PassRow(Row):
     focus_id: Text80 | None = None
     closed_at: Moment | None = None
     retro: Prose | None = None
+    shared_at: Moment | None = None  # revision 0006: shared with the class's teachers (older files have none)
 
 
 class InterestRow(Row):

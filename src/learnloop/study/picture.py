@@ -127,7 +127,7 @@ def draw_graph(report: StudyReport, path: Path, *, max_nodes: int = MAX_NODES) -
     )
     members = {**view.members, **side}
     view = grouped([*main, *side], all_edges, members, collapsed=view.collapsed)
-    counts = {box: sum(1 for b in side.values() if b == box) for box in boxes}
+    counts = {box: [*side.values()].count(box) for box in boxes}  # no generator: see tests/test_comprehensions.py
     kinds = _kinds(report, view)
     kinds.update({box: "side" for box in boxes})
     positions, rows, routes = layout_with_routes(list(view.nodes), list(view.edges))
