@@ -51,6 +51,12 @@ class StoreError(UserError):
     http_status = 500
 
 
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached (down, refusing, wrong address): nothing was read or written."""
+
+    http_status = 503
+
+
 class StepNotSatisfied(UserError):
     """The loop cannot move on: the message says exactly what is missing, ``actions`` holds it as values."""
 

@@ -134,15 +134,25 @@ def test_ctrl_c_in_a_real_process_is_one_line(tmp_path: Path) -> None:
     import time
 
     env = {**os.environ, "LEARNLOOP_HOME": str(tmp_path / "home"), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    waiting = (
+        tmp_path / "waiting"
+    )  # made by the child once it is inside the command: no guess of how long start-up takes
     script = (
         "import time, learnloop.loop.reads as h\n"
-        "h.history = lambda *a, **k: time.sleep(60)\n"
+        "def slow(*a, **k):\n"
+        f"    open({str(waiting)!r}, 'w').close()\n"
+        "    time.sleep(60)\n"
+        "h.history = slow\n"
         "from learnloop.cli import main\nimport sys\nsys.argv = ['learnloop', 'history']\nmain()\n"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    time.sleep(3)
+    deadline = time.monotonic() + 120
+    while not waiting.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the command never reached its read"
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, (out, err)

@@ -92,6 +92,7 @@ def test_graph_picture_dot_and_notes(cli: Callable[..., object], repo: Path, tmp
         ("study {tmp}/repo --format html", "unknown format"),
         ("study {tmp}/repo --graph {tmp}/g.jpg", ".png or .svg"),
         ("study {tmp}/repo --graph {tmp}/no/such/g.png", "no such folder"),
+        ("study {tmp}/repo --refresh", "nothing to refresh"),
     ],
 )
 def test_bad_input_is_one_red_line_and_exit_2(

@@ -192,3 +192,27 @@ def test_the_clone_size_cap_stops_git(bare_repo: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(address_module, "clone", capped)
     with pytest.raises(UserError, match="grew past"):
         study_repository(bare_repo.as_uri(), with_map=False)
+
+
+def test_refresh_clones_again_and_sees_the_new_commit(bare_repo: Path, tmp_path: Path) -> None:
+    url = bare_repo.as_uri()
+    first = study_repository(url, with_map=False)
+    assert first.origin == "cloned" and first.totals.python_files == 1
+    work = tmp_path / "work"
+    (work / "sample.py").write_text("print('sampled')\n")
+    _git("add", "-A", cwd=work)
+    _git("commit", "-q", "-m", "second", cwd=work)
+    _git("push", "-q", str(bare_repo), "main", cwd=work)
+    reused = study_repository(url, with_map=False)
+    assert reused.origin == "reused" and reused.totals.python_files == 1  # the cached clone, as it was
+    fresh = study_repository(url, with_map=False, refresh=True)
+    assert fresh.origin == "cloned" and fresh.totals.python_files == 2
+    clones = list((tmp_path / "cache" / "study" / "clones").iterdir())
+    assert len(clones) == 1 and (clones[0] / "sample.py").is_file()  # replaced in place, no staging left
+    assert not (tmp_path / "ran").exists()
+
+
+def test_refresh_of_a_folder_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as caught:
+        study_repository(tmp_path, with_map=False, refresh=True)
+    assert caught.value.field == "refresh" and "nothing to refresh" in str(caught.value)

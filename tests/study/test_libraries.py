@@ -34,15 +34,23 @@ def test_providers_are_found_from_top_level_and_record_files(tmp_path: Path) -> 
     site = tmp_path / "site"
     (site / "Foo_Bar-1.2.dist-info").mkdir(parents=True)
     (site / "Foo_Bar-1.2.dist-info" / "top_level.txt").write_text("foobar\n")
+    (site / "foobar").mkdir()
     (site / "other_dist-0.3.dist-info").mkdir()
     (site / "other_dist-0.3.dist-info" / "RECORD").write_text(
-        "weird_name/__init__.py,sha256=x,1\nother_dist-0.3.dist-info/METADATA,,\n"
+        "weird_name/__init__.py,sha256=x,1\nabsent/__init__.py,,\nother_dist-0.3.dist-info/METADATA,,\n"
     )
+    (site / "weird_name").mkdir()
     installed = InstalledDistributions([str(site)])
     assert installed.version("foo-bar") == "1.2" and installed.name("FOO.bar") == "Foo-Bar"
     assert installed.provider("foobar") == "Foo-Bar"
-    assert installed.provider("weird_name") == "other-dist"
     assert installed.provider("nothing") is None
+    assert installed._tops is None  # a module that is not on the path: no RECORD file was read for it
+    assert installed.provider("absent") is None  # listed in a RECORD, but not on the path (a partial removal)
+    assert installed.provider("weird_name") == "other-dist"
+    assert installed._tops is not None
+    zipped = tmp_path / "old.egg"
+    zipped.write_bytes(b"PK\x05\x06" + bytes(18))
+    assert InstalledDistributions([str(zipped), str(site)]).provider("absent") == "other-dist"  # names unknown
 
 
 def test_cards_from_a_small_map(tiny_atlas: Atlas) -> None:
@@ -66,6 +74,16 @@ def test_the_real_map_knows_the_big_libraries() -> None:
     assert all(cards[name] for name in uses), cards
 
 
+def test_the_light_cards_describe_libraries_as_the_whole_map_does() -> None:
+    from learnloop.atlas.cards import library_cards
+
+    names = ("torch", "sklearn", "numpy", "pandas", "networkx", "transformers", "jax", "surely_not_on_the_map")
+    uses = {name: LibraryUse({"m"}, True) for name in names}
+    light = describe_libraries(uses, stdlib=False, atlas=library_cards())
+    assert light == describe_libraries(uses, stdlib=False, atlas=load_atlas())
+    assert sum(bool(lib.stacks) for lib in light) >= 3
+
+
 def test_normalize_follows_pep_503() -> None:
     assert normalize("Scikit_Learn") == normalize("scikit.learn") == "scikit-learn"
 
@@ -74,12 +92,16 @@ def test_providers_answer_what_packages_distributions_answers() -> None:
     """Our cheap reading of dist-info folders finds a distribution for every module the standard (slow)
     importlib.metadata.packages_distributions() knows, and one of the same distributions."""
     from importlib import metadata
+    from importlib.util import find_spec
 
     from learnloop.study.libraries import installed_distributions
 
     expected = metadata.packages_distributions()
     installed = installed_distributions()
     for top, distributions in expected.items():
+        if find_spec(top) is None:  # named by a top_level.txt, but no such module on the path (``_xxhash``)
+            assert installed.provider(top) is None, top
+            continue
         found = installed.provider(top)
         assert found is not None, top
         assert normalize(found) in {normalize(d) for d in distributions}, (top, found, distributions)

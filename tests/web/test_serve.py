@@ -100,3 +100,26 @@ def test_serve_answers_on_loopback(home: Path) -> None:
         out, err = server.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in out
     assert "Traceback" not in err
+
+
+def test_serve_class_passes_its_options(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    apps: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: apps.append(app))
+    result = cli(f"serve --class --behind-tls --job-quota 3 --port {free_port()}")
+    assert result.exit_code == 0, result.output
+    options = apps[0].state.server.options
+    assert options.class_mode and options.behind_tls and options.job_quota == 3
+    assert "SQLite" in result.stderr and "trial class" in result.stderr  # says what a trial class is
+
+
+def test_workers_are_for_a_class_server(cli: Callable[..., Any]) -> None:
+    result = cli(f"serve --workers 2 --port {free_port()}")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--class" in result.stderr
+
+
+def test_a_class_server_on_another_address_needs_allow_remote(cli: Callable[..., Any]) -> None:
+    result = cli("serve --class --host 0.0.0.0")
+    assert result.exit_code == 2 and "--allow-remote" in result.stderr and result.stderr.count("\n") == 1

@@ -82,6 +82,11 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "serve", "web", "Open the web dashboard: the whole loop in a browser, with the same powers as these commands."
     ),
     CommandEntry(
+        "class",
+        "classroom",
+        "Run a class server: the first admin, teachers, classes, invite codes and rosters (at the server's shell).",
+    ),
+    CommandEntry(
         "demo",
         "demo",
         "Replay the article author's first pass (GNN for a supply chain) in a throwaway home, command by command.",

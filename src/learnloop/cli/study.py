@@ -87,6 +87,14 @@ def study(
             "--max-file-mb", min=0.01, max=10_000, callback=finite, metavar="MB", help="Skip files larger than this."
         ),
     ] = 2.0,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Clone a remote repository again instead of reusing the clone in your cache (the old clone is "
+            "replaced once the new one is complete).",
+        ),
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -144,6 +152,7 @@ def study(
             workers=workers,
             progress=progress,
             picture=pictures[0] if pictures else None,
+            refresh=refresh,
         )
 
     written: list[str] = [str(p) for p in pictures]

@@ -38,6 +38,19 @@ RESULT_FILE = "result.json"
 __all__ = ["KEEP", "Cancelled", "Job", "JobBoard", "ProgressFn"]
 
 
+class QuotaReached(UserError):
+    """A learner of a class server already has as many jobs waiting or running as the server allows each."""
+
+    http_status = 429
+
+    def __init__(self, quota: int) -> None:
+        self.quota = quota
+        super().__init__(
+            f"you already have {quota} job{'s' if quota != 1 else ''} waiting or running; "
+            "wait for one to finish or cancel one, then start this again"
+        )
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -62,6 +75,7 @@ class Job:
     finished_at: datetime | None = None
     error_field: str | None = None
     typed: dict[str, str] | None = None  # what the learner typed in the form that started it (kept in memory)
+    learner_id: int = 1  # whose job it is (a class server's student; the laptop's one local learner is 1)
     board: JobBoard | None = field(default=None, repr=False)
     pid: int | None = None  # the child process of a job of a known kind, while it runs
     cancel_asked: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -135,18 +149,39 @@ class JobBoard:
 
     # Submitting and running ------------------------------------------------------------------------------
     def submit(
-        self, kind: str, title: str, work: Work | None = None, back: str = "/", *, params: dict[str, Any] | None = None
+        self,
+        kind: str,
+        title: str,
+        work: Work | None = None,
+        back: str = "/",
+        *,
+        params: dict[str, Any] | None = None,
+        learner_id: int = 1,
+        quota: int | None = None,
     ) -> Job:
-        """Queue a job: either ``work(progress)`` (a function) or ``params`` for a known kind."""
+        """Queue a job: either ``work(progress)`` (a function) or ``params`` for a known kind. ``quota``: how
+        many unfinished jobs one learner may have (a class server's fair share); one more is refused."""
         if work is None and params is None:
             raise ValueError("a job needs work or params")
         if params is not None:
             from learnloop.jobs.kinds import check_params
 
             check_params(kind, params)
-        job = Job(id=secrets.token_urlsafe(9), kind=kind, title=title[:300], back=back, params=params, board=self)
+        job = Job(
+            id=secrets.token_urlsafe(9),
+            kind=kind,
+            title=title[:300],
+            back=back,
+            params=params,
+            board=self,
+            learner_id=learner_id,
+        )
         job.folder = str(self._folder_for(job)) if self.workspace is not None else None
         with self._lock:
+            if quota is not None:
+                waiting = sum(1 for j in self._jobs.values() if j.learner_id == learner_id and not j.finished)
+                if waiting >= quota:
+                    raise QuotaReached(quota)
             self._jobs[job.id] = job
             if work is not None:
                 self._work[job.id] = work
@@ -181,6 +216,10 @@ class JobBoard:
                 log.exception("job %s (%s): the board failed", job.id, job.kind)
 
     def _run(self, job: Job) -> None:
+        if not self._claim(job):  # another server process took it (several processes restored the same queue)
+            with self._lock:
+                self._jobs.pop(job.id, None)  # its record, kept by that process, is what this one shows
+            return
         job.state, job.started_at, job._started = "running", _now(), time.monotonic()
         self._save(job)
         work = self._work.pop(job.id, None)
@@ -209,6 +248,26 @@ class JobBoard:
             self._save(job, outcome)  # the record first: whoever sees the job finished finds it kept
             job.state = outcome
             self.version += 1
+
+    def _claim(self, job: Job) -> bool:
+        """Mark a queued job running in its record, unless another process did first (True: this one runs it)."""
+        if self.store is None or job.params is None:
+            return True
+        from sqlalchemy import update
+
+        from learnloop.jobs.records import JobRecord
+
+        try:
+            with self.store.session(job.learner_id) as session:
+                claimed = session.execute(
+                    update(JobRecord)
+                    .where(JobRecord.id == job.id, JobRecord.state == "queued")
+                    .values(state="running", started_at=_now())
+                )
+                return bool(getattr(claimed, "rowcount", 1))
+        except Exception:  # the record cannot be read: run it (as before records were claimed)
+            log.exception("job %s: could not claim its record", job.id)
+            return True
 
     def _run_kind(self, job: Job) -> Any:
         from learnloop.jobs.kinds import plan
@@ -262,11 +321,16 @@ class JobBoard:
             raise NotFound("job", job_id)
         return job
 
-    def recent(self, kind: str | None = None) -> list[Job]:
-        """Newest first: the jobs of this server and those kept from before a restart."""
+    def recent(self, kind: str | None = None, learner_id: int | None = None) -> list[Job]:
+        """Newest first: the jobs of this server and those kept from before a restart (one learner's only,
+        when ``learner_id`` is given)."""
         with self._lock:
             jobs = list(self._jobs.values())
-        return [j for j in reversed(jobs) if kind is None or j.kind == kind]
+        return [
+            j
+            for j in reversed(jobs)
+            if (kind is None or j.kind == kind) and (learner_id is None or j.learner_id == learner_id)
+        ]
 
     def position(self, job: Job) -> int:
         """1 for the next queued job to start, 2 for the one after, ...; 0 when it is not waiting."""
@@ -342,8 +406,10 @@ class JobBoard:
             started_at=job.started_at,
             finished_at=job.finished_at,
         )
+        if hasattr(JobRecord, "learner_id"):  # revision 0006: each learner's jobs are their own
+            record.learner_id = job.learner_id
         try:
-            with self.store.session() as session:
+            with self.store.session(job.learner_id) as session:
                 session.merge(record)
         except Exception:  # the page still works from memory; the log says why the record is missing
             log.exception("job %s: could not save its record", job.id)
@@ -355,7 +421,7 @@ class JobBoard:
         from learnloop.jobs.records import JobRecord
 
         assert self.store is not None
-        with self.store.read() as session:
+        with self.store.read(None) as session:  # type: ignore[arg-type]  # every learner's jobs come back
             records = session.scalars(select(JobRecord).order_by(JobRecord.submitted_at.desc()).limit(KEEP)).all()
             restored = [_from_record(r) for r in reversed(records)]
         requeue: list[Job] = []
@@ -381,7 +447,7 @@ class JobBoard:
         from learnloop.jobs.records import JobRecord
 
         assert self.store is not None
-        with self.store.read() as session:
+        with self.store.read(None) as session:  # type: ignore[arg-type]  # the routes check whose it is
             record = session.get(JobRecord, job_id)
             job = _from_record(record) if record is not None else None
         if job is not None:
@@ -409,6 +475,7 @@ def _from_record(record: Any) -> Job:
         submitted_at=record.submitted_at,
         started_at=record.started_at,
         finished_at=record.finished_at,
+        learner_id=getattr(record, "learner_id", None) or 1,
     )
     if job.state == "done" and job.folder:
         path = Path(job.folder) / RESULT_FILE

@@ -131,10 +131,16 @@ def rank_gaps(session: Session, order: list[int], now: datetime) -> list[GapView
     return list_gaps(session, now)
 
 
+class GapNotOpen(UserError):
+    """A gap id that is not an open gap of this pass (none by that id, or another learner's): not found."""
+
+    http_status = 404
+
+
 def order_after_move(ids: list[int], item: int, direction: str) -> list[int]:
     """The order after moving ``item`` one place up or down (the gap list's arrows)."""
     if item not in ids:
-        raise UserError(f"gap {item} is not among the open gaps of this pass")
+        raise GapNotOpen(f"gap {item} is not among the open gaps of this pass")
     if direction not in ("up", "down"):
         raise UserError("move a gap up or down")
     order = list(ids)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from learnloop.config import Settings
-from learnloop.errors import StoreError, UserError
+from learnloop.errors import StoreError, StoreUnavailable, UserError
 from learnloop.store.light import home_is_read_only
 from learnloop.store.models import LOCAL_LEARNER_ID
 from learnloop.store.scoping import LearnerSession
@@ -243,6 +243,11 @@ def open_store(settings: Settings) -> Store:
     store = Store(settings.url)
     try:
         revision = current_revision(store)
+    except OperationalError as exc:
+        store.dispose()
+        if store.is_sqlite:
+            raise StoreError(f"cannot open {_describe(store)}: {_first_line(exc.orig)}") from None
+        raise StoreUnavailable(f"cannot reach the database server: {_first_line(exc.orig)}") from None
     except DatabaseError as exc:
         store.dispose()
         raise StoreError(

@@ -42,18 +42,30 @@ def archive_suffix(path: Path) -> str | None:
 
 @contextmanager
 def opened_source(
-    source: str | Path, *, max_member_bytes: int | None = None, progress: Any = None, cache: Path | None = None
+    source: str | Path,
+    *,
+    max_member_bytes: int | None = None,
+    progress: Any = None,
+    cache: Path | None = None,
+    refresh: bool = False,
 ) -> Iterator[OpenedSource]:
     """Yield the folder to study: a folder as it is; an archive or a bare repository unpacked into a temporary
-    folder removed afterwards; a remote repository cloned into the cache (or the clone found there reused)."""
+    folder removed afterwards; a remote repository cloned into the cache (or the clone found there reused;
+    ``refresh``: cloned again, the old clone replaced only once the new one is complete)."""
     from learnloop.study.address import archive_bare, cached_clone, parse_address
 
     address = parse_address(str(source))
+    if refresh and address.kind != "git":
+        raise UserError(
+            "nothing to refresh: only a repository given by its address is cloned into the cache; "
+            "a folder, an archive or a bare repository is read as it is now",
+            field="refresh",
+        )
     if address.kind == "folder":
         yield OpenedSource(root=Path(address.location), name=address.name)
         return
     if address.kind == "git":
-        root, reused = cached_clone(address, cache=cache, progress=progress)
+        root, reused = cached_clone(address, cache=cache, progress=progress, refresh=refresh)
         yield OpenedSource(root=root, name=address.name, origin="reused" if reused else "cloned")
         return
     import tempfile  # tarfile, zipfile and tempfile only when there is something to unpack: a folder starts faster

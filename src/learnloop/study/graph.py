@@ -37,10 +37,7 @@ def build_graph(
         adjacency[a].append(b)
     cycles = [sorted(c) for c in strongly_connected(node_list, adjacency) if len(c) > 1]
     cycles.sort(key=lambda c: (-len(c), c))
-    # thousands of edges on a large tree: built without validation (two strings each, made right here)
-    return ImportGraph.model_construct(
-        nodes=node_list, edges=[Edge.model_construct(source=a, target=b) for a, b in pairs], hubs=hubs, cycles=cycles
-    )
+    return ImportGraph(nodes=node_list, edges=[Edge(source=a, target=b) for a, b in pairs], hubs=hubs, cycles=cycles)
 
 
 def strongly_connected(nodes: list[str], adjacency: dict[str, list[str]]) -> list[list[str]]:

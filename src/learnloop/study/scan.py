@@ -60,7 +60,12 @@ def read_regular_bytes(path: str, limit: int, *, sniff: int = 0) -> bytes | None
 
     Opened without following a link and without blocking, then checked to be a regular file before a byte is
     read: a pipe, socket or device (even one put in place of a file after the walk) raises ``OSError``, as does
-    a file larger than ``limit``, so nothing here hangs or fills memory."""
+    a file larger than ``limit``, so nothing here hangs or fills memory.
+
+    Not :func:`learnloop.files.read_regular`, on purpose: that one reads a file the learner named (it follows a
+    link, stats the path first to word a one-line error, and raises ``UserError``s); this one runs once per file
+    of a studied tree, where a link is never followed, one ``fstat`` must do, a binary file is left after its
+    first bytes, and a refusal is an ``OSError`` that becomes a notice on the report."""
     fd = os.open(path, _OPEN_FLAGS)
     try:
         info = os.fstat(fd)

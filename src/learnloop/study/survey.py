@@ -33,6 +33,7 @@ def study_repository(
     progress: StudyProgress | None = None,
     picture: Path | None = None,
     use_cache: bool = True,
+    refresh: bool = False,
 ) -> StudyReport:
     """Study the folder, archive, bare repository or remote repository (``OWNER/NAME``, a git URL) at ``source``.
 
@@ -41,6 +42,7 @@ def study_repository(
     total)`` is called as files are read. ``picture``: also draw the import graph there (.png or .svg);
     drawing here rather than afterwards lets matplotlib load while the workers parse. ``use_cache``: take the facts
     of files unchanged since the last study of this folder from the learner's cache (and keep this study's).
+    ``refresh``: clone a remote repository again rather than reuse the clone in the cache.
     """
     if picture is not None:
         check_picture_path(picture)
@@ -58,6 +60,7 @@ def study_repository(
             progress=progress,
             picture=picture,
             use_cache=use_cache,
+            refresh=refresh,
         )
     finally:
         if collecting:
@@ -74,18 +77,20 @@ def _study(
     progress: StudyProgress | None,
     picture: Path | None,
     use_cache: bool,
+    refresh: bool = False,
 ) -> StudyReport:
-    with opened_source(source, max_member_bytes=max_file_bytes, progress=progress) as opened:
+    with opened_source(source, max_member_bytes=max_file_bytes, progress=progress, refresh=refresh) as opened:
         if progress:
             progress("scanning", 0, 0)
         scan = scan_tree(opened.root, max_file_bytes=max_file_bytes)
         loaded: dict[str, Any] = {"atlas": atlas}
 
         def meanwhile(parallel: bool) -> None:
-            """Work for this process while the workers parse: import the report's models, load the map, list
-            installed packages, load matplotlib and render once. With workers busy it also reads which package
-            ships which module, in case an import is not installed under its own name (large trees have some)."""
-            import learnloop.study.assembly  # noqa: F401 - pydantic and the report models, off the critical path
+            """Work for this process while the workers parse: import the report's models, read the map's library
+            cards, list installed packages, load matplotlib and render once. (Which installed package ships a
+            module under another name is read only when an import needs it: ``libraries.InstalledDistributions``
+            skips the names that are not on the path.)"""
+            import learnloop.study.assembly  # noqa: F401 - the report's modules, off the critical path
             from learnloop.study.libraries import installed_distributions
 
             if (
@@ -93,12 +98,10 @@ def _study(
                 and loaded["atlas"] is None
                 and any(f.language in ("Python", "Jupyter Notebook", "Cython") for f in scan.files)
             ):  # no code, no libraries
-                from learnloop.atlas.load import load_atlas
+                from learnloop.atlas.cards import library_cards
 
-                loaded["atlas"] = load_atlas()
-            installed = installed_distributions()
-            if parallel:
-                installed.read_records()
+                loaded["atlas"] = library_cards()  # the cards only: the whole map is not validated for them
+            installed_distributions()
             if picture is not None:
                 from learnloop.study.picture import prepare_drawing
 

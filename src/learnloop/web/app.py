@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -45,6 +45,50 @@ class WebOptions:
     hosts: frozenset[str] = field(default_factory=lambda: allowed_hosts())
     roots: tuple[Path, ...] = ()  # besides the workspace
     pool: int = 2
+    # A class server (``serve --class``): people sign in, every page serves the signed-in learner's records.
+    class_mode: bool = False
+    # The session cookie is marked Secure when the request came over HTTPS (as uvicorn sees it, including a
+    # trusted proxy's X-Forwarded-Proto) or always, when the server is told it sits behind a TLS proxy.
+    behind_tls: bool = False
+    job_quota: int = 2  # a class server: queued or running heavy jobs per student
+
+
+OPTIONS_ENV = "LEARNLOOP_SERVE_OPTIONS"  # how `serve --workers N` hands each process its settings and options
+
+
+def options_to_json(settings: Settings, options: WebOptions) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "home": str(settings.home),
+            "database_url": settings.database_url,
+            "hosts": sorted(options.hosts),
+            "roots": [str(r) for r in options.roots],
+            "pool": options.pool,
+            "class_mode": options.class_mode,
+            "behind_tls": options.behind_tls,
+            "job_quota": options.job_quota,
+        }
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory of `serve --workers N`: every worker process builds the same app from the environment."""
+    import json
+    import os
+
+    given = json.loads(os.environ[OPTIONS_ENV])
+    settings = Settings(home=Path(given["home"]), database_url=given["database_url"])
+    options = WebOptions(
+        hosts=frozenset(given["hosts"]),
+        roots=tuple(Path(r) for r in given["roots"]),
+        pool=int(given["pool"]),
+        class_mode=bool(given["class_mode"]),
+        behind_tls=bool(given["behind_tls"]),
+        job_quota=int(given["job_quota"]),
+    )
+    return create_app(settings, options=options)
 
 
 def csrf_key_for(settings: Settings) -> bytes:
@@ -103,11 +147,20 @@ class Server:
         """The folders study and project forms may use: the workspace, then those the learner allowed."""
         return (self.settings.workspace, *self.options.roots)
 
+    def for_learner(self, learner_id: int) -> Server:
+        """This server as one learner of a class sees it (their records, jobs and folders only)."""
+        from typing import cast
+
+        from learnloop.web.scope import LearnerServer
+
+        return cast("Server", LearnerServer(self, learner_id))
+
     def close(self) -> None:
         self.jobs.shutdown()
         self.status_cache.close()
         self.store.dispose()
-        shutil.rmtree(self.pictures.folder.parent, ignore_errors=True)
+        if not self.options.class_mode:  # a laptop's server drew into a temp folder of its own
+            shutil.rmtree(self.pictures.folder.parent, ignore_errors=True)
 
 
 def create_app(
@@ -118,7 +171,8 @@ def create_app(
 
     options = options or WebOptions()
     store = open_store(settings)
-    scratch = Path(tempfile.mkdtemp(prefix="learnloop-web-"))
+    # A class server's processes share the pictures they draw (a page made by one, its picture asked of another).
+    scratch = settings.home / "web-scratch" if options.class_mode else Path(tempfile.mkdtemp(prefix="learnloop-web-"))
     server = Server(
         settings=settings,
         store=store,
@@ -128,7 +182,8 @@ def create_app(
         options=options,
         csrf_key=csrf_key_for(settings),
     )
-    server.status_cache.watch(settings)
+    if not options.class_mode:  # a class server's pages differ per learner: nothing is kept between requests
+        server.status_cache.watch(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -141,30 +196,97 @@ def create_app(
     app.state.server = server
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes + 64 * 1024)
-    app.add_middleware(PageCache)
+    if not options.class_mode:  # its keys know no learner, and other processes' writes would not move them
+        app.add_middleware(PageCache)
     app.add_middleware(HostGuard, hosts=options.hosts)  # added last: the outermost layer, before anything runs
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_error_pages(app)
 
-    from learnloop.web.routes import ROUTERS
+    from fastapi import Depends
 
+    from learnloop.web.deps import require_learner, unguarded_routes
+    from learnloop.web.routes import PUBLIC_ROUTERS, ROUTERS
+
+    routers = list(ROUTERS)
     for router in ROUTERS:
-        app.include_router(router)
-    from learnloop.web.deps import unguarded_routes
+        # On a class server every learner page needs someone signed in: one dependency on every route of them.
+        # The JSON API's routers (prefix /api/) guard each route with the sync token instead, never a cookie.
+        api = router.prefix.startswith(API_PREFIX.rstrip("/"))
+        signed_in = options.class_mode and router not in PUBLIC_ROUTERS and not api
+        app.include_router(router, dependencies=[Depends(require_learner)] if signed_in else None)
+    if options.class_mode:
+        from learnloop.web.classroom import CLASS_ROUTERS, OPEN_ROUTERS
 
-    unguarded = unguarded_routes(ROUTERS)
+        for router in OPEN_ROUTERS:  # sign-in, joining with a code: no session needed
+            app.include_router(router)
+        for router in CLASS_ROUTERS:
+            app.include_router(router)
+        routers += [*OPEN_ROUTERS, *CLASS_ROUTERS]
+    unguarded = unguarded_routes(routers)
     if unguarded:  # a programming error: every form must carry the CSRF token
         raise RuntimeError(f"routes without the CSRF check: {', '.join(unguarded)}")
     return app
 
 
+API_PREFIX = "/api/"
+
+
+def is_api(request: Request) -> bool:
+    """A call to the JSON API (the laptops' sync): its errors are one JSON line, never a page."""
+    return request.url.path.startswith(API_PREFIX)
+
+
+def api_error(message: str, status: int) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+
+
+def database_down(request: Request, why: str) -> Any:
+    """The database does not answer: 503 (try again soon), one line, nothing done; never a traceback."""
+    logging.getLogger("learnloop.web").warning("database down on %s %s: %s", request.method, request.url.path, why)
+    message = "the class server's database is not answering, so nothing was read or saved; try again in a minute"
+    if is_api(request):
+        response = api_error(message, 503)
+    else:
+        from learnloop.web.render import bare_page
+
+        body, headers = bare_page("Database down", message)
+        response = HTMLResponse(body, status_code=503)
+        for key, value in headers:
+            if key not in (b"content-length", b"content-type"):
+                response.headers[key.decode()] = value.decode()
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 def _add_error_pages(app: FastAPI) -> None:
+    from learnloop.errors import StoreError
+    from learnloop.web.deps import SignInNeeded, TokenRefused
     from learnloop.web.nonces import AlreadyDone
     from learnloop.web.render import error_page, safe_back
 
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, _exc: SignInNeeded) -> Any:
+        from urllib.parse import quote
+
+        if is_api(request):
+            return api_error("sign in first", 401)
+        path = request.url.path
+        target = "/login" if request.method != "GET" or path in ("/", "/logout") else f"/login?next={quote(path)}"
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(TokenRefused)
+    async def token_refused(_request: Request, exc: TokenRefused) -> JSONResponse:
+        return api_error(exc.message, 401)
+
     @app.exception_handler(UserError)
-    async def user_error(request: Request, exc: UserError) -> HTMLResponse:
+    async def user_error(request: Request, exc: UserError) -> Any:
         from learnloop.web.drafts import form_again
+
+        if isinstance(exc, StoreError) and request.app.state.server.options.class_mode:
+            return database_down(request, str(exc))
+        if is_api(request):
+            return api_error(str(exc), exc.http_status)
 
         server_of_request = request.app.state.server
         server_of_request.nonces.release(request)
@@ -177,9 +299,12 @@ def _add_error_pages(app: FastAPI) -> None:
         return RedirectResponse(exc.location or safe_back(request), status_code=303)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_form(request: Request, exc: RequestValidationError) -> HTMLResponse:
+    async def bad_form(request: Request, exc: RequestValidationError) -> Any:
         from learnloop.web.drafts import form_again
         from learnloop.web.forms import describe_validation, field_of
+
+        if is_api(request):
+            return api_error(describe_validation(exc.errors()), 422)
 
         request.app.state.server.nonces.release(request)
         message = describe_validation(exc.errors())
@@ -188,6 +313,8 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        if is_api(request):
+            return api_error(str(exc.detail), exc.status_code)
         if exc.status_code == 404:
             return error_page(request, f"there is no page at {request.url.path}", 404)
         if exc.status_code == 405:
@@ -197,9 +324,15 @@ def _add_error_pages(app: FastAPI) -> None:
         return error_page(request, str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)
-    async def bug(request: Request, exc: Exception) -> HTMLResponse:
+    async def bug(request: Request, exc: Exception) -> Any:
         """Anything else is a bug: one line on the page, the traceback in the server's log."""
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        if isinstance(exc, OperationalError | InterfaceError):  # the database went away under a request
+            return database_down(request, str(exc).strip().splitlines()[0] if str(exc).strip() else "")
         logging.getLogger("learnloop.web").error("bug on %s %s", request.method, request.url.path, exc_info=exc)
+        if is_api(request):
+            return api_error(f"the class server hit a bug ({type(exc).__name__}); nothing was saved", 500)
         return error_page(
             request,
             f"learnloop hit a bug ({type(exc).__name__}: {exc}); nothing was saved "

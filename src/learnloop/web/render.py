@@ -68,7 +68,15 @@ def _number(value: float | int | None, digits: int = 3) -> str:
 
 
 def server_of(request: Request) -> Server:
-    return request.app.state.server
+    """The server as this request may see it: on a class server, once the request's learner is known, only
+    that learner's part of it (:mod:`learnloop.web.scope`, the one place that scopes a request)."""
+    server: Server = request.app.state.server
+    if not server.options.class_mode:
+        return server
+    learner_id = request.scope.get("state", {}).get("learner_id")
+    if learner_id is None:
+        return server
+    return server.for_learner(learner_id)
 
 
 def csrf_secret(request: Request) -> tuple[str, bool]:
@@ -104,6 +112,8 @@ def render_text(
         "path": request.url.path,
         "csrf": csrf if csrf is not None else TOKEN_SLOT,
         "error": None,
+        "class_mode": server_of(request).options.class_mode,
+        "viewer": getattr(request.state, "learner", None),  # the signed-in learner of a class server
         **(context or {}),
     }
     return environment().get_template(template).render(values)

@@ -38,7 +38,8 @@ def test_arrows_reorder_the_open_gaps(web: Web) -> None:
     web.ok(f"/gaps/{c}/move", {"direction": "up"})  # already first: stays
     assert _ids(web) == [c, a, b]
     assert web.refused(f"/gaps/{a}/move", {"direction": "sideways"}) == "move a gap up or down"
-    assert web.refused("/gaps/999/move", {"direction": "up"}).startswith("gap 999 is not among the open gaps")
+    missing = web.refused("/gaps/999/move", {"direction": "up"}, status=404)  # no such id: not found
+    assert missing.startswith("gap 999 is not among the open gaps")
     assert web.refused("/gaps/abc/move", {"direction": "up"}) == "'gap id' must be a whole number"
 
 

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from learnloop.web.routes import atlas, focus, gaps, history, home, jobs, lab, pictures, practice, project, study
+from learnloop.web.routes import (
+    atlas,
+    basics,
+    focus,
+    gaps,
+    history,
+    home,
+    jobs,
+    lab,
+    pictures,
+    practice,
+    project,
+    study,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
+    basics.router,
     home.router,
     atlas.router,
     focus.router,
@@ -19,3 +33,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     pictures.router,
 )
+
+# Routers that answer without a learner even on a class server (create_app adds no sign-in to them).
+PUBLIC_ROUTERS: tuple[APIRouter, ...] = (basics.router,)

@@ -47,16 +47,15 @@ async def map_page(request: Request) -> HTMLResponse:
     cached = server.page_cache.get("map")
     if cached is None:
         datasets = sorted(atlas.datasets.values(), key=lambda d: (d.task, d.name.lower()))
-        cached = render_text(
-            request,
-            "map.html",
-            {
-                "branches": tree(atlas),
-                "count": len(atlas.topics),
-                "datasets": datasets,
-                "focuses": list(atlas.focuses.values()),
-            },
-        ).encode()
+        context = {
+            "branches": tree(atlas),
+            "count": len(atlas.topics),
+            "datasets": datasets,
+            "focuses": list(atlas.focuses.values()),
+        }
+        if server.options.class_mode:  # the page's header names the signed-in learner: made per request
+            return render(request, "map.html", context)
+        cached = render_text(request, "map.html", context).encode()
         server.page_cache["map"] = cached
     return HTMLResponse(cached, headers=SECURITY_HEADERS)
 

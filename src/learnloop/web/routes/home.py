@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Form, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from learnloop import config
 from learnloop.loop.passes import Status, Today
@@ -28,13 +28,8 @@ NOTICES = {
     "skipped": "Step skipped; your reason is recorded as a speed-up.",
     "closed": "Pass closed. The next one starts at step 0: look at the map again, then keep your focus or pin another.",
     "kept": "Ranking kept as it is.",
+    "joined": "You joined the class: your teacher now sees your progress. Start where you are.",
 }
-
-
-@router.get("/healthz", response_class=PlainTextResponse)
-async def healthz() -> PlainTextResponse:
-    """A constant, for load balancers and the load benchmark."""
-    return PlainTextResponse("ok")
 
 
 def status_key(now: datetime) -> tuple[str, datetime]:
@@ -51,7 +46,7 @@ def fresh_status(server: Server, now: datetime) -> Status:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request) -> HTMLResponse:
+async def home(request: Request) -> Response:
     """Rendered once per database change (and per minute, for days left), then served from memory.
 
     The status is read in one read session when the database moved; a page kept in the cache has
@@ -60,6 +55,8 @@ async def home(request: Request) -> HTMLResponse:
     querying at once.
     """
     server = server_of(request)
+    if server.options.class_mode and request.state.learner.role in ("teacher", "admin"):
+        return RedirectResponse("/classes", status_code=303)  # a teacher's home is the class view
     now = config.now()
     notice_text = NOTICES.get(request.query_params.get("notice", ""))  # read by hand: the hot path stays lean
     key = (*status_key(now), notice_text)

@@ -25,10 +25,6 @@ TYPES = {
     ".svg": "image/svg+xml",
     ".dot": "text/vnd.graphviz; charset=utf-8",
 }
-FAVICON = (
-    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="12" fill="none" '
-    b'stroke="#1f6f5c" stroke-width="4"/><path d="M16 4 l6 -3 v6z" fill="#1f6f5c"/></svg>'
-)
 
 
 @router.get("/jobs", response_class=HTMLResponse)
@@ -87,8 +83,3 @@ def job_file(request: Request, job_id: str, name: str) -> Response:
             **SECURITY_HEADERS,
         },
     )
-
-
-@router.get("/favicon.ico")
-def favicon() -> Response:
-    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

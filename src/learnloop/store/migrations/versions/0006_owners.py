@@ -11,6 +11,8 @@ checks them all before it commits. On PostgreSQL the tables are altered in place
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,7 +27,7 @@ LOCAL_LEARNER_ID = 1
 # Tables keyed by their own ``id``: learner_id is added beside it (parents before children).
 ID_TABLES = ("passes", "events", "reference_projects", "notes", "projects", "checkins", "gaps", "practice", "jobs")
 # Tables keyed by what they describe (one ranking per focus, one mark per topic): the key gains the learner.
-KEYED = {
+KEYED: dict[str, tuple[str, list[sa.Column[Any]]]] = {
     "interests": (
         "focus_id",
         [
@@ -71,7 +73,7 @@ def upgrade() -> None:
             batch.create_unique_constraint("uq_passes_learner_number", ["learner_id", "number"])
     else:
         for unique in sa.inspect(bind).get_unique_constraints("passes"):
-            if unique["column_names"] == ["number"]:
+            if unique["column_names"] == ["number"] and unique["name"]:
                 op.drop_constraint(unique["name"], "passes", type_="unique")
         op.create_unique_constraint("uq_passes_learner_number", "passes", ["learner_id", "number"])
 
@@ -84,9 +86,7 @@ def upgrade() -> None:
             sa.Column("learner_id", sa.Integer, sa.ForeignKey("learners.id", name=f"fk_{table}_learner_id")),
             sa.PrimaryKeyConstraint("learner_id", key, name=f"pk_{table}"),
         )
-        op.execute(
-            f"INSERT INTO {table}_owned (learner_id, {names}) SELECT {LOCAL_LEARNER_ID}, {names} FROM {table}"
-        )
+        op.execute(f"INSERT INTO {table}_owned (learner_id, {names}) SELECT {LOCAL_LEARNER_ID}, {names} FROM {table}")
         op.drop_table(table)
         op.rename_table(f"{table}_owned", table)
 
