@@ -14,8 +14,11 @@ from learnloop.lab.options import BaselineOptions, OptionError
         ({"cv": 21}, "cv", "must be at most 20"),
         ({"cv": "abc"}, "cv", "must be a whole number"),
         ({"split": "sideways"}, "split", "must be one of auto, time or random"),
-        ({"metric": "speed"}, "metric", "must be one of accuracy, balanced_accuracy, f1_macro, roc_auc, r2, "
-            "rmse or mae"),
+        (
+            {"metric": "speed"},
+            "metric",
+            "must be one of accuracy, balanced_accuracy, f1_macro, roc_auc, r2, rmse or mae",
+        ),
         ({"time_budget": float("nan")}, "time_budget", "must be a finite number"),
         ({"fit_timeout": 0}, "fit_timeout", "must be more than 0.0"),
         ({"groups": ""}, "groups", "must not be empty"),
