@@ -18,6 +18,7 @@ Core statements on tables) is not rewritten: :mod:`learnloop.loop.reads` binds `
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -58,9 +59,14 @@ def _scope_queries(state: ORMExecuteState) -> None:
     if state.is_column_load:
         return  # a refresh of a row this session already holds, by its primary key
     if state.is_select or state.is_update or state.is_delete:
-        state.statement = state.statement.options(
-            with_loader_criteria(Owned, lambda cls: cls.learner_id == learner, include_aliases=True)
-        )
+        state.statement = state.statement.options(_criteria(learner))
+
+
+@lru_cache(maxsize=4096)
+def _criteria(learner: int) -> Any:
+    """The option that scopes a statement to ``learner``: built once per learner and reused (building it,
+    which inspects the lambda, costs more than the query it scopes)."""
+    return with_loader_criteria(Owned, lambda cls: cls.learner_id == learner, include_aliases=True)
 
 
 @event.listens_for(LearnerSession, "before_flush")
