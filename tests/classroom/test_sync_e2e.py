@@ -302,6 +302,7 @@ def test_malformed_bodies_get_one_json_line_and_write_nothing(
     class_server: ClassServer, cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from learnloop.classroom import sync
+
     seed_laptop(cli, tmp_path)
     _ok(cli, ["class", "join", class_server.url, "--code", class_server.code, "--name", "Cy"])
     _ok(cli, "sync")

@@ -230,8 +230,13 @@ def _good(laptop: Store) -> dict[str, Any]:
         (lambda d: d["tables"]["gaps"][0].update(surprise=1), "is not a field of this table"),
         (
             lambda d: d["tables"]["notes"].append(
-                {"id": 5, "pass_id": d["tables"]["passes"][1]["id"], "kind": "pattern", "text": "x",
-                 "added_at": NOW.isoformat()}
+                {
+                    "id": 5,
+                    "pass_id": d["tables"]["passes"][1]["id"],
+                    "kind": "pattern",
+                    "text": "x",
+                    "added_at": NOW.isoformat(),
+                }
             ),
             "notes of a pass that is not shared",
         ),

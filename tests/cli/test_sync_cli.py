@@ -109,7 +109,13 @@ def test_the_reminder_costs_the_status_no_network_code(home: Path, tmp_path: Pat
     assert "learnloop sync" in result.stdout, result.stdout + result.stderr
     line = next(x for x in result.stderr.splitlines() if x.startswith("LOADED="))
     loaded = set(json.loads(line.removeprefix("LOADED=")))
-    for heavy in ("urllib.request", "http.client", "ssl", "sqlalchemy", "learnloop.classroom.client",
-                  "learnloop.classroom.sync"):
+    for heavy in (
+        "urllib.request",
+        "http.client",
+        "ssl",
+        "sqlalchemy",
+        "learnloop.classroom.client",
+        "learnloop.classroom.sync",
+    ):
         assert heavy not in loaded, heavy
     assert "learnloop.classroom.membership" in loaded

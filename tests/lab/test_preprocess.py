@@ -76,3 +76,28 @@ def test_preprocessor_imputes_scales_and_ignores_unknown_categories() -> None:
     assert out.shape == (1, 3)
     assert np.isfinite(out).all()
     assert out[0, 1:].sum() == 0  # an unknown category lights no one-hot column
+
+
+def test_columns_without_gaps_skip_the_imputer_with_the_same_output() -> None:
+    """The folds are cut from one table: a column group with no missing value needs no imputer (its median
+    on a million rows was half the time of preparing the folds), and the numbers do not change."""
+    import numpy as np
+    import pandas as pd
+
+    from learnloop.lab.preprocess import as_model_input, build_preprocessor, split_target
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"a": rng.normal(size=60), "b": rng.normal(size=60), "c": rng.choice(["x", "y"], 60), "y": rng.normal(size=60)}
+    )
+    prepared = split_target(frame, "y", "regression")
+    X = as_model_input(prepared.X, prepared.plan)
+    quick = build_preprocessor(prepared.plan, whole=X)
+    assert "impute" not in dict(quick.transformers[0][1].steps)
+    plain = build_preprocessor(prepared.plan).fit_transform(X.iloc[:40])
+    assert np.array_equal(quick.fit_transform(X.iloc[:40]), plain)
+    frame.loc[3, "a"] = np.nan
+    prepared = split_target(frame, "y", "regression")
+    X = as_model_input(prepared.X, prepared.plan)
+    assert "impute" in dict(build_preprocessor(prepared.plan, whole=X).transformers[0][1].steps)
+    assert not np.isnan(build_preprocessor(prepared.plan, whole=X).fit_transform(X.iloc[:40])).any()

@@ -17,44 +17,123 @@ from learnloop.store import db
 from learnloop.store.models import LOCAL_LEARNER_ID
 
 AT = datetime(2026, 1, 5, 10, 0)  # naive UTC, as the tables store it
-OWNED = ("passes", "interests", "events", "reference_projects", "notes", "projects", "checkins", "gaps", "practice",
-         "topic_marks", "jobs")
+OWNED = (
+    "passes",
+    "interests",
+    "events",
+    "reference_projects",
+    "notes",
+    "projects",
+    "checkins",
+    "gaps",
+    "practice",
+    "topic_marks",
+    "jobs",
+)
 
 # One or more rows in every learner table at 0005_learners (written before owners existed).
 ROWS: dict[str, list[dict[str, Any]]] = {
     "passes": [
-        {"id": 1, "number": 1, "started_at": AT, "step": 6, "step_started_at": AT, "focus_id": "nlp",
-         "closed_at": datetime(2026, 1, 20, 9, 0), "retro": "went well"},
-        {"id": 2, "number": 2, "started_at": datetime(2026, 1, 21), "step": 4,
-         "step_started_at": datetime(2026, 1, 25), "focus_id": "nlp", "closed_at": None, "retro": None},
+        {
+            "id": 1,
+            "number": 1,
+            "started_at": AT,
+            "step": 6,
+            "step_started_at": AT,
+            "focus_id": "nlp",
+            "closed_at": datetime(2026, 1, 20, 9, 0),
+            "retro": "went well",
+        },
+        {
+            "id": 2,
+            "number": 2,
+            "started_at": datetime(2026, 1, 21),
+            "step": 4,
+            "step_started_at": datetime(2026, 1, 25),
+            "focus_id": "nlp",
+            "closed_at": None,
+            "retro": None,
+        },
     ],
-    "interests": [{"focus_id": "nlp", "rank": 1, "ranked_at": AT}, {"focus_id": "time-series", "rank": 2,
-                                                                      "ranked_at": AT}],
-    "events": [{"id": 1, "pass_id": 1, "at": AT, "kind": "start", "step": 0, "subject": None, "reason": None},
-               {"id": 2, "pass_id": 2, "at": AT, "kind": "skip", "step": 2, "subject": None, "reason": "knew it"}],
+    "interests": [
+        {"focus_id": "nlp", "rank": 1, "ranked_at": AT},
+        {"focus_id": "time-series", "rank": 2, "ranked_at": AT},
+    ],
+    "events": [
+        {"id": 1, "pass_id": 1, "at": AT, "kind": "start", "step": 0, "subject": None, "reason": None},
+        {"id": 2, "pass_id": 2, "at": AT, "kind": "skip", "step": 2, "subject": None, "reason": "knew it"},
+    ],
     "reference_projects": [{"id": 1, "pass_id": 1, "source": "tkipf/pygcn", "why": "graphs", "added_at": AT}],
     "notes": [{"id": 1, "pass_id": 1, "kind": "pattern", "text": "a fit/predict pair", "added_at": AT}],
     "projects": [
-        {"id": 1, "pass_id": 2, "title": "Penguins", "idea_id": "penguin-pipeline", "data_source": "penguins",
-         "no_data_reason": None, "directory": "/tmp/penguins", "started_at": AT, "days": 14,
-         "deadline": date(2026, 2, 8), "status": "active", "finished_at": None, "summary": None}
+        {
+            "id": 1,
+            "pass_id": 2,
+            "title": "Penguins",
+            "idea_id": "penguin-pipeline",
+            "data_source": "penguins",
+            "no_data_reason": None,
+            "directory": "/tmp/penguins",
+            "started_at": AT,
+            "days": 14,
+            "deadline": date(2026, 2, 8),
+            "status": "active",
+            "finished_at": None,
+            "summary": None,
+        }
     ],
     "checkins": [{"id": 1, "project_id": 1, "at": AT, "text": "half-way"}],
     "gaps": [
-        {"id": 1, "pass_id": 1, "text": "attention?", "topic_id": None, "rank": 1, "status": "done",
-         "created_at": AT, "kept_at": AT, "days": 3, "deadline": date(2026, 1, 8), "closed_at": AT,
-         "learned": "weights"},
-        {"id": 2, "pass_id": 2, "text": "tokens?", "topic_id": None, "rank": None, "status": "open",
-         "created_at": AT, "kept_at": None, "days": None, "deadline": None, "closed_at": None, "learned": None},
+        {
+            "id": 1,
+            "pass_id": 1,
+            "text": "attention?",
+            "topic_id": None,
+            "rank": 1,
+            "status": "done",
+            "created_at": AT,
+            "kept_at": AT,
+            "days": 3,
+            "deadline": date(2026, 1, 8),
+            "closed_at": AT,
+            "learned": "weights",
+        },
+        {
+            "id": 2,
+            "pass_id": 2,
+            "text": "tokens?",
+            "topic_id": None,
+            "rank": None,
+            "status": "open",
+            "created_at": AT,
+            "kept_at": None,
+            "days": None,
+            "deadline": None,
+            "closed_at": None,
+            "learned": None,
+        },
     ],
-    "practice": [{"id": 1, "pass_id": 1, "kind": "exercise", "subject": "fizzbuzz", "score": None, "passed": True,
-                  "at": AT},
-                 {"id": 2, "pass_id": 2, "kind": "rung", "subject": "penguins:1", "score": 0.93, "passed": None,
-                  "at": AT}],
+    "practice": [
+        {"id": 1, "pass_id": 1, "kind": "exercise", "subject": "fizzbuzz", "score": None, "passed": True, "at": AT},
+        {"id": 2, "pass_id": 2, "kind": "rung", "subject": "penguins:1", "score": 0.93, "passed": None, "at": AT},
+    ],
     "topic_marks": [{"topic_id": "svm", "mark": "done", "marked_at": AT, "source": "gap:1"}],
-    "jobs": [{"id": "a1b2", "kind": "baseline", "title": "Baseline", "back": "/", "state": "done", "params": "{}",
-              "folder": None, "error": None, "error_status": 500, "submitted_at": AT, "started_at": AT,
-              "finished_at": AT}],
+    "jobs": [
+        {
+            "id": "a1b2",
+            "kind": "baseline",
+            "title": "Baseline",
+            "back": "/",
+            "state": "done",
+            "params": "{}",
+            "folder": None,
+            "error": None,
+            "error_status": 500,
+            "submitted_at": AT,
+            "started_at": AT,
+            "finished_at": AT,
+        }
+    ],
 }
 
 

@@ -90,14 +90,25 @@ def build_loop(store: Store, learner: int, *, focus: str, gap_texts: list[str], 
         marks.mark_topic(s, atlas, next(iter(atlas.topics)), mark, T0)
         s.add(
             JobRecord(
-                id=f"job-{learner}", kind="baseline", title=f"{focus} baseline", back="/", state="done",
-                error_status=500, submitted_at=T0,
+                id=f"job-{learner}",
+                kind="baseline",
+                title=f"{focus} baseline",
+                back="/",
+                state="done",
+                error_status=500,
+                submitted_at=T0,
             )
         )
     with store.session(learner) as s:
         s.execute(update(Pass).values(step=4))
         projects.new_project(
-            s, atlas, title=f"{focus} project", days=14, now=T0, workspace=workspace, idea_id="penguin-pipeline",
+            s,
+            atlas,
+            title=f"{focus} project",
+            days=14,
+            now=T0,
+            workspace=workspace,
+            idea_id="penguin-pipeline",
             directory=workspace / f"project-{learner}",
         )
     with store.session(learner) as s:
@@ -127,10 +138,17 @@ def read_loop(store: Store, learner: int) -> dict[str, Any]:
 def two(store: Store, tmp_path: Path) -> tuple[Store, int, int]:
     """The local learner (1) and Ada (2), each with a loop of their own."""
     ada = add_learner(store, "ada")
-    build_loop(store, LOCAL_LEARNER_ID, focus="nlp", gap_texts=["attention?", "tokens?"], mark="done",
-               workspace=tmp_path / "ws1")
-    build_loop(store, ada, focus="computer-vision", gap_texts=["convolutions?"], mark="skipped",
-               workspace=tmp_path / "ws2")
+    build_loop(
+        store,
+        LOCAL_LEARNER_ID,
+        focus="nlp",
+        gap_texts=["attention?", "tokens?"],
+        mark="done",
+        workspace=tmp_path / "ws1",
+    )
+    build_loop(
+        store, ada, focus="computer-vision", gap_texts=["convolutions?"], mark="skipped", workspace=tmp_path / "ws2"
+    )
     return store, LOCAL_LEARNER_ID, ada
 
 
@@ -195,12 +213,28 @@ def test_writes_land_with_their_learner(two: tuple[Store, int, int]) -> None:
     with store.across_learners() as s:
         owners = dict(s.execute(select(Gap.text, Gap.learner_id)).all())  # unscoped: every learner's gaps
         events = s.execute(text("SELECT learner_id, count(*) FROM events GROUP BY learner_id ORDER BY 1")).all()
-    assert owners == {"attention?": me, "tokens?": me, "convolutions?": ada, "through the plain SQL": ada,
-                      "through the ORM": ada}
+    assert owners == {
+        "attention?": me,
+        "tokens?": me,
+        "convolutions?": ada,
+        "through the plain SQL": ada,
+        "through the ORM": ada,
+    }
     assert [learner for learner, _ in events] == [me, ada]
     with store.across_learners() as s:
-        for table in ("passes", "events", "gaps", "projects", "checkins", "practice", "notes", "interests",
-                      "topic_marks", "reference_projects", "jobs"):
+        for table in (
+            "passes",
+            "events",
+            "gaps",
+            "projects",
+            "checkins",
+            "practice",
+            "notes",
+            "interests",
+            "topic_marks",
+            "reference_projects",
+            "jobs",
+        ):
             found = s.execute(text(f"SELECT DISTINCT learner_id FROM {table} ORDER BY 1")).scalars().all()
             assert found == [me, ada], table
 
@@ -263,8 +297,9 @@ def _without_targets(value: Any) -> Any:
 
 def _without_ids(data: dict[str, Any]) -> dict[str, Any]:
     refs = ("id", "pass_id", "project_id")
-    return {name: [{k: v for k, v in row.items() if k not in refs} for row in rows]
-            for name, rows in data["tables"].items()}
+    return {
+        name: [{k: v for k, v in row.items() if k not in refs} for row in rows] for name, rows in data["tables"].items()
+    }
 
 
 def test_an_export_has_one_learners_rows_and_an_import_lands_in_the_importer(two: tuple[Store, int, int]) -> None:
@@ -309,8 +344,19 @@ def test_deleting_one_learners_records_leaves_the_others(two: tuple[Store, int, 
         counts = delete_learner_records(s, me)
     assert counts["gaps"] == 2 and counts["jobs"] == 1 and counts["passes"] == 2
     with store.across_learners() as s:
-        for table in ("passes", "events", "gaps", "projects", "checkins", "practice", "notes", "interests",
-                      "topic_marks", "reference_projects", "jobs"):
+        for table in (
+            "passes",
+            "events",
+            "gaps",
+            "projects",
+            "checkins",
+            "practice",
+            "notes",
+            "interests",
+            "topic_marks",
+            "reference_projects",
+            "jobs",
+        ):
             assert s.execute(text(f"SELECT count(*) FROM {table} WHERE learner_id = {me}")).scalar() == 0, table
         assert s.get(Learner, me) is not None  # the account is the classroom's to remove
     with store.read(ada) as s:

@@ -63,8 +63,12 @@ def test_a_live_token_names_its_learner_and_others_get_one_json_line(home) -> No
         ok = client.get("/api/test/me", headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 200 and ok.json() == {"learner": learner_id}
         assert client.put("/api/test/thing", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-        for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": f"Bearer {stale}"},
-                        {"Authorization": f"Basic {token}"}):
+        for headers in (
+            {},
+            {"Authorization": "Bearer nope"},
+            {"Authorization": f"Bearer {stale}"},
+            {"Authorization": f"Basic {token}"},
+        ):
             refused = client.put("/api/test/thing", headers=headers)
             assert refused.status_code == 401
             assert refused.headers["content-type"].startswith("application/json")

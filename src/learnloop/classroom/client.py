@@ -127,9 +127,7 @@ class ClassServer:
         self.token = token
         self.timeout = timeout
         context = ssl.create_default_context()  # verifies certificates and host names
-        self._opener = urllib.request.build_opener(
-            _NoRedirects(), urllib.request.HTTPSHandler(context=context)
-        )
+        self._opener = urllib.request.build_opener(_NoRedirects(), urllib.request.HTTPSHandler(context=context))
 
     def join(self, code: str, name: str, login: str | None = None) -> Any:
         from learnloop.classroom.sync import JoinReply, JoinRequest

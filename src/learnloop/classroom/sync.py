@@ -291,9 +291,9 @@ def check_join_limit(session: Session, address: str | None, now: datetime, allow
 
     since = now - timedelta(minutes=minutes)
     failures = session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.key == _join_key(address), LoginAttempt.at > since
-        )
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.key == _join_key(address), LoginAttempt.at > since)
     )
     if (failures or 0) >= allowed:
         raise TooManyJoins(f"too many wrong invite codes from this address; try again in {minutes} minutes")

@@ -62,9 +62,7 @@ def serve(
     ] = False,
     workers: Annotated[
         int,
-        typer.Option(
-            "--workers", min=1, max=64, help="Server processes (with --class; each has its own --jobs pool)."
-        ),
+        typer.Option("--workers", min=1, max=64, help="Server processes (with --class; each has its own --jobs pool)."),
     ] = 1,
     behind_tls: Annotated[
         bool,

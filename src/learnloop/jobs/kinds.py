@@ -156,30 +156,38 @@ def check_budget(value: float | None) -> float | None:
     return value
 
 
+def baseline_options(params: dict[str, Any]) -> Any:
+    """The lab's :class:`~learnloop.lab.options.BaselineOptions` from a baseline job's parameters (the web
+    form's names), validated: the page calls it before it submits the job, the job again when it runs."""
+    from learnloop.lab.options import DEFAULT_FIT_TIMEOUT, BaselineOptions
+
+    return BaselineOptions.parse(
+        data=params["data"],
+        target=params.get("target"),
+        task=params.get("task"),
+        metric=params.get("metric"),
+        cv=params.get("cv", 5),
+        split=params.get("split") or "auto",
+        groups=params.get("groups"),
+        time_budget=params.get("budget"),
+        fit_timeout=params.get("model_timeout") or DEFAULT_FIT_TIMEOUT,
+        models=params.get("models"),
+        drop=params.get("drop") or [],
+    )
+
+
 def _baseline(params: dict[str, Any], out: Path) -> tuple[Compute, float]:
     budget = check_budget(params.get("budget"))
 
     def compute(progress: ProgressFn) -> dict[str, Any]:
-        from learnloop.lab.baseline import DEFAULT_FIT_TIMEOUT, Progress, run_baseline
+        from learnloop.lab.baseline import Progress, run_baseline
         from learnloop.lab.report import write_report
 
         def hook(p: Progress) -> None:
             running = ", ".join(p.running[:3])
             progress(p.done, p.total, p.phase + (f": {running}" if running else ""))
 
-        board = run_baseline(
-            params["data"],
-            params.get("target"),
-            task=params.get("task"),
-            metric=params.get("metric"),
-            cv=int(params.get("cv", 5)),
-            time_budget=budget,
-            fit_timeout=params.get("model_timeout") or DEFAULT_FIT_TIMEOUT,
-            models=params.get("models"),
-            drop=params.get("drop") or [],
-            picture_dir=out,
-            progress=hook,
-        )
+        board = run_baseline(baseline_options(params), picture_dir=out, progress=hook)
         written = write_report(board, out)
         write_file(out / "leaderboard.csv", leaderboard_csv(board).encode())
         curve = Path(board.learning_curve_png).name if board.learning_curve_png else None
@@ -275,6 +283,7 @@ PLANS: dict[str, Callable[[dict[str, Any], Path], tuple[Compute, float]]] = {
 __all__ = [
     "PLANS",
     "Cancelled",
+    "baseline_options",
     "check_budget",
     "folder_name",
     "leaderboard_csv",

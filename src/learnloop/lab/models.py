@@ -83,6 +83,8 @@ def _tree(task: str, rows: int, seed: int) -> Any:
 TREE_ROWS = 10_000
 SMALL_TABLE_ROWS = 2_000  # below this many training rows, forests grow fewer trees
 SMALL_FOREST_TREES = 30
+SMALL_BOOST_ROWS = 500  # below this many training rows, histogram boosting grows fewer, bolder rounds
+SMALL_BOOST_ROUNDS = 30
 CLASS_ROUNDS = 300  # boosting grows one tree per class per round: with k > 2 classes, at most 300 / k rounds (≥ 30)
 
 
@@ -122,11 +124,27 @@ def _hist_gb(task: str, rows: int, seed: int) -> Any:
     # Early stopping on 10% of the rows at every size (scikit-learn only turns it on above 10,000 rows),
     # and a bolder step with smaller trees: about half the cost, which matters most with many classes
     # (one tree per class per round).
+    # Below 2,000 classification rows, 63 bins rather than 255 (about 25 rows per bin, not 6): histograms
+    # cost what their bins do, and one tree per class per round multiplies it (digits: 1.9 s -> 1.3 s of
+    # CPU for 5 folds at the same 0.974; seattle-weather 0.776 -> 0.771, its fold spread 0.019).
+    bins = 63 if task == "classification" and rows < SMALL_TABLE_ROWS else 255
+    if task == "classification" and rows < SMALL_BOOST_ROWS:
+        # Below 500 rows, 30 bolder rounds on all the rows score as well as 60 (iris, wine, penguins,
+        # breast cancer: within 0.005, the fold spread is 0.01-0.02) at half the time.
+        return kind(
+            early_stopping=False,
+            learning_rate=0.3,
+            max_leaf_nodes=15,
+            max_iter=SMALL_BOOST_ROUNDS,
+            max_bins=bins,
+            random_state=seed,
+        )
     return kind(
         early_stopping=rows >= 200,
         learning_rate=0.2,
         max_leaf_nodes=15,
-        max_iter=60 if rows < 500 else 100,
+        max_iter=60 if rows < SMALL_BOOST_ROWS else 100,
+        max_bins=bins,
         random_state=seed,
     )
 

@@ -18,6 +18,16 @@ MAX_SECONDS = 7 * 24 * 3600.0
 DEFAULT_FIT_TIMEOUT = 600.0
 
 
+class OptionError(UserError):
+    """A bad option value: ``field`` names the option, ``value`` what was given, ``problem`` what is wrong
+    (a phrase that follows the option's name: "must be at least 2"), so a front door can word it its way."""
+
+    def __init__(self, message: str, *, field: str, value: Any, problem: str) -> None:
+        super().__init__(message, field=field)
+        self.value = value
+        self.problem = problem
+
+
 class BaselineOptions(BaseModel):
     """The options of one baseline run (see :func:`learnloop.lab.baseline.run_baseline`)."""
 
@@ -71,7 +81,8 @@ class BaselineOptions(BaseModel):
             shown = repr(given) if not isinstance(given, str) or len(given) <= 60 else repr(given[:57] + "...")
             info = cls.model_fields.get(name)
             about = f" ({info.description})" if info is not None and info.description else ""
-            raise UserError(f"{name} {shown}: {_plain(first)}{about}", field=name) from None
+            problem = _plain(first)
+            raise OptionError(f"{name} {shown}: {problem}{about}", field=name, value=given, problem=problem) from None
 
 
 def _plain(error: Any) -> str:
@@ -86,7 +97,20 @@ def _plain(error: Any) -> str:
         }
         bound = next(iter(context.values()))
         return f"must be {limits[kind]} {bound}"
+    if kind in ("string_too_long", "string_too_short") and context:
+        bound = context.get("max_length", context.get("min_length"))
+        if kind == "string_too_short" and bound == 1:
+            return "must not be empty"
+        return f"must be at {'most' if kind == 'string_too_long' else 'least'} {bound} characters long"
+    words = {
+        "int_parsing": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "float_parsing": "must be a number",
+        "finite_number": "must be a finite number",
+    }
+    if kind in words:
+        return words[kind]
     if kind == "literal_error" and context:
-        return "choose " + str(context.get("expected", "")).replace("'", "")
+        return "must be one of " + str(context.get("expected", "")).replace("'", "")
     message = str(error.get("msg", "is not valid"))
     return message.removeprefix("Value error, ")

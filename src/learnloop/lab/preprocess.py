@@ -49,6 +49,27 @@ class Prepared:
     id_columns: dict[str, Any] = field(default_factory=dict)  # dropped id-like columns (row-aligned), for checks
 
 
+def check_columns(
+    columns: list[str], target: str | None, drop: tuple[str, ...] | list[str] = (), groups: str | None = None
+) -> None:
+    """The target, the columns to leave out and the group column are in the table (or one error naming
+    the option it concerns, with the closest column names)."""
+    if not target:
+        raise UserError("say which column to predict", field="target", hint="columns: " + ", ".join(columns[:12]))
+    for name, option in ((target, "target"), (groups, "groups")):
+        if name is not None and name not in columns:
+            from learnloop.atlas.load import close_ids
+
+            missing = NotFound("column", name, close_ids(name, columns))
+            missing.field = option
+            raise missing
+    absent = [c for c in drop if c not in columns]
+    if absent:
+        raise UserError(f"a column to leave out is not in the table: {absent[0]!r}", field="drop")
+    if groups is not None and groups == target:
+        raise UserError("the group column cannot be the target", field="groups")
+
+
 def split_target(
     frame: pd.DataFrame,
     target: str | None,
@@ -60,25 +81,8 @@ def split_target(
     import numpy as np
     import pandas as pd
 
-    if not target:
-        raise UserError(
-            "say which column to predict",
-            field="target",
-            hint="columns: " + ", ".join(map(str, list(frame.columns)[:12])),
-        )
-    if target not in frame.columns:
-        from learnloop.atlas.load import close_ids
-
-        raise NotFound("column", target, close_ids(target, [str(c) for c in frame.columns]))
-    missing = [c for c in drop if c not in frame.columns]
-    if missing:
-        raise UserError(f"a column to leave out is not in the table: {missing[0]!r}", field="drop")
-    if groups is not None and groups not in frame.columns:
-        from learnloop.atlas.load import close_ids
-
-        raise NotFound("column", groups, close_ids(groups, [str(c) for c in frame.columns]))
-    if groups is not None and groups == target:
-        raise UserError("the group column cannot be the target", field="groups")
+    check_columns([str(c) for c in frame.columns], target, drop, groups)
+    assert target is not None
     y_raw = frame[target]
     if y_raw.isna().all():
         raise UserError(f"target column {target!r} is empty (every value is missing)")
@@ -249,30 +253,34 @@ def _is_free_text(text: pd.Series) -> bool:
     return bool(words.mean() >= 4 and sample.nunique() > 0.5 * len(sample))
 
 
-def build_preprocessor(plan: ColumnPlan) -> Any:
-    """The scikit-learn ColumnTransformer for a plan (dense float32 output)."""
+def build_preprocessor(plan: ColumnPlan, whole: pd.DataFrame | None = None) -> Any:
+    """The scikit-learn ColumnTransformer for a plan (dense float32 output).
+
+    ``whole``: the whole table, when every fold is cut from it. A group of columns with no missing
+    value in it then needs no imputer, whose median on a million rows (a masked sort) was half of the
+    time spent preparing 5 folds; the output is the same.
+    """
     import numpy as np
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+    def gaps(columns: list[str]) -> bool:
+        return whole is None or bool(whole[columns].isna().to_numpy().any())
+
     parts = []
     if plan.numeric:
-        parts.append(
-            (
-                "numeric",
-                Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
-                plan.numeric,
-            )
-        )
+        impute = [("impute", SimpleImputer(strategy="median"))] if gaps(plan.numeric) else []
+        parts.append(("numeric", Pipeline([*impute, ("scale", StandardScaler())]), plan.numeric))
     if plan.categorical:
+        impute = [("impute", SimpleImputer(strategy="most_frequent"))] if gaps(plan.categorical) else []
         parts.append(
             (
                 "categorical",
                 Pipeline(
                     [
-                        ("impute", SimpleImputer(strategy="most_frequent")),
+                        *impute,
                         (
                             "one_hot",
                             OneHotEncoder(

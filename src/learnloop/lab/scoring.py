@@ -19,10 +19,55 @@ class Metric:
     def score(self, estimator: Any, X: Any, y: Any) -> float:
         if self.name == "roc_auc":
             return roc_auc(estimator, X, y)
+        if self.name in PLAIN:
+            # The same numbers as scikit-learn's scorers, from one predict and a few numpy lines: on a small
+            # table the scorer's checks cost more than the predictions (65 fits, 130 scores per baseline).
+            return PLAIN[self.name](y, estimator.predict(X))
         from sklearn.metrics import get_scorer
 
         value = float(get_scorer(self.scorer)(estimator, X, y))
         return value if self.greater_is_better else -value
+
+
+def accuracy(y: Any, predicted: Any) -> float:
+    import numpy as np
+
+    return float(np.mean(np.asarray(predicted) == np.asarray(y)))
+
+
+def balanced_accuracy(y: Any, predicted: Any) -> float:
+    """The mean over the classes present in ``y`` of the share of their rows predicted right."""
+    import numpy as np
+
+    y, predicted = np.asarray(y), np.asarray(predicted)
+    classes = np.unique(y)
+    return float(np.mean([np.mean(predicted[y == c] == c) for c in classes]))
+
+
+def r2(y: Any, predicted: Any) -> float:
+    import numpy as np
+
+    y, predicted = np.asarray(y, dtype=float), np.asarray(predicted, dtype=float)
+    residual = float(np.sum((y - predicted) ** 2))
+    total = float(np.sum((y - y.mean()) ** 2))
+    if total == 0.0:  # a constant target: scikit-learn's convention
+        return 1.0 if residual == 0.0 else 0.0
+    return 1.0 - residual / total
+
+
+def rmse(y: Any, predicted: Any) -> float:
+    import numpy as np
+
+    return float(np.sqrt(np.mean((np.asarray(y, dtype=float) - np.asarray(predicted, dtype=float)) ** 2)))
+
+
+def mae(y: Any, predicted: Any) -> float:
+    import numpy as np
+
+    return float(np.mean(np.abs(np.asarray(y, dtype=float) - np.asarray(predicted, dtype=float))))
+
+
+PLAIN = {"accuracy": accuracy, "balanced_accuracy": balanced_accuracy, "r2": r2, "rmse": rmse, "mae": mae}
 
 
 def roc_auc(estimator: Any, X: Any, y: Any) -> float:

@@ -281,6 +281,11 @@ class Pool:
 def _serve(conn: Any, shared: Any, warm: tuple[str, ...]) -> None:
     """A worker's life: warm up, then run job after job until told to stop."""
     global _CONTEXT
+    import gc
+
+    # What a fork inherits (the libraries, the folds) is never garbage here: the worker's collections skip
+    # it, and its memory pages stay shared with the parent instead of being copied when a collection walks them.
+    gc.freeze()
     with contextlib.suppress(ValueError):  # not the main thread of the interpreter
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):

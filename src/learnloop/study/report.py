@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast, dataclass_transform
 
 NoticeKind = Literal[
     "oversized",
@@ -83,7 +83,7 @@ class Part:
         return json.dumps(_plain(self), indent=indent, ensure_ascii=False)
 
     def model_copy(self: _P, *, update: dict[str, Any] | None = None) -> _P:
-        return dataclasses.replace(self, **(update or {}))
+        return cast(_P, dataclasses.replace(cast(Any, self), **(update or {})))
 
 
 def _many() -> Any:
@@ -91,10 +91,11 @@ def _many() -> Any:
     return dataclasses.field(default_factory=list)
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(dataclasses.field,))
 def _value(cls: type[_P]) -> type[_P]:
     """Make ``cls`` a frozen, keyword-only dataclass with slots, and note its fields for ``_plain``."""
     made = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
-    _FIELDS[made] = tuple(f.name for f in dataclasses.fields(made))
+    _FIELDS[made] = tuple(f.name for f in dataclasses.fields(cast(Any, made)))
     return made
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -245,6 +245,7 @@ def database_down(request: Request, why: str) -> Any:
     """The database does not answer: 503 (try again soon), one line, nothing done; never a traceback."""
     logging.getLogger("learnloop.web").warning("database down on %s %s: %s", request.method, request.url.path, why)
     message = "the class server's database is not answering, so nothing was read or saved; try again in a minute"
+    response: Response
     if is_api(request):
         response = api_error(message, 503)
     else:

@@ -140,6 +140,16 @@ def _put_message(segment: str, field: str | None, message: str) -> str:
             wrapping = segment.rfind("<label", 0, control.start())
             if not label and wrapping != -1 and segment.find("</label>", wrapping) > control.start():
                 at = wrapping
-            return segment[:at] + line + segment[at:]
+            return _open_details(segment[:at] + line + segment[at:], at)
     opening = segment.index(">") + 1
     return segment[:opening] + line + segment[opening:]
+
+
+def _open_details(segment: str, at: int) -> str:
+    """A message inside a folded <details> section (the lab's "More choices") is shown: the section opens."""
+    start = segment.rfind("<details", 0, at)
+    if start == -1 or segment.find("</details>", start, at) != -1:
+        return segment
+    end = segment.index(">", start)
+    tag = segment[start:end]
+    return segment if re.search(r"\bopen\b", tag) else segment[:end] + " open" + segment[end:]

@@ -69,9 +69,8 @@ class ClassServer:
         return self.app.state.server.store
 
     def account(self, login: str, role: str = "student", name: str | None = None) -> int:
-        from learnloop.classroom.accounts import create_learner
-
         from learnloop import config
+        from learnloop.classroom.accounts import create_learner
 
         with self.store.across_learners() as session:
             learner = create_learner(
@@ -120,5 +119,3 @@ def make_app(settings: Settings, **options: Any) -> Any:
     from learnloop.web.app import WebOptions, create_app
 
     return create_app(settings, options=WebOptions(class_mode=True, **options))
-
-

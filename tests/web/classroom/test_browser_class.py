@@ -23,8 +23,14 @@ from tests.web.classroom.people import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS_ENV = "LEARNLOOP_SHOTS"  # a folder to copy the screenshots into, to look at them after the run
 START = "2026-11-02T09:00:00+00:00"
 LATER = "2026-11-12T09:00:00+00:00"  # ten days on: past the class's inactive_days (7)
@@ -67,9 +73,9 @@ def class_url(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     import socket
 
     import uvicorn
-    from learnloop.classroom.accounts import create_learner
 
     from learnloop import config
+    from learnloop.classroom.accounts import create_learner
     from learnloop.config import resolve_settings
     from learnloop.web.app import WebOptions, create_app
 
@@ -77,8 +83,16 @@ def class_url(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     settings = resolve_settings()
     app = create_app(settings, options=WebOptions(class_mode=True))
     with app.state.server.store.across_learners() as session:
-        create_learner(session, login="tess", name="Tess Teacher", email="tess@school.example", role="teacher",
-                       password=PASSWORD, origin="server", now=config.now())
+        create_learner(
+            session,
+            login="tess",
+            name="Tess Teacher",
+            email="tess@school.example",
+            role="teacher",
+            password=PASSWORD,
+            origin="server",
+            now=config.now(),
+        )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
@@ -122,7 +136,10 @@ def _join_on_the_web(chromium: Any, base: str, code: str, name: str, email: str)
 
 
 def test_a_teacher_makes_a_class_and_sees_students_join(
-    chromium: Any, class_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    chromium: Any,
+    class_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     more_students: list[Callable[[str, str], str]],
 ) -> None:
     teacher = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()

@@ -106,8 +106,14 @@ EXPECTED: dict[str, str] = {
     "PUT /api/v1/progress": "api",
     "GET /api/v1/me": "api",
 }
-ATLAS_IDS = {"topic_id": "svm", "focus_id": "tabular-prediction", "key": "1", "name": "penguins", "level": "1",
-             "model_id": "ridge"}
+ATLAS_IDS = {
+    "topic_id": "svm",
+    "focus_id": "tabular-prediction",
+    "key": "1",
+    "name": "penguins",
+    "level": "1",
+    "model_id": "ridge",
+}
 SECRET = "zq-secret-of-{}"  # a marker in each student's records that no one else's page may show
 NAME = "Zq-name-of-{}"  # and in their name (a page's header names who is signed in)
 # A valid form for the routes that check their fields before their ids, so the walk reaches the id lookup.
@@ -226,8 +232,15 @@ def call(who: Browser, method: str, path: str, template: str | None = None) -> A
     return who.post(path, dict(FORMS.get(template or path, {})))
 
 
-NO_SUCH_ID = {"gap_id": 987654, "note_id": 987654, "reference_id": 987654, "job_id": "no-such-job",
-              "name": "no-such.png", "classroom_id": 987654, "student_id": 987654}
+NO_SUCH_ID = {
+    "gap_id": 987654,
+    "note_id": 987654,
+    "reference_id": 987654,
+    "job_id": "no-such-job",
+    "name": "no-such.png",
+    "classroom_id": 987654,
+    "student_id": 987654,
+}
 
 
 def same_as_no_such_id(who: Browser, method: str, path: str, response: Any) -> bool:
@@ -256,8 +269,13 @@ def test_every_route_that_is_not_public_needs_someone(class_server: Any) -> None
     teacher, every API route on the token (one dependency each, so no route can forget)."""
     from learnloop.web.deps import check_token, require_learner, require_teacher
 
-    needs = {"own": require_learner, "atlas": require_learner, "foreign": require_learner,
-             "teacher": require_teacher, "api": check_token}
+    needs = {
+        "own": require_learner,
+        "atlas": require_learner,
+        "foreign": require_learner,
+        "teacher": require_teacher,
+        "api": check_token,
+    }
     for method, path, calls in walk(class_server.app.routes):
         kind = EXPECTED[f"{method} {path}"]
         if kind == "public":
@@ -294,8 +312,12 @@ def _walk(server: Any) -> None:
             for attacker, target in foreign:
                 if attacker is world.tess and ("{" not in path or target == fill(path, world.ids["ana"])):
                     continue  # the teacher's own list and create-a-class pages are hers
-                if attacker is world.tess and "{student_id}" not in path and "classroom_id" in path \
-                        and target.startswith(f"/classes/{world.one}/"):
+                if (
+                    attacker is world.tess
+                    and "{student_id}" not in path
+                    and "classroom_id" in path
+                    and target.startswith(f"/classes/{world.one}/")
+                ):
                     continue
                 response = call(attacker, method, target, path)
                 if response.status_code != 404:

@@ -105,23 +105,34 @@ def test_several_server_processes_share_sessions_and_pages(home: Path) -> None:
     """`learnloop serve --class --workers 2`: a session opened by one process is known to the other, and a
     change made through one is seen through both (nothing a page shows is kept in one process's memory)."""
     import httpx
-    from learnloop.classroom.accounts import create_learner
 
     from learnloop import config
+    from learnloop.classroom.accounts import create_learner
     from learnloop.config import resolve_settings
     from learnloop.store.db import open_store
 
     store = open_store(resolve_settings())
     with store.across_learners() as session:
-        create_learner(session, login="ana", name="Ana", email="ana@school.example", role="student",
-                       password=PASSWORD, origin="server", now=config.now())
+        create_learner(
+            session,
+            login="ana",
+            name="Ana",
+            email="ana@school.example",
+            role="student",
+            password=PASSWORD,
+            origin="server",
+            now=config.now(),
+        )
     store.dispose()
     port = _free_port()
     script = Path(sys.executable).parent / "learnloop"
     env = {**os.environ, "LEARNLOOP_HOME": str(home), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     server = subprocess.Popen(
         [str(script), "serve", "--class", "--workers", "2", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -44,8 +44,9 @@ def test_a_new_student_joins_on_the_web_with_the_code(class_server: Any) -> None
     classroom = class_server.new_class(teacher)
     code = class_server.invite(teacher, classroom)
     newcomer = class_server.browser()
-    bad = newcomer.post("/join", {"code": "WRONG-CODE", "name": "Bo", "email": "bo@school.example",
-                                  "password": PASSWORD})
+    bad = newcomer.post(
+        "/join", {"code": "WRONG-CODE", "name": "Bo", "email": "bo@school.example", "password": PASSWORD}
+    )
     assert bad.status_code >= 400 and alert(bad)
     joined = newcomer.post("/join", {"code": code, "name": "Bo", "email": "bo@school.example", "password": PASSWORD})
     assert joined.status_code == 303, alert(joined)

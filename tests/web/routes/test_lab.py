@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,8 @@ def test_form_needs_one_source(web: Web) -> None:
         == "choose a data set from the map or upload a CSV, not both"
     )
     assert "did you mean" in web.refused("/lab/baseline", {"dataset": "penguin"}, status=404)
-    assert web.refused("/lab/baseline", {"dataset": "penguins", "cv": "1"}) == "choose between 2 and 10 folds"
+    assert web.refused("/lab/baseline", {"dataset": "penguins", "cv": "1"}) == "the number of folds must be at least 2"
+    assert web.refused("/lab/baseline", {"dataset": "penguins", "cv": "21"}) == "the number of folds must be at most 20"
     assert web.refused("/lab/baseline", {"dataset": "penguins", "budget": "soon"}).startswith(
         "the time budget must be a number"
     )
@@ -58,12 +60,18 @@ def test_uploads_are_checked_before_anything_runs(web: Web) -> None:
         "is not a .csv file; upload a CSV table"
     )
     assert "not as a CSV table" in _upload(web, {"target": "label"}, "x.csv", _csv(), kind="image/png")
-    assert "is not UTF-8 text" in _upload(web, {"target": "label"}, "latin.csv", "a,b\ncafé,1\n".encode("latin-1"))
     assert _upload(web, {"target": "label"}, "empty.csv", b"  \n") == "empty.csv is empty"
     assert "at least two columns" in _upload(web, {"target": "label"}, "one.csv", b"label\n1\n2\n3\n")
     assert _upload(web, {}, "t.csv", _csv()) == "say which column of t.csv to predict: target column"
     message = _upload(web, {"target": "lable"}, "t.csv", _csv())
-    assert message == "t.csv has no column 'lable'; did you mean label?"
+    assert message == "t.csv has no column called 'lable'; did you mean 'label'?"
+    assert _upload(web, {"target": "label", "groups": "shop"}, "t.csv", _csv()) == "t.csv has no column called 'shop'"
+    assert _upload(web, {"target": "label", "groups": "label"}, "t.csv", _csv()) == (
+        "the group column cannot be the target"
+    )
+    assert _upload(web, {"target": "label", "drop": "weight"}, "t.csv", _csv()) == (
+        "a column to leave out is not in the table: 'weight'"
+    )
 
 
 def test_upload_over_the_limit_is_refused(home: Path) -> None:
@@ -165,3 +173,88 @@ def test_a_leak_is_shown_on_the_page_before_the_ranking(web: Web) -> None:
     assert "Read this before the ranking" in page
     assert page.index("Read this before the ranking") < page.index("<table")
     assert "is reproduced by a sum of" in page and "too good to be true" in page
+
+
+def test_the_form_offers_the_lab_options_the_cli_has(web: Web) -> None:
+    page = web.get("/lab").text
+    split = re.search(r'<select id="lab-split" name="split">(.*?)</select>', page, re.S)
+    assert split and re.findall(r'<option value="([a-z]+)"', split.group(1)) == ["auto", "time", "random"]
+    assert 'name="groups"' in page and 'name="metric"' in page
+    metric = re.search(r'<select id="lab-metric" name="metric">(.*?)</select>', page, re.S)
+    assert metric
+    assert {"accuracy", "balanced_accuracy", "f1_macro", "roc_auc", "r2", "rmse", "mae"} <= set(
+        re.findall(r'<option value="([a-z_0-9]+)"', metric.group(1))
+    )
+    assert 'name="cv" type="number" min="2" max="20"' in page  # the lab's own range, as on the CLI
+
+
+def test_a_bad_option_comes_back_beside_its_field_in_one_line(web: Web) -> None:
+    """The lab's option checks run when the form is posted, before any job: the error sits beside its field."""
+    for data, field, message in (
+        ({"cv": "21"}, "cv", "the number of folds must be at most 20"),
+        ({"split": "sideways"}, "split", "the folds must be one of auto, time or random"),
+        ({"budget": str(8 * 24 * 3600)}, "budget", "the time budget must be at most 604800.0"),
+        ({"metric": "speed"}, "metric", "no metric called 'speed'; choose one from the list"),
+    ):
+        page = web.client.post(
+            "/lab/baseline",
+            data={"csrf": web.token(), "dataset": "penguins", **data},
+            headers={"Referer": "http://127.0.0.1/lab"},
+        )
+        assert page.status_code == 400, data
+        assert page.text.count('role="alert"') == 1, data
+        line = re.search(rf'<p class="error field-error" role="alert" id="error-{field}">([^<]*)</p>', page.text)
+        assert line and html.unescape(line.group(1)) == message, (data, line and line.group(1))
+        assert page.text.index(f'id="error-{field}"') < page.text.index(f'name="{field}"')
+        assert f'aria-invalid="true" aria-describedby="error-{field}"' in page.text
+        folded = field in ("split", "metric")  # under "More choices": the section opens to show the line
+        assert ("<details open>" in page.text) == folded, data
+    assert web.server.jobs.recent() == []
+
+
+def test_an_upload_column_the_form_names_is_checked_beside_its_field(web: Web) -> None:
+    page = web.client.post(
+        "/lab/baseline",
+        data={"csrf": web.token(), "target": "label", "groups": "shop"},
+        files={"upload": ("t.csv", _csv(), "text/csv")},
+        headers={"Referer": "http://127.0.0.1/lab"},
+    )
+    assert page.status_code == 400 and page.text.count('role="alert"') == 1
+    assert "t.csv has no column called &#x27;shop&#x27;" in page.text and 'id="error-groups"' in page.text
+    assert 'value="shop"' in page.text  # what was typed comes back
+    assert web.server.jobs.recent() == []
+
+
+def _shops_csv(rows: int = 90) -> bytes:
+    """A regression table in Windows-1252 (a 'café' shop) with a few far targets and 4 rows per shop."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=rows)
+    y = 3 * x + rng.normal(scale=0.5, size=rows)
+    y[[5, 40, 70]] = [400.0, -350.0, 500.0]
+    lines = ["shop;x;sales"]
+    for i in range(rows):
+        shop = "café" if i % 23 == 0 else f"shop{i // 4}"
+        lines.append(f"{shop};{x[i]:.3f}".replace(".", ",") + f";{y[i]:.2f}".replace(".", ","))
+    return ("\n".join(lines) + "\n").encode("cp1252")
+
+
+def test_split_groups_and_the_labs_notices_reach_the_job_and_its_page(web: Web) -> None:
+    """A European Windows-1252 CSV is read as the lab reads files; groups and the suggestions reach the page."""
+    response = web.post(
+        "/lab/baseline",
+        {"target": "sales", "cv": "3", "groups": "shop", "split": "auto", "models": ["linear-regression"]},
+        follow=False,
+        files={"upload": ("shops.csv", _shops_csv(), "text/csv")},
+    )
+    assert response.status_code == 303
+    job_id = response.headers["location"].removeprefix("/jobs/")
+    job = web.server.jobs.wait(job_id, timeout=300)
+    assert job.state == "done", job.error
+    assert job.params["groups"] == "shop" and job.params["split"] == "auto"
+    board = job.result["board"]
+    assert board["split"] == "groups" and board["task"] == "regression" and board["n_rows"] == 90
+    assert any("Windows-1252" in n or "cp1252" in n for n in board["notices"]), board["notices"]
+    assert any(s["field"] == "metric" and s["value"] == "mae" for s in board["suggestions"])
+    page = web.get(f"/jobs/{job_id}").text
+    assert "Worth trying" in page and "<code>mae</code>" in page
+    assert "keep the rows of each group together" in page

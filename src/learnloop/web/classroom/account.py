@@ -20,8 +20,9 @@ NOTICES = {
 }
 
 
-def _page(request: Request, me: object, *, error: str | None = None, field: str | None = None,
-          status: int = 200) -> HTMLResponse:
+def _page(
+    request: Request, me: object, *, error: str | None = None, field: str | None = None, status: int = 200
+) -> HTMLResponse:
     from learnloop.classroom.classes import classes_joined
 
     with server_of(request).store.across_learners() as session:

@@ -169,16 +169,23 @@ def settings(
     from learnloop.classroom.classes import set_inactive_days
 
     if not inactive_days.strip().isdigit():
-        return _class_page(request, teacher, classroom_id, error="inactive after: give a whole number of days",
-                           field="inactive_days", status=400)
+        return _class_page(
+            request,
+            teacher,
+            classroom_id,
+            error="inactive after: give a whole number of days",
+            field="inactive_days",
+            status=400,
+        )
     try:
         with server_of(request).store.across_learners() as session:
             set_inactive_days(session, teacher, classroom_id, int(inactive_days))
     except NotFound:
         raise
     except UserError as exc:
-        return _class_page(request, teacher, classroom_id, error=str(exc), field="inactive_days",
-                           status=exc.http_status)
+        return _class_page(
+            request, teacher, classroom_id, error=str(exc), field="inactive_days", status=exc.http_status
+        )
     return RedirectResponse(f"/classes/{classroom_id}?notice=settings", status_code=303)
 
 
@@ -191,13 +198,18 @@ async def roster(
 
     if upload is None or not upload.filename:
         return _class_page(
-            request, teacher, classroom_id, error="choose the roster's .csv file (name,email per line)",
-            field="roster", status=400,
+            request,
+            teacher,
+            classroom_id,
+            error="choose the roster's .csv file (name,email per line)",
+            field="roster",
+            status=400,
         )
     data = await upload.read(MAX_ROSTER_BYTES + 1)
     if len(data) > MAX_ROSTER_BYTES:
-        return _class_page(request, teacher, classroom_id, error="the roster is larger than 1 MB", field="roster",
-                           status=413)
+        return _class_page(
+            request, teacher, classroom_id, error="the roster is larger than 1 MB", field="roster", status=413
+        )
     return await run_in_threadpool(_import, request, teacher, classroom_id, data)
 
 

@@ -2,8 +2,8 @@
 
 ``POST /api/v1/join`` {code, name, login?} -> {token, learner, classes}: a new learner (origin "laptop") in the
 invite's class, and a token for them (the server keeps its digest only). ``GET /api/v1/me`` and
-``PUT /api/v1/progress`` need ``Authorization: Bearer TOKEN``; a progress snapshot replaces that learner's
-records in one transaction (see :mod:`learnloop.classroom.sync`).
+``PUT /api/v1/progress`` need ``Authorization: Bearer TOKEN`` (``web.deps.check_token``); a progress snapshot
+replaces that learner's records in one transaction (see :mod:`learnloop.classroom.sync`).
 
 No route reads a cookie, and a body must be ``application/json`` (which a form on another site cannot send
 without the browser asking first, and this server never says yes): so no CSRF token is needed. Every answer,
@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from learnloop.errors import UserError
+from learnloop.web.deps import check_token
 from learnloop.web.render import server_of
 
 JOIN_FAILURES_ALLOWED = 20  # wrong or expired codes from one address in JOIN_WINDOW_MINUTES
@@ -94,23 +95,10 @@ class NotAClass(UserError):
 
 def class_server_only(request: Request) -> None:
     """The API answers on a class server (``serve --class``) only: a laptop's dashboard has no classes to join."""
-    if not getattr(server_of(request).options, "class_mode", True):
+    if not server_of(request).options.class_mode:
         raise NotAClass(
             "this learnloop serves one learner's dashboard, not a class; ask for the class server's address"
         )
-
-
-def check_token(request: Request) -> int:
-    """``Authorization: Bearer TOKEN`` names a live sync token; its learner goes to ``request.state.learner_id``."""
-    from learnloop.classroom.sync import learner_of_token
-    from learnloop.config import now
-
-    token = _bearer(request)
-    with server_of(request).store.across_learners() as session:
-        learner = learner_of_token(session, token, now())
-        learner_id: int = learner.id
-    request.state.learner_id = learner_id
-    return learner_id
 
 
 def _bearer(request: Request) -> str | None:
@@ -118,9 +106,8 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-# create_app refuses a route that changes something without a guard; these are the API's (see web/deps.py).
+# create_app refuses a route that changes something without a guard; the API's carry this mark (web/deps.py).
 check_json.guards_api = True  # type: ignore[attr-defined]
-check_token.guards_api = True  # type: ignore[attr-defined]
 
 router = APIRouter(
     prefix="/api/v1", route_class=ApiRoute, dependencies=[Depends(class_server_only), Depends(check_json)]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from learnloop.errors import UserError
+from learnloop.errors import NotFound, UserError
 from learnloop.web.deps import Atlas, PageRouter
 from learnloop.web.forms import optional
 from learnloop.web.render import render, server_of
@@ -60,37 +60,49 @@ async def read_upload(upload: UploadFile, limit: int) -> bytes:
     return data
 
 
-def check_csv(data: bytes, name: str, target: str | None) -> list[str]:
-    """Parse the uploaded bytes with pandas (nothing else touches them); the columns, or one clear error."""
-    import io
+def check_upload(data: bytes, name: str, target: str | None, groups: str | None, drop: list[str]) -> list[str]:
+    """Read the upload's first rows the way the lab reads a file, and check the columns the form names."""
+    from learnloop.lab.preprocess import check_columns
+    from learnloop.lab.tablefile import peek_columns
 
-    import pandas as pd
-
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"{name} is not UTF-8 text; save it again as UTF-8 (in a spreadsheet: 'CSV UTF-8')") from None
-    head = data.split(b"\n", 1)[0]
-    sniff = b"," not in head and (b";" in head or b"\t" in head)  # European CSVs use ';' (as the lab reads them)
-    try:
-        frame = pd.read_csv(io.BytesIO(data), nrows=200, sep=None if sniff else ",", engine="python" if sniff else "c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-        raise UserError(f"{name} is not a readable CSV table ({first})") from None
-    columns = [str(c) for c in frame.columns]
-    if len(columns) < 2 or frame.empty:
-        raise UserError(f"{name} is not a table with rows and at least two columns")
+    columns = peek_columns(data, name)
     if target is None:
-        raise UserError(f"say which column of {name} to predict: target column")
-    if target not in columns:
-        from learnloop.atlas.load import close_ids
-
-        hints = close_ids(target, columns)
-        raise UserError(
-            f"{name} has no column {target!r}"
-            + (f"; did you mean {', '.join(hints)}?" if hints else f"; its columns are {', '.join(columns[:12])}")
-        )
+        raise UserError(f"say which column of {name} to predict: target column", field="target")
+    try:
+        check_columns(columns, target, drop, groups)
+    except NotFound as exc:  # a column the form names: bad input on this page (400), not a missing page
+        raise UserError(f"{name} has {exc.message}", field=exc.field) from None
     return columns
+
+
+# How the page names what the lab's options call otherwise (the form's field names and labels).
+FORM_FIELDS = {"time_budget": "budget", "fit_timeout": "model_timeout", "data": "dataset"}
+LABELS = {
+    "cv": "the number of folds",
+    "budget": "the time budget",
+    "model_timeout": "the time one fit may take",
+    "split": "the folds",
+    "groups": "the group column",
+    "target": "the column to predict",
+    "dataset": "the data set",
+    "drop": "the columns to leave out",
+}
+
+
+def form_error(exc: UserError) -> UserError:
+    """A lab option error worded for this page, beside the form field it concerns."""
+    from learnloop.lab.options import OptionError
+
+    if not isinstance(exc, OptionError):
+        return exc
+    field = FORM_FIELDS.get(exc.field or "", exc.field or "")
+    if field == "metric":
+        message = f"no metric called {exc.value!r}; choose one from the list"
+    elif field == "task":
+        message = "the task is classification or regression (or empty: found from the target)"
+    else:
+        message = f"{LABELS.get(field, field)} {exc.problem}"
+    return UserError(message, field=field)
 
 
 @router.post("/lab/baseline")
@@ -102,44 +114,51 @@ async def start_baseline(
     budget: Annotated[str, Form()] = "",
     metric: Annotated[str, Form()] = "",
     task: Annotated[str, Form()] = "",
+    split: Annotated[str, Form()] = "auto",
+    groups: Annotated[str, Form()] = "",
     models: Annotated[list[str] | None, Form()] = None,
     drop: Annotated[str, Form()] = "",
     model_timeout: Annotated[str, Form()] = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ) -> RedirectResponse:
-    """Check the form, keep the upload under its own (cleaned) name, and queue the baseline as a job."""
+    """Check the form (the lab's own option checks, then the upload's columns), keep the upload under its own
+    (cleaned) name, and queue the baseline as a job."""
     from fastapi.concurrency import run_in_threadpool
 
-    server = server_of(request)
-    if not 2 <= cv <= 10:
-        raise UserError("choose between 2 and 10 folds", field="cv")
-    seconds = seconds_field(budget, "budget", "the time budget")
-    timeout = seconds_field(model_timeout, "model_timeout", "the time one fit may take")
-    chosen_task = optional(task)
-    if chosen_task not in (None, "classification", "regression"):
-        raise UserError("the task is classification or regression (or empty: found from the target)", field="task")
-    chosen_metric = optional(metric)
-    if chosen_metric is not None:
-        from learnloop.lab.scoring import METRICS
+    from learnloop.jobs.kinds import baseline_options
 
-        if chosen_metric not in METRICS:
-            raise UserError(f"no metric called {chosen_metric!r}; choose one from the list", field="metric")
-    chosen_models = [m for m in (models or []) if m.strip()] or None
-    if chosen_models:
+    server = server_of(request)
+    params: dict[str, Any] = {
+        "data": optional(dataset) or "upload",  # the kept upload's path once it is written
+        "target": optional(target),
+        "task": optional(task),
+        "metric": optional(metric),
+        "cv": cv,
+        "split": optional(split) or "auto",
+        "groups": optional(groups),
+        "budget": seconds_field(budget, "budget", "the time budget"),
+        "model_timeout": seconds_field(model_timeout, "model_timeout", "the time one fit may take"),
+        "models": [m for m in (models or []) if m.strip()] or None,
+        "drop": [c.strip() for c in drop.split(",") if c.strip()],
+    }
+    try:
+        baseline_options(params)  # the lab's checks, the same the job and the CLI make
+    except UserError as exc:
+        raise form_error(exc) from None
+    if params["models"]:
         from learnloop.lab.models import model_spec
 
-        for model_id in chosen_models:
+        for model_id in params["models"]:
             model_spec(model_id)
-    dropped = [c.strip() for c in drop.split(",") if c.strip()]
-    chosen_target = optional(target)
     has_file = upload is not None and bool(upload.filename)
     if has_file and optional(dataset):
         raise UserError("choose a data set from the map or upload a CSV, not both", field="dataset")
     if has_file:
         assert upload is not None
+        filename = upload.filename or "upload.csv"
         data = await read_upload(upload, request.app.state.max_upload_bytes)
-        await run_in_threadpool(check_csv, data, upload.filename or "upload.csv", chosen_target)
-        source = keep_upload(server, upload.filename or "upload.csv", data)
+        await run_in_threadpool(check_upload, data, filename, params["target"], params["groups"], params["drop"])
+        source = keep_upload(server, filename, data)
         ref, name, title = str(source), upload.filename or source.name, f"Baseline on {upload.filename}"
     else:
         dataset_id = optional(dataset)
@@ -147,18 +166,7 @@ async def start_baseline(
             raise UserError("choose a data set from the map, or upload a CSV", field="dataset")
         server.atlas().dataset(dataset_id)
         ref, name, title = dataset_id, dataset_id, f"Baseline on {dataset_id}"
-    params = {
-        "data": ref,
-        "name": name,
-        "target": chosen_target,
-        "task": chosen_task,
-        "metric": chosen_metric,
-        "cv": cv,
-        "budget": seconds,
-        "model_timeout": timeout,
-        "models": chosen_models,
-        "drop": dropped,
-    }
+    params.update(data=ref, name=name)
     job = server.jobs.submit("baseline", title, back="/lab", params=params)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
@@ -191,10 +199,6 @@ def seconds_field(text: str, field: str, what: str) -> float | None:
     return value
 
 
-def _budget(text: str) -> float | None:
-    return seconds_field(text, "budget", "the time budget")
-
-
 @router.post("/lab/try/{model_id}")
 async def start_try(
     request: Request,
@@ -219,7 +223,7 @@ async def start_try(
     chosen_target = optional(target)
     if upload is not None and upload.filename:
         raw = await read_upload(upload, request.app.state.max_upload_bytes)
-        await run_in_threadpool(check_csv, raw, upload.filename, chosen_target)
+        await run_in_threadpool(check_upload, raw, upload.filename, chosen_target, None, [])
         data, name = str(keep_upload(server, upload.filename, raw)), upload.filename
     elif optional(dataset):
         data = atlas.dataset(optional(dataset)).id
