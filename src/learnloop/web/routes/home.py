@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -62,7 +63,10 @@ async def home(request: Request) -> Response:
     key = (*status_key(now), notice_text)
     version, shell = server.status_cache.lookup(key)
     if shell is None:
-        async with server.home_lock:
+        # The lock lets one request make a page the others then share; with nothing cached (a class server:
+        # each learner's own page, several processes) there is nothing to share, and one lock per process would
+        # make a whole class's homes wait in one line.
+        async with server.home_lock if version is not None else contextlib.nullcontext():
             version, shell = server.status_cache.lookup(key)
             if shell is None:
                 value = await run_in_threadpool(fresh_status, server, now)
