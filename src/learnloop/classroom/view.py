@@ -67,35 +67,37 @@ class Stuck(StrEnum):
     INACTIVE = "inactive"  # nothing recorded for the class's inactive_days
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StudentRow:
+    """One student of the class view. The defaults are a student who has not started a pass yet."""
+
     learner_id: int
     name: str
     login: str
     origin: str  # "server" (works on the class server) or "laptop" (syncs from a laptop)
     joined_at: datetime
     last_synced_at: datetime | None
-    started: bool
-    pass_number: int | None
-    step: int | None
-    step_name: str | None
-    days_in_step: int | None
-    box_days: int | None  # what the step allows
-    box_from_loop: bool  # True: the loop's own time box (steps 4, 5); False: the class guide
-    focus_id: str | None
-    focus_name: str | None
-    project_title: str | None
-    project_deadline: date | None
-    project_overdue: bool
-    gap_text: str | None
-    gap_deadline: date | None
-    gap_days: int | None
-    gap_overdue: bool
     last_activity: datetime | None
     idle_days: int  # days since the last activity (since joining when there is none)
-    exercises_passed: int
-    rungs_run: int
     stuck: tuple[Stuck, ...]
+    started: bool = False
+    pass_number: int | None = None
+    step: int | None = None
+    step_name: str | None = None
+    days_in_step: int | None = None
+    box_days: int | None = None  # what the step allows
+    box_from_loop: bool = False  # True: the loop's own time box (steps 4, 5); False: the class guide
+    focus_id: str | None = None
+    focus_name: str | None = None
+    project_title: str | None = None
+    project_deadline: date | None = None
+    project_overdue: bool = False
+    gap_text: str | None = None
+    gap_deadline: date | None = None
+    gap_days: int | None = None
+    gap_overdue: bool = False
+    exercises_passed: int = 0
+    rungs_run: int = 0
 
     @property
     def is_stuck(self) -> bool:
@@ -231,40 +233,20 @@ def _student_rows(
         idle_since = activity or _aware(member.joined_at) or now
         idle = max(0, (today - local_day(idle_since, now)).days)
         reasons: list[Stuck] = []
+        person = {
+            "learner_id": member.id,
+            "name": member.name,
+            "login": member.login,
+            "origin": member.origin,
+            "joined_at": _aware(member.joined_at) or now,
+            "last_synced_at": _aware(member.last_synced_at),
+            "last_activity": activity,
+            "idle_days": idle,
+        }
         if current is None:
             if idle >= classroom.inactive_days:
                 reasons.append(Stuck.INACTIVE)
-            rows.append(
-                StudentRow(
-                    learner_id=member.id,
-                    name=member.name,
-                    login=member.login,
-                    origin=member.origin,
-                    joined_at=_aware(member.joined_at) or now,
-                    last_synced_at=_aware(member.last_synced_at),
-                    started=False,
-                    pass_number=None,
-                    step=None,
-                    step_name=None,
-                    days_in_step=None,
-                    box_days=None,
-                    box_from_loop=False,
-                    focus_id=None,
-                    focus_name=None,
-                    project_title=None,
-                    project_deadline=None,
-                    project_overdue=False,
-                    gap_text=None,
-                    gap_deadline=None,
-                    gap_days=None,
-                    gap_overdue=False,
-                    last_activity=activity,
-                    idle_days=idle,
-                    exercises_passed=0,
-                    rungs_run=0,
-                    stuck=tuple(reasons),
-                )
-            )
+            rows.append(StudentRow(**person, stuck=tuple(reasons)))
             continue
         closed = current.closed_at is not None
         step_started = _aware(current.step_started_at) or now
@@ -286,12 +268,8 @@ def _student_rows(
             reasons.append(Stuck.INACTIVE)
         rows.append(
             StudentRow(
-                learner_id=member.id,
-                name=member.name,
-                login=member.login,
-                origin=member.origin,
-                joined_at=_aware(member.joined_at) or now,
-                last_synced_at=_aware(member.last_synced_at),
+                **person,
+                stuck=tuple(reasons),
                 started=True,
                 pass_number=current.number,
                 step=current.step,
@@ -308,11 +286,8 @@ def _student_rows(
                 gap_deadline=gap_deadline,
                 gap_days=gap.days if gap is not None else None,
                 gap_overdue=gap_overdue,
-                last_activity=activity,
-                idle_days=idle,
                 exercises_passed=exercises.get(current.id, 0),
                 rungs_run=rungs.get(current.id, 0),
-                stuck=tuple(reasons),
             )
         )
     return rows
