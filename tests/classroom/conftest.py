@@ -39,20 +39,26 @@ def _fresh_postgres(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(
+def server_settings(
     request: pytest.FixtureRequest, tmp_path: Path, require_system: Callable[[str, bool, str], None]
-) -> Iterator[Store]:
-    if request.param == "postgresql":
-        require_system(
-            "a PostgreSQL server (LEARNLOOP_TEST_POSTGRES_URL)",
-            bool(PG_URL),
-            "apt-get install -y postgresql, then set LEARNLOOP_TEST_POSTGRES_URL (.ci/run does)",
-        )
-        assert PG_URL is not None
-        _fresh_postgres(PG_URL)
-        settings = Settings(home=tmp_path / "home", database_url=PG_URL)
-    else:
-        settings = Settings(home=tmp_path / "home")
-    opened = open_store(settings)
+) -> Settings:
+    """A class server's settings: its home in ``tmp_path/server-home``, on SQLite, then on a PostgreSQL emptied
+    for the test."""
+    home = tmp_path / "server-home"
+    if request.param == "sqlite":
+        return Settings(home=home)
+    require_system(
+        "a PostgreSQL server (LEARNLOOP_TEST_POSTGRES_URL)",
+        bool(PG_URL),
+        "apt-get install -y postgresql, then set LEARNLOOP_TEST_POSTGRES_URL (.ci/run does)",
+    )
+    assert PG_URL is not None
+    _fresh_postgres(PG_URL)
+    return Settings(home=home, database_url=PG_URL)
+
+
+@pytest.fixture
+def store(server_settings: Settings) -> Iterator[Store]:
+    opened = open_store(server_settings)
     yield opened
     opened.dispose()

@@ -84,25 +84,12 @@ def start_server(settings: Settings) -> tuple[Any, str, Callable[[], None]]:
     return app, f"http://127.0.0.1:{port}/", stop
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def class_server(
-    request: pytest.FixtureRequest, tmp_path: Path, require_system: Callable[[str, bool, str], None]
-) -> Iterator[ClassServer]:
+@pytest.fixture
+def class_server(server_settings: Settings) -> Iterator[ClassServer]:
     from learnloop.classroom.accounts import create_learner
     from learnloop.classroom.classes import create_class, make_invite
 
-    if request.param == "postgresql":
-        require_system(
-            "a PostgreSQL server (LEARNLOOP_TEST_POSTGRES_URL)",
-            bool(PG_URL),
-            "apt-get install -y postgresql, then set LEARNLOOP_TEST_POSTGRES_URL (.ci/run does)",
-        )
-        assert PG_URL is not None
-        _fresh_postgres(PG_URL)
-        settings = Settings(home=tmp_path / "server-home", database_url=PG_URL)
-    else:
-        settings = Settings(home=tmp_path / "server-home")
-    app, url, stop = start_server(settings)
+    app, url, stop = start_server(server_settings)
     store: Store = app.state.server.store
     with store.across_learners() as session:
         teacher = create_learner(

@@ -21,28 +21,9 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 PG_URL = os.environ.get("LEARNLOOP_TEST_POSTGRES_URL")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def server(
-    request: pytest.FixtureRequest, tmp_path: Path, require_system: Callable[[str, bool, str], None]
-) -> Iterator[Store]:
-    if request.param == "postgresql":
-        require_system(
-            "a PostgreSQL server (LEARNLOOP_TEST_POSTGRES_URL)",
-            bool(PG_URL),
-            "apt-get install -y postgresql, then set LEARNLOOP_TEST_POSTGRES_URL (.ci/run does)",
-        )
-        from sqlalchemy import create_engine, text
-
-        assert PG_URL is not None
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        settings = Settings(home=tmp_path / "server", database_url=PG_URL)
-    else:
-        settings = Settings(home=tmp_path / "server")
-    store = open_store(settings)
+@pytest.fixture
+def server(server_settings: Settings) -> Iterator[Store]:
+    store = open_store(server_settings)
     yield store
     store.dispose()
 
